@@ -1,0 +1,62 @@
+// The broker's in-flight login state, keyed by oidc-provider's interaction uid and stored in the
+// database so that a restart or another instance can finish the login. Never holds a BSN.
+import type { Database } from '../db/database.ts';
+import type { LoA } from '../means/loa.ts';
+
+export interface BrokerTransaction {
+  minimumLoa: LoA;
+  /** The means the person chose, and the state value it must return. */
+  meansId?: string;
+  meansState?: string;
+  /** Set once a means has identified the person in the register. */
+  personId?: string;
+  loaAuthn?: LoA;
+  authenticatedWith?: string;
+}
+
+export class TransactionStore {
+  readonly #db: Database;
+  readonly #ttlSeconds: number;
+
+  constructor(db: Database, ttlSeconds: number) {
+    this.#db = db;
+    this.#ttlSeconds = ttlSeconds;
+  }
+
+  async get(uid: string): Promise<BrokerTransaction | null> {
+    const [row] = await this.#db.query<{ state: BrokerTransaction }>(
+      'SELECT state FROM broker_transactions WHERE interaction_uid = $1 AND expires_at > now()',
+      [uid],
+    );
+    return row?.state ?? null;
+  }
+
+  async put(uid: string, state: BrokerTransaction): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO broker_transactions (interaction_uid, state, expires_at)
+       VALUES ($1, $2, now() + make_interval(secs => $3))
+       ON CONFLICT (interaction_uid) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at`,
+      [uid, JSON.stringify(state), this.#ttlSeconds],
+    );
+  }
+
+  /**
+   * Takes the means state out of the transaction, once: a callback replayed with the same state
+   * finds nothing. Returns null when there was no pending means round trip for this means.
+   */
+  async takeMeansState(uid: string, meansId: string): Promise<BrokerTransaction | null> {
+    const [row] = await this.#db.query<{ state: BrokerTransaction }>(
+      `UPDATE broker_transactions t SET state = t.state - 'meansState'
+       FROM (SELECT state FROM broker_transactions WHERE interaction_uid = $1 FOR UPDATE) old
+       WHERE t.interaction_uid = $1 AND t.expires_at > now()
+         AND old.state->>'meansId' = $2 AND old.state ? 'meansState'
+       RETURNING old.state`,
+      [uid, meansId],
+    );
+    return row?.state ?? null;
+  }
+
+  async delete(uid: string): Promise<void> {
+    await this.#db.query('DELETE FROM broker_transactions WHERE interaction_uid = $1', [uid]);
+  }
+}

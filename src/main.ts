@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// The dezi command: start | migrate | client add | keys rotate | keys list
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { Secrets } from './secrets.ts';
+import { ensureSigningKey, loadKeySet, rotateSigningKey } from './oidc/keys.ts';
+import { createProvider, TTL } from './oidc/provider.ts';
+import { addClient } from './oidc/clients.ts';
+import { Register } from './register/register.ts';
+import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
+import { createDezi } from './server.ts';
+
+const USAGE = `Usage: dezi <command>
+
+  start                          run Dezi (PORT, DEZI_ISSUER, DATABASE_URL, DEZI_SECRET, DEZI_MODE)
+  migrate                        apply database migrations and exit
+  client add --name NAME --redirect-uri URL [--redirect-uri URL …] --jwks FILE
+             [--organization NAME] [--public-subject]
+                                 register a zorgapplicatie (prints its client_id)
+  keys rotate                    add a new signing key; the old one stays published until
+                                 everything it signed has expired
+  keys list                      list the published signing keys
+`;
+
+async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>): Promise<T> {
+  const ctx = await open();
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.db.close();
+  }
+}
+
+async function open() {
+  const config = loadConfig();
+  const db = await openDatabase(config.database);
+  await migrate(db);
+  const secrets = new Secrets(config.secret);
+  await ensureSigningKey(db, secrets);
+  return { config, db, secrets };
+}
+
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const dezi = await createDezi(config);
+  await dezi.app.listen({ host: config.host, port: config.port });
+  const lines = [
+    '',
+    `Dezi draait / is running: ${config.issuer}`,
+    `  mode:        ${config.mode}`,
+    `  database:    ${config.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${config.database.dataDir ?? 'in memory'})`}`,
+    `  discovery:   ${config.issuer}/.well-known/openid-configuration`,
+  ];
+  if (config.mode === 'proeftuin') {
+    lines.push(
+      `  proeftuin:   ${config.issuer}/proeftuin   (test persons, how to connect)`,
+      `  registration: ${config.issuer}/register   initial access token: ${config.registrationToken}`,
+      `  example app: npm run example   (then open http://localhost:3001)`,
+    );
+  }
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    dezi.app.log.info({ signal }, 'shutting down');
+    await dezi.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function clientAdd(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      jwks: { type: 'string' },
+      organization: { type: 'string' },
+      'public-subject': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.name || !values['redirect-uri']?.length || !values.jwks) {
+    throw new UsageError('client add needs --name, --redirect-uri and --jwks');
+  }
+  let jwks: { keys: unknown[] };
+  try {
+    jwks = JSON.parse(readFileSync(values.jwks, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read JWKS from ${values.jwks}: ${(err as Error).message}`);
+  }
+  await withDatabase(async ({ config, db, secrets }) => {
+    const keys = await loadKeySet(db, secrets);
+    const provider = createProvider({
+      issuer: config.issuer,
+      db,
+      secrets,
+      keys,
+      register: new Register(db, secrets),
+      registrationToken: null,
+      proeftuin: config.mode === 'proeftuin',
+      trustProxy: false,
+    });
+    const client = await addClient(provider, {
+      clientName: values.name!,
+      organizationName: values.organization,
+      redirectUris: values['redirect-uri']!,
+      jwks,
+      publicSubject: values['public-subject'],
+    });
+    console.log(JSON.stringify({ client_id: client.client_id, client_name: client.client_name }, null, 2));
+  });
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
+    case 'start':
+      return start();
+    case 'migrate':
+      return withDatabase(async () => console.log('migrations applied'));
+    case 'client add':
+      return clientAdd(rest);
+    case 'keys rotate':
+      return withDatabase(async ({ db, secrets }) => {
+        const kid = await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
+        console.log(`new signing key ${kid}; running instances use it after a restart`);
+      });
+    case 'keys list':
+      return withDatabase(async ({ db, secrets }) => {
+        const keys = await loadKeySet(db, secrets);
+        for (const k of keys.published) console.log(`${k.kid} ${k.alg}${k === keys.current ? ' (current)' : ''}`);
+      });
+    default:
+      throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    console.error(`dezi: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`dezi: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+// eIDAS levels of assurance, as URIs (koppelvlak) and in order.
+export const LOA = {
+  low: 'http://eidas.europa.eu/LoA/low',
+  substantial: 'http://eidas.europa.eu/LoA/substantial',
+  high: 'http://eidas.europa.eu/LoA/high',
+} as const;
+
+export type LoA = (typeof LOA)[keyof typeof LOA];
+
+const ORDER: readonly string[] = [LOA.low, LOA.substantial, LOA.high];
+
+export function isLoa(value: unknown): value is LoA {
+  return typeof value === 'string' && ORDER.includes(value);
+}
+
+export function loaRank(loa: LoA): number {
+  return ORDER.indexOf(loa);
+}
+
+export function meetsLoa(actual: LoA, minimum: LoA): boolean {
+  return loaRank(actual) >= loaRank(minimum);
+}
+
+/** The highest of the requested acr_values that we know; the default when none is given. */
+export function minimumLoaFrom(acrValues: string | undefined, fallback: LoA): LoA {
+  const requested = (acrValues ?? '').split(' ').filter(isLoa);
+  if (requested.length === 0) return fallback;
+  return requested.reduce((a, b) => (loaRank(a) >= loaRank(b) ? a : b));
+}
+
+export function loaLabel(loa: LoA): string {
+  return loa.slice(loa.lastIndexOf('/') + 1);
+}

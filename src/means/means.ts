@@ -1,0 +1,59 @@
+// The one interface every login means implements (aansluitroute 2). The broker talks to means only
+// through it and does not know which protocol is behind a means.
+import type { Bsn } from '../register/bsn.ts';
+import type { LoA } from './loa.ts';
+
+/** What a means proves about the person. Only the register turns a subject into a person. */
+export type MeansSubject =
+  | { kind: 'bsn'; bsn: Bsn }
+  | { kind: 'uzi-nummer'; uziNummer: string }
+  | { kind: 'linked'; meansId: string; subject: string };
+
+export interface MeansResult {
+  meansId: string;
+  subject: MeansSubject;
+  loaAuthn: LoA;
+}
+
+export type MeansCategory = 'wdo' | 'eidas' | 'nen7518';
+
+export interface MeansStart {
+  /** Opaque value bound to this login; the means must return it unchanged. */
+  state: string;
+  /** Where the upstream sends the browser back to. */
+  callbackUrl: string;
+  minimumLoa: LoA;
+}
+
+export interface MeansCallback {
+  query: Record<string, string | undefined>;
+  body: Record<string, string | undefined>;
+  /** The state handed to start(); the adapter checks the upstream's answer against it. */
+  expectedState: string;
+  minimumLoa: LoA;
+}
+
+export type MeansFailureKind = 'cancelled' | 'invalid_response' | 'unavailable' | 'insufficient_loa';
+
+export class MeansError extends Error {
+  override name = 'MeansError';
+  readonly kind: MeansFailureKind;
+  constructor(kind: MeansFailureKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.kind = kind;
+  }
+}
+
+export interface LoginMeans {
+  readonly id: string;
+  readonly displayName: { nl: string; en: string };
+  readonly category: MeansCategory;
+  /** The highest level this means can deliver. */
+  readonly loa: LoA;
+  /** Begins the means' own interaction; returns where to send the browser. */
+  start(request: MeansStart): Promise<{ redirectTo: string }>;
+  /** Verifies the upstream's answer. Throws MeansError on anything but a valid, expected result. */
+  finish(callback: MeansCallback): Promise<MeansResult>;
+  /** Whether the upstream answers now. */
+  health(): Promise<boolean>;
+}

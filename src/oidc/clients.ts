@@ -1,0 +1,93 @@
+// Zorgapplicaties as OpenID clients: what Dezi requires of their metadata, and registration from
+// the command line (dynamic registration in the proeftuin goes through oidc-provider itself).
+import { randomBytes } from 'node:crypto';
+import { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+
+/** Asymmetric algorithms only: a client never authenticates with a shared secret. */
+export const CLIENT_ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+
+/** Extra metadata Dezi understands; its validator also checks the client as a whole. */
+export const EXTRA_CLIENT_PROPERTIES = ['organization_name'] as const;
+
+interface Jwk {
+  kty?: unknown;
+  use?: unknown;
+  alg?: unknown;
+  d?: unknown;
+  p?: unknown;
+  k?: unknown;
+}
+
+/** The key the userinfo response is encrypted to: RSA, for encryption, RSA-OAEP or unspecified. */
+export function encryptionKeyOf(jwks: unknown): Jwk | undefined {
+  const keys = (jwks as { keys?: unknown })?.keys;
+  if (!Array.isArray(keys)) return undefined;
+  return keys.find(
+    (k: Jwk) => k?.kty === 'RSA' && k.use === 'enc' && (k.alg === undefined || k.alg === 'RSA-OAEP'),
+  );
+}
+
+export function validateClientMetadata(
+  _ctx: KoaContextWithOIDC | undefined,
+  key: string,
+  value: unknown,
+  metadata: ClientMetadata,
+): void {
+  if (key === 'organization_name') {
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > 200)) {
+      throw new errors.InvalidClientMetadata('organization_name must be a string of 1 to 200 characters');
+    }
+  }
+  // Whole-client rules, checked once (oidc-provider calls this for every extra property).
+  if (key !== EXTRA_CLIENT_PROPERTIES[0]) return;
+  if (metadata.jwks_uri !== undefined) {
+    throw new errors.InvalidClientMetadata('register keys by value in jwks; jwks_uri is not supported');
+  }
+  const keys = (metadata.jwks as { keys?: Jwk[] } | undefined)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new errors.InvalidClientMetadata('jwks with a signing key and an encryption key is required');
+  }
+  if (keys.some((k) => k.d !== undefined || k.p !== undefined || k.k !== undefined)) {
+    throw new errors.InvalidClientMetadata('jwks must hold public keys only');
+  }
+  if (!keys.some((k) => k.use === undefined || k.use === 'sig')) {
+    throw new errors.InvalidClientMetadata('jwks needs a signing key (use "sig") for private_key_jwt');
+  }
+  if (!encryptionKeyOf(metadata.jwks)) {
+    throw new errors.InvalidClientMetadata(
+      'jwks needs an RSA encryption key (use "enc", alg RSA-OAEP): userinfo is always encrypted',
+    );
+  }
+}
+
+export interface NewClient {
+  clientName: string;
+  organizationName?: string;
+  redirectUris: string[];
+  jwks: { keys: unknown[] };
+  publicSubject?: boolean;
+}
+
+/** Validates and stores a client, as `dezi client add` does; returns its metadata with client_id. */
+export async function addClient(provider: Provider, c: NewClient): Promise<ClientMetadata> {
+  const metadata: ClientMetadata = {
+    client_id: `dezi-${randomBytes(12).toString('base64url')}`,
+    client_name: c.clientName,
+    redirect_uris: c.redirectUris,
+    jwks: c.jwks as ClientMetadata['jwks'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    subject_type: c.publicSubject ? 'public' : 'pairwise',
+    ...(c.organizationName ? { organization_name: c.organizationName } : {}),
+  };
+  const client = new (provider.Client as unknown as new (m: ClientMetadata) => { metadata(): ClientMetadata })(
+    metadata,
+  );
+  await provider.Client.validate(metadata);
+  const stored = client.metadata();
+  await (provider.Client as unknown as { adapter: { upsert(id: string, p: unknown): Promise<void> } }).adapter.upsert(
+    metadata.client_id,
+    stored,
+  );
+  return stored;
+}

@@ -1,0 +1,107 @@
+// Dezi's signing keys: generated on first start, stored sealed (AES-256-GCM under a key derived from
+// the master secret), published in the JWKS. Rotation adds a key and keeps the old one published
+// until everything signed with it has expired (verklaringen live for months).
+import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type CryptoKey, type JWK } from 'jose';
+import type { Database, Queryable } from '../db/database.ts';
+import type { Secrets } from '../secrets.ts';
+
+export const SIGNING_ALG = 'RS256';
+const MODULUS_LENGTH = 3072; // NCSC guidance for RSA
+
+export interface SigningKey {
+  kid: string;
+  alg: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+  privateKey: CryptoKey;
+}
+
+export interface KeySet {
+  /** The key that signs now. */
+  current: SigningKey;
+  /** Every key still published, current first (oidc-provider signs with the first matching key). */
+  published: SigningKey[];
+}
+
+interface KeyRow {
+  kid: string;
+  alg: string;
+  public_jwk: JWK;
+  private_jwk_sealed: Uint8Array;
+  sealed_with: string;
+}
+
+export class KeyUnsealError extends Error {
+  override name = 'KeyUnsealError';
+}
+
+async function createKey(db: Queryable, secrets: Secrets): Promise<string> {
+  const { privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: MODULUS_LENGTH, extractable: true });
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(privateJwk);
+  const publicJwk: JWK = { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e, kid, alg: SIGNING_ALG, use: 'sig' };
+  const sealed = secrets.encrypt(
+    'signing-keys-at-rest',
+    Buffer.from(JSON.stringify({ ...privateJwk, kid, alg: SIGNING_ALG, use: 'sig' })),
+    kid,
+  );
+  await db.query(
+    'INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk_sealed, sealed_with) VALUES ($1, $2, $3, $4, $5)',
+    [kid, SIGNING_ALG, JSON.stringify(publicJwk), sealed, secrets.keyId],
+  );
+  return kid;
+}
+
+/** Creates the first key when there is none; safe when several instances start at once. */
+export async function ensureSigningKey(db: Database, secrets: Secrets): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7347713)');
+    const [row] = await tx.query('SELECT 1 FROM signing_keys WHERE retired_at IS NULL LIMIT 1');
+    if (!row) await createKey(tx, secrets);
+  });
+}
+
+/**
+ * Adds a new signing key and retires the current one; the retired key stays in the JWKS for
+ * `keepPublishedSeconds` (the longest lifetime of anything it signed).
+ */
+export async function rotateSigningKey(db: Database, secrets: Secrets, keepPublishedSeconds: number): Promise<string> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7347713)');
+    await tx.query(
+      `UPDATE signing_keys SET retired_at = now(), published_until = now() + make_interval(secs => $1)
+       WHERE retired_at IS NULL`,
+      [keepPublishedSeconds],
+    );
+    return createKey(tx, secrets);
+  });
+}
+
+export async function loadKeySet(db: Database, secrets: Secrets): Promise<KeySet> {
+  const rows = await db.query<KeyRow>(
+    `SELECT kid, alg, public_jwk, private_jwk_sealed, sealed_with FROM signing_keys
+     WHERE retired_at IS NULL OR published_until > now()
+     ORDER BY retired_at IS NOT NULL, created_at DESC`,
+  );
+  const published: SigningKey[] = [];
+  for (const row of rows) {
+    if (row.sealed_with !== secrets.keyId) {
+      throw new KeyUnsealError(
+        `signing key ${row.kid} was sealed with master key ${row.sealed_with}, but DEZI_SECRET is key ${secrets.keyId}`,
+      );
+    }
+    let privateJwk: JWK;
+    try {
+      privateJwk = JSON.parse(
+        secrets.decrypt('signing-keys-at-rest', Buffer.from(row.private_jwk_sealed), row.kid).toString('utf8'),
+      );
+    } catch {
+      throw new KeyUnsealError(`signing key ${row.kid} cannot be unsealed with the configured DEZI_SECRET`);
+    }
+    const privateKey = (await importJWK(privateJwk, row.alg)) as CryptoKey;
+    published.push({ kid: row.kid, alg: row.alg, privateJwk, publicJwk: row.public_jwk, privateKey });
+  }
+  const current = published[0];
+  if (!current) throw new KeyUnsealError('no signing key: run migrations and start once');
+  return { current, published };
+}

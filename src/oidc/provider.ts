@@ -1,0 +1,177 @@
+// The OpenID provider for zorgapplicaties, on oidc-provider, configured to the koppelvlak and the
+// NL GOV Assurance profile: code flow only, PKCE S256 for every client, private_key_jwt, short-lived
+// ID tokens with an eIDAS acr, pairwise subjects.
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Database } from '../db/database.ts';
+import { LOA } from '../means/loa.ts';
+import type { Register } from '../register/register.ts';
+import type { Secrets } from '../secrets.ts';
+import { html, SafeHtml } from '../web/html.ts';
+import { parseLang, t, type Lang } from '../web/i18n.ts';
+import { page } from '../web/layout.ts';
+import { parseCookies } from '../web/web.ts';
+import { adapterFactory } from './adapter.ts';
+import { validateClientMetadata, CLIENT_ASSERTION_ALGS, EXTRA_CLIENT_PROPERTIES } from './clients.ts';
+import type { KeySet } from './keys.ts';
+
+export const ROUTES = {
+  authorization: '/authorize',
+  token: '/token',
+  jwks: '/jwks',
+  registration: '/register',
+  pushed_authorization_request: '/par',
+  end_session: '/logout',
+  revocation: '/revoke',
+} as const;
+
+export const USERINFO_PATH = '/userinfo';
+
+export const TTL = {
+  AccessToken: 300,
+  AuthorizationCode: 60,
+  IdToken: 300,
+  Interaction: 30 * 60,
+  Session: 10 * 3600,
+  Grant: 10 * 3600,
+} as const;
+
+export interface ProviderDeps {
+  issuer: string;
+  db: Database;
+  secrets: Secrets;
+  keys: KeySet;
+  register: Register;
+  registrationToken: string | null;
+  proeftuin: boolean;
+  trustProxy: boolean;
+}
+
+/** The subject a client sees for a person: pairwise per sector unless the client asked for public. */
+export function subjectFor(
+  secrets: Secrets,
+  accountId: string,
+  client: { subjectType?: string; sectorIdentifier?: string },
+): string {
+  if (client.subjectType !== 'pairwise') return accountId;
+  return secrets.hmac('pairwise', `${client.sectorIdentifier}|${accountId}`);
+}
+
+function langOf(ctx: KoaContextWithOIDC): Lang {
+  return parseLang(parseCookies(ctx.get('cookie'))['dezi_lang']) ?? 'nl';
+}
+
+export function createProvider(d: ProviderDeps): Provider {
+  const configuration: Configuration = {
+    adapter: adapterFactory(d.db),
+    clients: [],
+    jwks: { keys: d.keys.published.map((k) => k.privateJwk) as never },
+    cookies: {
+      keys: [d.secrets.key('cookies').toString('base64url')],
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    async findAccount(_ctx, id) {
+      const person = await d.register.getPerson(id);
+      if (!person || person.status !== 'active') return undefined;
+      return { accountId: person.id, claims: async () => ({ sub: person.id }) };
+    },
+    features: {
+      devInteractions: { enabled: false },
+      userinfo: { enabled: false }, // Dezi's own userinfo endpoint delivers the encrypted verklaring
+      registration: {
+        enabled: d.registrationToken !== null,
+        initialAccessToken: d.registrationToken ?? false,
+      },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      revocation: { enabled: true },
+      claimsParameter: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          const lang = langOf(ctx);
+          ctx.type = 'html';
+          ctx.body = page({
+            lang,
+            title: t(lang, 'logout.title'),
+            proeftuin: d.proeftuin,
+            body: html`<h1>${t(lang, 'logout.title')}</h1><p>${t(lang, 'logout.question')}</p>
+${new SafeHtml(form)}
+<button class="button" type="submit" form="op.logoutForm" name="logout" value="yes">${t(lang, 'logout.yes')}</button>`,
+          });
+        },
+        async postLogoutSuccessSource(ctx) {
+          const lang = langOf(ctx);
+          ctx.type = 'html';
+          ctx.body = page({
+            lang,
+            title: t(lang, 'logout.title'),
+            proeftuin: d.proeftuin,
+            body: html`<h1>${t(lang, 'logout.title')}</h1><p>${t(lang, 'logout.done')}</p>`,
+          });
+        },
+      },
+    },
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    scopes: ['openid'],
+    claims: { openid: ['sub'] },
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) =>
+      subjectFor(d.secrets, accountId, { subjectType: 'pairwise', sectorIdentifier: client.sectorIdentifier as string | undefined }),
+    clientAuthMethods: ['private_key_jwt'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      id_token_signed_response_alg: 'RS256',
+      subject_type: 'pairwise',
+    },
+    acrValues: [LOA.low, LOA.substantial, LOA.high],
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'PS256'],
+      clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
+      requestObjectSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
+    },
+    extraClientMetadata: {
+      properties: [...EXTRA_CLIENT_PROPERTIES],
+      validator: validateClientMetadata,
+    },
+    issueRefreshToken: async () => false,
+    ttl: {
+      AccessToken: TTL.AccessToken,
+      AuthorizationCode: TTL.AuthorizationCode,
+      IdToken: TTL.IdToken,
+      Interaction: TTL.Interaction,
+      Session: TTL.Session,
+      Grant: TTL.Grant,
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    routes: ROUTES,
+    discovery: {
+      userinfo_endpoint: `${d.issuer}${USERINFO_PATH}`,
+      userinfo_encryption_alg_values_supported: ['RSA-OAEP'],
+      userinfo_encryption_enc_values_supported: ['A256CBC-HS512'],
+      userinfo_signing_alg_values_supported: ['RS256'],
+      service_documentation: `${d.issuer}/proeftuin`,
+      ui_locales_supported: ['nl', 'en'],
+    },
+    clientBasedCORS: () => false,
+    async renderError(ctx, out) {
+      const lang = langOf(ctx);
+      ctx.type = 'html';
+      ctx.body = page({
+        lang,
+        title: t(lang, 'error.title'),
+        proeftuin: d.proeftuin,
+        body: html`<h1>${t(lang, 'error.title')}</h1>
+<div class="notice notice-error" role="alert"><p>${t(lang, 'error.oidc.body')}</p></div>
+<p>${t(lang, 'error.code')}: <code>${String(out.error)}</code></p>
+${out.error_description ? html`<p>${String(out.error_description)}</p>` : ''}`,
+      });
+    },
+  };
+  const provider = new Provider(d.issuer, configuration);
+  provider.proxy = d.trustProxy;
+  return provider;
+}

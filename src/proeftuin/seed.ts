@@ -1,0 +1,43 @@
+// Loads the proeftuin's test identities into the register; idempotent, so every start may run it.
+import { LOA } from '../means/loa.ts';
+import { Bsn } from '../register/bsn.ts';
+import type { Register } from '../register/register.ts';
+import { SEED_ABONNEES, SEED_PERSONS } from './seed-data.ts';
+
+export async function seedProeftuin(register: Register): Promise<{ persons: number; abonnees: number }> {
+  let persons = 0;
+  let abonnees = 0;
+  const abonneeIds = new Map<string, string>();
+  for (const a of SEED_ABONNEES) {
+    const existing = await register.findAbonnee(a.abonneeNummer);
+    if (existing) {
+      abonneeIds.set(a.abonneeNummer, existing.id);
+      continue;
+    }
+    abonneeIds.set(a.abonneeNummer, (await register.createAbonnee(a)).id);
+    abonnees++;
+  }
+  for (const p of SEED_PERSONS) {
+    const bsn = Bsn.parse(p.bsn);
+    if (await register.findPersonByBsn(bsn)) continue;
+    const person = await register.createPerson({
+      bsn,
+      deziNummer: p.deziNummer,
+      voorletters: p.voorletters,
+      voorvoegsel: p.voorvoegsel,
+      achternaam: p.achternaam,
+      loaDezi: LOA.high,
+    });
+    for (const e of p.employments) {
+      await register.createEmployment({
+        personId: person.id,
+        abonneeId: abonneeIds.get(e.abonneeNummer)!,
+        rolCode: e.rolCode,
+        rolCodeBron: e.rolCodeBron,
+      });
+    }
+    if (p.status !== 'active') await register.setPersonStatus(person.id, p.status);
+    persons++;
+  }
+  return { persons, abonnees };
+}

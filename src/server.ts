@@ -1,0 +1,252 @@
+// Composes Dezi from its modules: the one place where the parts meet.
+import type { Writable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import type Provider from 'oidc-provider';
+import type { DeziConfig } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { Secrets } from './secrets.ts';
+import { ensureSigningKey, loadKeySet, type KeySet } from './oidc/keys.ts';
+import { createProvider, TTL } from './oidc/provider.ts';
+import { purgeExpired } from './oidc/adapter.ts';
+import { userinfoRoutes } from './oidc/userinfo.ts';
+import { Register } from './register/register.ts';
+import { VerklaringService } from './verklaring/verklaring.ts';
+import { verklaringRoutes } from './verklaring/routes.ts';
+import { MeansRegistry } from './means/registry.ts';
+import { LOA } from './means/loa.ts';
+import { createDigidMockMeans } from './means/digid-mock/digid-mock.ts';
+import { brokerRoutes, loginForGrant } from './broker/broker.ts';
+import { recordAudit } from './audit/audit.ts';
+import { seedProeftuin } from './proeftuin/seed.ts';
+import { DIGID_MOCK_PATH, digidMockResolveToken, digidMockRoutes } from './proeftuin/digid-mock-idp.ts';
+import { proeftuinPages } from './proeftuin/pages.ts';
+import { Web, staticRoutes } from './web/web.ts';
+import { html } from './web/html.ts';
+import { t } from './web/i18n.ts';
+
+export interface Dezi {
+  app: FastifyInstance;
+  provider: Provider;
+  db: Database;
+  register: Register;
+  keys: KeySet;
+  secrets: Secrets;
+  config: DeziConfig;
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: Writable;
+  /** An already open database (tests share one between instances). */
+  db?: Database;
+}
+
+/** Paths served by oidc-provider itself. */
+const PROVIDER_PATHS = [
+  '/.well-known/openid-configuration',
+  '/authorize',
+  '/authorize/:uid',
+  '/token',
+  '/jwks',
+  '/register',
+  '/register/:clientId',
+  '/par',
+  '/logout',
+  '/logout/confirm',
+  '/logout/success',
+  '/revoke',
+];
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+function setSecurityHeaders(res: ServerResponse, https: boolean): void {
+  res.setHeader('content-security-policy', CSP);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  if (https) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
+
+export async function createDezi(config: DeziConfig, options: CreateOptions = {}): Promise<Dezi> {
+  const db = options.db ?? (await openDatabase(config.database));
+  await migrate(db);
+  const secrets = new Secrets(config.secret);
+  await ensureSigningKey(db, secrets);
+  const keys = await loadKeySet(db, secrets);
+  const register = new Register(db, secrets);
+  const proeftuin = config.mode === 'proeftuin';
+  if (proeftuin) await seedProeftuin(register);
+
+  const https = config.issuer.startsWith('https:');
+  const web = new Web(secrets, { proeftuin, secureCookies: https });
+  const provider = createProvider({
+    issuer: config.issuer,
+    db,
+    secrets,
+    keys,
+    register,
+    registrationToken: config.registrationToken,
+    proeftuin,
+    trustProxy: config.trustProxy,
+  });
+  const verklaringen = new VerklaringService(
+    db,
+    { issuer: config.issuer, jwksUri: `${config.issuer}/jwks` },
+    () => keys.current,
+  );
+
+  const means = new MeansRegistry();
+  if (proeftuin) {
+    means.register(
+      createDigidMockMeans({
+        idpUrl: `${config.issuer}${DIGID_MOCK_PATH}`,
+        resolveToken: digidMockResolveToken(secrets),
+      }),
+    );
+  }
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      stream: options.logStream,
+      // Paths only: query strings carry one-time artifacts and state that logs need not keep.
+      serializers: {
+        req: (req) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+      },
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'request failed');
+    else req.log.info({ status, code: err.code }, 'request rejected');
+    const wantsHtml = (req.headers.accept ?? '').includes('text/html');
+    if (!wantsHtml) {
+      return reply
+        .code(status)
+        .send({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: status === 500 ? 'internal error' : err.message });
+    }
+    return web.renderProblem(req, reply, {
+      status,
+      titleKey: status === 500 ? 'error.server.title' : 'error.bad_request.title',
+      bodyKey: status === 500 ? 'error.server.body' : 'error.bad_request.body',
+    });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (!(req.headers.accept ?? '').includes('text/html')) return reply.code(404).send({ error: 'not_found' });
+    return web.renderProblem(req, reply, { status: 404, titleKey: 'error.not_found.title', bodyKey: 'error.not_found.body' });
+  });
+
+  await app.register(staticRoutes);
+  app.get('/', async (req, reply) => {
+    const lang = web.lang(req, reply);
+    return web.render(req, reply, {
+      lang,
+      title: t(lang, 'home.title'),
+      body: html`<h1>${t(lang, 'home.title')}</h1><p>${t(lang, 'home.body')}</p>
+${proeftuin ? html`<p><a href="/proeftuin">Proeftuin</a></p>` : ''}`,
+    });
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  await app.register(verklaringRoutes, { verklaringen });
+  await app.register(userinfoRoutes, {
+    issuer: config.issuer,
+    provider,
+    secrets,
+    signingKey: () => keys.current,
+    loginForGrant: (grantId: string) => loginForGrant(db, verklaringen, grantId),
+    onDelivered: (e) =>
+      recordAudit(db, {
+        actor: 'system',
+        action: 'verklaring.deliver',
+        outcome: 'success',
+        clientId: e.clientId,
+        detail: { verklaring_id: e.verklaringId },
+      }),
+  });
+  await app.register(brokerRoutes, {
+    issuer: config.issuer,
+    db,
+    provider,
+    register,
+    means,
+    verklaringen,
+    web,
+    interactionTtlSeconds: TTL.Interaction,
+    grantTtlSeconds: TTL.Grant,
+    defaultMinimumLoa: LOA.high,
+  });
+  if (proeftuin) {
+    await app.register(digidMockRoutes, { issuer: config.issuer, db, secrets, web });
+    await app.register(proeftuinPages, { issuer: config.issuer, web });
+  }
+
+  // oidc-provider answers its own routes; Fastify must leave the request body unread for it.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    const callback = provider.callback();
+    for (const path of PROVIDER_PATHS) {
+      scope.all(path, (req, reply) => {
+        reply.hijack();
+        setSecurityHeaders(reply.raw, https);
+        callback(req.raw, reply.raw);
+      });
+    }
+  });
+
+  provider.on('server_error', (_ctx, err) => {
+    app.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'oidc-provider server_error');
+  });
+
+  const purge = setInterval(() => {
+    void Promise.all([
+      purgeExpired(db),
+      db.query('DELETE FROM broker_transactions WHERE expires_at < now()'),
+      db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'"),
+    ]).catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'purge failed'));
+  }, 60_000);
+  purge.unref();
+
+  return {
+    app,
+    provider,
+    db,
+    register,
+    keys,
+    secrets,
+    config,
+    async close() {
+      clearInterval(purge);
+      await app.close();
+      if (!options.db) await db.close();
+    },
+  };
+}
