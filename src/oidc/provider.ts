@@ -1,6 +1,7 @@
 // The OpenID provider for zorgapplicaties, on oidc-provider, configured to the koppelvlak and the
 // NL GOV Assurance profile: code flow only, PKCE S256 for every client, private_key_jwt, short-lived
 // ID tokens with an eIDAS acr, pairwise subjects.
+import { randomUUID } from 'node:crypto';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../db/database.ts';
 import { LOA } from '../means/loa.ts';
@@ -73,7 +74,8 @@ export function createProvider(d: ProviderDeps): Provider {
     async findAccount(_ctx, id) {
       const person = await d.register.getPerson(id);
       if (!person || person.status !== 'active') return undefined;
-      return { accountId: person.id, claims: async () => ({ sub: person.id }) };
+      // jti: the koppelvlak asks for a unique id on every ID token; oidc-provider has none of its own.
+      return { accountId: person.id, claims: async () => ({ sub: person.id, jti: randomUUID() }) };
     },
     features: {
       devInteractions: { enabled: false },
@@ -115,7 +117,8 @@ ${new SafeHtml(form)}
     pkce: { required: () => true },
     responseTypes: ['code'],
     scopes: ['openid'],
-    claims: { openid: ['sub'] },
+    // acr and auth_time are only put in the ID token when a scope names them.
+    claims: { openid: ['sub', 'acr', 'auth_time', 'jti'] },
     subjectTypes: ['public', 'pairwise'],
     pairwiseIdentifier: async (_ctx, accountId, client) =>
       subjectFor(d.secrets, accountId, { subjectType: 'pairwise', sectorIdentifier: client.sectorIdentifier as string | undefined }),

@@ -73,8 +73,8 @@ export class Web {
   ): FastifyReply {
     const lang = o.lang ?? this.lang(req, reply);
     const withLink = req.method === 'GET';
+    if (o.status !== undefined) reply.code(o.status);
     return reply
-      .code(o.status ?? 200)
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
       .send(
