@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { SEED_ABONNEES, SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { LOA } from '../src/means/loa.ts';
 import { Browser } from './helpers/browser.ts';
-import { openTestDatabase, startDezi, usingPostgres, type TestDezi } from './helpers/dezi.ts';
+import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { digidLogin, login, startLogin } from './helpers/login.ts';
 import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts';
 
@@ -17,14 +17,14 @@ const BOS = SEED_PERSONS.find((p) => p.achternaam === 'Bos')!;
 const VAN_DIJK = SEED_PERSONS.find((p) => p.achternaam === 'Dijk')!;
 const abonneeNaam = (nummer: string) => SEED_ABONNEES.find((a) => a.abonneeNummer === nummer)!.naam;
 
-describe(`login end to end (${usingPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
+for (const backend of BACKENDS) describe(`login end to end (${backend})`, () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
   let dezi: TestDezi;
   let rp: TestRp;
   const browsers: Browser[] = [];
 
   before(async () => {
-    database = await openTestDatabase();
+    database = await openTestDatabase(backend);
     dezi = await startDezi({ db: database.db });
     rp = await registerRp(dezi.url);
   });

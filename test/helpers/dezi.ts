@@ -33,12 +33,18 @@ export class LogCapture extends Writable {
   }
 }
 
-export const usingPostgres = Boolean(process.env.DEZI_TEST_DATABASE_URL);
+export type Backend = 'pglite' | 'postgres';
+
+/** Every database-backed test runs on PGlite, and on PostgreSQL when DEZI_TEST_DATABASE_URL names a server. */
+export const BACKENDS: Backend[] = process.env.DEZI_TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
 /** A database for one test: PGlite in memory, or a new PostgreSQL database dropped afterwards. */
-export async function testDatabaseConfig(): Promise<{ config: DatabaseConfig; drop: () => Promise<void> }> {
+export async function testDatabaseConfig(
+  backend: Backend,
+): Promise<{ config: DatabaseConfig; drop: () => Promise<void> }> {
   const url = process.env.DEZI_TEST_DATABASE_URL;
-  if (!url) return { config: { kind: 'pglite', dataDir: null }, drop: async () => undefined };
+  if (backend === 'pglite') return { config: { kind: 'pglite', dataDir: null }, drop: async () => undefined };
+  if (!url) throw new Error('DEZI_TEST_DATABASE_URL is not set');
   const name = `dezi_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -92,8 +98,10 @@ export async function startDezi(
 }
 
 /** One database for the whole test file, with its teardown. */
-export async function openTestDatabase(): Promise<{ db: Database; config: DatabaseConfig; close: () => Promise<void> }> {
-  const { config, drop } = await testDatabaseConfig();
+export async function openTestDatabase(
+  backend: Backend,
+): Promise<{ db: Database; config: DatabaseConfig; close: () => Promise<void> }> {
+  const { config, drop } = await testDatabaseConfig(backend);
   const db = await openDatabase(config);
   return {
     db,
