@@ -150,6 +150,8 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(`dezi: ${err.message}\n\n${USAGE}`);
     process.exit(2);
   }
-  console.error(`dezi: ${(err as Error).message}`);
+  // oidc-provider's errors carry the useful part in error_description.
+  const description = (err as { error_description?: string }).error_description;
+  console.error(`dezi: ${(err as Error).message}${description ? `: ${description}` : ''}`);
   process.exit(1);
 });

@@ -1,0 +1,87 @@
+// The dezi command line: client add, keys rotate/list, and clear errors for bad use.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, describe, test } from 'node:test';
+import * as client from 'openid-client';
+import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
+import { startDezi, freePort, TEST_SECRET } from './helpers/dezi.ts';
+import { keyMaterial, redeem, fetchUserinfo, REDIRECT_URI, type TestRp } from './helpers/rp.ts';
+import { login } from './helpers/login.ts';
+
+const run = promisify(execFile);
+const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
+
+describe('dezi command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dezi-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const env = {
+    ...process.env,
+    DEZI_DATA_DIR: dir,
+    DEZI_SECRET: TEST_SECRET.toString('hex'),
+    DEZI_PROEFTUIN_REGISTRATION_TOKEN: 'cli-test-token-0123456789',
+    DATABASE_URL: '',
+  };
+  const dezi = (...args: string[]) => run(process.execPath, [MAIN, ...args], { env, timeout: 60_000 });
+
+  test('client add registers a zorgapplicatie that can log in', async () => {
+    const { sig, enc, jwks } = await keyMaterial();
+    const jwksFile = join(dir, 'client-jwks.json');
+    writeFileSync(jwksFile, JSON.stringify(jwks));
+    const { stdout } = await dezi('client', 'add', '--name', 'EPD Noord', '--redirect-uri', REDIRECT_URI, '--jwks', jwksFile, '--organization', 'Zorgsoft B.V.');
+    const { client_id: clientId } = JSON.parse(stdout) as { client_id: string };
+    assert.match(clientId, /^dezi-/);
+
+    const port = await freePort();
+    const server = await startDezi({ port, database: { kind: 'pglite', dataDir: join(dir, 'pgdata') } });
+    try {
+      const config = await client.discovery(
+        new URL(server.url),
+        clientId,
+        undefined,
+        client.PrivateKeyJwt({ key: sig.privateKey, kid: 'sig-1' }),
+        { execute: [client.allowInsecureRequests] },
+      );
+      const rp: TestRp = { config, clientId, redirectUri: REDIRECT_URI, signingKey: sig.privateKey, signingKid: 'sig-1', decryptionKey: enc.privateKey, jwks };
+      const out = await login(rp, SEED_PERSONS[0]!.bsn);
+      assert.match(out.final.body + (out.browser.history[1]?.body ?? ''), /EPD Noord/);
+      const tokens = await redeem(rp, out.final.location!, out.request);
+      const info = await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub);
+      assert.equal(info.verklaring.dezi_nummer, SEED_PERSONS[0]!.deziNummer);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('client add refuses a client without an encryption key, with a clear message', async () => {
+    const { jwks } = await keyMaterial();
+    const jwksFile = join(dir, 'sig-only.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [jwks.keys[0]] }));
+    await assert.rejects(
+      dezi('client', 'add', '--name', 'X', '--redirect-uri', REDIRECT_URI, '--jwks', jwksFile),
+      (err: { code: number; stderr: string }) => err.code === 1 && /encryption key/.test(err.stderr) && !/at .*\.ts:/.test(err.stderr),
+    );
+  });
+
+  test('keys rotate adds a key and keeps the old one published', async () => {
+    const before = (await dezi('keys', 'list')).stdout.trim().split('\n');
+    await dezi('keys', 'rotate');
+    const after = (await dezi('keys', 'list')).stdout.trim().split('\n');
+    assert.equal(after.length, before.length + 1);
+    assert.match(after[0]!, /\(current\)/);
+    const oldKid = before[0]!.split(' ')[0]!;
+    assert.ok(after.some((l) => l.startsWith(oldKid) && !l.includes('(current)')));
+  });
+
+  test('bad use: unknown command, missing options, bad configuration', async () => {
+    await assert.rejects(dezi('frobnicate'), (e: { code: number; stderr: string }) => e.code === 2 && /Usage: dezi/.test(e.stderr));
+    await assert.rejects(dezi('client', 'add', '--name', 'X'), (e: { code: number; stderr: string }) => e.code === 2 && /--redirect-uri/.test(e.stderr));
+    await assert.rejects(
+      run(process.execPath, [MAIN, 'migrate'], { env: { ...env, PORT: 'abc' } }),
+      (e: { code: number; stderr: string }) => e.code === 2 && /PORT/.test(e.stderr),
+    );
+  });
+});

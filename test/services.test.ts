@@ -1,0 +1,112 @@
+// The services under the HTTP layer: migrations, signing keys and their rotation, verklaringen
+// (concurrency, status, revocation), the BSN at rest.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { decodeProtectedHeader, createLocalJWKSet, jwtVerify } from 'jose';
+import { migrate } from '../src/db/migrate.ts';
+import { ensureSigningKey, KeyUnsealError, loadKeySet, rotateSigningKey } from '../src/oidc/keys.ts';
+import { Secrets } from '../src/secrets.ts';
+import { Register } from '../src/register/register.ts';
+import { Bsn } from '../src/register/bsn.ts';
+import { VerklaringService } from '../src/verklaring/verklaring.ts';
+import { seedProeftuin } from '../src/proeftuin/seed.ts';
+import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
+import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
+import type { Database } from '../src/db/database.ts';
+
+const ISSUER = 'https://dezi.test';
+
+for (const backend of BACKENDS) {
+  describe(`services (${backend})`, () => {
+    let database: Awaited<ReturnType<typeof openTestDatabase>>;
+    let db: Database;
+    const secrets = new Secrets(TEST_SECRET);
+    let register: Register;
+
+    before(async () => {
+      database = await openTestDatabase(backend);
+      db = database.db;
+      await migrate(db);
+      await ensureSigningKey(db, secrets);
+      register = new Register(db, secrets);
+      await seedProeftuin(register);
+    });
+    after(async () => database?.close());
+
+    test('migrations and the seed are idempotent', async () => {
+      assert.deepEqual(await migrate(db), []);
+      assert.deepEqual(await seedProeftuin(register), { persons: 0, abonnees: 0 });
+      const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons')) as [{ n: number }];
+      assert.equal(n, SEED_PERSONS.length);
+    });
+
+    test('the BSN is stored sealed and found through the blind index only', async () => {
+      const jansen = SEED_PERSONS[0]!;
+      const person = await register.findPersonByBsn(Bsn.parse(jansen.bsn));
+      assert.equal(person?.deziNummer, jansen.deziNummer);
+      const [row] = await db.query<{ bsn_index: string; bsn_sealed: Uint8Array; bsn_key_id: string }>(
+        'SELECT bsn_index, bsn_sealed, bsn_key_id FROM persons WHERE id = $1',
+        [person!.id],
+      );
+      assert.ok(!row!.bsn_index.includes(jansen.bsn));
+      assert.equal(row!.bsn_key_id, secrets.keyId);
+      assert.equal(secrets.decrypt('bsn-encryption', Buffer.from(row!.bsn_sealed), person!.id).toString(), jansen.bsn);
+      // With another master secret the same BSN is not found.
+      assert.equal(await new Register(db, new Secrets(Buffer.alloc(32, 9))).findPersonByBsn(Bsn.parse(jansen.bsn)), null);
+    });
+
+    test('concurrent logins for the same person × abonnee × role get one verklaring', async () => {
+      const keys = await loadKeySet(db, secrets);
+      const service = new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => keys.current);
+      const seed = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!;
+      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
+      const [employment] = await register.activeEmployments(person.id);
+      const issued = await Promise.all(Array.from({ length: 8 }, () => service.forEmployment(person, employment!)));
+      assert.equal(new Set(issued.map((v) => v.id)).size, 1);
+      const [{ n }] = (await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM verklaringen WHERE person_id = $1 AND is_current',
+        [person.id],
+      )) as [{ n: number }];
+      assert.equal(n, 1);
+    });
+
+    test('a revoked verklaring says so, and the next login gets a new one', async () => {
+      const keys = await loadKeySet(db, secrets);
+      const service = new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => keys.current);
+      const seed = SEED_PERSONS.find((p) => p.achternaam === 'Mulder')!;
+      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
+      const [employment] = await register.activeEmployments(person.id);
+      const first = await service.forEmployment(person, employment!);
+      assert.equal((await service.status(first.id))?.status, 'active');
+      assert.equal(await service.revokeForEmployment(employment!.id, 'test'), 1);
+      const status = await service.status(first.id);
+      assert.equal(status?.status, 'revoked');
+      assert.ok(status?.revoked_at);
+      const second = await service.forEmployment(person, employment!);
+      assert.notEqual(second.id, first.id);
+      assert.equal(await service.status('00000000-0000-4000-8000-000000000000'), null);
+    });
+
+    test('key rotation: the new key signs, the old one stays published, a wrong secret cannot unseal', async () => {
+      const before = await loadKeySet(db, secrets);
+      const oldKid = before.current.kid;
+      const service = new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => before.current);
+      const seed = SEED_PERSONS.find((p) => p.achternaam === 'Jong')!;
+      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
+      const [employment] = await register.activeEmployments(person.id);
+      const old = await service.forEmployment(person, employment!);
+      assert.equal(decodeProtectedHeader(old.jws).kid, oldKid);
+
+      const newKid = await rotateSigningKey(db, secrets, 92 * 24 * 3600);
+      const afterRotation = await loadKeySet(db, secrets);
+      assert.equal(afterRotation.current.kid, newKid);
+      assert.notEqual(newKid, oldKid);
+      assert.deepEqual(afterRotation.published.map((k) => k.kid).sort(), [newKid, oldKid].sort());
+      // A verklaring signed before the rotation still verifies against the published keys.
+      const jwks = createLocalJWKSet({ keys: afterRotation.published.map((k) => k.publicJwk) });
+      await jwtVerify(old.jws, jwks, { issuer: ISSUER });
+
+      await assert.rejects(loadKeySet(db, new Secrets(Buffer.alloc(32, 3))), KeyUnsealError);
+    });
+  });
+}
