@@ -138,7 +138,8 @@ async function main(argv: string[]): Promise<void> {
     case 'keys list':
       return withDatabase(async ({ db, secrets }) => {
         const keys = await loadKeySet(db, secrets);
-        for (const k of keys.published) console.log(`${k.kid} ${k.alg}${k === keys.current ? ' (current)' : ''}`);
+        for (const k of keys.published)
+          console.log(`${k.kid} ${k.alg}${k === keys.current ? ' (current)' : ''}`);
       });
     default:
       throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');

@@ -62,7 +62,8 @@ const PROVIDER_PATHS = [
   '/revoke',
 ];
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 function setSecurityHeaders(res: ServerResponse, https: boolean): void {
   res.setHeader('content-security-policy', CSP);
@@ -144,13 +145,17 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'request failed');
+    if (status === 500)
+      req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'request failed');
     else req.log.info({ status, code: err.code }, 'request rejected');
     const wantsHtml = (req.headers.accept ?? '').includes('text/html');
     if (!wantsHtml) {
       return reply
         .code(status)
-        .send({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: status === 500 ? 'internal error' : err.message });
+        .send({
+          error: status === 500 ? 'server_error' : 'invalid_request',
+          error_description: status === 500 ? 'internal error' : err.message,
+        });
     }
     return web.renderProblem(req, reply, {
       status,
@@ -159,8 +164,13 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     });
   });
   app.setNotFoundHandler((req, reply) => {
-    if (!(req.headers.accept ?? '').includes('text/html')) return reply.code(404).send({ error: 'not_found' });
-    return web.renderProblem(req, reply, { status: 404, titleKey: 'error.not_found.title', bodyKey: 'error.not_found.body' });
+    if (!(req.headers.accept ?? '').includes('text/html'))
+      return reply.code(404).send({ error: 'not_found' });
+    return web.renderProblem(req, reply, {
+      status: 404,
+      titleKey: 'error.not_found.title',
+      bodyKey: 'error.not_found.body',
+    });
   });
 
   await app.register(staticRoutes);
@@ -169,8 +179,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     return web.render(req, reply, {
       lang,
       title: t(lang, 'home.title'),
-      body: html`<h1>${t(lang, 'home.title')}</h1><p>${t(lang, 'home.body')}</p>
-${proeftuin ? html`<p><a href="/proeftuin">Proeftuin</a></p>` : ''}`,
+      body: html`<h1>${t(lang, 'home.title')}</h1>
+        <p>${t(lang, 'home.body')}</p>
+        ${proeftuin ? html`<p><a href="/proeftuin">Proeftuin</a></p>` : ''}`,
     });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -223,7 +234,10 @@ ${proeftuin ? html`<p><a href="/proeftuin">Proeftuin</a></p>` : ''}`,
   });
 
   provider.on('server_error', (_ctx, err) => {
-    app.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'oidc-provider server_error');
+    app.log.error(
+      { err: { type: err.name, message: err.message, stack: err.stack } },
+      'oidc-provider server_error',
+    );
   });
 
   const purge = setInterval(() => {

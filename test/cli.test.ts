@@ -31,7 +31,18 @@ describe('dezi command line', () => {
     const { sig, enc, jwks } = await keyMaterial();
     const jwksFile = join(dir, 'client-jwks.json');
     writeFileSync(jwksFile, JSON.stringify(jwks));
-    const { stdout } = await dezi('client', 'add', '--name', 'EPD Noord', '--redirect-uri', REDIRECT_URI, '--jwks', jwksFile, '--organization', 'Zorgsoft B.V.');
+    const { stdout } = await dezi(
+      'client',
+      'add',
+      '--name',
+      'EPD Noord',
+      '--redirect-uri',
+      REDIRECT_URI,
+      '--jwks',
+      jwksFile,
+      '--organization',
+      'Zorgsoft B.V.',
+    );
     const { client_id: clientId } = JSON.parse(stdout) as { client_id: string };
     assert.match(clientId, /^dezi-/);
 
@@ -45,7 +56,15 @@ describe('dezi command line', () => {
         client.PrivateKeyJwt({ key: sig.privateKey, kid: 'sig-1' }),
         { execute: [client.allowInsecureRequests] },
       );
-      const rp: TestRp = { config, clientId, redirectUri: REDIRECT_URI, signingKey: sig.privateKey, signingKid: 'sig-1', decryptionKey: enc.privateKey, jwks };
+      const rp: TestRp = {
+        config,
+        clientId,
+        redirectUri: REDIRECT_URI,
+        signingKey: sig.privateKey,
+        signingKid: 'sig-1',
+        decryptionKey: enc.privateKey,
+        jwks,
+      };
       const out = await login(rp, SEED_PERSONS[0]!.bsn);
       assert.match(out.final.body + (out.browser.history[1]?.body ?? ''), /EPD Noord/);
       const tokens = await redeem(rp, out.final.location!, out.request);
@@ -62,7 +81,8 @@ describe('dezi command line', () => {
     writeFileSync(jwksFile, JSON.stringify({ keys: [jwks.keys[0]] }));
     await assert.rejects(
       dezi('client', 'add', '--name', 'X', '--redirect-uri', REDIRECT_URI, '--jwks', jwksFile),
-      (err: { code: number; stderr: string }) => err.code === 1 && /encryption key/.test(err.stderr) && !/at .*\.ts:/.test(err.stderr),
+      (err: { code: number; stderr: string }) =>
+        err.code === 1 && /encryption key/.test(err.stderr) && !/at .*\.ts:/.test(err.stderr),
     );
   });
 
@@ -77,8 +97,14 @@ describe('dezi command line', () => {
   });
 
   test('bad use: unknown command, missing options, bad configuration', async () => {
-    await assert.rejects(dezi('frobnicate'), (e: { code: number; stderr: string }) => e.code === 2 && /Usage: dezi/.test(e.stderr));
-    await assert.rejects(dezi('client', 'add', '--name', 'X'), (e: { code: number; stderr: string }) => e.code === 2 && /--redirect-uri/.test(e.stderr));
+    await assert.rejects(
+      dezi('frobnicate'),
+      (e: { code: number; stderr: string }) => e.code === 2 && /Usage: dezi/.test(e.stderr),
+    );
+    await assert.rejects(
+      dezi('client', 'add', '--name', 'X'),
+      (e: { code: number; stderr: string }) => e.code === 2 && /--redirect-uri/.test(e.stderr),
+    );
     await assert.rejects(
       run(process.execPath, [MAIN, 'migrate'], { env: { ...env, PORT: 'abc' } }),
       (e: { code: number; stderr: string }) => e.code === 2 && /PORT/.test(e.stderr),

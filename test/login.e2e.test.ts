@@ -17,260 +17,300 @@ const BOS = SEED_PERSONS.find((p) => p.achternaam === 'Bos')!;
 const VAN_DIJK = SEED_PERSONS.find((p) => p.achternaam === 'Dijk')!;
 const abonneeNaam = (nummer: string) => SEED_ABONNEES.find((a) => a.abonneeNummer === nummer)!.naam;
 
-for (const backend of BACKENDS) describe(`login end to end (${backend})`, () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let dezi: TestDezi;
-  let rp: TestRp;
-  const browsers: Browser[] = [];
+for (const backend of BACKENDS)
+  describe(`login end to end (${backend})`, () => {
+    let database: Awaited<ReturnType<typeof openTestDatabase>>;
+    let dezi: TestDezi;
+    let rp: TestRp;
+    const browsers: Browser[] = [];
 
-  before(async () => {
-    database = await openTestDatabase(backend);
-    dezi = await startDezi({ db: database.db });
-    rp = await registerRp(dezi.url);
-  });
-
-  after(async () => {
-    await dezi?.stop();
-    await database?.close();
-  });
-
-  async function fullLogin(bsn: string, choose?: (values: string[]) => string) {
-    const out = await login(rp, bsn, { choose });
-    browsers.push(out.browser);
-    assert.equal(out.final.status, 303, `expected a redirect to the client, got ${out.final.status} at ${out.final.url}`);
-    assert.ok(out.final.location!.startsWith(rp.redirectUri), out.final.location!);
-    const tokens = await redeem(rp, out.final.location!, out.request);
-    const claims = tokens.claims()!;
-    const userinfo = await fetchUserinfo(rp, tokens.access_token, claims.sub);
-    return { ...out, tokens, claims, userinfo };
-  }
-
-  test('discovery describes the koppelvlak', async () => {
-    const meta = rp.config.serverMetadata();
-    assert.equal(meta.issuer, dezi.url);
-    assert.deepEqual(meta.response_types_supported, ['code']);
-    assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
-    assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['private_key_jwt']);
-    assert.equal(meta.userinfo_endpoint, `${dezi.url}/userinfo`);
-    assert.equal(meta.registration_endpoint, `${dezi.url}/register`);
-    assert.deepEqual(meta.acr_values_supported, [LOA.low, LOA.substantial, LOA.high]);
-    assert.ok(!(meta.token_endpoint_auth_signing_alg_values_supported ?? []).some((a) => a.startsWith('HS')));
-    const jwks = (await (await fetch(meta.jwks_uri!)).json()) as { keys: Record<string, unknown>[] };
-    assert.ok(jwks.keys.length >= 1);
-    for (const k of jwks.keys) {
-      assert.equal(k.d, undefined, 'private key material published');
-      assert.equal(k.kty, 'RSA');
-      assert.ok(String(k.n).length >= 512, 'RSA key of at least 3072 bits');
-    }
-  });
-
-  test('one employment: login, ID token, encrypted userinfo, verklaring as in the seed', async () => {
-    const { claims, userinfo, tokens, choicePage } = await fullLogin(JANSEN.bsn);
-    assert.equal(choicePage, undefined, 'no choice page for a single employment');
-
-    // ID token
-    assert.equal(claims.iss, dezi.url);
-    assert.equal(claims.aud, rp.clientId);
-    assert.equal(claims.acr, LOA.high);
-    assert.equal(claims.amr, undefined);
-    assert.ok(typeof claims.jti === 'string' && claims.jti.length > 0, 'ID token has a jti');
-    assert.ok(claims.exp - claims.iat <= 300, 'ID token lives at most 5 minutes');
-    assert.ok(typeof claims.auth_time === 'number');
-    assert.doesNotMatch(claims.sub, /^[0-9a-f-]{36}$/, 'sub is pairwise, not the register id');
-    assert.equal(tokens.token_type?.toLowerCase(), 'bearer');
-    assert.equal(tokens.refresh_token, undefined);
-
-    // JWE and envelope headers
-    assert.equal(userinfo.jweHeader.alg, 'RSA-OAEP');
-    assert.equal(userinfo.jweHeader.enc, 'A256CBC-HS512');
-    assert.equal(userinfo.jweHeader.kid, 'enc-1');
-    assert.equal(userinfo.jweHeader.typ, 'JWT');
-    assert.equal(userinfo.jweHeader.cty, 'JWT');
-    assert.equal(userinfo.envelopeHeader.alg, 'RS256');
-    assert.equal(userinfo.envelopeHeader.typ, 'JWT');
-    assert.ok(userinfo.envelopeHeader.kid);
-
-    const env = userinfo.envelope;
-    assert.equal(env.aud, rp.clientId);
-    assert.equal(env.sub, claims.sub);
-    assert.equal(env.loa_authn, LOA.high);
-    assert.equal(env.json_schema, `${dezi.url}/json_schemas/v1/envelope.json`);
-    assert.ok(typeof env.jti === 'string');
-    assert.equal(env.verklaring_id, userinfo.verklaring.verklaring_id);
-
-    // The verklaring
-    assert.deepEqual(Object.keys(userinfo.verklaringHeader).sort(), ['alg', 'jku', 'kid', 'typ']);
-    assert.equal(userinfo.verklaringHeader.jku, `${dezi.url}/jwks`);
-    const v = userinfo.verklaring;
-    assert.deepEqual(
-      Object.keys(v).sort(),
-      [
-        'abonnee_naam', 'abonnee_nummer', 'achternaam', 'dezi_nummer', 'exp', 'iss', 'json_schema', 'jti', 'loa_dezi',
-        'nbf', 'rol_code', 'rol_code_bron', 'rol_naam', 'status_uri', 'verklaring_id', 'voorletters', 'voorvoegsel',
-      ],
-    );
-    assert.equal(v.dezi_nummer, JANSEN.deziNummer);
-    assert.equal(v.voorletters, 'J.');
-    assert.equal(v.voorvoegsel, null);
-    assert.equal(v.achternaam, 'Jansen');
-    assert.equal(v.abonnee_nummer, '90000111');
-    assert.equal(v.abonnee_naam, abonneeNaam('90000111'));
-    assert.equal(v.rol_code, '01.015');
-    assert.equal(v.rol_naam, 'Huisarts');
-    assert.equal(v.rol_code_bron, 'http://www.dezi.nl/rol_bron/big');
-    assert.equal(v.loa_dezi, LOA.high);
-    assert.equal(v.iss, dezi.url);
-    assert.equal(v.json_schema, `${dezi.url}/json_schemas/v1/verklaring.json`);
-    assert.equal(v.status_uri, `${dezi.url}/status/v1/verklaring/${v.verklaring_id}`);
-    assert.equal(v.exp! - v.nbf!, 92 * 24 * 3600);
-    assert.notEqual(v.jti, v.verklaring_id);
-
-    const status = (await (await fetch(v.status_uri as string)).json()) as Record<string, unknown>;
-    assert.equal(status.verklaring_id, v.verklaring_id);
-    assert.equal(status.status, 'active');
-
-    const schema = await fetch(v.json_schema as string);
-    assert.equal(schema.status, 200);
-  });
-
-  test('two employers: "Waar werk je? Wat ben je?" and the chosen one is in the verklaring', async () => {
-    const second = await fullLogin(AMRANI.bsn, (values) => {
-      assert.equal(values.length, 2);
-      return values[1]!;
+    before(async () => {
+      database = await openTestDatabase(backend);
+      dezi = await startDezi({ db: database.db });
+      rp = await registerRp(dezi.url);
     });
-    assert.ok(second.choicePage, 'the choice page was shown');
-    assert.match(second.choicePage.body, /Waar werk je\? Wat ben je\?/);
-    assert.match(second.choicePage.body, new RegExp(abonneeNaam('90000111')));
-    assert.match(second.choicePage.body, new RegExp(abonneeNaam('90000222')));
 
-    const first = await fullLogin(AMRANI.bsn, (values) => values[0]!);
-    const chosen = new Set([first.userinfo.verklaring.abonnee_nummer, second.userinfo.verklaring.abonnee_nummer]);
-    assert.deepEqual([...chosen].sort(), ['90000111', '90000222']);
-    assert.notEqual(first.userinfo.verklaring.verklaring_id, second.userinfo.verklaring.verklaring_id);
-  });
+    after(async () => {
+      await dezi?.stop();
+      await database?.close();
+    });
 
-  test('the verklaring is issued once per person × abonnee × role and re-used', async () => {
-    const a = await fullLogin(JANSEN.bsn);
-    const b = await fullLogin(JANSEN.bsn);
-    assert.equal(a.userinfo.verklaring.verklaring_id, b.userinfo.verklaring.verklaring_id);
-    assert.notEqual(a.userinfo.envelope.jti, b.userinfo.envelope.jti, 'each envelope is new');
-    assert.equal(a.claims.sub, b.claims.sub, 'pairwise sub is stable for one client');
-  });
-
-  test('a role that is not a BIG profession, and no role code at all', async () => {
-    const bakker = await fullLogin(BAKKER.bsn);
-    assert.equal(bakker.userinfo.verklaring.rol_code, '86.000');
-    assert.equal(bakker.userinfo.verklaring.rol_code_bron, 'http://www.dezi.nl/rol_bron/abonnee');
-    const visser = await fullLogin(VISSER.bsn);
-    assert.equal(visser.userinfo.verklaring.rol_code, null);
-    assert.equal(visser.userinfo.verklaring.rol_naam, null);
-    assert.equal(visser.userinfo.verklaring.rol_code_bron, null);
-  });
-
-  test('an unknown BSN, a suspended person and a person without employment get a clear page and no code', async () => {
-    for (const [bsn, text] of [
-      [UNKNOWN_TEST_BSN, 'U staat niet in het Dezi-register'],
-      [VAN_DIJK.bsn, 'Uw zorgidentiteit is niet actief'],
-      [BOS.bsn, 'Geen actieve koppeling'],
-    ] as const) {
-      const out = await login(rp, bsn);
+    async function fullLogin(bsn: string, choose?: (values: string[]) => string) {
+      const out = await login(rp, bsn, { choose });
       browsers.push(out.browser);
-      assert.equal(out.final.status, 403);
-      assert.match(out.final.body, new RegExp(text));
-      assert.ok(!out.browser.history.some((h) => h.location?.startsWith(rp.redirectUri)), 'no redirect to the client');
-      // The person can still go back to the zorgapplicatie: it receives access_denied.
-      const back = await out.browser.submit(out.final, '/annuleren', {}, rp.redirectUri);
-      const location = new URL(back.location!);
-      assert.equal(location.searchParams.get('error'), 'access_denied');
-      assert.equal(location.searchParams.get('code'), null);
+      assert.equal(
+        out.final.status,
+        303,
+        `expected a redirect to the client, got ${out.final.status} at ${out.final.url}`,
+      );
+      assert.ok(out.final.location!.startsWith(rp.redirectUri), out.final.location!);
+      const tokens = await redeem(rp, out.final.location!, out.request);
+      const claims = tokens.claims()!;
+      const userinfo = await fetchUserinfo(rp, tokens.access_token, claims.sub);
+      return { ...out, tokens, claims, userinfo };
     }
-  });
 
-  test('a malformed BSN at the DigiD stand-in is refused there, and nothing is lost', async () => {
-    const browser = new Browser();
-    browsers.push(browser);
-    const { page } = await startLogin(browser, rp);
-    const digid = await browser.submit(page, '/means', { means: 'digid-mock' }, rp.redirectUri);
-    for (const bad of ['123456789', '12345', 'abcdefghi', '9999900071']) {
-      const again = await browser.submit(digid, '/proeftuin/digid-mock/authenticate', { bsn: bad, action: 'login' });
-      assert.equal(again.status, 400);
-      assert.match(again.body, /geen geldig BSN/);
-      assert.ok(!again.body.includes(`value="${bad}"`), 'the refused input is not echoed');
-    }
-    // The same login continues with a valid BSN.
-    const ok = await browser.submit(digid, '/proeftuin/digid-mock/authenticate', { bsn: JANSEN.bsn, action: 'login' }, rp.redirectUri);
-    assert.equal(ok.status, 303);
-    assert.ok(ok.location!.startsWith(rp.redirectUri));
-  });
-
-  test('cancelling at DigiD returns to the login page with an explanation', async () => {
-    const browser = new Browser();
-    browsers.push(browser);
-    const { page } = await startLogin(browser, rp);
-    const digid = await browser.submit(page, '/means', { means: 'digid-mock' }, rp.redirectUri);
-    const cancelled = await browser.submit(digid, '/proeftuin/digid-mock/authenticate', { action: 'cancel' }, rp.redirectUri);
-    assert.equal(cancelled.status, 400);
-    assert.match(cancelled.body, /Inloggen geannuleerd/);
-    // "Opnieuw proberen" leads back to the choice of means, and the login can still succeed.
-    const retry = await browser.goto(new URL(/href="([^"]+)">Opnieuw proberen/.exec(cancelled.body)![1]!, dezi.url).href);
-    assert.match(retry.body, /Hoe wilt u inloggen\?/);
-    const done = await digidLogin(browser, retry, JANSEN.bsn, rp.redirectUri);
-    assert.equal(done.status, 303);
-  });
-
-  test('a replayed means callback is refused', async () => {
-    const browser = new Browser();
-    browsers.push(browser);
-    const { page } = await startLogin(browser, rp);
-    await digidLogin(browser, page, AMRANI.bsn, rp.redirectUri);
-    const callback = browser.history.find((h) => h.url.includes('/callback/digid-mock'))!;
-    const replay = await browser.request(callback.url);
-    assert.equal(replay.status, 400);
-    assert.match(replay.body, /Inloggen is niet gelukt/);
-  });
-
-  test('pages are Dutch first, English on request', async () => {
-    const browser = new Browser();
-    browsers.push(browser);
-    const { page } = await startLogin(browser, rp);
-    assert.match(page.body, /<html lang="nl">/);
-    assert.match(page.body, /Hoe wilt u inloggen\?/);
-    const en = await browser.request(`${page.url}?lang=en`);
-    assert.match(en.body, /<html lang="en">/);
-    assert.match(en.body, /How do you want to log in\?/);
-    assert.match(en.headers['content-security-policy'] ?? '', /default-src 'self'/);
-    assert.match(en.headers['content-security-policy'] ?? '', /frame-ancestors 'none'/);
-  });
-
-  test('the BSN appears in no URL, token, header, log line, Dezi page or database column in clear', async () => {
-    const bsns = SEED_PERSONS.map((p) => p.bsn);
-    const { tokens } = await fullLogin(JANSEN.bsn);
-    const exchanges = browsers.flatMap((b) => b.history);
-    assert.ok(exchanges.length > 50, 'the tests above produced traffic to inspect');
-    const isStandIn = (url: string) => new URL(url).pathname.startsWith('/proeftuin');
-    for (const bsn of bsns) {
-      for (const h of exchanges) {
-        assert.ok(!h.url.includes(bsn), `BSN in URL ${h.url}`);
-        assert.ok(!(h.location ?? '').includes(bsn), `BSN in redirect ${h.location}`);
-        assert.ok(!JSON.stringify(h.headers).includes(bsn), `BSN in headers of ${h.url}`);
-        // The proeftuin's own pages (the DigiD stand-in, the test-person list) show test BSNs by design.
-        if (!isStandIn(h.url)) assert.ok(!h.body.includes(bsn), `BSN in the page at ${h.url}`);
+    test('discovery describes the koppelvlak', async () => {
+      const meta = rp.config.serverMetadata();
+      assert.equal(meta.issuer, dezi.url);
+      assert.deepEqual(meta.response_types_supported, ['code']);
+      assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
+      assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['private_key_jwt']);
+      assert.equal(meta.userinfo_endpoint, `${dezi.url}/userinfo`);
+      assert.equal(meta.registration_endpoint, `${dezi.url}/register`);
+      assert.deepEqual(meta.acr_values_supported, [LOA.low, LOA.substantial, LOA.high]);
+      assert.ok(
+        !(meta.token_endpoint_auth_signing_alg_values_supported ?? []).some((a) => a.startsWith('HS')),
+      );
+      const jwks = (await (await fetch(meta.jwks_uri!)).json()) as { keys: Record<string, unknown>[] };
+      assert.ok(jwks.keys.length >= 1);
+      for (const k of jwks.keys) {
+        assert.equal(k.d, undefined, 'private key material published');
+        assert.equal(k.kty, 'RSA');
+        assert.ok(String(k.n).length >= 512, 'RSA key of at least 3072 bits');
       }
-      assert.ok(!JSON.stringify(tokens).includes(bsn), 'BSN in a token response');
-      assert.ok(!dezi.logs.text().includes(bsn), 'BSN in a log line');
-    }
-    // Every text column of every table.
-    const tables = await database.db.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
-    );
-    let rowsChecked = 0;
-    for (const { table_name } of tables) {
-      const rows = await database.db.query<{ row: string }>(`SELECT t::text AS row FROM ${table_name} t`);
-      rowsChecked += rows.length;
-      for (const { row } of rows) {
-        for (const bsn of bsns) assert.ok(!row.includes(bsn), `BSN in clear in table ${table_name}`);
+    });
+
+    test('one employment: login, ID token, encrypted userinfo, verklaring as in the seed', async () => {
+      const { claims, userinfo, tokens, choicePage } = await fullLogin(JANSEN.bsn);
+      assert.equal(choicePage, undefined, 'no choice page for a single employment');
+
+      // ID token
+      assert.equal(claims.iss, dezi.url);
+      assert.equal(claims.aud, rp.clientId);
+      assert.equal(claims.acr, LOA.high);
+      assert.equal(claims.amr, undefined);
+      assert.ok(typeof claims.jti === 'string' && claims.jti.length > 0, 'ID token has a jti');
+      assert.ok(claims.exp - claims.iat <= 300, 'ID token lives at most 5 minutes');
+      assert.ok(typeof claims.auth_time === 'number');
+      assert.doesNotMatch(claims.sub, /^[0-9a-f-]{36}$/, 'sub is pairwise, not the register id');
+      assert.equal(tokens.token_type?.toLowerCase(), 'bearer');
+      assert.equal(tokens.refresh_token, undefined);
+
+      // JWE and envelope headers
+      assert.equal(userinfo.jweHeader.alg, 'RSA-OAEP');
+      assert.equal(userinfo.jweHeader.enc, 'A256CBC-HS512');
+      assert.equal(userinfo.jweHeader.kid, 'enc-1');
+      assert.equal(userinfo.jweHeader.typ, 'JWT');
+      assert.equal(userinfo.jweHeader.cty, 'JWT');
+      assert.equal(userinfo.envelopeHeader.alg, 'RS256');
+      assert.equal(userinfo.envelopeHeader.typ, 'JWT');
+      assert.ok(userinfo.envelopeHeader.kid);
+
+      const env = userinfo.envelope;
+      assert.equal(env.aud, rp.clientId);
+      assert.equal(env.sub, claims.sub);
+      assert.equal(env.loa_authn, LOA.high);
+      assert.equal(env.json_schema, `${dezi.url}/json_schemas/v1/envelope.json`);
+      assert.ok(typeof env.jti === 'string');
+      assert.equal(env.verklaring_id, userinfo.verklaring.verklaring_id);
+
+      // The verklaring
+      assert.deepEqual(Object.keys(userinfo.verklaringHeader).sort(), ['alg', 'jku', 'kid', 'typ']);
+      assert.equal(userinfo.verklaringHeader.jku, `${dezi.url}/jwks`);
+      const v = userinfo.verklaring;
+      assert.deepEqual(Object.keys(v).sort(), [
+        'abonnee_naam',
+        'abonnee_nummer',
+        'achternaam',
+        'dezi_nummer',
+        'exp',
+        'iss',
+        'json_schema',
+        'jti',
+        'loa_dezi',
+        'nbf',
+        'rol_code',
+        'rol_code_bron',
+        'rol_naam',
+        'status_uri',
+        'verklaring_id',
+        'voorletters',
+        'voorvoegsel',
+      ]);
+      assert.equal(v.dezi_nummer, JANSEN.deziNummer);
+      assert.equal(v.voorletters, 'J.');
+      assert.equal(v.voorvoegsel, null);
+      assert.equal(v.achternaam, 'Jansen');
+      assert.equal(v.abonnee_nummer, '90000111');
+      assert.equal(v.abonnee_naam, abonneeNaam('90000111'));
+      assert.equal(v.rol_code, '01.015');
+      assert.equal(v.rol_naam, 'Huisarts');
+      assert.equal(v.rol_code_bron, 'http://www.dezi.nl/rol_bron/big');
+      assert.equal(v.loa_dezi, LOA.high);
+      assert.equal(v.iss, dezi.url);
+      assert.equal(v.json_schema, `${dezi.url}/json_schemas/v1/verklaring.json`);
+      assert.equal(v.status_uri, `${dezi.url}/status/v1/verklaring/${v.verklaring_id}`);
+      assert.equal(v.exp! - v.nbf!, 92 * 24 * 3600);
+      assert.notEqual(v.jti, v.verklaring_id);
+
+      const status = (await (await fetch(v.status_uri as string)).json()) as Record<string, unknown>;
+      assert.equal(status.verklaring_id, v.verklaring_id);
+      assert.equal(status.status, 'active');
+
+      const schema = await fetch(v.json_schema as string);
+      assert.equal(schema.status, 200);
+    });
+
+    test('two employers: "Waar werk je? Wat ben je?" and the chosen one is in the verklaring', async () => {
+      const second = await fullLogin(AMRANI.bsn, (values) => {
+        assert.equal(values.length, 2);
+        return values[1]!;
+      });
+      assert.ok(second.choicePage, 'the choice page was shown');
+      assert.match(second.choicePage.body, /Waar werk je\? Wat ben je\?/);
+      assert.match(second.choicePage.body, new RegExp(abonneeNaam('90000111')));
+      assert.match(second.choicePage.body, new RegExp(abonneeNaam('90000222')));
+
+      const first = await fullLogin(AMRANI.bsn, (values) => values[0]!);
+      const chosen = new Set([
+        first.userinfo.verklaring.abonnee_nummer,
+        second.userinfo.verklaring.abonnee_nummer,
+      ]);
+      assert.deepEqual([...chosen].sort(), ['90000111', '90000222']);
+      assert.notEqual(first.userinfo.verklaring.verklaring_id, second.userinfo.verklaring.verklaring_id);
+    });
+
+    test('the verklaring is issued once per person × abonnee × role and re-used', async () => {
+      const a = await fullLogin(JANSEN.bsn);
+      const b = await fullLogin(JANSEN.bsn);
+      assert.equal(a.userinfo.verklaring.verklaring_id, b.userinfo.verklaring.verklaring_id);
+      assert.notEqual(a.userinfo.envelope.jti, b.userinfo.envelope.jti, 'each envelope is new');
+      assert.equal(a.claims.sub, b.claims.sub, 'pairwise sub is stable for one client');
+    });
+
+    test('a role that is not a BIG profession, and no role code at all', async () => {
+      const bakker = await fullLogin(BAKKER.bsn);
+      assert.equal(bakker.userinfo.verklaring.rol_code, '86.000');
+      assert.equal(bakker.userinfo.verklaring.rol_code_bron, 'http://www.dezi.nl/rol_bron/abonnee');
+      const visser = await fullLogin(VISSER.bsn);
+      assert.equal(visser.userinfo.verklaring.rol_code, null);
+      assert.equal(visser.userinfo.verklaring.rol_naam, null);
+      assert.equal(visser.userinfo.verklaring.rol_code_bron, null);
+    });
+
+    test('an unknown BSN, a suspended person and a person without employment get a clear page and no code', async () => {
+      for (const [bsn, text] of [
+        [UNKNOWN_TEST_BSN, 'U staat niet in het Dezi-register'],
+        [VAN_DIJK.bsn, 'Uw zorgidentiteit is niet actief'],
+        [BOS.bsn, 'Geen actieve koppeling'],
+      ] as const) {
+        const out = await login(rp, bsn);
+        browsers.push(out.browser);
+        assert.equal(out.final.status, 403);
+        assert.match(out.final.body, new RegExp(text));
+        assert.ok(
+          !out.browser.history.some((h) => h.location?.startsWith(rp.redirectUri)),
+          'no redirect to the client',
+        );
+        // The person can still go back to the zorgapplicatie: it receives access_denied.
+        const back = await out.browser.submit(out.final, '/annuleren', {}, rp.redirectUri);
+        const location = new URL(back.location!);
+        assert.equal(location.searchParams.get('error'), 'access_denied');
+        assert.equal(location.searchParams.get('code'), null);
       }
-    }
-    assert.ok(rowsChecked > 100);
+    });
+
+    test('a malformed BSN at the DigiD stand-in is refused there, and nothing is lost', async () => {
+      const browser = new Browser();
+      browsers.push(browser);
+      const { page } = await startLogin(browser, rp);
+      const digid = await browser.submit(page, '/means', { means: 'digid-mock' }, rp.redirectUri);
+      for (const bad of ['123456789', '12345', 'abcdefghi', '9999900071']) {
+        const again = await browser.submit(digid, '/proeftuin/digid-mock/authenticate', {
+          bsn: bad,
+          action: 'login',
+        });
+        assert.equal(again.status, 400);
+        assert.match(again.body, /geen geldig BSN/);
+        assert.ok(!again.body.includes(`value="${bad}"`), 'the refused input is not echoed');
+      }
+      // The same login continues with a valid BSN.
+      const ok = await browser.submit(
+        digid,
+        '/proeftuin/digid-mock/authenticate',
+        { bsn: JANSEN.bsn, action: 'login' },
+        rp.redirectUri,
+      );
+      assert.equal(ok.status, 303);
+      assert.ok(ok.location!.startsWith(rp.redirectUri));
+    });
+
+    test('cancelling at DigiD returns to the login page with an explanation', async () => {
+      const browser = new Browser();
+      browsers.push(browser);
+      const { page } = await startLogin(browser, rp);
+      const digid = await browser.submit(page, '/means', { means: 'digid-mock' }, rp.redirectUri);
+      const cancelled = await browser.submit(
+        digid,
+        '/proeftuin/digid-mock/authenticate',
+        { action: 'cancel' },
+        rp.redirectUri,
+      );
+      assert.equal(cancelled.status, 400);
+      assert.match(cancelled.body, /Inloggen geannuleerd/);
+      // "Opnieuw proberen" leads back to the choice of means, and the login can still succeed.
+      const retry = await browser.goto(
+        new URL(/href="([^"]+)">Opnieuw proberen/.exec(cancelled.body)![1]!, dezi.url).href,
+      );
+      assert.match(retry.body, /Hoe wilt u inloggen\?/);
+      const done = await digidLogin(browser, retry, JANSEN.bsn, rp.redirectUri);
+      assert.equal(done.status, 303);
+    });
+
+    test('a replayed means callback is refused', async () => {
+      const browser = new Browser();
+      browsers.push(browser);
+      const { page } = await startLogin(browser, rp);
+      await digidLogin(browser, page, AMRANI.bsn, rp.redirectUri);
+      const callback = browser.history.find((h) => h.url.includes('/callback/digid-mock'))!;
+      const replay = await browser.request(callback.url);
+      assert.equal(replay.status, 400);
+      assert.match(replay.body, /Inloggen is niet gelukt/);
+    });
+
+    test('pages are Dutch first, English on request', async () => {
+      const browser = new Browser();
+      browsers.push(browser);
+      const { page } = await startLogin(browser, rp);
+      assert.match(page.body, /<html lang="nl">/);
+      assert.match(page.body, /Hoe wilt u inloggen\?/);
+      const en = await browser.request(`${page.url}?lang=en`);
+      assert.match(en.body, /<html lang="en">/);
+      assert.match(en.body, /How do you want to log in\?/);
+      assert.match(en.headers['content-security-policy'] ?? '', /default-src 'self'/);
+      assert.match(en.headers['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+    });
+
+    test('the BSN appears in no URL, token, header, log line, Dezi page or database column in clear', async () => {
+      const bsns = SEED_PERSONS.map((p) => p.bsn);
+      const { tokens } = await fullLogin(JANSEN.bsn);
+      const exchanges = browsers.flatMap((b) => b.history);
+      assert.ok(exchanges.length > 50, 'the tests above produced traffic to inspect');
+      const isStandIn = (url: string) => new URL(url).pathname.startsWith('/proeftuin');
+      for (const bsn of bsns) {
+        for (const h of exchanges) {
+          assert.ok(!h.url.includes(bsn), `BSN in URL ${h.url}`);
+          assert.ok(!(h.location ?? '').includes(bsn), `BSN in redirect ${h.location}`);
+          assert.ok(!JSON.stringify(h.headers).includes(bsn), `BSN in headers of ${h.url}`);
+          // The proeftuin's own pages (the DigiD stand-in, the test-person list) show test BSNs by design.
+          if (!isStandIn(h.url)) assert.ok(!h.body.includes(bsn), `BSN in the page at ${h.url}`);
+        }
+        assert.ok(!JSON.stringify(tokens).includes(bsn), 'BSN in a token response');
+        assert.ok(!dezi.logs.text().includes(bsn), 'BSN in a log line');
+      }
+      // Every text column of every table.
+      const tables = await database.db.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+      );
+      let rowsChecked = 0;
+      for (const { table_name } of tables) {
+        const rows = await database.db.query<{ row: string }>(`SELECT t::text AS row FROM ${table_name} t`);
+        rowsChecked += rows.length;
+        for (const { row } of rows) {
+          for (const bsn of bsns) assert.ok(!row.includes(bsn), `BSN in clear in table ${table_name}`);
+        }
+      }
+      assert.ok(rowsChecked > 100);
+    });
   });
-});

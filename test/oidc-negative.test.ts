@@ -8,284 +8,358 @@ import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Browser } from './helpers/browser.ts';
 import { BACKENDS, openTestDatabase, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { login } from './helpers/login.ts';
-import { authorizationRequest, fetchUserinfo, keyMaterial, redeem, registerRp, REDIRECT_URI, type TestRp } from './helpers/rp.ts';
+import {
+  authorizationRequest,
+  fetchUserinfo,
+  keyMaterial,
+  redeem,
+  registerRp,
+  REDIRECT_URI,
+  type TestRp,
+} from './helpers/rp.ts';
 
 const BSN = SEED_PERSONS[0]!.bsn;
 
-for (const backend of BACKENDS) describe(`the OpenID provider refuses (${backend})`, () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let dezi: TestDezi;
-  let rp: TestRp;
+for (const backend of BACKENDS)
+  describe(`the OpenID provider refuses (${backend})`, () => {
+    let database: Awaited<ReturnType<typeof openTestDatabase>>;
+    let dezi: TestDezi;
+    let rp: TestRp;
 
-  before(async () => {
-    database = await openTestDatabase(backend);
-    dezi = await startDezi({ db: database.db });
-    rp = await registerRp(dezi.url);
-  });
-  after(async () => {
-    await dezi?.stop();
-    await database?.close();
-  });
-
-  /** Logs in and returns the code (not yet redeemed) with the request it answers. */
-  async function codeFor(params: Record<string, string> = {}) {
-    const out = await login(rp, BSN, { params });
-    assert.equal(out.final.status, 303, out.final.body.slice(0, 300));
-    const location = new URL(out.final.location!);
-    assert.ok(location.href.startsWith(REDIRECT_URI));
-    return { code: location.searchParams.get('code')!, request: out.request, location, browser: out.browser };
-  }
-
-  async function assertion(o: {
-    key?: CryptoKey;
-    alg?: string;
-    aud?: string;
-    exp?: number;
-    iat?: number;
-    jti?: string;
-    iss?: string;
-  } = {}): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ jti: o.jti ?? randomUUID() })
-      .setProtectedHeader({ alg: o.alg ?? 'RS256', kid: rp.signingKid })
-      .setIssuer(o.iss ?? rp.clientId)
-      .setSubject(o.iss ?? rp.clientId)
-      .setAudience(o.aud ?? dezi.url)
-      .setIssuedAt(o.iat ?? now)
-      .setExpirationTime(o.exp ?? now + 60)
-      .sign(o.key ?? rp.signingKey);
-  }
-
-  async function tokenRequest(params: Record<string, string>) {
-    const res = await fetch(`${dezi.url}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(params),
+    before(async () => {
+      database = await openTestDatabase(backend);
+      dezi = await startDezi({ db: database.db });
+      rp = await registerRp(dezi.url);
     });
-    return { status: res.status, body: (await res.json()) as Record<string, string> };
-  }
-
-  async function redeemWith(code: string, verifier: string, clientAssertion: string) {
-    return tokenRequest({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-      client_id: rp.clientId,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: clientAssertion,
+    after(async () => {
+      await dezi?.stop();
+      await database?.close();
     });
-  }
 
-  async function authorize(params: Record<string, string>) {
-    const url = new URL(`${dezi.url}/authorize`);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    return new Browser().request(url.href);
-  }
+    /** Logs in and returns the code (not yet redeemed) with the request it answers. */
+    async function codeFor(params: Record<string, string> = {}) {
+      const out = await login(rp, BSN, { params });
+      assert.equal(out.final.status, 303, out.final.body.slice(0, 300));
+      const location = new URL(out.final.location!);
+      assert.ok(location.href.startsWith(REDIRECT_URI));
+      return {
+        code: location.searchParams.get('code')!,
+        request: out.request,
+        location,
+        browser: out.browser,
+      };
+    }
 
-  const baseAuthorize = () => ({
-    client_id: rp.clientId,
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: 'st',
-    nonce: 'no',
-  });
+    async function assertion(
+      o: {
+        key?: CryptoKey;
+        alg?: string;
+        aud?: string;
+        exp?: number;
+        iat?: number;
+        jti?: string;
+        iss?: string;
+      } = {},
+    ): Promise<string> {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ jti: o.jti ?? randomUUID() })
+        .setProtectedHeader({ alg: o.alg ?? 'RS256', kid: rp.signingKid })
+        .setIssuer(o.iss ?? rp.clientId)
+        .setSubject(o.iss ?? rp.clientId)
+        .setAudience(o.aud ?? dezi.url)
+        .setIssuedAt(o.iat ?? now)
+        .setExpirationTime(o.exp ?? now + 60)
+        .sign(o.key ?? rp.signingKey);
+    }
 
-  test('an authorization request without PKCE', async () => {
-    const res = await authorize(baseAuthorize());
-    assert.equal(res.status, 303);
-    const location = new URL(res.location!);
-    assert.equal(location.searchParams.get('error'), 'invalid_request');
-    assert.match(location.searchParams.get('error_description')!, /PKCE/);
-  });
-
-  test('plain PKCE', async () => {
-    const res = await authorize({ ...baseAuthorize(), code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' });
-    const location = new URL(res.location!);
-    assert.equal(location.searchParams.get('error'), 'invalid_request');
-    assert.match(location.searchParams.get('error_description')!, /code_challenge_method/);
-  });
-
-  test('an unregistered redirect URI: an error page, no redirect', async () => {
-    const res = await authorize({
-      ...baseAuthorize(),
-      redirect_uri: 'https://attacker.example/cb',
-      code_challenge: 'a'.repeat(43),
-      code_challenge_method: 'S256',
-    });
-    assert.equal(res.status, 400);
-    assert.equal(res.location, null);
-    assert.match(res.body, /redirect_uri/);
-    assert.match(res.body, /<html lang="nl">/);
-  });
-
-  test('an unknown client: an error page, no redirect', async () => {
-    const res = await authorize({ ...baseAuthorize(), client_id: 'nobody', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' });
-    assert.equal(res.status, 400);
-    assert.equal(res.location, null);
-    assert.match(res.body, /invalid_client/);
-  });
-
-  test('response types other than code', async () => {
-    const res = await authorize({ ...baseAuthorize(), response_type: 'id_token', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' });
-    assert.ok(res.location);
-    const location = new URL(res.location.replace('#', '?'));
-    assert.equal(location.searchParams.get('error'), 'unsupported_response_type');
-  });
-
-  test('oversized parameters', async () => {
-    const huge = await authorize({ ...baseAuthorize(), state: 'x'.repeat(20_000), code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' });
-    assert.ok([400, 414, 431].includes(huge.status), `status ${huge.status}`);
-    const big = await fetch(`${dezi.url}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `grant_type=authorization_code&code=${'x'.repeat(200_000)}`,
-    });
-    assert.ok([400, 413].includes(big.status), `status ${big.status}`);
-    // The server keeps serving.
-    assert.equal((await fetch(`${dezi.url}/.well-known/openid-configuration`)).status, 200);
-  });
-
-  test('a wrong PKCE verifier', async () => {
-    const { code } = await codeFor();
-    const wrong = await redeemWith(code, client.randomPKCECodeVerifier(), await assertion());
-    assert.equal(wrong.status, 400);
-    assert.equal(wrong.body.error, 'invalid_grant');
-    assert.equal(wrong.body.access_token, undefined);
-  });
-
-  test('client assertions: expired, replayed, wrong audience, alg none, HS256 with the public key, foreign key', async () => {
-    const { code, request } = await codeFor();
-    const now = Math.floor(Date.now() / 1000);
-    const expired = await redeemWith(code, request.verifier, await assertion({ iat: now - 600, exp: now - 300 }));
-    assert.equal(expired.body.error, 'invalid_client', JSON.stringify(expired.body));
-    assert.equal(expired.status, 401);
-
-    const wrongAud = await redeemWith(code, request.verifier, await assertion({ aud: 'https://other.example' }));
-    assert.equal(wrongAud.body.error, 'invalid_client');
-
-    const header = base64url.encode(JSON.stringify({ alg: 'none' }));
-    const payload = base64url.encode(
-      JSON.stringify({ iss: rp.clientId, sub: rp.clientId, aud: dezi.url, jti: randomUUID(), exp: now + 60, iat: now }),
-    );
-    const none = await redeemWith(code, request.verifier, `${header}.${payload}.`);
-    assert.equal(none.body.error, 'invalid_client');
-
-    // The HS256 confusion attack: the public key's bytes used as an HMAC secret.
-    const publicJwk = rp.jwks.keys[0]!;
-    const hmacKey = new TextEncoder().encode(JSON.stringify(publicJwk));
-    const hs = await new SignJWT({ jti: randomUUID() })
-      .setProtectedHeader({ alg: 'HS256', kid: rp.signingKid })
-      .setIssuer(rp.clientId)
-      .setSubject(rp.clientId)
-      .setAudience(dezi.url)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .sign(hmacKey);
-    const hs256 = await redeemWith(code, request.verifier, hs);
-    assert.equal(hs256.body.error, 'invalid_client');
-
-    const foreign = await generateKeyPair('RS256');
-    const foreignKey = await redeemWith(code, request.verifier, await assertion({ key: foreign.privateKey }));
-    assert.equal(foreignKey.body.error, 'invalid_client');
-
-    // None of the refused attempts consumed the code: a valid assertion redeems it...
-    const jti = randomUUID();
-    const first = await redeemWith(code, request.verifier, await assertion({ jti }));
-    assert.equal(first.status, 200, JSON.stringify(first.body));
-    assert.ok(first.body.id_token);
-
-    // ...and the same assertion again (replayed jti) is refused even with a fresh code.
-    const second = await codeFor();
-    const replayed = await redeemWith(second.code, second.request.verifier, await assertion({ jti }));
-    assert.equal(replayed.body.error, 'invalid_client');
-    // It was the replay that was refused: a fresh assertion redeems that same code.
-    const fresh = await redeemWith(second.code, second.request.verifier, await assertion());
-    assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
-  });
-
-  test('a replayed authorization code, and the tokens from its first use are revoked', async () => {
-    const { location, request } = await codeFor();
-    const tokens = await redeem(rp, location.href, request);
-    const claims = tokens.claims()!;
-    await fetchUserinfo(rp, tokens.access_token, claims.sub); // works before the replay
-
-    const replay = await redeemWith(location.searchParams.get('code')!, request.verifier, await assertion());
-    assert.equal(replay.status, 400);
-    assert.equal(replay.body.error, 'invalid_grant');
-
-    const res = await fetch(`${dezi.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-    assert.equal(res.status, 401);
-    assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
-  });
-
-  test('userinfo without, with a malformed and with an unknown access token', async () => {
-    const none = await fetch(`${dezi.url}/userinfo`);
-    assert.equal(none.status, 401);
-    assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer /);
-    const malformed = await fetch(`${dezi.url}/userinfo`, { headers: { authorization: 'Basic abc' } });
-    assert.equal(malformed.status, 400);
-    assert.equal(((await malformed.json()) as { error: string }).error, 'invalid_request');
-    const unknown = await fetch(`${dezi.url}/userinfo`, { headers: { authorization: `Bearer ${'A'.repeat(43)}` } });
-    assert.equal(unknown.status, 401);
-    assert.equal(((await unknown.json()) as { error: string }).error, 'invalid_token');
-  });
-
-  test('a tampered verklaring fails verification at the relying party', async () => {
-    const { location, request } = await codeFor();
-    const tokens = await redeem(rp, location.href, request);
-    const info = await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub);
-    const jws = info.envelope.verklaring as string;
-    const [h, p, s] = jws.split('.');
-    const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p!)));
-    payload.rol_code = '01.015';
-    payload.rol_naam = 'Huisarts';
-    payload.abonnee_nummer = '90000999';
-    const forged = `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
-    const { jwtVerify, createRemoteJWKSet } = await import('jose');
-    await assert.rejects(
-      jwtVerify(forged, createRemoteJWKSet(new URL(`${dezi.url}/jwks`)), { issuer: dezi.url }),
-      /signature verification failed/,
-    );
-  });
-
-  test('prompt=login asks for a new login although a session exists', async () => {
-    const { browser } = await codeFor();
-    // Without prompt=login the session carries the person straight back to the zorgapplicatie...
-    const silent = await browser.goto((await authorizationRequest(rp)).url, REDIRECT_URI);
-    assert.equal(silent.status, 303);
-    assert.ok(new URL(silent.location!).searchParams.get('code'));
-    // ...with it, the person chooses a means again.
-    const page = await browser.goto((await authorizationRequest(rp, { prompt: 'login' })).url, REDIRECT_URI);
-    assert.equal(page.status, 200);
-    assert.match(page.body, /Hoe wilt u inloggen\?/);
-  });
-
-  test('registration: without the initial access token, with a wrong one, and without an encryption key', async () => {
-    const { jwks } = await keyMaterial();
-    const metadata = { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'private_key_jwt', jwks };
-    const post = (body: unknown, token?: string) =>
-      fetch(`${dezi.url}/register`, {
+    async function tokenRequest(params: Record<string, string>) {
+      const res = await fetch(`${dezi.url}/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(params),
       });
-    assert.equal((await post(metadata)).status, 401);
-    assert.equal((await post(metadata, 'wrong-token-wrong-token')).status, 401);
-    const noEnc = await post({ ...metadata, jwks: { keys: [jwks.keys[0]] } }, REGISTRATION_TOKEN);
-    assert.equal(noEnc.status, 400);
-    assert.equal(((await noEnc.json()) as { error: string }).error, 'invalid_client_metadata');
-    const secret = await post({ ...metadata, token_endpoint_auth_method: 'client_secret_basic' }, REGISTRATION_TOKEN);
-    assert.equal(secret.status, 400);
-    const sig = await generateKeyPair('RS256', { extractable: true });
-    const privateJwk = { ...(await exportJWK(sig.privateKey)), use: 'sig' };
-    const leaked = await post({ ...metadata, jwks: { keys: [privateJwk, jwks.keys[1]] } }, REGISTRATION_TOKEN);
-    assert.equal(leaked.status, 400);
-    const ok = await post(metadata, REGISTRATION_TOKEN);
-    assert.equal(ok.status, 201);
-    const registered = (await ok.json()) as Record<string, unknown>;
-    assert.equal(registered.subject_type, 'pairwise');
-    assert.deepEqual(registered.response_types, ['code']);
+      return { status: res.status, body: (await res.json()) as Record<string, string> };
+    }
+
+    async function redeemWith(code: string, verifier: string, clientAssertion: string) {
+      return tokenRequest({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        client_id: rp.clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: clientAssertion,
+      });
+    }
+
+    async function authorize(params: Record<string, string>) {
+      const url = new URL(`${dezi.url}/authorize`);
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      return new Browser().request(url.href);
+    }
+
+    const baseAuthorize = () => ({
+      client_id: rp.clientId,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: REDIRECT_URI,
+      state: 'st',
+      nonce: 'no',
+    });
+
+    test('an authorization request without PKCE', async () => {
+      const res = await authorize(baseAuthorize());
+      assert.equal(res.status, 303);
+      const location = new URL(res.location!);
+      assert.equal(location.searchParams.get('error'), 'invalid_request');
+      assert.match(location.searchParams.get('error_description')!, /PKCE/);
+    });
+
+    test('plain PKCE', async () => {
+      const res = await authorize({
+        ...baseAuthorize(),
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'plain',
+      });
+      const location = new URL(res.location!);
+      assert.equal(location.searchParams.get('error'), 'invalid_request');
+      assert.match(location.searchParams.get('error_description')!, /code_challenge_method/);
+    });
+
+    test('an unregistered redirect URI: an error page, no redirect', async () => {
+      const res = await authorize({
+        ...baseAuthorize(),
+        redirect_uri: 'https://attacker.example/cb',
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      assert.equal(res.status, 400);
+      assert.equal(res.location, null);
+      assert.match(res.body, /redirect_uri/);
+      assert.match(res.body, /<html lang="nl">/);
+    });
+
+    test('an unknown client: an error page, no redirect', async () => {
+      const res = await authorize({
+        ...baseAuthorize(),
+        client_id: 'nobody',
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      assert.equal(res.status, 400);
+      assert.equal(res.location, null);
+      assert.match(res.body, /invalid_client/);
+    });
+
+    test('response types other than code', async () => {
+      const res = await authorize({
+        ...baseAuthorize(),
+        response_type: 'id_token',
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      assert.ok(res.location);
+      const location = new URL(res.location.replace('#', '?'));
+      assert.equal(location.searchParams.get('error'), 'unsupported_response_type');
+    });
+
+    test('oversized parameters', async () => {
+      const huge = await authorize({
+        ...baseAuthorize(),
+        state: 'x'.repeat(20_000),
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      assert.ok([400, 414, 431].includes(huge.status), `status ${huge.status}`);
+      const big = await fetch(`${dezi.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=authorization_code&code=${'x'.repeat(200_000)}`,
+      });
+      assert.ok([400, 413].includes(big.status), `status ${big.status}`);
+      // The server keeps serving.
+      assert.equal((await fetch(`${dezi.url}/.well-known/openid-configuration`)).status, 200);
+    });
+
+    test('a wrong PKCE verifier', async () => {
+      const { code } = await codeFor();
+      const wrong = await redeemWith(code, client.randomPKCECodeVerifier(), await assertion());
+      assert.equal(wrong.status, 400);
+      assert.equal(wrong.body.error, 'invalid_grant');
+      assert.equal(wrong.body.access_token, undefined);
+    });
+
+    test('client assertions: expired, replayed, wrong audience, alg none, HS256 with the public key, foreign key', async () => {
+      const { code, request } = await codeFor();
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await redeemWith(
+        code,
+        request.verifier,
+        await assertion({ iat: now - 600, exp: now - 300 }),
+      );
+      assert.equal(expired.body.error, 'invalid_client', JSON.stringify(expired.body));
+      assert.equal(expired.status, 401);
+
+      const wrongAud = await redeemWith(
+        code,
+        request.verifier,
+        await assertion({ aud: 'https://other.example' }),
+      );
+      assert.equal(wrongAud.body.error, 'invalid_client');
+
+      const header = base64url.encode(JSON.stringify({ alg: 'none' }));
+      const payload = base64url.encode(
+        JSON.stringify({
+          iss: rp.clientId,
+          sub: rp.clientId,
+          aud: dezi.url,
+          jti: randomUUID(),
+          exp: now + 60,
+          iat: now,
+        }),
+      );
+      const none = await redeemWith(code, request.verifier, `${header}.${payload}.`);
+      assert.equal(none.body.error, 'invalid_client');
+
+      // The HS256 confusion attack: the public key's bytes used as an HMAC secret.
+      const publicJwk = rp.jwks.keys[0]!;
+      const hmacKey = new TextEncoder().encode(JSON.stringify(publicJwk));
+      const hs = await new SignJWT({ jti: randomUUID() })
+        .setProtectedHeader({ alg: 'HS256', kid: rp.signingKid })
+        .setIssuer(rp.clientId)
+        .setSubject(rp.clientId)
+        .setAudience(dezi.url)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .sign(hmacKey);
+      const hs256 = await redeemWith(code, request.verifier, hs);
+      assert.equal(hs256.body.error, 'invalid_client');
+
+      const foreign = await generateKeyPair('RS256');
+      const foreignKey = await redeemWith(
+        code,
+        request.verifier,
+        await assertion({ key: foreign.privateKey }),
+      );
+      assert.equal(foreignKey.body.error, 'invalid_client');
+
+      // None of the refused attempts consumed the code: a valid assertion redeems it...
+      const jti = randomUUID();
+      const first = await redeemWith(code, request.verifier, await assertion({ jti }));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.ok(first.body.id_token);
+
+      // ...and the same assertion again (replayed jti) is refused even with a fresh code.
+      const second = await codeFor();
+      const replayed = await redeemWith(second.code, second.request.verifier, await assertion({ jti }));
+      assert.equal(replayed.body.error, 'invalid_client');
+      // It was the replay that was refused: a fresh assertion redeems that same code.
+      const fresh = await redeemWith(second.code, second.request.verifier, await assertion());
+      assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+    });
+
+    test('a replayed authorization code, and the tokens from its first use are revoked', async () => {
+      const { location, request } = await codeFor();
+      const tokens = await redeem(rp, location.href, request);
+      const claims = tokens.claims()!;
+      await fetchUserinfo(rp, tokens.access_token, claims.sub); // works before the replay
+
+      const replay = await redeemWith(
+        location.searchParams.get('code')!,
+        request.verifier,
+        await assertion(),
+      );
+      assert.equal(replay.status, 400);
+      assert.equal(replay.body.error, 'invalid_grant');
+
+      const res = await fetch(`${dezi.url}/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      assert.equal(res.status, 401);
+      assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    });
+
+    test('userinfo without, with a malformed and with an unknown access token', async () => {
+      const none = await fetch(`${dezi.url}/userinfo`);
+      assert.equal(none.status, 401);
+      assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer /);
+      const malformed = await fetch(`${dezi.url}/userinfo`, { headers: { authorization: 'Basic abc' } });
+      assert.equal(malformed.status, 400);
+      assert.equal(((await malformed.json()) as { error: string }).error, 'invalid_request');
+      const unknown = await fetch(`${dezi.url}/userinfo`, {
+        headers: { authorization: `Bearer ${'A'.repeat(43)}` },
+      });
+      assert.equal(unknown.status, 401);
+      assert.equal(((await unknown.json()) as { error: string }).error, 'invalid_token');
+    });
+
+    test('a tampered verklaring fails verification at the relying party', async () => {
+      const { location, request } = await codeFor();
+      const tokens = await redeem(rp, location.href, request);
+      const info = await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub);
+      const jws = info.envelope.verklaring as string;
+      const [h, p, s] = jws.split('.');
+      const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p!)));
+      payload.rol_code = '01.015';
+      payload.rol_naam = 'Huisarts';
+      payload.abonnee_nummer = '90000999';
+      const forged = `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
+      const { jwtVerify, createRemoteJWKSet } = await import('jose');
+      await assert.rejects(
+        jwtVerify(forged, createRemoteJWKSet(new URL(`${dezi.url}/jwks`)), { issuer: dezi.url }),
+        /signature verification failed/,
+      );
+    });
+
+    test('prompt=login asks for a new login although a session exists', async () => {
+      const { browser } = await codeFor();
+      // Without prompt=login the session carries the person straight back to the zorgapplicatie...
+      const silent = await browser.goto((await authorizationRequest(rp)).url, REDIRECT_URI);
+      assert.equal(silent.status, 303);
+      assert.ok(new URL(silent.location!).searchParams.get('code'));
+      // ...with it, the person chooses a means again.
+      const page = await browser.goto(
+        (await authorizationRequest(rp, { prompt: 'login' })).url,
+        REDIRECT_URI,
+      );
+      assert.equal(page.status, 200);
+      assert.match(page.body, /Hoe wilt u inloggen\?/);
+    });
+
+    test('registration: without the initial access token, with a wrong one, and without an encryption key', async () => {
+      const { jwks } = await keyMaterial();
+      const metadata = { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'private_key_jwt', jwks };
+      const post = (body: unknown, token?: string) =>
+        fetch(`${dezi.url}/register`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        });
+      assert.equal((await post(metadata)).status, 401);
+      assert.equal((await post(metadata, 'wrong-token-wrong-token')).status, 401);
+      const noEnc = await post({ ...metadata, jwks: { keys: [jwks.keys[0]] } }, REGISTRATION_TOKEN);
+      assert.equal(noEnc.status, 400);
+      assert.equal(((await noEnc.json()) as { error: string }).error, 'invalid_client_metadata');
+      const secret = await post(
+        { ...metadata, token_endpoint_auth_method: 'client_secret_basic' },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(secret.status, 400);
+      const sig = await generateKeyPair('RS256', { extractable: true });
+      const privateJwk = { ...(await exportJWK(sig.privateKey)), use: 'sig' };
+      const leaked = await post(
+        { ...metadata, jwks: { keys: [privateJwk, jwks.keys[1]] } },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(leaked.status, 400);
+      const ok = await post(metadata, REGISTRATION_TOKEN);
+      assert.equal(ok.status, 201);
+      const registered = (await ok.json()) as Record<string, unknown>;
+      assert.equal(registered.subject_type, 'pairwise');
+      assert.deepEqual(registered.response_types, ['code']);
+    });
   });
-});

@@ -53,12 +53,19 @@ for (const backend of BACKENDS) {
       assert.equal(digid.status, 200);
 
       await restart(); // while the person is at DigiD
-      const choice = await browser.submit(digid, '/proeftuin/digid-mock/authenticate', { bsn: AMRANI.bsn, action: 'login' }, rp.redirectUri);
+      const choice = await browser.submit(
+        digid,
+        '/proeftuin/digid-mock/authenticate',
+        { bsn: AMRANI.bsn, action: 'login' },
+        rp.redirectUri,
+      );
       assert.equal(choice.status, 200);
       assert.match(choice.body, /Waar werk je\? Wat ben je\?/);
 
       await restart(); // at the choice of employment
-      const radios = [...choice.body.matchAll(/name="employment" id="[^"]+" value="([^"]+)"/g)].map((m) => m[1]!);
+      const radios = [...choice.body.matchAll(/name="employment" id="[^"]+" value="([^"]+)"/g)].map(
+        (m) => m[1]!,
+      );
       const done = await browser.submit(choice, '/kies', { employment: radios[0]! }, rp.redirectUri);
       assert.equal(done.status, 303);
 

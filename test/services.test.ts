@@ -36,7 +36,9 @@ for (const backend of BACKENDS) {
     test('migrations and the seed are idempotent', async () => {
       assert.deepEqual(await migrate(db), []);
       assert.deepEqual(await seedProeftuin(register), { persons: 0, abonnees: 0 });
-      const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons')) as [{ n: number }];
+      const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons')) as [
+        { n: number },
+      ];
       assert.equal(n, SEED_PERSONS.length);
     });
 
@@ -50,18 +52,30 @@ for (const backend of BACKENDS) {
       );
       assert.ok(!row!.bsn_index.includes(jansen.bsn));
       assert.equal(row!.bsn_key_id, secrets.keyId);
-      assert.equal(secrets.decrypt('bsn-encryption', Buffer.from(row!.bsn_sealed), person!.id).toString(), jansen.bsn);
+      assert.equal(
+        secrets.decrypt('bsn-encryption', Buffer.from(row!.bsn_sealed), person!.id).toString(),
+        jansen.bsn,
+      );
       // With another master secret the same BSN is not found.
-      assert.equal(await new Register(db, new Secrets(Buffer.alloc(32, 9))).findPersonByBsn(Bsn.parse(jansen.bsn)), null);
+      assert.equal(
+        await new Register(db, new Secrets(Buffer.alloc(32, 9))).findPersonByBsn(Bsn.parse(jansen.bsn)),
+        null,
+      );
     });
 
     test('concurrent logins for the same person × abonnee × role get one verklaring', async () => {
       const keys = await loadKeySet(db, secrets);
-      const service = new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => keys.current);
+      const service = new VerklaringService(
+        db,
+        { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` },
+        () => keys.current,
+      );
       const seed = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!;
       const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
       const [employment] = await register.activeEmployments(person.id);
-      const issued = await Promise.all(Array.from({ length: 8 }, () => service.forEmployment(person, employment!)));
+      const issued = await Promise.all(
+        Array.from({ length: 8 }, () => service.forEmployment(person, employment!)),
+      );
       assert.equal(new Set(issued.map((v) => v.id)).size, 1);
       const [{ n }] = (await db.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM verklaringen WHERE person_id = $1 AND is_current',
@@ -72,7 +86,11 @@ for (const backend of BACKENDS) {
 
     test('a revoked verklaring says so, and the next login gets a new one', async () => {
       const keys = await loadKeySet(db, secrets);
-      const service = new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => keys.current);
+      const service = new VerklaringService(
+        db,
+        { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` },
+        () => keys.current,
+      );
       const seed = SEED_PERSONS.find((p) => p.achternaam === 'Mulder')!;
       const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
       const [employment] = await register.activeEmployments(person.id);
@@ -90,7 +108,11 @@ for (const backend of BACKENDS) {
     test('key rotation: the new key signs, the old one stays published, a wrong secret cannot unseal', async () => {
       const before = await loadKeySet(db, secrets);
       const oldKid = before.current.kid;
-      const service = new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => before.current);
+      const service = new VerklaringService(
+        db,
+        { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` },
+        () => before.current,
+      );
       const seed = SEED_PERSONS.find((p) => p.achternaam === 'Jong')!;
       const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
       const [employment] = await register.activeEmployments(person.id);

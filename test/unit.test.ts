@@ -53,7 +53,11 @@ describe('role codes', () => {
 });
 
 describe('configuration', () => {
-  const base = { DEZI_SECRET: 'ab'.repeat(32), DEZI_DATA_DIR: '/nonexistent-dezi', DEZI_PROEFTUIN_REGISTRATION_TOKEN: 'x'.repeat(20) };
+  const base = {
+    DEZI_SECRET: 'ab'.repeat(32),
+    DEZI_DATA_DIR: '/nonexistent-dezi',
+    DEZI_PROEFTUIN_REGISTRATION_TOKEN: 'x'.repeat(20),
+  };
   test('defaults: proeftuin on localhost:3000 with embedded PGlite', () => {
     const c = loadConfig(base);
     assert.equal(c.mode, 'proeftuin');
@@ -62,7 +66,12 @@ describe('configuration', () => {
     assert.deepEqual(c.database, { kind: 'pglite', dataDir: '/nonexistent-dezi/pgdata' });
   });
   test('PORT, DEZI_ISSUER and DATABASE_URL override', () => {
-    const c = loadConfig({ ...base, PORT: '8080', DEZI_ISSUER: 'https://dezi.example.nl/', DATABASE_URL: 'postgres://u:p@db/dezi' });
+    const c = loadConfig({
+      ...base,
+      PORT: '8080',
+      DEZI_ISSUER: 'https://dezi.example.nl/',
+      DATABASE_URL: 'postgres://u:p@db/dezi',
+    });
     assert.equal(c.port, 8080);
     assert.equal(c.issuer, 'https://dezi.example.nl');
     assert.equal(c.database.kind, 'postgres');
@@ -74,7 +83,10 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ...base, DEZI_SECRET: 'short' }), /32 bytes/);
     assert.throws(() => loadConfig({ ...base, DEZI_MODE: 'test' }), /DEZI_MODE/);
     assert.throws(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
-    assert.throws(() => loadConfig({ DEZI_MODE: 'production', DEZI_DATA_DIR: '/nonexistent-dezi' }), /DEZI_SECRET is required/);
+    assert.throws(
+      () => loadConfig({ DEZI_MODE: 'production', DEZI_DATA_DIR: '/nonexistent-dezi' }),
+      /DEZI_SECRET is required/,
+    );
   });
   test('production mode has no registration token', () => {
     assert.equal(loadConfig({ ...base, DEZI_MODE: 'production' }).registrationToken, null);
@@ -104,7 +116,10 @@ describe('secrets', () => {
 describe('html', () => {
   test('interpolations are escaped unless already safe', () => {
     const evil = '<script>alert("x")</script>&\'';
-    assert.equal(html`<p>${evil}</p>`.value, '<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>');
+    assert.equal(
+      html`<p>${evil}</p>`.value,
+      '<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>',
+    );
     assert.equal(html`<p>${new SafeHtml('<b>ok</b>')}</p>`.value, '<p><b>ok</b></p>');
     assert.equal(html`${[html`<i>${'<'}</i>`, '<']}`.value, '<i>&lt;</i>&lt;');
     assert.equal(html`${null}${undefined}${false}${0}`.value, '0');

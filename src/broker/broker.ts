@@ -57,7 +57,11 @@ export async function loginForGrant(
     [grantId],
   );
   if (!row || !(await verklaringen.isActive(row.verklaring_id))) return null;
-  return { personId: row.person_id, loaAuthn: row.loa_authn, verklaring: { id: row.verklaring_id, jws: row.jws } };
+  return {
+    personId: row.person_id,
+    loaAuthn: row.loa_authn,
+    verklaring: { id: row.verklaring_id, jws: row.jws },
+  };
 }
 
 export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise<void> {
@@ -119,12 +123,14 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
   }
 
   function csrfField(i: Interaction) {
-    return html`<input type="hidden" name="csrf" value="${web.csrfToken(`interaction:${i.uid}`)}">`;
+    return html`<input type="hidden" name="csrf" value="${web.csrfToken(`interaction:${i.uid}`)}" />`;
   }
 
   function cancelForm(i: Interaction, lang: Lang) {
-    return html`<form method="post" action="/interaction/${i.uid}/annuleren">${csrfField(i)}
-<button class="link-button" type="submit">${t(lang, 'login.cancel', { client: i.clientName })}</button></form>`;
+    return html`<form method="post" action="/interaction/${i.uid}/annuleren">
+      ${csrfField(i)}
+      <button class="link-button" type="submit">${t(lang, 'login.cancel', { client: i.clientName })}</button>
+    </form>`;
   }
 
   function problem(
@@ -132,7 +138,13 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     reply: FastifyReply,
     i: Interaction,
     status: number,
-    key: 'unknown_person' | 'person_inactive' | 'no_employment' | 'means_failed' | 'means_cancelled' | 'means_unavailable',
+    key:
+      | 'unknown_person'
+      | 'person_inactive'
+      | 'no_employment'
+      | 'means_failed'
+      | 'means_cancelled'
+      | 'means_unavailable',
   ) {
     const lang = web.lang(req, reply);
     const retry = key.startsWith('means_')
@@ -171,7 +183,12 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       outcome: 'success',
       abonneeNummer: employment.abonnee.abonneeNummer,
       clientId: i.clientId,
-      detail: { means: meansId, loa_authn: loaAuthn, verklaring_id: verklaring.id, rol_code: employment.rolCode },
+      detail: {
+        means: meansId,
+        loa_authn: loaAuthn,
+        verklaring_id: verklaring.id,
+        rol_code: employment.rolCode,
+      },
     });
     const redirectTo = await d.provider.interactionResult(
       req.raw,
@@ -213,7 +230,8 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     }
     const employments = await d.register.activeEmployments(person.id);
     if (employments.length === 0) return problem(req, reply, i, 403, 'no_employment');
-    if (employments.length === 1) return finishLogin(req, reply, i, person, employments[0]!, loaAuthn, meansId);
+    if (employments.length === 1)
+      return finishLogin(req, reply, i, person, employments[0]!, loaAuthn, meansId);
     await transactions.put(i.uid, {
       minimumLoa: i.minimumLoa,
       personId: person.id,
@@ -227,17 +245,26 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     const lang = web.lang(req, reply);
     const offered = d.means.offered(i.minimumLoa);
     const body = html`<h1>${t(lang, 'login.title')}</h1>
-<p>${t(lang, 'login.intro', { client: i.clientName })}</p>
-${
-  offered.length === 0
-    ? html`<div class="notice notice-error" role="alert"><p>${t(lang, 'login.none')}</p></div>`
-    : html`<form method="post" action="/interaction/${i.uid}/means">${csrfField(i)}
-<ul class="means-list">${offered.map(
-        (m) => html`<li><button class="means-button" type="submit" name="means" value="${m.id}">${m.displayName[lang]}
-<span class="means-meta">${t(lang, 'login.loa', { loa: loaLabel(m.loa) })}</span></button></li>`,
-      )}</ul></form>`
-}
-${cancelForm(i, lang)}`;
+      <p>${t(lang, 'login.intro', { client: i.clientName })}</p>
+      ${
+        offered.length === 0
+          ? html`<div class="notice notice-error" role="alert"><p>${t(lang, 'login.none')}</p></div>`
+          : html`<form method="post" action="/interaction/${i.uid}/means">
+              ${csrfField(i)}
+              <ul class="means-list">
+                ${offered.map(
+                  (m) =>
+                    html`<li>
+                      <button class="means-button" type="submit" name="means" value="${m.id}">
+                        ${m.displayName[lang]}
+                        <span class="means-meta">${t(lang, 'login.loa', { loa: loaLabel(m.loa) })}</span>
+                      </button>
+                    </li>`,
+                )}
+              </ul>
+            </form>`
+      }
+      ${cancelForm(i, lang)}`;
     return web.render(req, reply, { lang, title: t(lang, 'login.title'), body });
   }
 
@@ -246,7 +273,12 @@ ${cancelForm(i, lang)}`;
     route(async (req, reply, i) => {
       // A session from an earlier login (another zorgapplicatie, same browser) only needs the
       // choice of employment, unless this client asks for a higher level than it reached.
-      if (i.prompt !== 'login' && i.session && isLoa(i.session.acr) && meetsLoa(i.session.acr, i.minimumLoa)) {
+      if (
+        i.prompt !== 'login' &&
+        i.session &&
+        isLoa(i.session.acr) &&
+        meetsLoa(i.session.acr, i.minimumLoa)
+      ) {
         const person = await d.register.getPerson(i.session.accountId);
         return continueWithPerson(req, reply, i, person, i.session.acr, 'session');
       }
@@ -339,10 +371,17 @@ ${invalid ? html`<div class="notice notice-error" role="alert" id="choice-error"
 <fieldset${invalid ? html` aria-describedby="choice-error"` : ''}>
 <legend>${t(lang, 'choose.legend')}</legend>
 <ul class="choice-list">${employments.map(
-      (e, n) => html`<li class="choice"><input type="radio" name="employment" id="employment-${n}" value="${e.id}" required>
-<label for="employment-${n}">${e.abonnee.naam}
-<span class="choice-sub">${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</span>
-<span class="choice-sub">URA ${e.abonnee.abonneeNummer}</span></label></li>`,
+      (e, n) =>
+        html`<li class="choice">
+          <input type="radio" name="employment" id="employment-${n}" value="${e.id}" required />
+          <label for="employment-${n}"
+            >${e.abonnee.naam}
+            <span class="choice-sub"
+              >${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</span
+            >
+            <span class="choice-sub">URA ${e.abonnee.abonneeNummer}</span></label
+          >
+        </li>`,
     )}</ul>
 </fieldset>
 <button class="button" type="submit">${t(lang, 'choose.submit')}</button>
@@ -367,11 +406,21 @@ ${cancelForm(i, lang)}`;
       if (!chosen) return reply.redirect(`/interaction/${i.uid}`, 303);
       const employmentId = (req.body as Record<string, unknown>).employment;
       const employment =
-        typeof employmentId === 'string' ? await d.register.activeEmployment(chosen.person.id, employmentId) : null;
+        typeof employmentId === 'string'
+          ? await d.register.activeEmployment(chosen.person.id, employmentId)
+          : null;
       if (!employment) {
         return renderChoice(req, reply, i, await d.register.activeEmployments(chosen.person.id), true);
       }
-      return finishLogin(req, reply, i, chosen.person, employment, chosen.tx.loaAuthn!, chosen.tx.authenticatedWith!);
+      return finishLogin(
+        req,
+        reply,
+        i,
+        chosen.person,
+        employment,
+        chosen.tx.loaAuthn!,
+        chosen.tx.authenticatedWith!,
+      );
     }),
   );
 
@@ -389,4 +438,3 @@ ${cancelForm(i, lang)}`;
     }),
   );
 }
-

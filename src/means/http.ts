@@ -10,14 +10,19 @@ export async function upstreamFetch(
 ): Promise<{ status: number; body: string; contentType: string }> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(init.timeoutMs ?? 5000) });
+    res = await fetch(url, {
+      ...init,
+      redirect: 'error',
+      signal: AbortSignal.timeout(init.timeoutMs ?? 5000),
+    });
   } catch (err) {
     throw new MeansError('unavailable', `upstream ${new URL(url).host} did not answer`, { cause: err });
   }
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > MAX_RESPONSE_BYTES) throw new MeansError('invalid_response', 'upstream response too large');
   const body = await res.text();
-  if (body.length > MAX_RESPONSE_BYTES) throw new MeansError('invalid_response', 'upstream response too large');
+  if (body.length > MAX_RESPONSE_BYTES)
+    throw new MeansError('invalid_response', 'upstream response too large');
   return { status: res.status, body, contentType: res.headers.get('content-type') ?? '' };
 }
 

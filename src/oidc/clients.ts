@@ -80,14 +80,13 @@ export async function addClient(provider: Provider, c: NewClient): Promise<Clien
     subject_type: c.publicSubject ? 'public' : 'pairwise',
     ...(c.organizationName ? { organization_name: c.organizationName } : {}),
   };
-  const client = new (provider.Client as unknown as new (m: ClientMetadata) => { metadata(): ClientMetadata })(
-    metadata,
-  );
+  const client = new (
+    provider.Client as unknown as new (m: ClientMetadata) => { metadata(): ClientMetadata }
+  )(metadata);
   await provider.Client.validate(metadata);
   const stored = client.metadata();
-  await (provider.Client as unknown as { adapter: { upsert(id: string, p: unknown): Promise<void> } }).adapter.upsert(
-    metadata.client_id,
-    stored,
-  );
+  await (
+    provider.Client as unknown as { adapter: { upsert(id: string, p: unknown): Promise<void> } }
+  ).adapter.upsert(metadata.client_id, stored);
   return stored;
 }

@@ -1,7 +1,14 @@
 // Dezi's signing keys: generated on first start, stored sealed (AES-256-GCM under a key derived from
 // the master secret), published in the JWKS. Rotation adds a key and keeps the old one published
 // until everything signed with it has expired (verklaringen live for months).
-import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type CryptoKey, type JWK } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  calculateJwkThumbprint,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import type { Database, Queryable } from '../db/database.ts';
 import type { Secrets } from '../secrets.ts';
 
@@ -36,10 +43,20 @@ export class KeyUnsealError extends Error {
 }
 
 async function createKey(db: Queryable, secrets: Secrets): Promise<string> {
-  const { privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: MODULUS_LENGTH, extractable: true });
+  const { privateKey } = await generateKeyPair(SIGNING_ALG, {
+    modulusLength: MODULUS_LENGTH,
+    extractable: true,
+  });
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(privateJwk);
-  const publicJwk: JWK = { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e, kid, alg: SIGNING_ALG, use: 'sig' };
+  const publicJwk: JWK = {
+    kty: privateJwk.kty,
+    n: privateJwk.n,
+    e: privateJwk.e,
+    kid,
+    alg: SIGNING_ALG,
+    use: 'sig',
+  };
   const sealed = secrets.encrypt(
     'signing-keys-at-rest',
     Buffer.from(JSON.stringify({ ...privateJwk, kid, alg: SIGNING_ALG, use: 'sig' })),
@@ -65,7 +82,11 @@ export async function ensureSigningKey(db: Database, secrets: Secrets): Promise<
  * Adds a new signing key and retires the current one; the retired key stays in the JWKS for
  * `keepPublishedSeconds` (the longest lifetime of anything it signed).
  */
-export async function rotateSigningKey(db: Database, secrets: Secrets, keepPublishedSeconds: number): Promise<string> {
+export async function rotateSigningKey(
+  db: Database,
+  secrets: Secrets,
+  keepPublishedSeconds: number,
+): Promise<string> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7347713)');
     await tx.query(
@@ -93,7 +114,9 @@ export async function loadKeySet(db: Database, secrets: Secrets): Promise<KeySet
     let privateJwk: JWK;
     try {
       privateJwk = JSON.parse(
-        secrets.decrypt('signing-keys-at-rest', Buffer.from(row.private_jwk_sealed), row.kid).toString('utf8'),
+        secrets
+          .decrypt('signing-keys-at-rest', Buffer.from(row.private_jwk_sealed), row.kid)
+          .toString('utf8'),
       );
     } catch {
       throw new KeyUnsealError(`signing key ${row.kid} cannot be unsealed with the configured DEZI_SECRET`);

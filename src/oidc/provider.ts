@@ -97,9 +97,12 @@ export function createProvider(d: ProviderDeps): Provider {
             lang,
             title: t(lang, 'logout.title'),
             proeftuin: d.proeftuin,
-            body: html`<h1>${t(lang, 'logout.title')}</h1><p>${t(lang, 'logout.question')}</p>
-${new SafeHtml(form)}
-<button class="button" type="submit" form="op.logoutForm" name="logout" value="yes">${t(lang, 'logout.yes')}</button>`,
+            body: html`<h1>${t(lang, 'logout.title')}</h1>
+              <p>${t(lang, 'logout.question')}</p>
+              ${new SafeHtml(form)}
+              <button class="button" type="submit" form="op.logoutForm" name="logout" value="yes">
+                ${t(lang, 'logout.yes')}
+              </button>`,
           });
         },
         async postLogoutSuccessSource(ctx) {
@@ -109,7 +112,8 @@ ${new SafeHtml(form)}
             lang,
             title: t(lang, 'logout.title'),
             proeftuin: d.proeftuin,
-            body: html`<h1>${t(lang, 'logout.title')}</h1><p>${t(lang, 'logout.done')}</p>`,
+            body: html`<h1>${t(lang, 'logout.title')}</h1>
+              <p>${t(lang, 'logout.done')}</p>`,
           });
         },
       },
@@ -121,7 +125,10 @@ ${new SafeHtml(form)}
     claims: { openid: ['sub', 'acr', 'auth_time', 'jti'] },
     subjectTypes: ['public', 'pairwise'],
     pairwiseIdentifier: async (_ctx, accountId, client) =>
-      subjectFor(d.secrets, accountId, { subjectType: 'pairwise', sectorIdentifier: client.sectorIdentifier as string | undefined }),
+      subjectFor(d.secrets, accountId, {
+        subjectType: 'pairwise',
+        sectorIdentifier: client.sectorIdentifier as string | undefined,
+      }),
     clientAuthMethods: ['private_key_jwt'],
     clientDefaults: {
       grant_types: ['authorization_code'],
@@ -168,9 +175,9 @@ ${new SafeHtml(form)}
         title: t(lang, 'error.title'),
         proeftuin: d.proeftuin,
         body: html`<h1>${t(lang, 'error.title')}</h1>
-<div class="notice notice-error" role="alert"><p>${t(lang, 'error.oidc.body')}</p></div>
-<p>${t(lang, 'error.code')}: <code>${String(out.error)}</code></p>
-${out.error_description ? html`<p>${String(out.error_description)}</p>` : ''}`,
+          <div class="notice notice-error" role="alert"><p>${t(lang, 'error.oidc.body')}</p></div>
+          <p>${t(lang, 'error.code')}: <code>${String(out.error)}</code></p>
+          ${out.error_description ? html`<p>${String(out.error_description)}</p>` : ''}`,
       });
     },
   };

@@ -57,8 +57,10 @@ export async function userinfoRoutes(app: FastifyInstance, d: UserinfoDeps): Pro
     try {
       const value = bearerToken(req);
       const token = await d.provider.AccessToken.find(value);
-      if (!token || token.isExpired) throw new BearerError(401, 'invalid_token', 'access token invalid or expired');
-      if (!token.scopes.has('openid')) throw new BearerError(403, 'insufficient_scope', 'openid scope required');
+      if (!token || token.isExpired)
+        throw new BearerError(401, 'invalid_token', 'access token invalid or expired');
+      if (!token.scopes.has('openid'))
+        throw new BearerError(403, 'insufficient_scope', 'openid scope required');
       if (token.jkt || token['x5t#S256']) {
         throw new BearerError(401, 'invalid_token', 'sender-constrained tokens are not supported here');
       }
@@ -102,7 +104,11 @@ export async function userinfoRoutes(app: FastifyInstance, d: UserinfoDeps): Pro
         })
         .encrypt(await importJWK(encJwk as JWK, 'RSA-OAEP'));
 
-      await d.onDelivered?.({ clientId: client.clientId, personId: login.personId, verklaringId: login.verklaring.id });
+      await d.onDelivered?.({
+        clientId: client.clientId,
+        personId: login.personId,
+        verklaringId: login.verklaring.id,
+      });
       return reply.header('cache-control', 'no-store').type('application/jwt').send(jwe);
     } catch (err) {
       if (!(err instanceof BearerError)) throw err;

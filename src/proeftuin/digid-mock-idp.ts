@@ -55,28 +55,60 @@ export async function digidMockRoutes(app: FastifyInstance, d: DigidMockDeps): P
     const lang = web.lang(req, reply);
     const nl = lang === 'nl';
     const body = html`<h1>${nl ? 'Inloggen met DigiD (proeftuin)' : 'Log in with DigiD (proeftuin)'}</h1>
-<p>${
-      nl
-        ? 'Dit is de nagebootste DigiD van de proeftuin. Kies een testpersoon of typ een BSN.'
-        : 'This is the proeftuin’s stand-in for DigiD. Choose a test person or type a BSN.'
-    } ${nl ? 'Gevraagd niveau' : 'Requested level'}: ${loaLabel(p.level as typeof LOA.high)}.</p>
-${error ? html`<div class="notice notice-error" role="alert" id="bsn-error"><p class="error-message">${error}</p></div>` : ''}
-<form method="post" action="${DIGID_MOCK_PATH}/authenticate">
-<input type="hidden" name="csrf" value="${web.csrfToken(`digid-mock:${p.requestId}`)}">
-<input type="hidden" name="request_id" value="${p.requestId}">
-<input type="hidden" name="return_to" value="${p.returnTo}">
-<input type="hidden" name="level" value="${p.level}">
-<div class="field"><label for="person">${nl ? 'Testpersoon' : 'Test person'}</label>
-<select id="person" name="person"><option value="">${nl ? '— kies een testpersoon —' : '— choose a test person —'}</option>
-${SEED_PERSONS.map(
-  (s) => html`<option value="${s.bsn}">${[s.voorletters, s.voorvoegsel, s.achternaam].filter(Boolean).join(' ')}, ${s.note[lang]} (BSN ${s.bsn})</option>`,
-)}</select></div>
-<div class="field"><label for="bsn">${nl ? 'Of typ een BSN' : 'Or type a BSN'}</label>
-<p class="hint" id="bsn-hint">${nl ? '9 cijfers; moet de elfproef doorstaan.' : '9 digits; must pass the elfproef.'}</p>
-<input type="text" id="bsn" name="bsn" inputmode="numeric" autocomplete="off" maxlength="9" aria-describedby="bsn-hint${error ? ' bsn-error' : ''}"${error ? html` aria-invalid="true"` : ''}></div>
-<p><button class="button" type="submit" name="action" value="login">${nl ? 'Inloggen' : 'Log in'}</button></p>
-<p><button class="button button-secondary" type="submit" name="action" value="cancel">${nl ? 'Annuleren' : 'Cancel'}</button></p>
-</form>`;
+      <p>
+        ${
+          nl
+            ? 'Dit is de nagebootste DigiD van de proeftuin. Kies een testpersoon of typ een BSN.'
+            : 'This is the proeftuin’s stand-in for DigiD. Choose a test person or type a BSN.'
+        }
+        ${nl ? 'Gevraagd niveau' : 'Requested level'}: ${loaLabel(p.level as typeof LOA.high)}.
+      </p>
+      ${error ? html`<div class="notice notice-error" role="alert" id="bsn-error"><p class="error-message">${error}</p></div>` : ''}
+      <form method="post" action="${DIGID_MOCK_PATH}/authenticate">
+        <input type="hidden" name="csrf" value="${web.csrfToken(`digid-mock:${p.requestId}`)}" />
+        <input type="hidden" name="request_id" value="${p.requestId}" />
+        <input type="hidden" name="return_to" value="${p.returnTo}" />
+        <input type="hidden" name="level" value="${p.level}" />
+        <div class="field">
+          <label for="person">${nl ? 'Testpersoon' : 'Test person'}</label>
+          <select id="person" name="person">
+            <option value="">${nl ? '— kies een testpersoon —' : '— choose a test person —'}</option>
+            ${SEED_PERSONS.map(
+              (s) =>
+                html`<option value="${s.bsn}">
+                  ${[s.voorletters, s.voorvoegsel, s.achternaam].filter(Boolean).join(' ')}, ${s.note[lang]}
+                  (BSN ${s.bsn})
+                </option>`,
+            )}
+          </select>
+        </div>
+        <div class="field">
+          <label for="bsn">${nl ? 'Of typ een BSN' : 'Or type a BSN'}</label>
+          <p class="hint" id="bsn-hint">
+            ${nl ? '9 cijfers; moet de elfproef doorstaan.' : '9 digits; must pass the elfproef.'}
+          </p>
+          <input
+            type="text"
+            id="bsn"
+            name="bsn"
+            inputmode="numeric"
+            autocomplete="off"
+            maxlength="9"
+            aria-describedby="bsn-hint${error ? ' bsn-error' : ''}"
+            ${error ? html` aria-invalid="true"` : ''}
+          />
+        </div>
+        <p>
+          <button class="button" type="submit" name="action" value="login">
+            ${nl ? 'Inloggen' : 'Log in'}
+          </button>
+        </p>
+        <p>
+          <button class="button button-secondary" type="submit" name="action" value="cancel">
+            ${nl ? 'Annuleren' : 'Cancel'}
+          </button>
+        </p>
+      </form>`;
     return web.render(req, reply.code(error ? 400 : 200), { lang, title: 'DigiD (proeftuin)', body });
   }
 

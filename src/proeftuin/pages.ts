@@ -16,36 +16,75 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
       const name = [p.voorletters, p.voorvoegsel, p.achternaam].filter(Boolean).join(' ');
       const employments = p.employments.length
         ? p.employments.map((e) => {
-            const role = e.rolCode ? `${roleByCode(e.rolCode)?.naam ?? e.rolCode} (${e.rolCode}, ${e.rolCodeBron})` : nl ? 'geen rolcode' : 'no role code';
+            const role = e.rolCode
+              ? `${roleByCode(e.rolCode)?.naam ?? e.rolCode} (${e.rolCode}, ${e.rolCodeBron})`
+              : nl
+                ? 'geen rolcode'
+                : 'no role code';
             return html`<li>${abonneeName.get(e.abonneeNummer)} (URA ${e.abonneeNummer}): ${role}</li>`;
           })
         : [html`<li>${nl ? 'geen koppeling' : 'no employment'}</li>`];
-      return html`<tr><td>${name}${p.status !== 'active' ? html` <strong>(${p.status})</strong>` : ''}<br><span class="hint">${p.note[lang]}</span></td>
-<td><code>${p.bsn}</code></td><td><code>${p.deziNummer}</code></td><td><ul>${employments}</ul></td></tr>`;
+      return html`<tr>
+        <td>
+          ${name}${p.status !== 'active' ? html` <strong>(${p.status})</strong>` : ''}<br /><span class="hint"
+            >${p.note[lang]}</span
+          >
+        </td>
+        <td><code>${p.bsn}</code></td>
+        <td><code>${p.deziNummer}</code></td>
+        <td>
+          <ul>
+            ${employments}
+          </ul>
+        </td>
+      </tr>`;
     });
     const body = html`<h1>${nl ? 'Proeftuin' : 'Proeftuin (test environment)'}</h1>
-<p>${
-      nl
-        ? 'Hier test u uw zorgapplicatie tegen Dezi. Alle personen en BSN’s hieronder zijn testgegevens.'
-        : 'Test your health-care application against Dezi here. All persons and BSNs below are test data.'
-    }</p>
-<h2>${nl ? 'Aansluiten' : 'Connecting'}</h2>
-<ul>
-<li>Discovery: <code>${d.issuer}/.well-known/openid-configuration</code></li>
-<li>${nl ? 'Registratie (RFC 7591)' : 'Registration (RFC 7591)'}: <code>${d.issuer}/register</code>, ${
-      nl
-        ? 'met het initial access token dat Dezi bij het starten toont (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
-        : 'with the initial access token Dezi prints at start (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
-    }</li>
-<li>${nl ? 'Voorbeeld-zorgapplicatie' : 'Example application'}: <code>npm run example</code></li>
-</ul>
-<h2>${nl ? 'Testpersonen' : 'Test persons'}</h2>
-<p>${nl ? 'Log in via “DigiD (proeftuin)” en kies een van deze personen, of typ het BSN.' : 'Log in through “DigiD (proeftuin)” and choose one of these persons, or type the BSN.'}
-${nl ? 'BSN' : 'BSN'} <code>${UNKNOWN_TEST_BSN}</code> ${nl ? 'is geldig maar staat niet in het register.' : 'is valid but not in the register.'}</p>
-<div class="table-wrap"><table>
-<caption>${nl ? 'Testzorgmedewerkers' : 'Test care workers'}</caption>
-<thead><tr><th scope="col">${nl ? 'Naam' : 'Name'}</th><th scope="col">BSN</th><th scope="col">Dezi-nummer</th><th scope="col">${nl ? 'Koppelingen' : 'Employments'}</th></tr></thead>
-<tbody>${rows}</tbody></table></div>`;
+      <p>
+        ${
+          nl
+            ? 'Hier test u uw zorgapplicatie tegen Dezi. Alle personen en BSN’s hieronder zijn testgegevens.'
+            : 'Test your health-care application against Dezi here. All persons and BSNs below are test data.'
+        }
+      </p>
+      <h2>${nl ? 'Aansluiten' : 'Connecting'}</h2>
+      <ul>
+        <li>Discovery: <code>${d.issuer}/.well-known/openid-configuration</code></li>
+        <li>
+          ${nl ? 'Registratie (RFC 7591)' : 'Registration (RFC 7591)'}: <code>${d.issuer}/register</code>,
+          ${
+            nl
+              ? 'met het initial access token dat Dezi bij het starten toont (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
+              : 'with the initial access token Dezi prints at start (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
+          }
+        </li>
+        <li>${nl ? 'Voorbeeld-zorgapplicatie' : 'Example application'}: <code>npm run example</code></li>
+      </ul>
+      <h2>${nl ? 'Testpersonen' : 'Test persons'}</h2>
+      <p>
+        ${nl ? 'Log in via “DigiD (proeftuin)” en kies een van deze personen, of typ het BSN.' : 'Log in through “DigiD (proeftuin)” and choose one of these persons, or type the BSN.'}
+        ${nl ? 'BSN' : 'BSN'}
+        <code>${UNKNOWN_TEST_BSN}</code>
+        ${nl ? 'is geldig maar staat niet in het register.' : 'is valid but not in the register.'}
+      </p>
+      <div class="table-wrap">
+        <table>
+          <caption>
+            ${nl ? 'Testzorgmedewerkers' : 'Test care workers'}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${nl ? 'Naam' : 'Name'}</th>
+              <th scope="col">BSN</th>
+              <th scope="col">Dezi-nummer</th>
+              <th scope="col">${nl ? 'Koppelingen' : 'Employments'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows}
+          </tbody>
+        </table>
+      </div>`;
     return d.web.render(req, reply, { lang, title: 'Proeftuin', body });
   });
 }

@@ -89,7 +89,10 @@ export const SEED_PERSONS: SeedPerson[] = [
     voorvoegsel: null,
     achternaam: 'Bakker',
     status: 'active',
-    note: { nl: 'VIG-er: rol op verklaring van de abonnee, geen BIG-beroep', en: 'VIG: role declared by the abonnee, not a BIG profession' },
+    note: {
+      nl: 'VIG-er: rol op verklaring van de abonnee, geen BIG-beroep',
+      en: 'VIG: role declared by the abonnee, not a BIG profession',
+    },
     employments: [{ abonneeNummer: '90000333', rolCode: '86.000', rolCodeBron: 'abonnee' }],
   },
   {
@@ -99,7 +102,10 @@ export const SEED_PERSONS: SeedPerson[] = [
     voorvoegsel: null,
     achternaam: 'Yılmaz',
     status: 'active',
-    note: { nl: 'ambulance- en ziekenhuisverpleegkundige, twee werkgevers', en: 'ambulance and hospital nurse, two employers' },
+    note: {
+      nl: 'ambulance- en ziekenhuisverpleegkundige, twee werkgevers',
+      en: 'ambulance and hospital nurse, two employers',
+    },
     employments: [big('90000555', '30.000'), big('90000666', '30.000')],
   },
   {
@@ -129,7 +135,10 @@ export const SEED_PERSONS: SeedPerson[] = [
     voorvoegsel: null,
     achternaam: 'Mulder',
     status: 'active',
-    note: { nl: 'mondhygiënist: rol op verklaring van de abonnee', en: 'dental hygienist: role declared by the abonnee' },
+    note: {
+      nl: 'mondhygiënist: rol op verklaring van de abonnee',
+      en: 'dental hygienist: role declared by the abonnee',
+    },
     employments: [{ abonneeNummer: '90000777', rolCode: '92.000', rolCodeBron: 'abonnee' }],
   },
   {
@@ -149,7 +158,10 @@ export const SEED_PERSONS: SeedPerson[] = [
     voorvoegsel: null,
     achternaam: 'Hendriks',
     status: 'active',
-    note: { nl: 'specialist ouderengeneeskunde en arts, twee werkgevers', en: 'elderly-care physician and doctor, two employers' },
+    note: {
+      nl: 'specialist ouderengeneeskunde en arts, twee werkgevers',
+      en: 'elderly-care physician and doctor, two employers',
+    },
     employments: [big('90000888', '01.047'), big('90000666', '01.000')],
   },
   {

@@ -78,7 +78,12 @@ function toEmployment(r: EmploymentRow): Employment {
   return {
     id: r.id,
     personId: r.person_id,
-    abonnee: { id: r.abonnee_id, abonneeNummer: r.abonnee_nummer, naam: r.abonnee_naam, status: r.abonnee_status },
+    abonnee: {
+      id: r.abonnee_id,
+      abonneeNummer: r.abonnee_nummer,
+      naam: r.abonnee_naam,
+      status: r.abonnee_status,
+    },
     rolCode: r.rol_code,
     // A code missing from the table is a data error; it is shown as the code rather than hidden.
     rolNaam: r.rol_code ? (role?.naam ?? r.rol_code) : null,
@@ -117,14 +122,17 @@ export class Register {
   }
 
   async findPersonByBsn(bsn: Bsn): Promise<Person | null> {
-    const [row] = await this.#db.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM persons WHERE bsn_index = $1`, [
-      this.#bsnIndex(bsn),
-    ]);
+    const [row] = await this.#db.query<PersonRow>(
+      `SELECT ${PERSON_COLUMNS} FROM persons WHERE bsn_index = $1`,
+      [this.#bsnIndex(bsn)],
+    );
     return row ? toPerson(row) : null;
   }
 
   async getPerson(id: string): Promise<Person | null> {
-    const [row] = await this.#db.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM persons WHERE id = $1`, [id]);
+    const [row] = await this.#db.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM persons WHERE id = $1`, [
+      id,
+    ]);
     return row ? toPerson(row) : null;
   }
 
@@ -169,7 +177,10 @@ export class Register {
     return toPerson(row!);
   }
 
-  async createAbonnee(a: { abonneeNummer: string; naam: string }, tx: Queryable = this.#db): Promise<Abonnee> {
+  async createAbonnee(
+    a: { abonneeNummer: string; naam: string },
+    tx: Queryable = this.#db,
+  ): Promise<Abonnee> {
     const id = randomUUID();
     await tx.query('INSERT INTO abonnees (id, abonnee_nummer, naam) VALUES ($1, $2, $3)', [
       id,
@@ -191,7 +202,8 @@ export class Register {
     e: { personId: string; abonneeId: string; rolCode: string | null; rolCodeBron: RoleSource | null },
     tx: Queryable = this.#db,
   ): Promise<string> {
-    if (e.rolCode !== null && !roleByCode(e.rolCode)) throw new RegisterError(`unknown role code ${e.rolCode}`);
+    if (e.rolCode !== null && !roleByCode(e.rolCode))
+      throw new RegisterError(`unknown role code ${e.rolCode}`);
     if ((e.rolCode === null) !== (e.rolCodeBron === null)) {
       throw new RegisterError('a role code needs a role source, and no role code has none');
     }

@@ -21,7 +21,8 @@ let table: Map<string, Role> | undefined;
 export function parseRoleTable(csv: string): Map<string, Role> {
   const roles = new Map<string, Role>();
   const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines[0]?.trim() !== 'rol_code,rol_naam') throw new Error('rolcodes.csv: header must be rol_code,rol_naam');
+  if (lines[0]?.trim() !== 'rol_code,rol_naam')
+    throw new Error('rolcodes.csv: header must be rol_code,rol_naam');
   for (const [i, line] of lines.slice(1).entries()) {
     const comma = line.indexOf(',');
     const code = line.slice(0, comma).trim();

@@ -10,7 +10,10 @@ const SCHEMAS: Record<string, Buffer> = {
   'envelope.json': readFileSync(join(import.meta.dirname, 'schemas', 'envelope.json')),
 };
 
-export async function verklaringRoutes(app: FastifyInstance, d: { verklaringen: VerklaringService }): Promise<void> {
+export async function verklaringRoutes(
+  app: FastifyInstance,
+  d: { verklaringen: VerklaringService },
+): Promise<void> {
   app.get('/status/v1/verklaring/:id', async (req, reply) => {
     const { id } = req.params as { id: string };
     const status = isUuid(id) ? await d.verklaringen.status(id) : null;
@@ -22,6 +25,9 @@ export async function verklaringRoutes(app: FastifyInstance, d: { verklaringen: 
   app.get('/json_schemas/v1/:name', async (req, reply) => {
     const schema = SCHEMAS[(req.params as { name: string }).name];
     if (!schema) return reply.code(404).send({ error: 'not_found' });
-    return reply.type('application/schema+json').header('cache-control', 'public, max-age=86400').send(schema);
+    return reply
+      .type('application/schema+json')
+      .header('cache-control', 'public, max-age=86400')
+      .send(schema);
   });
 }

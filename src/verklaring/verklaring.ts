@@ -102,7 +102,17 @@ export class VerklaringService {
         `INSERT INTO verklaringen (id, person_id, abonnee_id, employment_id, rol_key, jws, kid, not_before, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), to_timestamp($9))
          ON CONFLICT (person_id, abonnee_id, rol_key) WHERE is_current DO NOTHING RETURNING id`,
-        [id, person.id, employment.abonnee.id, employment.id, employment.rolCode ?? '-', jws, key.kid, nbf, exp],
+        [
+          id,
+          person.id,
+          employment.abonnee.id,
+          employment.id,
+          employment.rolCode ?? '-',
+          jws,
+          key.kid,
+          nbf,
+          exp,
+        ],
       );
     });
     if (inserted.length === 1) return { id, jws };

@@ -32,7 +32,10 @@ const messages = {
   'choose.required': { nl: 'Kies een zorgaanbieder en rol.', en: 'Choose a care provider and role.' },
   'error.title': { nl: 'Er ging iets mis', en: 'Something went wrong' },
   'error.back': { nl: 'Terug naar {client}', en: 'Back to {client}' },
-  'error.unknown_person.title': { nl: 'U staat niet in het Dezi-register', en: 'You are not in the Dezi register' },
+  'error.unknown_person.title': {
+    nl: 'U staat niet in het Dezi-register',
+    en: 'You are not in the Dezi register',
+  },
   'error.unknown_person.body': {
     nl: 'Het inloggen is gelukt, maar bij dit inlogmiddel hoort geen zorgidentiteit in het Dezi-register. Vraag uw werkgever (de abonnee) om u te registreren, of neem contact op met de servicedesk.',
     en: 'You logged in, but this login means belongs to no health-care identity in the Dezi register. Ask your employer (the abonnee) to register you, or contact the service desk.',

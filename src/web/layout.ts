@@ -15,26 +15,29 @@ export interface PageOptions {
 export function page(o: PageOptions): string {
   const other: Lang = o.lang === 'nl' ? 'en' : 'nl';
   return `<!DOCTYPE html>\n${html`<html lang="${o.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${o.title} · Dezi</title>
-<link rel="stylesheet" href="/static/dezi.css">
-</head>
-<body>
-<a class="skip-link" href="#inhoud">${t(o.lang, 'skip.link')}</a>
-<header class="site-header">
-  <div class="container header-row">
-    <p class="brand"><span class="brand-name">${t(o.lang, 'site.name')}</span> <span class="brand-tagline">${t(o.lang, 'site.tagline')}</span></p>
-    ${o.switchLangUrl ? html`<a class="lang-switch" href="${o.switchLangUrl}" lang="${other}" hreflang="${other}">${t(o.lang, 'lang.switch')}</a>` : ''}
-  </div>
-</header>
-<main id="inhoud" class="container" tabindex="-1">
-${o.body}
-</main>
-<footer class="site-footer">
-  <div class="container">${o.proeftuin ? html`<p class="proeftuin-banner">${t(o.lang, 'footer.proeftuin')}</p>` : ''}</div>
-</footer>
-</body>
-</html>`}\n`;
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>${o.title} · Dezi</title>
+      <link rel="stylesheet" href="/static/dezi.css" />
+    </head>
+    <body>
+      <a class="skip-link" href="#inhoud">${t(o.lang, 'skip.link')}</a>
+      <header class="site-header">
+        <div class="container header-row">
+          <p class="brand">
+            <span class="brand-name">${t(o.lang, 'site.name')}</span>
+            <span class="brand-tagline">${t(o.lang, 'site.tagline')}</span>
+          </p>
+          ${o.switchLangUrl ? html`<a class="lang-switch" href="${o.switchLangUrl}" lang="${other}" hreflang="${other}">${t(o.lang, 'lang.switch')}</a>` : ''}
+        </div>
+      </header>
+      <main id="inhoud" class="container" tabindex="-1">${o.body}</main>
+      <footer class="site-footer">
+        <div class="container">
+          ${o.proeftuin ? html`<p class="proeftuin-banner">${t(o.lang, 'footer.proeftuin')}</p>` : ''}
+        </div>
+      </footer>
+    </body>
+  </html>`}\n`;
 }

@@ -44,7 +44,12 @@ export class Web {
   }
 
   cookieHeader(name: string, value: string, o: CookieOptions = {}): string {
-    const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${o.path ?? '/'}`, 'HttpOnly', 'SameSite=Lax'];
+    const parts = [
+      `${name}=${encodeURIComponent(value)}`,
+      `Path=${o.path ?? '/'}`,
+      'HttpOnly',
+      'SameSite=Lax',
+    ];
     if (o.maxAge !== undefined) parts.push(`Max-Age=${o.maxAge}`);
     if (this.secureCookies) parts.push('Secure');
     return parts.join('; ');
@@ -100,8 +105,8 @@ export class Web {
       status: o.status,
       title: t(lang, o.titleKey),
       body: html`<h1>${t(lang, o.titleKey)}</h1>
-<div class="notice notice-error" role="alert"><p>${t(lang, o.bodyKey)}</p></div>
-${o.actions ?? ''}`,
+        <div class="notice notice-error" role="alert"><p>${t(lang, o.bodyKey)}</p></div>
+        ${o.actions ?? ''}`,
     });
   }
 

@@ -21,7 +21,10 @@ export class Browser {
 
   #cookieHeader(url: URL): string {
     return this.#jar
-      .filter((c) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+      .filter(
+        (c) =>
+          url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`),
+      )
       .sort((a, b) => b.path.length - a.path.length)
       .map((c) => `${c.name}=${c.value}`)
       .join('; ');
@@ -67,7 +70,12 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(o.form).toString();
     }
-    const res = await fetch(target, { method: o.method ?? (o.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(target, {
+      method: o.method ?? (o.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     this.#store(target, res.headers.getSetCookie());
     const exchange: Exchange = {
       method: o.method ?? (o.form ? 'POST' : 'GET'),
@@ -118,7 +126,10 @@ function decodeEntities(s: string): string {
 }
 
 /** The first form whose action contains the string, with its hidden fields. */
-export function findForm(body: string, actionIncludes: string): { action: string; fields: Record<string, string> } {
+export function findForm(
+  body: string,
+  actionIncludes: string,
+): { action: string; fields: Record<string, string> } {
   const forms = [...body.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
   for (const [, attrs, inner] of forms) {
     const action = decodeEntities(/action="([^"]*)"/.exec(attrs!)?.[1] ?? '');

@@ -16,7 +16,9 @@ export async function freePort(): Promise<number> {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -70,7 +72,11 @@ export interface TestDezi extends Dezi {
   stop(): Promise<void>;
 }
 
-export function testConfig(port: number, database: DatabaseConfig, overrides: Partial<DeziConfig> = {}): DeziConfig {
+export function testConfig(
+  port: number,
+  database: DatabaseConfig,
+  overrides: Partial<DeziConfig> = {},
+): DeziConfig {
   return {
     mode: 'proeftuin',
     host: '127.0.0.1',
@@ -87,7 +93,13 @@ export function testConfig(port: number, database: DatabaseConfig, overrides: Pa
 }
 
 export async function startDezi(
-  o: { db?: Database; port?: number; database?: DatabaseConfig; logs?: LogCapture; config?: Partial<DeziConfig> } = {},
+  o: {
+    db?: Database;
+    port?: number;
+    database?: DatabaseConfig;
+    logs?: LogCapture;
+    config?: Partial<DeziConfig>;
+  } = {},
 ): Promise<TestDezi> {
   const port = o.port ?? (await freePort());
   const logs = o.logs ?? new LogCapture();

@@ -20,7 +20,12 @@ export async function startLogin(browser: Browser, rp: TestRp, params: Record<st
 }
 
 /** From the login page: choose DigiD, log in with the BSN; returns the page or redirect after that. */
-export async function digidLogin(browser: Browser, loginPage: Exchange, bsn: string, stopAt: string): Promise<Exchange> {
+export async function digidLogin(
+  browser: Browser,
+  loginPage: Exchange,
+  bsn: string,
+  stopAt: string,
+): Promise<Exchange> {
   assert.equal(loginPage.status, 200, loginPage.body.slice(0, 500));
   const digid = await browser.submit(loginPage, '/means', { means: 'digid-mock' }, stopAt);
   assert.equal(digid.status, 200, digid.body.slice(0, 500));
@@ -30,7 +35,11 @@ export async function digidLogin(browser: Browser, loginPage: Exchange, bsn: str
 export async function login(
   rp: TestRp,
   bsn: string,
-  o: { browser?: Browser; params?: Record<string, string>; choose?: (values: string[], page: Exchange) => string } = {},
+  o: {
+    browser?: Browser;
+    params?: Record<string, string>;
+    choose?: (values: string[], page: Exchange) => string;
+  } = {},
 ): Promise<LoginOutcome> {
   const browser = o.browser ?? new Browser();
   const { request, page } = await startLogin(browser, rp, o.params);

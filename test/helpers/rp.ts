@@ -70,7 +70,10 @@ export interface AuthRequest {
   verifier: string;
 }
 
-export async function authorizationRequest(rp: TestRp, params: Record<string, string> = {}): Promise<AuthRequest> {
+export async function authorizationRequest(
+  rp: TestRp,
+  params: Record<string, string> = {},
+): Promise<AuthRequest> {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -107,7 +110,8 @@ export async function fetchUserinfo(rp: TestRp, accessToken: string, expectedSub
   const server = rp.config.serverMetadata();
   const res = await fetch(server.userinfo_endpoint!, { headers: { authorization: `Bearer ${accessToken}` } });
   if (res.status !== 200) throw new Error(`userinfo answered ${res.status}: ${await res.text()}`);
-  if (res.headers.get('content-type') !== 'application/jwt') throw new Error('userinfo is not application/jwt');
+  if (res.headers.get('content-type') !== 'application/jwt')
+    throw new Error('userinfo is not application/jwt');
   const jwe = await res.text();
   const { plaintext, protectedHeader: jweHeader } = await compactDecrypt(jwe, rp.decryptionKey);
   const jwks = createRemoteJWKSet(new URL(server.jwks_uri!));
@@ -122,10 +126,14 @@ export async function fetchUserinfo(rp: TestRp, accessToken: string, expectedSub
   const verklaringHeader = decodeProtectedHeader(verklaringJws);
   // Never follow a jku that is not the issuer's own JWKS.
   if (verklaringHeader.jku !== server.jwks_uri) throw new Error(`unexpected jku ${verklaringHeader.jku}`);
-  const { payload: verklaring } = await jwtVerify(verklaringJws, createRemoteJWKSet(new URL(verklaringHeader.jku!)), {
-    issuer: server.issuer,
-    algorithms: ['RS256'],
-  });
+  const { payload: verklaring } = await jwtVerify(
+    verklaringJws,
+    createRemoteJWKSet(new URL(verklaringHeader.jku!)),
+    {
+      issuer: server.issuer,
+      algorithms: ['RS256'],
+    },
+  );
   return {
     jweHeader: jweHeader as Record<string, unknown>,
     envelopeHeader: envelopeHeader as Record<string, unknown>,

@@ -4,7 +4,13 @@
 import { Bsn, InvalidBsnError } from '../../register/bsn.ts';
 import { constantTimeEqual, upstreamFetch } from '../http.ts';
 import { LOA, isLoa, meetsLoa } from '../loa.ts';
-import { MeansError, type LoginMeans, type MeansCallback, type MeansResult, type MeansStart } from '../means.ts';
+import {
+  MeansError,
+  type LoginMeans,
+  type MeansCallback,
+  type MeansResult,
+  type MeansStart,
+} from '../means.ts';
 
 export interface DigidMockOptions {
   /** Base URL of the stand-in IdP, e.g. https://dezi.example/proeftuin/digid-mock */
@@ -50,7 +56,8 @@ export function createDigidMockMeans(o: DigidMockOptions): LoginMeans {
       if (res.status === 404 || res.status === 410) {
         throw new MeansError('invalid_response', 'artifact unknown, expired or already resolved');
       }
-      if (res.status >= 500) throw new MeansError('unavailable', `artifact resolution answered ${res.status}`);
+      if (res.status >= 500)
+        throw new MeansError('unavailable', `artifact resolution answered ${res.status}`);
       if (res.status !== 200 || !res.contentType.startsWith('application/json')) {
         throw new MeansError('invalid_response', `artifact resolution answered ${res.status}`);
       }
@@ -60,7 +67,10 @@ export function createDigidMockMeans(o: DigidMockOptions): LoginMeans {
       } catch {
         throw new MeansError('invalid_response', 'artifact resolution answered malformed JSON');
       }
-      if (typeof answer.request_id !== 'string' || !constantTimeEqual(answer.request_id, callback.expectedState)) {
+      if (
+        typeof answer.request_id !== 'string' ||
+        !constantTimeEqual(answer.request_id, callback.expectedState)
+      ) {
         throw new MeansError('invalid_response', 'artifact was issued for another login');
       }
       if (!isLoa(answer.loa)) throw new MeansError('invalid_response', 'unknown level of assurance');
@@ -71,7 +81,8 @@ export function createDigidMockMeans(o: DigidMockOptions): LoginMeans {
       try {
         bsn = Bsn.parse(typeof answer.bsn === 'string' ? answer.bsn : '');
       } catch (err) {
-        if (err instanceof InvalidBsnError) throw new MeansError('invalid_response', 'subject is not a valid BSN');
+        if (err instanceof InvalidBsnError)
+          throw new MeansError('invalid_response', 'subject is not a valid BSN');
         throw err;
       }
       return { meansId: 'digid-mock', subject: { kind: 'bsn', bsn }, loaAuthn: answer.loa };
