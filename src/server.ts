@@ -138,7 +138,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
         frameAncestors: ["'none'"],
       },
     },
-    referrerPolicy: { policy: 'no-referrer' },
+    // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on form posts,
+    // and the Origin check against cross-site posts needs the real origin.
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
@@ -185,6 +187,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
 
   await app.register(verklaringRoutes, { verklaringen });
   await app.register(userinfoRoutes, {
