@@ -152,12 +152,10 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     else req.log.info({ status, code: err.code }, 'request rejected');
     const wantsHtml = (req.headers.accept ?? '').includes('text/html');
     if (!wantsHtml) {
-      return reply
-        .code(status)
-        .send({
-          error: status === 500 ? 'server_error' : 'invalid_request',
-          error_description: status === 500 ? 'internal error' : err.message,
-        });
+      return reply.code(status).send({
+        error: status === 500 ? 'server_error' : 'invalid_request',
+        error_description: status === 500 ? 'internal error' : err.message,
+      });
     }
     return web.renderProblem(req, reply, {
       status,
@@ -187,7 +185,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+  app.get('/favicon.ico', async (_req, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send(),
+  );
 
   await app.register(verklaringRoutes, { verklaringen });
   await app.register(userinfoRoutes, {

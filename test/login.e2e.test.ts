@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SEED_ABONNEES, SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { LOA } from '../src/means/loa.ts';
-import { Browser } from './helpers/browser.ts';
+import { Browser, radioValues } from './helpers/browser.ts';
+import { Bsn } from '../src/register/bsn.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { digidLogin, login, startLogin } from './helpers/login.ts';
 import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts';
@@ -267,6 +268,59 @@ for (const backend of BACKENDS)
       const replay = await browser.request(callback.url);
       assert.equal(replay.status, 400);
       assert.match(replay.body, /Inloggen is niet gelukt/);
+    });
+
+    test('a second zorgapplicatie in the same browser: no new login, only the choice of employment', async () => {
+      const other = await registerRp(dezi.url, {
+        client_name: 'Tweede zorgapplicatie',
+        redirect_uris: ['https://ecd.andere-leverancier.test/cb'],
+      });
+      const first = await login(rp, AMRANI.bsn, { choose: (values) => values[0]! });
+      browsers.push(first.browser);
+      const { request, page } = await startLogin(first.browser, other);
+      assert.equal(page.status, 200);
+      assert.match(page.body, /Waar werk je\? Wat ben je\?/, 'straight to the choice, no means');
+      assert.match(page.body, /Tweede zorgapplicatie/);
+      const done = await first.browser.submit(
+        page,
+        '/kies',
+        { employment: radioValues(page.body, 'employment')[1]! },
+        other.redirectUri,
+      );
+      const tokens = await redeem(other, done.location!, request);
+      const info = await fetchUserinfo(other, tokens.access_token, tokens.claims()!.sub);
+      assert.equal(info.verklaring.dezi_nummer, AMRANI.deziNummer);
+      const firstTokens = await redeem(rp, first.final.location!, first.request);
+      assert.notEqual(tokens.claims()!.sub, firstTokens.claims()!.sub, 'the subject is pairwise per client');
+    });
+
+    test('suspending the person or revoking the verklaring stops userinfo at once', async () => {
+      const smit = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!;
+      const a = await fullLogin(smit.bsn);
+      const person = (await dezi.register.findPersonByBsn(Bsn.parse(smit.bsn)))!;
+      await dezi.register.setPersonStatus(person.id, 'suspended');
+      const refused = await fetch(`${dezi.url}/userinfo`, {
+        headers: { authorization: `Bearer ${a.tokens.access_token}` },
+      });
+      assert.equal(refused.status, 401);
+      await dezi.register.setPersonStatus(person.id, 'active');
+
+      const b = await fullLogin(smit.bsn);
+      await database.db.query(
+        "UPDATE verklaringen SET status = 'revoked', revoked_at = now() WHERE id = $1",
+        [b.userinfo.verklaring.verklaring_id],
+      );
+      const revoked = await fetch(`${dezi.url}/userinfo`, {
+        headers: { authorization: `Bearer ${b.tokens.access_token}` },
+      });
+      assert.equal(revoked.status, 401);
+      const status = (await (await fetch(b.userinfo.verklaring.status_uri as string)).json()) as {
+        status: string;
+      };
+      assert.equal(status.status, 'revoked');
+      // The next login issues a fresh verklaring.
+      const c = await fullLogin(smit.bsn);
+      assert.notEqual(c.userinfo.verklaring.verklaring_id, b.userinfo.verklaring.verklaring_id);
     });
 
     test('pages are Dutch first, English on request', async () => {

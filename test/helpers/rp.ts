@@ -40,11 +40,12 @@ export async function keyMaterial() {
 
 export async function registerRp(issuer: string, extra: Record<string, unknown> = {}): Promise<TestRp> {
   const { sig, enc, jwks } = await keyMaterial();
+  const redirectUri = (extra.redirect_uris as string[] | undefined)?.[0] ?? REDIRECT_URI;
   const config = await client.dynamicClientRegistration(
     new URL(issuer),
     {
       client_name: 'Testzorgapplicatie',
-      redirect_uris: [REDIRECT_URI],
+      redirect_uris: [redirectUri],
       token_endpoint_auth_method: 'private_key_jwt',
       jwks,
       ...extra,
@@ -55,7 +56,7 @@ export async function registerRp(issuer: string, extra: Record<string, unknown> 
   return {
     config,
     clientId: config.clientMetadata().client_id,
-    redirectUri: REDIRECT_URI,
+    redirectUri,
     signingKey: sig.privateKey,
     signingKid: 'sig-1',
     decryptionKey: enc.privateKey,
