@@ -160,7 +160,8 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
     await page.goto(exampleUrl);
     await page.getByRole('button', { name: /Inloggen met Dezi/ }).click();
     await page.waitForURL(/\/interaction\//);
-    const widths = async () => page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    const widths = async () =>
+      page.evaluate<number[]>('[document.documentElement.scrollWidth, window.innerWidth]');
     let [scroll, inner] = await widths();
     assert.ok(scroll! <= inner!, `login page is ${scroll}px wide on a ${inner}px screen`);
     await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();

@@ -88,6 +88,7 @@ export function createProvider(d: ProviderDeps): Provider {
       requestObjects: { enabled: true, requireSignedRequestObject: false },
       revocation: { enabled: true },
       claimsParameter: { enabled: false },
+      dPoP: { enabled: false }, // userinfo does not take sender-constrained tokens
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
