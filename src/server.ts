@@ -247,6 +247,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     void Promise.all([
       purgeExpired(db),
       db.query('DELETE FROM broker_transactions WHERE expires_at < now()'),
+      db.query('DELETE FROM broker_logins WHERE expires_at < now()'),
       db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'"),
     ]).catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'purge failed'));
   }, 60_000);
