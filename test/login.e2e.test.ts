@@ -323,6 +323,25 @@ for (const backend of BACKENDS)
       assert.notEqual(c.userinfo.verklaring.verklaring_id, b.userinfo.verklaring.verklaring_id);
     });
 
+    test('logging out at Dezi ends the session: the next login asks for a means again', async () => {
+      const out = await login(rp, JANSEN.bsn);
+      browsers.push(out.browser);
+      const tokens = await redeem(rp, out.final.location!, out.request);
+      const confirm = await out.browser.goto(`${dezi.url}/logout?id_token_hint=${tokens.id_token}`);
+      assert.equal(confirm.status, 200);
+      assert.match(confirm.body, /Wilt u uitloggen bij Dezi\?/);
+      const done = await out.browser.submit(confirm, '/logout/confirm', { logout: 'yes' });
+      assert.equal(done.status, 200);
+      assert.match(done.body, /U bent uitgelogd/);
+      const again = await startLogin(out.browser, rp);
+      assert.match(again.page.body, /Hoe wilt u inloggen\?/);
+      // The access token ended with the session.
+      const res = await fetch(`${dezi.url}/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      assert.equal(res.status, 401);
+    });
+
     test('pages are Dutch first, English on request', async () => {
       const browser = new Browser();
       browsers.push(browser);

@@ -96,7 +96,7 @@ for (const backend of BACKENDS) {
       const [employment] = await register.activeEmployments(person.id);
       const first = await service.forEmployment(person, employment!);
       assert.equal((await service.status(first.id))?.status, 'active');
-      assert.equal(await service.revokeForEmployment(employment!.id, 'test'), 1);
+      assert.equal(await service.revoke({ employmentId: employment!.id }, 'test'), 1);
       const status = await service.status(first.id);
       assert.equal(status?.status, 'revoked');
       assert.ok(status?.revoked_at);

@@ -61,6 +61,17 @@ function langOf(ctx: KoaContextWithOIDC): Lang {
   return parseLang(parseCookies(ctx.get('cookie'))['dezi_lang']) ?? 'nl';
 }
 
+/** Pages oidc-provider renders itself (logout, errors) get Dezi's layout and language. */
+function renderInto(
+  ctx: KoaContextWithOIDC,
+  proeftuin: boolean,
+  build: (lang: Lang) => { title: string; body: SafeHtml },
+): void {
+  const lang = langOf(ctx);
+  ctx.type = 'html';
+  ctx.body = page({ lang, proeftuin, ...build(lang) });
+}
+
 export function createProvider(d: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: adapterFactory(d.db),
@@ -92,30 +103,22 @@ export function createProvider(d: ProviderDeps): Provider {
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
-          const lang = langOf(ctx);
-          ctx.type = 'html';
-          ctx.body = page({
-            lang,
+          renderInto(ctx, d.proeftuin, (lang) => ({
             title: t(lang, 'logout.title'),
-            proeftuin: d.proeftuin,
             body: html`<h1>${t(lang, 'logout.title')}</h1>
               <p>${t(lang, 'logout.question')}</p>
               ${new SafeHtml(form)}
               <button class="button" type="submit" form="op.logoutForm" name="logout" value="yes">
                 ${t(lang, 'logout.yes')}
               </button>`,
-          });
+          }));
         },
         async postLogoutSuccessSource(ctx) {
-          const lang = langOf(ctx);
-          ctx.type = 'html';
-          ctx.body = page({
-            lang,
+          renderInto(ctx, d.proeftuin, (lang) => ({
             title: t(lang, 'logout.title'),
-            proeftuin: d.proeftuin,
             body: html`<h1>${t(lang, 'logout.title')}</h1>
               <p>${t(lang, 'logout.done')}</p>`,
-          });
+          }));
         },
       },
     },
@@ -169,17 +172,13 @@ export function createProvider(d: ProviderDeps): Provider {
     },
     clientBasedCORS: () => false,
     async renderError(ctx, out) {
-      const lang = langOf(ctx);
-      ctx.type = 'html';
-      ctx.body = page({
-        lang,
+      renderInto(ctx, d.proeftuin, (lang) => ({
         title: t(lang, 'error.title'),
-        proeftuin: d.proeftuin,
         body: html`<h1>${t(lang, 'error.title')}</h1>
           <div class="notice notice-error" role="alert"><p>${t(lang, 'error.oidc.body')}</p></div>
           <p>${t(lang, 'error.code')}: <code>${String(out.error)}</code></p>
           ${out.error_description ? html`<p>${String(out.error_description)}</p>` : ''}`,
-      });
+      }));
     },
   };
   const provider = new Provider(d.issuer, configuration);

@@ -149,20 +149,14 @@ export class VerklaringService {
     return (await this.status(id))?.status === 'active';
   }
 
-  async revokeForEmployment(employmentId: string, reason: string): Promise<number> {
+  /** Revokes every active verklaring that rests on this employment or this person. */
+  async revoke(on: { employmentId: string } | { personId: string }, reason: string): Promise<number> {
+    const [column, id] =
+      'employmentId' in on ? ['employment_id', on.employmentId] : ['person_id', on.personId];
     const rows = await this.#db.query(
       `UPDATE verklaringen SET status = 'revoked', revoked_at = now(), revocation_reason = $2, is_current = false
-       WHERE employment_id = $1 AND status = 'active' RETURNING id`,
-      [employmentId, reason],
-    );
-    return rows.length;
-  }
-
-  async revokeForPerson(personId: string, reason: string): Promise<number> {
-    const rows = await this.#db.query(
-      `UPDATE verklaringen SET status = 'revoked', revoked_at = now(), revocation_reason = $2, is_current = false
-       WHERE person_id = $1 AND status = 'active' RETURNING id`,
-      [personId, reason],
+       WHERE ${column} = $1 AND status = 'active' RETURNING id`,
+      [id, reason],
     );
     return rows.length;
   }
