@@ -18,7 +18,7 @@ const USAGE = `Usage: dezi <command>
   start                          run Dezi (PORT, DEZI_ISSUER, DATABASE_URL, DEZI_SECRET, DEZI_MODE)
   migrate                        apply database migrations and exit
   client add --name NAME --redirect-uri URL [--redirect-uri URL …] --jwks FILE
-             [--organization NAME] [--public-subject]
+             [--organization NAME] [--public-subject] [--require-par] [--require-signed-request]
                                  register a zorgapplicatie (prints its client_id)
   keys rotate                    add a new signing key; the old one stays published until
                                  everything it signed has expired
@@ -84,6 +84,8 @@ async function clientAdd(args: string[]): Promise<void> {
       jwks: { type: 'string' },
       organization: { type: 'string' },
       'public-subject': { type: 'boolean', default: false },
+      'require-par': { type: 'boolean', default: false },
+      'require-signed-request': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -114,6 +116,8 @@ async function clientAdd(args: string[]): Promise<void> {
       redirectUris: values['redirect-uri']!,
       jwks,
       publicSubject: values['public-subject'],
+      requirePar: values['require-par'],
+      requireSignedRequestObject: values['require-signed-request'],
     });
     console.log(JSON.stringify({ client_id: client.client_id, client_name: client.client_name }, null, 2));
   });

@@ -75,6 +75,45 @@ describe('dezi command line', () => {
     }
   });
 
+  test('client add --require-par: a plain authorization request is refused for that client', async () => {
+    const { jwks } = await keyMaterial();
+    const jwksFile = join(dir, 'par-client-jwks.json');
+    writeFileSync(jwksFile, JSON.stringify(jwks));
+    const { stdout } = await dezi(
+      'client',
+      'add',
+      '--name',
+      'PAR only',
+      '--redirect-uri',
+      REDIRECT_URI,
+      '--jwks',
+      jwksFile,
+      '--require-par',
+    );
+    const { client_id: clientId } = JSON.parse(stdout) as { client_id: string };
+    const server = await startDezi({
+      port: await freePort(),
+      database: { kind: 'pglite', dataDir: join(dir, 'pgdata') },
+    });
+    try {
+      const url = new URL(`${server.url}/authorize`);
+      url.search = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: REDIRECT_URI,
+        code_challenge: client.randomPKCECodeVerifier(),
+        code_challenge_method: 'S256',
+      }).toString();
+      const res = await fetch(url, { redirect: 'manual' });
+      const location = new URL(res.headers.get('location')!);
+      assert.equal(location.searchParams.get('error'), 'invalid_request');
+      assert.match(location.searchParams.get('error_description')!, /pushed authorization request/i);
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('client add refuses a client without an encryption key, with a clear message', async () => {
     const { jwks } = await keyMaterial();
     const jwksFile = join(dir, 'sig-only.json');

@@ -356,6 +356,17 @@ for (const backend of BACKENDS)
         REGISTRATION_TOKEN,
       );
       assert.equal(leaked.status, 400);
+      const plainHttp = await post(
+        { ...metadata, redirect_uris: ['http://zorgapp.example/cb'] },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(plainHttp.status, 400);
+      assert.match(((await plainHttp.json()) as { error_description: string }).error_description, /https/);
+      const loopback = await post(
+        { ...metadata, redirect_uris: ['http://localhost:3001/callback'] },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(loopback.status, 201);
       const ok = await post(metadata, REGISTRATION_TOKEN);
       assert.equal(ok.status, 201);
       const registered = (await ok.json()) as Record<string, unknown>;

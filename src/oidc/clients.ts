@@ -28,6 +28,17 @@ export function encryptionKeyOf(jwks: unknown): Jwk | undefined {
   );
 }
 
+function httpsOrLoopback(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
 export function validateClientMetadata(
   _ctx: KoaContextWithOIDC | undefined,
   key: string,
@@ -41,6 +52,14 @@ export function validateClientMetadata(
   }
   // Whole-client rules, checked once (oidc-provider calls this for every extra property).
   if (key !== EXTRA_CLIENT_PROPERTIES[0]) return;
+  for (const uri of [
+    ...(metadata.redirect_uris ?? []),
+    ...((metadata.post_logout_redirect_uris as string[]) ?? []),
+  ]) {
+    if (!httpsOrLoopback(uri)) {
+      throw new errors.InvalidClientMetadata(`${uri}: redirect URIs must use https (http only on localhost)`);
+    }
+  }
   if (metadata.jwks_uri !== undefined) {
     throw new errors.InvalidClientMetadata('register keys by value in jwks; jwks_uri is not supported');
   }
@@ -67,6 +86,8 @@ export interface NewClient {
   redirectUris: string[];
   jwks: { keys: unknown[] };
   publicSubject?: boolean;
+  requirePar?: boolean;
+  requireSignedRequestObject?: boolean;
 }
 
 /** Validates and stores a client, as `dezi client add` does; returns its metadata with client_id. */
@@ -78,6 +99,8 @@ export async function addClient(provider: Provider, c: NewClient): Promise<Clien
     jwks: c.jwks as ClientMetadata['jwks'],
     token_endpoint_auth_method: 'private_key_jwt',
     subject_type: c.publicSubject ? 'public' : 'pairwise',
+    require_pushed_authorization_requests: c.requirePar ?? false,
+    require_signed_request_object: c.requireSignedRequestObject ?? false,
     ...(c.organizationName ? { organization_name: c.organizationName } : {}),
   };
   const client = new (

@@ -143,7 +143,7 @@ export function createProvider(d: ProviderDeps): Provider {
     },
     acrValues: [LOA.low, LOA.substantial, LOA.high],
     enabledJWA: {
-      idTokenSigningAlgValues: ['RS256', 'PS256'],
+      idTokenSigningAlgValues: ['RS256'], // PS256 and ES256 need keys of their own: not yet built
       clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
       requestObjectSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
     },
