@@ -55,6 +55,8 @@ for (const backend of BACKENDS)
       const meta = rp.config.serverMetadata();
       assert.equal(meta.issuer, dezi.url);
       assert.deepEqual(meta.response_types_supported, ['code']);
+      assert.deepEqual(meta.grant_types_supported, ['authorization_code']);
+      assert.equal(meta.dpop_signing_alg_values_supported, undefined);
       assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
       assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['private_key_jwt']);
       assert.equal(meta.userinfo_endpoint, `${dezi.url}/userinfo`);

@@ -201,6 +201,13 @@ for (const backend of BACKENDS)
       assert.equal(expired.body.error, 'invalid_client', JSON.stringify(expired.body));
       assert.equal(expired.status, 401);
 
+      const longLived = await redeemWith(code, request.verifier, await assertion({ exp: now + 3600 }));
+      assert.equal(
+        longLived.body.error,
+        'invalid_client',
+        'an assertion valid for an hour is not short-lived',
+      );
+
       const wrongAud = await redeemWith(
         code,
         request.verifier,

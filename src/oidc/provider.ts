@@ -2,7 +2,7 @@
 // NL GOV Assurance profile: code flow only, PKCE S256 for every client, private_key_jwt, short-lived
 // ID tokens with an eIDAS acr, pairwise subjects.
 import { randomUUID } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../db/database.ts';
 import { LOA } from '../means/loa.ts';
 import type { Register } from '../register/register.ts';
@@ -26,6 +26,7 @@ export const ROUTES = {
 } as const;
 
 export const USERINFO_PATH = '/userinfo';
+export const MAX_CLIENT_ASSERTION_SECONDS = 300;
 
 export const TTL = {
   AccessToken: 300,
@@ -151,7 +152,17 @@ export function createProvider(d: ProviderDeps): Provider {
       properties: [...EXTRA_CLIENT_PROPERTIES],
       validator: validateClientMetadata,
     },
-    issueRefreshToken: async () => false,
+    // No refresh tokens: without offline_access in scopes and refresh_token in the grant types
+    // oidc-provider issues none, and discovery does not advertise the grant.
+    async assertJwtClientAuthClaimsAndHeader(_ctx, claims) {
+      // The koppelvlak asks for a short-lived client assertion; oidc-provider only requires an exp.
+      const now = Math.floor(Date.now() / 1000);
+      if (typeof claims.exp === 'number' && claims.exp - now > MAX_CLIENT_ASSERTION_SECONDS) {
+        throw new errors.InvalidClientAuth(
+          `client_assertion must expire within ${MAX_CLIENT_ASSERTION_SECONDS} seconds`,
+        );
+      }
+    },
     ttl: {
       AccessToken: TTL.AccessToken,
       AuthorizationCode: TTL.AuthorizationCode,
