@@ -42,6 +42,39 @@ for (const backend of BACKENDS) {
       assert.equal(n, SEED_PERSONS.length);
     });
 
+    test('enrolling a person with a bad employment writes nothing', async () => {
+      const bsn = Bsn.parse('999990159');
+      await assert.rejects(
+        register.enrol(
+          {
+            bsn,
+            deziNummer: '900099999',
+            voorletters: 'X.',
+            voorvoegsel: null,
+            achternaam: 'Proef',
+            loaDezi: 'http://eidas.europa.eu/LoA/high',
+          },
+          [{ abonneeId: '00000000-0000-4000-8000-000000000000', rolCode: '30.000', rolCodeBron: 'big' }],
+        ),
+      );
+      assert.equal(await register.findPersonByBsn(bsn), null);
+      await assert.rejects(
+        register.enrol(
+          {
+            bsn,
+            deziNummer: '900099999',
+            voorletters: 'X.',
+            voorvoegsel: null,
+            achternaam: 'Proef',
+            loaDezi: 'http://eidas.europa.eu/LoA/high',
+          },
+          [{ abonneeId: '00000000-0000-4000-8000-000000000000', rolCode: '77.777', rolCodeBron: 'big' }],
+        ),
+        /unknown role code/,
+      );
+      assert.equal(await register.findPersonByBsn(bsn), null);
+    });
+
     test('the BSN is stored sealed and found through the blind index only', async () => {
       const jansen = SEED_PERSONS[0]!;
       const person = await register.findPersonByBsn(Bsn.parse(jansen.bsn));

@@ -20,23 +20,22 @@ export async function seedProeftuin(register: Register): Promise<{ persons: numb
   for (const p of SEED_PERSONS) {
     const bsn = Bsn.parse(p.bsn);
     if (await register.findPersonByBsn(bsn)) continue;
-    const person = await register.createPerson({
-      bsn,
-      deziNummer: p.deziNummer,
-      voorletters: p.voorletters,
-      voorvoegsel: p.voorvoegsel,
-      achternaam: p.achternaam,
-      loaDezi: LOA.high,
-    });
-    for (const e of p.employments) {
-      await register.createEmployment({
-        personId: person.id,
+    await register.enrol(
+      {
+        bsn,
+        deziNummer: p.deziNummer,
+        voorletters: p.voorletters,
+        voorvoegsel: p.voorvoegsel,
+        achternaam: p.achternaam,
+        loaDezi: LOA.high,
+        status: p.status,
+      },
+      p.employments.map((e) => ({
         abonneeId: abonneeIds.get(e.abonneeNummer)!,
         rolCode: e.rolCode,
         rolCodeBron: e.rolCodeBron,
-      });
-    }
-    if (p.status !== 'active') await register.setPersonStatus(person.id, p.status);
+      })),
+    );
     persons++;
   }
   return { persons, abonnees };

@@ -215,6 +215,22 @@ export class Register {
     return id;
   }
 
+  /** A person with their employments, all or nothing. */
+  async enrol(
+    p: NewPerson & { status?: Status },
+    employments: { abonneeId: string; rolCode: string | null; rolCodeBron: RoleSource | null }[],
+  ): Promise<Person> {
+    return this.#db.transaction(async (tx) => {
+      const person = await this.createPerson(p, tx);
+      for (const e of employments) await this.createEmployment({ personId: person.id, ...e }, tx);
+      if (p.status && p.status !== 'active') {
+        await tx.query('UPDATE persons SET status = $2 WHERE id = $1', [person.id, p.status]);
+        return { ...person, status: p.status };
+      }
+      return person;
+    });
+  }
+
   async setPersonStatus(personId: string, status: Status): Promise<void> {
     await this.#db.query('UPDATE persons SET status = $2 WHERE id = $1', [personId, status]);
   }
