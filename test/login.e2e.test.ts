@@ -153,6 +153,16 @@ for (const backend of BACKENDS)
 
       const schema = await fetch(v.json_schema as string);
       assert.equal(schema.status, 200);
+      assert.deepEqual(
+        ((await schema.json()) as { required: string[] }).required.sort(),
+        Object.keys(v).sort(),
+      );
+
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', "1' OR '1'='1"]) {
+        const unknown = await fetch(`${dezi.url}/status/v1/verklaring/${encodeURIComponent(id)}`);
+        assert.equal(unknown.status, 404, id);
+      }
+      assert.equal((await fetch(`${dezi.url}/json_schemas/v1/unknown.json`)).status, 404);
     });
 
     test('two employers: "Waar werk je? Wat ben je?" and the chosen one is in the verklaring', async () => {
