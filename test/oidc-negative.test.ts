@@ -374,10 +374,23 @@ for (const backend of BACKENDS)
         REGISTRATION_TOKEN,
       );
       assert.equal(loopback.status, 201);
+      const { token_endpoint_auth_method: _omitted, ...withoutMethod } = metadata;
+      const implicitSecret = await post(withoutMethod, REGISTRATION_TOKEN);
+      assert.equal(implicitSecret.status, 400);
+      assert.match(
+        ((await implicitSecret.json()) as { error_description: string }).error_description,
+        /private_key_jwt/,
+      );
+      const refreshGrant = await post(
+        { ...metadata, grant_types: ['authorization_code', 'refresh_token'] },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(refreshGrant.status, 400);
       const ok = await post(metadata, REGISTRATION_TOKEN);
       assert.equal(ok.status, 201);
       const registered = (await ok.json()) as Record<string, unknown>;
       assert.equal(registered.subject_type, 'pairwise');
       assert.deepEqual(registered.response_types, ['code']);
+      assert.equal(registered.client_secret, undefined);
     });
   });

@@ -60,6 +60,13 @@ export function validateClientMetadata(
       throw new errors.InvalidClientMetadata(`${uri}: redirect URIs must use https (http only on localhost)`);
     }
   }
+  // oidc-provider mints a secret before defaults apply when token_endpoint_auth_method is omitted
+  // (RFC 7591's default is client_secret_basic); Dezi issues no secrets, so it says so.
+  if (metadata.client_secret !== undefined) {
+    throw new errors.InvalidClientMetadata(
+      'token_endpoint_auth_method must be private_key_jwt: Dezi issues no client secrets',
+    );
+  }
   if (metadata.jwks_uri !== undefined) {
     throw new errors.InvalidClientMetadata('register keys by value in jwks; jwks_uri is not supported');
   }
