@@ -33,6 +33,19 @@ for (const backend of BACKENDS) {
     });
     after(async () => database?.close());
 
+    async function verklaringService(): Promise<VerklaringService> {
+      const keys = await loadKeySet(db, secrets);
+      return new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => keys.current);
+    }
+
+    /** A seed person by surname, with their first active employment. */
+    async function seedPerson(achternaam: string) {
+      const seed = SEED_PERSONS.find((p) => p.achternaam === achternaam)!;
+      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
+      const [employment] = await register.activeEmployments(person.id);
+      return { person, employment: employment! };
+    }
+
     test('migrations and the seed are idempotent', async () => {
       assert.deepEqual(await migrate(db), []);
       assert.deepEqual(await seedProeftuin(register), { persons: 0, abonnees: 0 });
@@ -97,17 +110,10 @@ for (const backend of BACKENDS) {
     });
 
     test('concurrent logins for the same person × abonnee × role get one verklaring', async () => {
-      const keys = await loadKeySet(db, secrets);
-      const service = new VerklaringService(
-        db,
-        { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` },
-        () => keys.current,
-      );
-      const seed = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!;
-      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
-      const [employment] = await register.activeEmployments(person.id);
+      const service = await verklaringService();
+      const { person, employment } = await seedPerson('Smit');
       const issued = await Promise.all(
-        Array.from({ length: 8 }, () => service.forEmployment(person, employment!)),
+        Array.from({ length: 8 }, () => service.forEmployment(person, employment)),
       );
       assert.equal(new Set(issued.map((v) => v.id)).size, 1);
       const [{ n }] = (await db.query<{ n: number }>(
@@ -118,38 +124,24 @@ for (const backend of BACKENDS) {
     });
 
     test('a revoked verklaring says so, and the next login gets a new one', async () => {
-      const keys = await loadKeySet(db, secrets);
-      const service = new VerklaringService(
-        db,
-        { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` },
-        () => keys.current,
-      );
-      const seed = SEED_PERSONS.find((p) => p.achternaam === 'Mulder')!;
-      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
-      const [employment] = await register.activeEmployments(person.id);
-      const first = await service.forEmployment(person, employment!);
+      const service = await verklaringService();
+      const { person, employment } = await seedPerson('Mulder');
+      const first = await service.forEmployment(person, employment);
       assert.equal((await service.status(first.id))?.status, 'active');
-      assert.equal(await service.revoke({ employmentId: employment!.id }, 'test'), 1);
+      assert.equal(await service.revoke({ employmentId: employment.id }, 'test'), 1);
       const status = await service.status(first.id);
       assert.equal(status?.status, 'revoked');
       assert.ok(status?.revoked_at);
-      const second = await service.forEmployment(person, employment!);
+      const second = await service.forEmployment(person, employment);
       assert.notEqual(second.id, first.id);
       assert.equal(await service.status('00000000-0000-4000-8000-000000000000'), null);
     });
 
     test('key rotation: the new key signs, the old one stays published, a wrong secret cannot unseal', async () => {
-      const before = await loadKeySet(db, secrets);
-      const oldKid = before.current.kid;
-      const service = new VerklaringService(
-        db,
-        { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` },
-        () => before.current,
-      );
-      const seed = SEED_PERSONS.find((p) => p.achternaam === 'Jong')!;
-      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
-      const [employment] = await register.activeEmployments(person.id);
-      const old = await service.forEmployment(person, employment!);
+      const oldKid = (await loadKeySet(db, secrets)).current.kid;
+      const service = await verklaringService();
+      const { person, employment } = await seedPerson('Jong');
+      const old = await service.forEmployment(person, employment);
       assert.equal(decodeProtectedHeader(old.jws).kid, oldKid);
 
       const newKid = await rotateSigningKey(db, secrets, 92 * 24 * 3600);
