@@ -1,6 +1,14 @@
 // Keys derived from the one master secret, each for one purpose (HKDF-SHA-256 with a label),
 // and authenticated encryption for what must be stored encrypted at rest.
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export type KeyPurpose =
   | 'signing-keys-at-rest'
@@ -51,4 +59,11 @@ export class Secrets {
     decipher.setAuthTag(sealed.subarray(12, 28));
     return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
   }
+}
+
+/** Compares secrets (tokens, state values) without leaking where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
 }

@@ -25,12 +25,3 @@ export async function upstreamFetch(
     throw new MeansError('invalid_response', 'upstream response too large');
   return { status: res.status, body, contentType: res.headers.get('content-type') ?? '' };
 }
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  if (ab.length !== bb.length) return false;
-  let diff = 0;
-  for (let i = 0; i < ab.length; i++) diff |= ab[i]! ^ bb[i]!;
-  return diff === 0;
-}

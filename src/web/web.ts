@@ -1,9 +1,8 @@
 // What every page-serving module shares: language choice, page rendering, CSRF tokens, cookies.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Secrets } from '../secrets.ts';
+import { constantTimeEqual, type Secrets } from '../secrets.ts';
 import { html, type SafeHtml } from './html.ts';
 import { parseLang, t, type Lang, type MessageKey } from './i18n.ts';
 import { page } from './layout.ts';
@@ -116,10 +115,7 @@ export class Web {
   }
 
   verifyCsrf(binding: string, token: unknown): boolean {
-    if (typeof token !== 'string') return false;
-    const expected = Buffer.from(this.csrfToken(binding));
-    const given = Buffer.from(token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return typeof token === 'string' && constantTimeEqual(token, this.csrfToken(binding));
   }
 
   /** Rejects a cross-site form post early: when Origin is sent it must be ours. */

@@ -2,7 +2,8 @@
 // carries only an opaque artifact; the BSN comes over the back channel, never through a URL.
 // The SAML adapter for the real DigiD replaces this (login-means issue).
 import { Bsn, InvalidBsnError } from '../../register/bsn.ts';
-import { constantTimeEqual, upstreamFetch } from '../http.ts';
+import { constantTimeEqual } from '../../secrets.ts';
+import { upstreamFetch } from '../http.ts';
 import { LOA, isLoa, meetsLoa } from '../loa.ts';
 import {
   MeansError,
