@@ -62,8 +62,20 @@ const PROVIDER_PATHS = [
   '/revoke',
 ];
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** One Content-Security-Policy for Fastify's pages (through helmet) and oidc-provider's. */
+const CSP_DIRECTIVES: Record<string, string[]> = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+const CSP = Object.entries(CSP_DIRECTIVES)
+  .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+  .join('; ');
 
 function setSecurityHeaders(res: ServerResponse, https: boolean): void {
   res.setHeader('content-security-policy', CSP);
@@ -128,15 +140,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
+      directives: CSP_DIRECTIVES,
     },
     // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on form posts,
     // and the Origin check against cross-site posts needs the real origin.
@@ -195,7 +199,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     provider,
     secrets,
     signingKey: () => keys.current,
-    loginForGrant: (grantId: string) => loginForGrant(db, verklaringen, grantId),
+    loginForGrant: (grantId: string) => loginForGrant(db, grantId),
     onDelivered: (e) =>
       recordAudit(db, {
         actor: 'system',
