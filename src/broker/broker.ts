@@ -46,17 +46,17 @@ class InteractionGone extends Error {}
 /** What the broker recorded when it handed a login to the OpenID provider (read by userinfo). */
 export async function loginForGrant(
   db: Database,
-  verklaringen: VerklaringService,
   grantId: string,
 ): Promise<{ personId: string; loaAuthn: string; verklaring: { id: string; jws: string } } | null> {
   const [row] = await db.query<{ person_id: string; loa_authn: string; verklaring_id: string; jws: string }>(
     `SELECT l.person_id, l.loa_authn, l.verklaring_id, v.jws
      FROM broker_logins l JOIN verklaringen v ON v.id = l.verklaring_id
      JOIN persons p ON p.id = l.person_id
-     WHERE l.grant_id = $1 AND l.expires_at > now() AND v.status = 'active' AND p.status = 'active'`,
+     WHERE l.grant_id = $1 AND l.expires_at > now() AND p.status = 'active'
+       AND v.status = 'active' AND v.expires_at > now()`,
     [grantId],
   );
-  if (!row || !(await verklaringen.isActive(row.verklaring_id))) return null;
+  if (!row) return null;
   return {
     personId: row.person_id,
     loaAuthn: row.loa_authn,

@@ -145,10 +145,6 @@ export class VerklaringService {
     };
   }
 
-  async isActive(id: string): Promise<boolean> {
-    return (await this.status(id))?.status === 'active';
-  }
-
   /** Revokes every active verklaring that rests on this employment or this person. */
   async revoke(on: { employmentId: string } | { personId: string }, reason: string): Promise<number> {
     const [column, id] =
