@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
-import { Browser } from './helpers/browser.ts';
+import { Browser, radioValues } from './helpers/browser.ts';
 import { BACKENDS, freePort, startDezi, testDatabaseConfig, type TestDezi } from './helpers/dezi.ts';
 import { fetchUserinfo, redeem, registerRp } from './helpers/rp.ts';
 import { startLogin } from './helpers/login.ts';
@@ -63,9 +63,7 @@ for (const backend of BACKENDS) {
       assert.match(choice.body, /Waar werk je\? Wat ben je\?/);
 
       await restart(); // at the choice of employment
-      const radios = [...choice.body.matchAll(/name="employment" id="[^"]+" value="([^"]+)"/g)].map(
-        (m) => m[1]!,
-      );
+      const radios = radioValues(choice.body, 'employment');
       const done = await browser.submit(choice, '/kies', { employment: radios[0]! }, rp.redirectUri);
       assert.equal(done.status, 303);
 

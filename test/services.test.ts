@@ -57,32 +57,24 @@ for (const backend of BACKENDS) {
 
     test('enrolling a person with a bad employment writes nothing', async () => {
       const bsn = Bsn.parse('999990159');
+      const proef = {
+        bsn,
+        deziNummer: '900099999',
+        voorletters: 'X.',
+        voorvoegsel: null,
+        achternaam: 'Proef',
+        loaDezi: 'http://eidas.europa.eu/LoA/high',
+      };
       await assert.rejects(
-        register.enrol(
-          {
-            bsn,
-            deziNummer: '900099999',
-            voorletters: 'X.',
-            voorvoegsel: null,
-            achternaam: 'Proef',
-            loaDezi: 'http://eidas.europa.eu/LoA/high',
-          },
-          [{ abonneeId: '00000000-0000-4000-8000-000000000000', rolCode: '30.000', rolCodeBron: 'big' }],
-        ),
+        register.enrol(proef, [
+          { abonneeId: '00000000-0000-4000-8000-000000000000', rolCode: '30.000', rolCodeBron: 'big' },
+        ]),
       );
       assert.equal(await register.findPersonByBsn(bsn), null);
       await assert.rejects(
-        register.enrol(
-          {
-            bsn,
-            deziNummer: '900099999',
-            voorletters: 'X.',
-            voorvoegsel: null,
-            achternaam: 'Proef',
-            loaDezi: 'http://eidas.europa.eu/LoA/high',
-          },
-          [{ abonneeId: '00000000-0000-4000-8000-000000000000', rolCode: '77.777', rolCodeBron: 'big' }],
-        ),
+        register.enrol(proef, [
+          { abonneeId: '00000000-0000-4000-8000-000000000000', rolCode: '77.777', rolCodeBron: 'big' },
+        ]),
         /unknown role code/,
       );
       assert.equal(await register.findPersonByBsn(bsn), null);
