@@ -1,7 +1,16 @@
 // Dutch first, English second. Every text a person reads is here, in both languages.
-export type Lang = 'nl' | 'en';
+import { registerMessages } from './messages/register.ts';
+import { portalMessages } from './messages/portal.ts';
+import { digidMessages } from './messages/digid.ts';
+import { uziMessages } from './messages/uzi.ts';
+import { yiviOidcMessages } from './messages/yivi-oidc.ts';
+import { policyMessages } from './messages/policy.ts';
+import { opsMessages } from './messages/ops.ts';
 
-const messages = {
+export type Lang = 'nl' | 'en';
+export type Messages = Record<string, Record<Lang, string>>;
+
+const coreMessages = {
   'site.name': { nl: 'Dezi', en: 'Dezi' },
   'site.tagline': { nl: 'de zorgidentiteit', en: 'the health-care identity' },
   'skip.link': { nl: 'Direct naar de inhoud', en: 'Skip to content' },
@@ -103,7 +112,18 @@ const messages = {
   'logout.question': { nl: 'Wilt u uitloggen bij Dezi?', en: 'Do you want to log out of Dezi?' },
   'logout.yes': { nl: 'Ja, uitloggen', en: 'Yes, log out' },
   'logout.done': { nl: 'U bent uitgelogd.', en: 'You are logged out.' },
-} as const satisfies Record<string, Record<Lang, string>>;
+} as const satisfies Messages;
+
+const messages = {
+  ...coreMessages,
+  ...registerMessages,
+  ...portalMessages,
+  ...digidMessages,
+  ...uziMessages,
+  ...yiviOidcMessages,
+  ...policyMessages,
+  ...opsMessages,
+};
 
 export type MessageKey = keyof typeof messages;
 

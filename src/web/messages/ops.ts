@@ -1,0 +1,4 @@
+// Texts of one feature, Dutch first; kept apart so that features do not edit one shared file.
+import type { Messages } from '../i18n.ts';
+
+export const opsMessages = {} as const satisfies Messages;
