@@ -55,6 +55,22 @@ for (const backend of BACKENDS) {
       assert.equal(n, SEED_PERSONS.length);
     });
 
+    test('a means subject finds its person: BSN, UZI-nummer as Dezi-nummer, linked subject', async () => {
+      const seed = SEED_PERSONS[0]!;
+      const person = (await register.findPersonByBsn(Bsn.parse(seed.bsn)))!;
+      const byUzi = await register.findPersonBySubject({ kind: 'uzi-nummer', uziNummer: person.deziNummer });
+      assert.equal(byUzi?.id, person.id);
+      assert.equal(await register.findPersonBySubject({ kind: 'uzi-nummer', uziNummer: '000000000' }), null);
+      const linked = { kind: 'linked', meansId: 'test-means', subject: 'pseudonym-1' } as const;
+      assert.equal(await register.findPersonBySubject(linked), null);
+      await register.linkMeans(person.id, 'test-means', 'pseudonym-1');
+      await register.linkMeans(person.id, 'test-means', 'pseudonym-1'); // linking again is harmless
+      assert.equal((await register.findPersonBySubject(linked))?.id, person.id);
+      const other = (await register.findPersonByBsn(Bsn.parse(SEED_PERSONS[1]!.bsn)))!;
+      await assert.rejects(register.linkMeans(other.id, 'test-means', 'pseudonym-1'), /another person/);
+      assert.equal((await register.findPersonBySubject(linked))?.id, person.id);
+    });
+
     test('enrolling a person with a bad employment writes nothing', async () => {
       const bsn = Bsn.parse('999990159');
       const proef = {

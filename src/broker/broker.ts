@@ -343,8 +343,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       if (result.meansId !== meansId || !meetsLoa(result.loaAuthn, tx.minimumLoa)) {
         return problem(req, reply, i, 400, 'means_failed');
       }
-      const person =
-        result.subject.kind === 'bsn' ? await d.register.findPersonByBsn(result.subject.bsn) : null;
+      const person = await d.register.findPersonBySubject(result.subject);
       return continueWithPerson(req, reply, i, person, result.loaAuthn, meansId);
     }),
   );

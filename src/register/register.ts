@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import type { Secrets } from '../secrets.ts';
+import type { MeansSubject } from '../means/means.ts';
 import { Bsn } from './bsn.ts';
 import { roleByCode, ROLE_SOURCE_URI, type RoleSource } from './roles.ts';
 
@@ -127,6 +128,44 @@ export class Register {
       [this.#bsnIndex(bsn)],
     );
     return row ? toPerson(row) : null;
+  }
+
+  /**
+   * The person a login means' subject belongs to. A UZI-nummer is the Dezi-nummer (UZI-nummers carry
+   * over into the register); any other subject must have been linked to a person first.
+   */
+  async findPersonBySubject(subject: MeansSubject): Promise<Person | null> {
+    switch (subject.kind) {
+      case 'bsn':
+        return this.findPersonByBsn(subject.bsn);
+      case 'uzi-nummer': {
+        const [row] = await this.#db.query<PersonRow>(
+          `SELECT ${PERSON_COLUMNS} FROM persons WHERE dezi_nummer = $1`,
+          [subject.uziNummer],
+        );
+        return row ? toPerson(row) : null;
+      }
+      case 'linked': {
+        const [row] = await this.#db.query<PersonRow>(
+          `SELECT p.id, p.dezi_nummer, p.voorletters, p.voorvoegsel, p.achternaam, p.loa_dezi, p.status
+           FROM linked_means l
+           JOIN persons p ON p.id = l.person_id WHERE l.means_id = $1 AND l.subject = $2`,
+          [subject.meansId, subject.subject],
+        );
+        return row ? toPerson(row) : null;
+      }
+    }
+  }
+
+  /** Links a means' subject to a person; a subject already linked to someone else is refused. */
+  async linkMeans(personId: string, meansId: string, subject: string): Promise<void> {
+    const rows = await this.#db.query<{ person_id: string }>(
+      `INSERT INTO linked_means (id, person_id, means_id, subject) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (means_id, subject) DO UPDATE SET means_id = EXCLUDED.means_id RETURNING person_id`,
+      [randomUUID(), personId, meansId, subject],
+    );
+    if (rows[0]?.person_id !== personId)
+      throw new RegisterError('this login means is linked to another person');
   }
 
   async getPerson(id: string): Promise<Person | null> {
