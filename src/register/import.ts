@@ -231,10 +231,21 @@ export async function importUziRegister(
   let lineNumber = 0;
   let batch: { line: number; text: string }[] = [];
 
+  // One batch is written while the next is read and prepared; writes stay in order.
+  let writing: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
   const flush = async () => {
     if (batch.length === 0) return;
-    const lines = batch;
+    const prepared = prepareBatch(register, batch);
     batch = [];
+    await writing;
+    if (failure) throw failure;
+    writing = write(prepared).catch((err: unknown) => {
+      failure = err;
+    });
+  };
+  const write = async (prepared: PreparedBatch) => {
+    const { lines } = prepared;
     // A failed batch aborts the import; the committed progress, not these counters, is what a rerun reads.
     await db.transaction(async (tx) => {
       // The progress row is locked and checked: a second import of the same file at the same time
@@ -245,7 +256,7 @@ export async function importUziRegister(
       );
       if (Number(current!.rows_done) !== counters.rows)
         throw new ImportError('another import of this file is running');
-      const delta = await importBatch(register, tx, lines, abonnees);
+      const delta = await writeBatch(tx, prepared, abonnees);
       counters.rows += lines.length;
       counters.personsCreated += delta.personsCreated;
       counters.personsExisting += delta.personsExisting;
@@ -303,7 +314,10 @@ export async function importUziRegister(
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    await writing;
+    if (failure) throw failure;
   } finally {
+    await writing;
     reader.close();
     input.destroy();
   }
@@ -327,18 +341,16 @@ export async function importUziRegister(
   return summary(false, resumedAfter);
 }
 
-/** One batch in one transaction: persons first, then their employments. */
-async function importBatch(
-  register: Register,
-  tx: Queryable,
-  lines: { line: number; text: string }[],
-  abonnees: Map<string, string>,
-): Promise<{
-  personsCreated: number;
-  personsExisting: number;
-  employmentsCreated: number;
+interface PreparedBatch {
+  lines: { line: number; text: string }[];
+  rows: (ParsedRow & { index: string })[];
   rejections: ImportRejection[];
-}> {
+  candidates: (ParsedRow & { index: string })[];
+  personParams: unknown[];
+}
+
+/** The CPU part of a batch (parsing, blind index, sealing), done while the previous batch is written. */
+function prepareBatch(register: Register, lines: { line: number; text: string }[]): PreparedBatch {
   const rejections: ImportRejection[] = [];
   const rows: (ParsedRow & { index: string })[] = [];
   for (const l of lines) {
@@ -354,37 +366,51 @@ async function importBatch(
       rejections.push({ line: l.line, reason: err.message });
     }
   }
-
   // Persons: one insert per distinct UZI-nummer in the batch.
   const firstOfUzi = new Map<string, ParsedRow & { index: string }>();
   for (const r of rows) if (!firstOfUzi.has(r.uziNummer)) firstOfUzi.set(r.uziNummer, r);
   const candidates = [...firstOfUzi.values()];
+  const personParams: unknown[] = [];
+  for (const c of candidates) {
+    const id = randomUUID();
+    personParams.push(
+      id,
+      c.uziNummer,
+      c.index,
+      register.sealBsn(c.bsn, id),
+      register.keyId,
+      c.voorletters,
+      c.voorvoegsel,
+      c.achternaam,
+      LOA.high,
+    );
+  }
+  return { lines, rows, rejections, candidates, personParams };
+}
+
+/** The database part of a batch, in the batch's transaction: persons first, then their employments. */
+async function writeBatch(
+  tx: Queryable,
+  batch: PreparedBatch,
+  abonnees: Map<string, string>,
+): Promise<{
+  personsCreated: number;
+  personsExisting: number;
+  employmentsCreated: number;
+  rejections: ImportRejection[];
+}> {
+  const { rows, candidates } = batch;
+  const rejections = [...batch.rejections];
   const created = new Map<string, string>(); // dezi_nummer → person id
   if (candidates.length > 0) {
-    const params: unknown[] = [];
-    const values: string[] = [];
-    for (const c of candidates) {
-      const id = randomUUID();
-      const n = params.length;
-      values.push(
-        `($${n + 1},$${n + 2},$${n + 3},$${n + 4},$${n + 5},$${n + 6},$${n + 7},$${n + 8},$${n + 9})`,
-      );
-      params.push(
-        id,
-        c.uziNummer,
-        c.index,
-        register.sealBsn(c.bsn, id),
-        register.keyId,
-        c.voorletters,
-        c.voorvoegsel,
-        c.achternaam,
-        LOA.high,
-      );
-    }
+    const values = candidates.map((_, i) => {
+      const n = i * 9;
+      return `($${n + 1},$${n + 2},$${n + 3},$${n + 4},$${n + 5},$${n + 6},$${n + 7},$${n + 8},$${n + 9})`;
+    });
     const inserted = await tx.query<{ id: string; dezi_nummer: string }>(
       `INSERT INTO persons (id, dezi_nummer, bsn_index, bsn_sealed, bsn_key_id, voorletters, voorvoegsel, achternaam, loa_dezi)
        VALUES ${values.join(',')} ON CONFLICT DO NOTHING RETURNING id, dezi_nummer`,
-      params,
+      batch.personParams,
     );
     for (const r of inserted) created.set(r.dezi_nummer, r.id);
   }
