@@ -365,6 +365,40 @@ for (const backend of BACKENDS) {
       assert.equal((await register.activeEmployments(p.id)).length, 2);
     });
 
+    test('the BSN is sealed per person: revealBsn opens it (audited), a wrong key id is refused', async () => {
+      const bsn = nextBsn();
+      const p = await register.registerPerson(
+        { bsn, voorletters: 'B.', voorvoegsel: null, achternaam: 'Sleutel', loaDezi: LOA.high },
+        OPERATOR,
+      );
+      assert.equal((await register.revealBsn(p.id, OPERATOR)).reveal(), bsn.reveal());
+      const [audit] = await db.query<{ action: string }>(
+        `SELECT action FROM audit_events WHERE target = $1 ORDER BY seq DESC LIMIT 1`,
+        [`person:${p.deziNummer}`],
+      );
+      assert.equal(audit!.action, 'register.person.read_bsn');
+      // Sealed under another master key: refused by key id before any decryption is tried.
+      const other = new Register(db, new Secrets(Buffer.alloc(32, 9)));
+      await assert.rejects(other.revealBsn(p.id, OPERATOR), /sealed with key/);
+    });
+
+    test('VerklaringService.revoke by abonnee, person or employment records the reason', async () => {
+      const p = await person();
+      const { a, v } = await employedWithVerklaring(p);
+      assert.equal(await verklaringen.revoke({ abonneeId: a.id }, 'test_reason', { actor: OPERATOR }), 1);
+      assert.equal(await verklaringen.revoke({ abonneeId: a.id }, 'again'), 0, 'a revoked one stays revoked');
+      const [row] = await db.query<{ revocation_reason: string }>(
+        'SELECT revocation_reason FROM verklaringen WHERE id = $1',
+        [v.id],
+      );
+      assert.equal(row!.revocation_reason, 'test_reason');
+      const [audit] = await db.query<{ actor: string; detail: { reason: string } }>(
+        `SELECT actor, detail FROM audit_events WHERE action = 'verklaring.revoke' AND target = $1`,
+        [`verklaring:${v.id}`],
+      );
+      assert.deepEqual([audit!.actor, audit!.detail.reason], ['operator:beheerder', 'test_reason']);
+    });
+
     test('abonnees: numbers, KvK and AGB are checked; a number exists once; administrators', async () => {
       await assert.rejects(
         register.createAbonnee({ abonneeNummer: '123', naam: 'X', kvk: '12345678' }, OPERATOR),
