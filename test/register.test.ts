@@ -3,7 +3,7 @@
 // cause, linked means, abonnees, and the hash-chained append-only audit trail.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { migrate } from '../src/db/migrate.ts';
+import { listMigrations, migrate } from '../src/db/migrate.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { ensureSigningKey, loadKeySet } from '../src/oidc/keys.ts';
 import { Secrets } from '../src/secrets.ts';
@@ -30,6 +30,43 @@ const bsnSource = generatedBsns();
 const nextBsn = () => Bsn.parse(bsnSource.next().value as string);
 
 for (const backend of BACKENDS) {
+  test(`migration 003 chains the audit records written before it (${backend})`, async () => {
+    const fresh = await openTestDatabase(backend);
+    try {
+      const db = fresh.db;
+      await db.exec(
+        'CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      for (const m of listMigrations().filter((m) => m.name < '003')) {
+        await db.exec(m.sql);
+        await db.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
+      }
+      for (const action of ['login', 'verklaring.deliver', 'login'])
+        await db.query(`INSERT INTO audit_events (actor, action, outcome) VALUES ('system', $1, 'success')`, [
+          action,
+        ]);
+      await migrate(db);
+      await recordAudit(db, { actor: { kind: 'system' }, action: 'after', outcome: 'success' });
+      const result = await verifyAuditChain(db);
+      assert.deepEqual(result.problems, []);
+      assert.equal(result.records, 4);
+      const rows = await db.query<{ seq: string; action: string }>(
+        'SELECT seq, action FROM audit_events ORDER BY seq',
+      );
+      assert.deepEqual(
+        rows.map((r) => [Number(r.seq), r.action]),
+        [
+          [1, 'login'],
+          [2, 'verklaring.deliver'],
+          [3, 'login'],
+          [4, 'after'],
+        ],
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+
   describe(`register (${backend})`, () => {
     let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let db: Database;
