@@ -310,12 +310,12 @@ for (const backend of BACKENDS)
       const smit = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!;
       const a = await fullLogin(smit.bsn);
       const person = (await dezi.register.findPersonByBsn(Bsn.parse(smit.bsn)))!;
-      await dezi.register.setPersonStatus(person.id, 'suspended');
+      await dezi.register.setPersonStatus(person.id, 'suspended', { kind: 'operator', name: 'test' });
       const refused = await fetch(`${dezi.url}/userinfo`, {
         headers: { authorization: `Bearer ${a.tokens.access_token}` },
       });
       assert.equal(refused.status, 401);
-      await dezi.register.setPersonStatus(person.id, 'active');
+      await dezi.register.setPersonStatus(person.id, 'active', { kind: 'operator', name: 'test' });
 
       const b = await fullLogin(smit.bsn);
       await database.db.query(

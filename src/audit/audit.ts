@@ -1,26 +1,128 @@
-// Audit trail (first slice): who did what, for which abonnee, from which client, with what outcome.
-// Never a BSN: callers pass register identifiers only (the Dezi-nummer, the abonnee-nummer).
+// Audit trail (NEN 7513): who did what, on behalf of which abonnee, from which client, when, with what
+// outcome. Append-only and hash-chained by the database itself (migration 003: a trigger chains every
+// insert under an advisory lock and refuses UPDATE, DELETE and TRUNCATE), so that every writer,
+// however it inserts, extends one linear chain. Never a BSN: callers pass register identifiers only
+// (the Dezi-nummer, the abonnee-nummer, ids).
 import type { Queryable } from '../db/database.ts';
 
+/** Who acts: a zorgmedewerker (by Dezi-nummer), an operator (beheerder) by name, or Dezi itself. */
+export type Actor = (
+  { kind: 'person'; deziNummer: string } | { kind: 'operator'; name: string } | { kind: 'system' }
+) & { abonneeNummer?: string; clientId?: string };
+
+export const SYSTEM: Actor = { kind: 'system' };
+
+export type AuditDetail = Record<string, string | number | boolean | null>;
+
 export interface AuditEvent {
-  actor: string | null; // Dezi-nummer, "operator:<name>" or "system"
-  action: string; // e.g. "login", "verklaring.issue"
+  /** An Actor, or (older callers) a Dezi-nummer, "operator:<name>", "system", or null when unknown. */
+  actor: Actor | string | null;
+  action: string; // e.g. "login", "verklaring.issue", "register.person.create"
   outcome: 'success' | 'failure';
   abonneeNummer?: string | null;
   clientId?: string | null;
-  detail?: Record<string, string | number | boolean | null>;
+  /** What the action was about, e.g. "person:900010001", "employment:<uuid>". */
+  target?: string | null;
+  detail?: AuditDetail;
+}
+
+/** The stored actor column and its kind. */
+export function actorColumns(actor: Actor | string | null): { actor: string | null; kind: string | null } {
+  if (actor === null) return { actor: null, kind: null };
+  if (typeof actor === 'string') {
+    if (actor === 'system') return { actor, kind: 'system' };
+    if (actor.startsWith('operator:')) return { actor, kind: 'operator' };
+    return { actor, kind: 'person' };
+  }
+  switch (actor.kind) {
+    case 'person':
+      return { actor: actor.deziNummer, kind: 'person' };
+    case 'operator':
+      return { actor: `operator:${actor.name}`, kind: 'operator' };
+    case 'system':
+      return { actor: 'system', kind: 'system' };
+  }
+}
+
+export function describeActor(actor: Actor): string {
+  return actorColumns(actor).actor!;
 }
 
 export async function recordAudit(db: Queryable, event: AuditEvent): Promise<void> {
+  const { actor, kind } = actorColumns(event.actor);
+  const onBehalf = typeof event.actor === 'object' && event.actor !== null ? event.actor : undefined;
   await db.query(
-    'INSERT INTO audit_events (actor, abonnee_nummer, action, client_id, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+    `INSERT INTO audit_events (actor, actor_kind, abonnee_nummer, action, target, client_id, outcome, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
-      event.actor,
-      event.abonneeNummer ?? null,
+      actor,
+      kind,
+      event.abonneeNummer ?? onBehalf?.abonneeNummer ?? null,
       event.action,
-      event.clientId ?? null,
+      event.target ?? null,
+      event.clientId ?? onBehalf?.clientId ?? null,
       event.outcome,
       JSON.stringify(event.detail ?? {}),
     ],
   );
+}
+
+export interface AuditProblem {
+  seq: number;
+  problem: 'changed' | 'deleted' | 'out_of_order';
+  message: string;
+}
+
+export interface AuditVerification {
+  records: number;
+  head: { seq: number; hash: string } | null;
+  problems: AuditProblem[];
+}
+
+const PAGE = 5000;
+
+/**
+ * Recomputes the chain: a record whose content no longer matches its hash was changed; a gap in
+ * the sequence, or a record whose prev_hash is not its predecessor's hash, means records were deleted
+ * (or a changed record's hash was recomputed). Deleting the newest records leaves a shorter valid
+ * chain: compare the head (seq and hash) with one recorded elsewhere.
+ */
+export async function verifyAuditChain(db: Queryable): Promise<AuditVerification> {
+  const problems: AuditProblem[] = [];
+  let prev: { seq: number; hash: string } | null = null;
+  let records = 0;
+  for (;;) {
+    const rows: { seq: string; prev_hash: string | null; hash: string; computed: string }[] = await db.query(
+      `SELECT seq, prev_hash, hash, audit_record_hash(prev_hash, a) AS computed
+       FROM audit_events a WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
+      [prev?.seq ?? 0],
+    );
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      records++;
+      const expectedSeq: number = (prev?.seq ?? 0) + 1;
+      if (seq !== expectedSeq) {
+        problems.push({
+          seq,
+          problem: 'deleted',
+          message:
+            seq - expectedSeq === 1
+              ? `record ${expectedSeq} is missing (deleted)`
+              : `records ${expectedSeq}–${seq - 1} are missing (deleted)`,
+        });
+      } else if (r.prev_hash !== (prev?.hash ?? null)) {
+        problems.push({
+          seq,
+          problem: 'out_of_order',
+          message: `record ${seq} does not follow record ${prev?.seq ?? 0}: a record before it was replaced`,
+        });
+      }
+      if (r.computed !== r.hash) {
+        problems.push({ seq, problem: 'changed', message: `record ${seq} was changed after it was written` });
+      }
+      prev = { seq, hash: r.hash };
+    }
+    if (rows.length < PAGE) break;
+  }
+  return { records, head: prev, problems };
 }

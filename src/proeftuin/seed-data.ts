@@ -5,6 +5,8 @@ import type { RoleSource } from '../register/roles.ts';
 export interface SeedAbonnee {
   abonneeNummer: string;
   naam: string;
+  kvk: string;
+  agb: string | null;
 }
 
 export interface SeedEmployment {
@@ -25,14 +27,14 @@ export interface SeedPerson {
 }
 
 export const SEED_ABONNEES: SeedAbonnee[] = [
-  { abonneeNummer: '90000111', naam: 'Huisartsenpraktijk De Linde' },
-  { abonneeNummer: '90000222', naam: 'Gezondheidscentrum Zuidwijk' },
-  { abonneeNummer: '90000333', naam: 'Wijkzorg Rivierenland' },
-  { abonneeNummer: '90000444', naam: 'Apotheek Het Plein' },
-  { abonneeNummer: '90000555', naam: 'Ambulancezorg Gelderland-Zuid' },
-  { abonneeNummer: '90000666', naam: 'Ziekenhuis Rivierenland' },
-  { abonneeNummer: '90000777', naam: 'Tandartspraktijk Mondzorg Centrum' },
-  { abonneeNummer: '90000888', naam: 'Zorggroep De Zonnehof' },
+  { abonneeNummer: '90000111', naam: 'Huisartsenpraktijk De Linde', kvk: '59000111', agb: '01000111' },
+  { abonneeNummer: '90000222', naam: 'Gezondheidscentrum Zuidwijk', kvk: '59000222', agb: '05000222' },
+  { abonneeNummer: '90000333', naam: 'Wijkzorg Rivierenland', kvk: '59000333', agb: null },
+  { abonneeNummer: '90000444', naam: 'Apotheek Het Plein', kvk: '59000444', agb: '06000444' },
+  { abonneeNummer: '90000555', naam: 'Ambulancezorg Gelderland-Zuid', kvk: '59000555', agb: null },
+  { abonneeNummer: '90000666', naam: 'Ziekenhuis Rivierenland', kvk: '59000666', agb: '06600666' },
+  { abonneeNummer: '90000777', naam: 'Tandartspraktijk Mondzorg Centrum', kvk: '59000777', agb: '12000777' },
+  { abonneeNummer: '90000888', naam: 'Zorggroep De Zonnehof', kvk: '59000888', agb: '07000888' },
 ];
 
 const big = (abonneeNummer: string, rolCode: string): SeedEmployment => ({

@@ -2,6 +2,7 @@
 import { LOA } from '../means/loa.ts';
 import { Bsn } from '../register/bsn.ts';
 import type { Register } from '../register/register.ts';
+import { SYSTEM } from '../audit/audit.ts';
 import { SEED_ABONNEES, SEED_PERSONS } from './seed-data.ts';
 
 export async function seedProeftuin(register: Register): Promise<{ persons: number; abonnees: number }> {
@@ -12,9 +13,12 @@ export async function seedProeftuin(register: Register): Promise<{ persons: numb
     const existing = await register.findAbonnee(a.abonneeNummer);
     if (existing) {
       abonneeIds.set(a.abonneeNummer, existing.id);
+      // Abonnees seeded before KvK and AGB were kept get them on the next start.
+      if (existing.kvk === null)
+        await register.updateAbonnee(existing.id, { kvk: a.kvk, agb: a.agb }, SYSTEM);
       continue;
     }
-    abonneeIds.set(a.abonneeNummer, (await register.createAbonnee(a)).id);
+    abonneeIds.set(a.abonneeNummer, (await register.createAbonnee(a, SYSTEM)).id);
     abonnees++;
   }
   for (const p of SEED_PERSONS) {

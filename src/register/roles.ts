@@ -1,10 +1,13 @@
-// Role codes are data, not code: loaded from the project's copy of the published table.
+// Role codes are data, not code: loaded from the project's copy of the published table, with one
+// added column: whether the role is a BIG profession (then only the BIG-register can state it).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Role {
   code: string;
   naam: string;
+  /** A BIG profession: the role needs a BIG registration for its beroep (the code's first two digits). */
+  big: boolean;
 }
 
 export type RoleSource = 'big' | 'abonnee';
@@ -21,16 +24,14 @@ let table: Map<string, Role> | undefined;
 export function parseRoleTable(csv: string): Map<string, Role> {
   const roles = new Map<string, Role>();
   const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines[0]?.trim() !== 'rol_code,rol_naam')
-    throw new Error('rolcodes.csv: header must be rol_code,rol_naam');
+  if (lines[0]?.trim() !== 'rol_code,rol_naam,big_beroep')
+    throw new Error('rolcodes.csv: header must be rol_code,rol_naam,big_beroep');
   for (const [i, line] of lines.slice(1).entries()) {
-    const comma = line.indexOf(',');
-    const code = line.slice(0, comma).trim();
-    const naam = line.slice(comma + 1).trim();
-    if (comma < 0 || !/^[0-9]{2}\.[0-9]{3}$/.test(code) || naam === '') {
-      throw new Error(`rolcodes.csv line ${i + 2}: expected NN.NNN,name`);
+    const [code = '', naam = '', big = ''] = line.split(',').map((f) => f.trim());
+    if (!/^[0-9]{2}\.[0-9]{3}$/.test(code) || naam === '' || !['ja', 'nee'].includes(big)) {
+      throw new Error(`rolcodes.csv line ${i + 2}: expected NN.NNN,name,ja|nee`);
     }
-    roles.set(code, { code, naam });
+    roles.set(code, { code, naam, big: big === 'ja' });
   }
   return roles;
 }
@@ -42,4 +43,9 @@ export function roleTable(): Map<string, Role> {
 
 export function roleByCode(code: string): Role | undefined {
   return roleTable().get(code);
+}
+
+/** The BIG beroep a role code belongs to (01 arts, 30 verpleegkundige, …). */
+export function beroepOf(rolCode: string): string {
+  return rolCode.slice(0, 2);
 }

@@ -2,7 +2,8 @@
 // Issued once per person × abonnee × role and re-used across logins until it nears expiry.
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { recordAudit, SYSTEM, type Actor } from '../audit/audit.ts';
 import type { Employment, Person } from '../register/register.ts';
 import type { SigningKey } from '../oidc/keys.ts';
 
@@ -65,7 +66,11 @@ export class VerklaringService {
     const id = randomUUID();
     const key = this.#signingKey();
     const nbf = Math.floor(Date.now() / 1000);
-    const exp = nbf + VERKLARING_LIFETIME_SECONDS;
+    // A verklaring never outlives the employment it states.
+    const employmentEnd = employment.endDate
+      ? Date.parse(`${employment.endDate}T00:00:00Z`) / 1000
+      : Infinity;
+    const exp = Math.min(nbf + VERKLARING_LIFETIME_SECONDS, employmentEnd);
     const { issuer } = this.#endpoints;
     const jws = await new SignJWT({
       json_schema: verklaringSchemaUri(issuer),
@@ -98,7 +103,7 @@ export class VerklaringService {
            AND (status = 'revoked' OR expires_at <= now() + make_interval(secs => $4))`,
         [person.id, employment.abonnee.id, employment.rolCode ?? '-', RENEW_BEFORE_SECONDS],
       );
-      return tx.query<{ id: string }>(
+      const rows = await tx.query<{ id: string }>(
         `INSERT INTO verklaringen (id, person_id, abonnee_id, employment_id, rol_key, jws, kid, not_before, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), to_timestamp($9))
          ON CONFLICT (person_id, abonnee_id, rol_key) WHERE is_current DO NOTHING RETURNING id`,
@@ -114,6 +119,17 @@ export class VerklaringService {
           exp,
         ],
       );
+      if (rows.length === 1) {
+        await recordAudit(tx, {
+          actor: { kind: 'person', deziNummer: person.deziNummer },
+          action: 'verklaring.issue',
+          outcome: 'success',
+          abonneeNummer: employment.abonnee.abonneeNummer,
+          target: `verklaring:${id}`,
+          detail: { employment_id: employment.id, rol_code: employment.rolCode, exp },
+        });
+      }
+      return rows;
     });
     if (inserted.length === 1) return { id, jws };
     const winner = await this.#findReusable(person, employment);
@@ -145,15 +161,47 @@ export class VerklaringService {
     };
   }
 
-  /** Revokes every active verklaring that rests on this employment or this person. */
-  async revoke(on: { employmentId: string } | { personId: string }, reason: string): Promise<number> {
-    const [column, id] =
-      'employmentId' in on ? ['employment_id', on.employmentId] : ['person_id', on.personId];
-    const rows = await this.#db.query(
-      `UPDATE verklaringen SET status = 'revoked', revoked_at = now(), revocation_reason = $2, is_current = false
-       WHERE ${column} = $1 AND status = 'active' RETURNING id`,
-      [id, reason],
-    );
-    return rows.length;
+  /**
+   * Revokes every active verklaring that rests on this employment, person or abonnee. Pass the
+   * register's transaction so that the change and the revocation commit together.
+   */
+  async revoke(
+    on: RevocationTarget,
+    reason: string,
+    o: { tx?: Queryable; actor?: Actor } = {},
+  ): Promise<number> {
+    return (await revokeVerklaringen(o.tx ?? this.#db, on, reason, o.actor ?? SYSTEM)).length;
   }
+}
+
+export type RevocationTarget = { employmentId: string } | { personId: string } | { abonneeId: string };
+
+/** The revocation itself, for callers that hold a transaction (the register); audited per verklaring. */
+export async function revokeVerklaringen(
+  tx: Queryable,
+  on: RevocationTarget,
+  reason: string,
+  actor: Actor,
+): Promise<string[]> {
+  const [column, id] =
+    'employmentId' in on
+      ? ['employment_id', on.employmentId]
+      : 'personId' in on
+        ? ['person_id', on.personId]
+        : ['abonnee_id', on.abonneeId];
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE verklaringen SET status = 'revoked', revoked_at = now(), revocation_reason = $2, is_current = false
+     WHERE ${column} = $1 AND status = 'active' RETURNING id`,
+    [id, reason],
+  );
+  for (const r of rows) {
+    await recordAudit(tx, {
+      actor,
+      action: 'verklaring.revoke',
+      outcome: 'success',
+      target: `verklaring:${r.id}`,
+      detail: { reason },
+    });
+  }
+  return rows.map((r) => r.id);
 }
