@@ -100,7 +100,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   const proeftuin = config.mode === 'proeftuin';
   if (proeftuin) {
     await seedProeftuin(register);
-    await seedAdmins(db, SEED_ADMINS);
+    await seedAdmins(register, SEED_ADMINS);
   }
 
   const https = config.issuer.startsWith('https:');

@@ -319,11 +319,27 @@ for (const backend of BACKENDS)
 
     test('the operator adds and suspends an abonnee; a suspended abonnee’s system is refused', async () => {
       const op = as(dezi.url, operator);
-      const created = await op('POST', '/abonnees', { abonneeNummer: '90001234', naam: 'Praktijk Nieuw' });
+      const created = await op('POST', '/abonnees', {
+        abonneeNummer: '90001234',
+        naam: 'Praktijk Nieuw',
+        kvk: '59001234',
+      });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      assert.deepEqual(created.body, { abonneeNummer: '90001234', naam: 'Praktijk Nieuw', status: 'active' });
-      assert.equal((await op('POST', '/abonnees', { abonneeNummer: '90001234', naam: 'Again' })).status, 409);
-      assert.equal((await op('POST', '/abonnees', { abonneeNummer: '1234', naam: 'Short' })).status, 400);
+      assert.deepEqual(created.body, {
+        abonneeNummer: '90001234',
+        naam: 'Praktijk Nieuw',
+        kvk: '59001234',
+        agb: null,
+        status: 'active',
+      });
+      assert.equal(
+        (await op('POST', '/abonnees', { abonneeNummer: '90001234', naam: 'Again', kvk: '59001234' })).status,
+        409,
+      );
+      assert.equal(
+        (await op('POST', '/abonnees', { abonneeNummer: '1234', naam: 'Short', kvk: '59001234' })).status,
+        400,
+      );
       assert.equal((await op('GET', '/abonnees/90009998')).status, 404);
       assert.equal((await op('GET', '/employments')).status, 403, 'the operator is no abonnee');
 

@@ -1,14 +1,15 @@
 // Who is calling the REST API. Two credentials are accepted, both as a Bearer token:
 //  - a client assertion (private_key_jwt style): a JWT signed by a key registered for the API
 //    client, iss = sub = client_id, aud = the API, exp within 5 minutes, jti used once;
-//  - a Dezi access token of a person whose login employment holds the 'abonnee-beheer'
-//    authorisation: that person acts for that abonnee.
+//  - a Dezi access token of a person who administers the abonnee of the employment chosen at
+//    login: that person acts for that abonnee.
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/database.ts';
 import { CLIENT_ASSERTION_ALGS } from '../oidc/clients.ts';
+import { ADMINISTERS } from '../portal/authorisations.ts';
 import type { ApiClientStore } from './clients.ts';
 import { ApiProblem } from './problem.ts';
 
@@ -72,6 +73,8 @@ export class ApiAuthenticator {
         clockTolerance: 5,
       }));
     } catch (err) {
+      if (err instanceof joseErrors.JWTClaimValidationFailed || err instanceof joseErrors.JWTExpired)
+        throw unauthorized(`client assertion rejected: ${err.code} (${err.claim}: ${err.reason})`);
       if (err instanceof joseErrors.JOSEError) throw unauthorized(`client assertion rejected: ${err.code}`);
       throw err;
     }
@@ -103,23 +106,21 @@ export class ApiAuthenticator {
   async #accessToken(value: string): Promise<ApiCaller> {
     const token = await this.#d.provider.AccessToken.find(value);
     if (!token || token.isExpired || !token.grantId) throw unauthorized('unknown or expired access token');
-    // The employment the person chose at login, still active, with the administrator authorisation.
+    // The employment the person chose at login, still active, at an abonnee they administer.
     const [row] = await this.#d.db.query<{ abonnee_id: string; abonnee_nummer: string; dezi_nummer: string }>(
       `SELECT a.id AS abonnee_id, a.abonnee_nummer, p.dezi_nummer
        FROM broker_logins l
        JOIN employments e ON e.id = l.employment_id
        JOIN abonnees a ON a.id = e.abonnee_id
        JOIN persons p ON p.id = l.person_id
-       JOIN employment_authorisations z ON z.employment_id = e.id AND z.authorisation = 'abonnee-beheer'
-       WHERE l.grant_id = $1 AND l.expires_at > now() AND p.status = 'active' AND a.status = 'active'
-         AND e.start_date <= current_date AND (e.end_date IS NULL OR e.end_date > current_date)`,
+       WHERE l.grant_id = $1 AND l.expires_at > now() AND p.status = 'active' AND ${ADMINISTERS}`,
       [token.grantId],
     );
     if (!row)
       throw new ApiProblem(
         403,
         'forbidden',
-        'this login has no administrator authorisation at an active abonnee',
+        'the person of this login does not administer the abonnee they logged in for',
       );
     return {
       kind: 'abonnee',

@@ -79,7 +79,7 @@ export function openApiDocument(issuer: string): Record<string, unknown> {
           type: 'http',
           scheme: 'bearer',
           description:
-            'A Dezi access token from a login whose chosen employment holds the abonnee-beheer authorisation.',
+            'A Dezi access token from a login whose chosen employment is at an abonnee the person administers.',
         },
       },
     },

@@ -5,8 +5,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type Provider from 'oidc-provider';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
-import { Invitations, InvitationError, type Invitation } from '../register/invitations.ts';
-import { isUuid, RegisterError, type Abonnee, type Employment, type Register } from '../register/register.ts';
+import { Invitations, type Invitation } from '../register/invitations.ts';
+import {
+  isUuid,
+  RegisterError,
+  type Abonnee,
+  type AbonneeStatus,
+  type Employment,
+  type Register,
+} from '../register/register.ts';
 import type { RoleSource } from '../register/roles.ts';
 import { ApiAuthenticator, type ApiCaller } from './auth.ts';
 import { ApiClientError, ApiClientStore } from './clients.ts';
@@ -40,12 +47,15 @@ function fullName(p: { voorletters: string; voorvoegsel: string | null; achterna
   return [p.voorletters, p.voorvoegsel, p.achternaam].filter(Boolean).join(' ');
 }
 
-function isActive(e: Employment): boolean {
-  const today = new Date().toISOString().slice(0, 10);
-  const end = (e as { endDate?: string | null }).endDate;
-  const start = (e as { startDate?: string | null }).startDate;
-  return e.abonnee.status === 'active' && (!start || start <= today) && (!end || end > today);
-}
+const isActive = (e: Employment) => e.status === 'active' && e.abonnee.status === 'active';
+
+/** A register rule's refusal as an HTTP status. */
+const REGISTER_STATUS = {
+  invalid: [400, 'invalid-request'],
+  not_found: [404, 'not-found'],
+  conflict: [409, 'conflict'],
+  forbidden: [403, 'forbidden'],
+} as const;
 
 function invitationView(i: Invitation, code?: string) {
   return {
@@ -61,7 +71,13 @@ function invitationView(i: Invitation, code?: string) {
   };
 }
 
-const abonneeView = (a: Abonnee) => ({ abonneeNummer: a.abonneeNummer, naam: a.naam, status: a.status });
+const abonneeView = (a: Abonnee) => ({
+  abonneeNummer: a.abonneeNummer,
+  naam: a.naam,
+  kvk: a.kvk,
+  agb: a.agb,
+  status: a.status,
+});
 
 export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void> {
   const clients = new ApiClientStore(d.db);
@@ -100,6 +116,8 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
       rolCode: e.rolCode,
       rolNaam: e.rolNaam,
       rolCodeBron: e.rolCodeBron,
+      startDate: e.startDate,
+      endDate: e.endDate,
       active: isActive(e),
     };
   }
@@ -201,11 +219,11 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
       return { status: 204 };
     },
     async createAbonnee(req, caller) {
-      const b = req.body as { abonneeNummer: string; naam: string };
+      const b = req.body as { abonneeNummer: string; naam: string; kvk: string; agb?: string };
       if (await d.register.findAbonnee(b.abonneeNummer))
         throw new ApiProblem(409, 'conflict', 'an abonnee with this abonnee-nummer exists');
       const a = await d.register.createAbonnee(
-        { abonneeNummer: b.abonneeNummer, naam: b.naam.trim() },
+        { abonneeNummer: b.abonneeNummer, naam: b.naam, kvk: b.kvk, agb: b.agb ?? null },
         actorOf(caller),
       );
       return { status: 201, body: abonneeView(a) };
@@ -219,7 +237,7 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
     async setAbonneeStatus(req, caller) {
       const a = await d.register.findAbonnee((req.params as { abonneeNummer: string }).abonneeNummer);
       if (!a) throw notFound('abonnee');
-      const { status } = req.body as { status: Abonnee['status'] };
+      const { status } = req.body as { status: AbonneeStatus };
       await d.register.setAbonneeStatus(a.id, status, actorOf(caller));
       return { status: 200, body: abonneeView((await d.register.findAbonnee(a.abonneeNummer))!) };
     },
@@ -243,18 +261,11 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
     async (api) => {
       api.setErrorHandler((err: FastifyError, req, reply) => {
         if (err instanceof ApiProblem) return sendProblem(reply, err, req.url.split('?')[0]);
-        if (err instanceof InvitationError) {
-          const status = err.kind === 'not_found' ? 404 : err.kind === 'conflict' ? 409 : 400;
-          return sendProblem(
-            reply,
-            new ApiProblem(
-              status,
-              status === 404 ? 'not-found' : status === 409 ? 'conflict' : 'invalid-request',
-              err.message,
-            ),
-          );
+        if (err instanceof RegisterError) {
+          const [status, type] = REGISTER_STATUS[err.code];
+          return sendProblem(reply, new ApiProblem(status, type, err.message));
         }
-        if (err instanceof RegisterError || err instanceof ApiClientError)
+        if (err instanceof ApiClientError)
           return sendProblem(reply, new ApiProblem(400, 'invalid-request', err.message));
         if (err.validation) {
           const where = err.validationContext ?? 'body';

@@ -21,6 +21,8 @@ const rolCodeBron = {
   description: 'Who vouches for the role: the BIG-register or the abonnee',
 };
 const status = { type: 'string', enum: ['active', 'suspended', 'ended'] };
+const personStatus = { type: 'string', enum: ['active', 'suspended', 'deceased', 'ended'] };
+const eightDigits = (description: string) => ({ type: 'string', pattern: '^[0-9]{8}$', description });
 const date = { type: 'string', format: 'date' };
 
 export const COMPONENTS: Record<string, JsonSchema> = {
@@ -46,7 +48,18 @@ export const COMPONENTS: Record<string, JsonSchema> = {
   },
   Employment: {
     type: 'object',
-    required: ['id', 'deziNummer', 'naam', 'abonneeNummer', 'rolCode', 'rolNaam', 'rolCodeBron', 'active'],
+    required: [
+      'id',
+      'deziNummer',
+      'naam',
+      'abonneeNummer',
+      'rolCode',
+      'rolNaam',
+      'rolCodeBron',
+      'startDate',
+      'endDate',
+      'active',
+    ],
     properties: {
       id: uuid,
       deziNummer,
@@ -55,7 +68,9 @@ export const COMPONENTS: Record<string, JsonSchema> = {
       rolCode: { type: ['string', 'null'] },
       rolNaam: { type: ['string', 'null'] },
       rolCodeBron: { type: ['string', 'null'], description: 'Role source URI' },
-      active: { type: 'boolean' },
+      startDate: date,
+      endDate: { type: ['string', 'null'], format: 'date', description: 'First day no longer worked' },
+      active: { type: 'boolean', description: 'Started, not ended, at an active abonnee' },
     },
   },
   Invitation: {
@@ -85,13 +100,19 @@ export const COMPONENTS: Record<string, JsonSchema> = {
       voorletters: { type: 'string' },
       voorvoegsel: { type: ['string', 'null'] },
       achternaam: { type: 'string' },
-      status,
+      status: personStatus,
     },
   },
   Abonnee: {
     type: 'object',
-    required: ['abonneeNummer', 'naam', 'status'],
-    properties: { abonneeNummer, naam: { type: 'string' }, status },
+    required: ['abonneeNummer', 'naam', 'kvk', 'agb', 'status'],
+    properties: {
+      abonneeNummer,
+      naam: { type: 'string' },
+      kvk: { type: ['string', 'null'] },
+      agb: { type: ['string', 'null'] },
+      status,
+    },
   },
   ApiClient: {
     type: 'object',
@@ -253,8 +274,13 @@ export const API_ROUTES: ApiRoute[] = [
     body: {
       type: 'object',
       additionalProperties: false,
-      required: ['abonneeNummer', 'naam'],
-      properties: { abonneeNummer, naam: { type: 'string', minLength: 1, maxLength: 200 } },
+      required: ['abonneeNummer', 'naam', 'kvk'],
+      properties: {
+        abonneeNummer,
+        naam: { type: 'string', minLength: 1, maxLength: 200 },
+        kvk: eightDigits('KvK-nummer'),
+        agb: eightDigits('AGB code (optional)'),
+      },
     },
     success: { status: 201, description: 'The abonnee', schema: ref('Abonnee') },
   },

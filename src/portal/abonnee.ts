@@ -1,9 +1,9 @@
-// The abonnee portal: an abonnee's administrator (an employment with the 'abonnee-beheer'
-// authorisation) invites persons, sets roles and ends employments of that abonnee only.
+// The abonnee portal: an abonnee's administrator (listed in the register, with an active employment
+// there) invites persons, sets roles and ends employments of that abonnee only.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
-import { InvitationError, type Invitations } from '../register/invitations.ts';
+import type { Invitations } from '../register/invitations.ts';
 import {
   isUuid,
   RegisterError,
@@ -83,7 +83,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     req: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    key: 'forbidden' | 'not_found' | 'invalid',
+    key: 'forbidden' | 'not_found' | 'invalid' | 'refused',
     back = '/abonnee',
   ) =>
     web.renderProblem(req, reply, {
@@ -179,7 +179,6 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     });
     const csrf = csrfField(web, sessionBinding(a.session));
     const base = `/abonnee/${a.abonnee.abonneeNummer}`;
-    const today = new Date().toISOString().slice(0, 10);
     const melding = (req.query as Record<string, unknown>).melding;
     const notices: Record<string, string> = {
       rol: t(lang, 'portal.admin.notice.rol'),
@@ -190,8 +189,8 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     const notice = typeof melding === 'string' && Object.hasOwn(notices, melding) ? notices[melding] : null;
     const row = (e: Employment, n: number) => {
       const p = persons.get(e.personId);
-      const end = (e as { endDate?: string | null }).endDate;
-      const active = !end || end > today;
+      const end = e.endDate;
+      const active = e.status !== 'ended';
       return html`<li class="card">
         <p>
           <strong>${p ? fullName(p) : '?'}</strong>
@@ -291,6 +290,15 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     });
   }
 
+  /** A register rule refused the change: say which kind of refusal, change nothing. */
+  function refusal(req: FastifyRequest, reply: FastifyReply, a: Admin, err: unknown): FastifyReply {
+    if (!(err instanceof RegisterError)) throw err;
+    const back = `/abonnee/${a.abonnee.abonneeNummer}`;
+    if (err.code === 'not_found') return problem(req, reply, 404, 'not_found', back);
+    if (err.code === 'invalid') return problem(req, reply, 400, 'invalid', back);
+    return problem(req, reply, 409, 'refused', back);
+  }
+
   /** An employment of this abonnee; another abonnee's is not found. */
   async function ownEmployment(req: FastifyRequest, a: Admin): Promise<Employment | null> {
     const id = field(req, 'employment', 36);
@@ -303,14 +311,22 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     if (!e) return problem(req, reply, 404, 'not_found', `/abonnee/${a.abonnee.abonneeNummer}`);
     const role = parseRoleChoice(field(req, 'rolCode', 6), field(req, 'rolCodeBron', 7));
     if (!role) return problem(req, reply, 400, 'invalid', `/abonnee/${a.abonnee.abonneeNummer}`);
-    await d.register.changeRole(e.id, role, a.actor);
+    try {
+      await d.register.changeRole(e.id, role, a.actor);
+    } catch (err) {
+      return refusal(req, reply, a, err);
+    }
     return reply.redirect(`/abonnee/${a.abonnee.abonneeNummer}?melding=rol`, 303);
   });
 
   post('beeindigen', async (req, reply, a) => {
     const e = await ownEmployment(req, a);
     if (!e) return problem(req, reply, 404, 'not_found', `/abonnee/${a.abonnee.abonneeNummer}`);
-    await d.register.endEmployment(e.id, a.actor);
+    try {
+      await d.register.endEmployment(e.id, a.actor);
+    } catch (err) {
+      return refusal(req, reply, a, err);
+    }
     return reply.redirect(`/abonnee/${a.abonnee.abonneeNummer}?melding=beeindigd`, 303);
   });
 
@@ -342,14 +358,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         a.person.deziNummer,
       );
     } catch (err) {
-      if (!(err instanceof InvitationError) && !(err instanceof RegisterError)) throw err;
-      return problem(
-        req,
-        reply,
-        err instanceof InvitationError && err.kind === 'not_found' ? 404 : 400,
-        err instanceof InvitationError && err.kind === 'not_found' ? 'not_found' : 'invalid',
-        `/abonnee/${a.abonnee.abonneeNummer}`,
-      );
+      return refusal(req, reply, a, err);
     }
     await recordAudit(d.db, {
       actor: a.actor,

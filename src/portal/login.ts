@@ -182,7 +182,11 @@ export class PortalLogin implements BrokerPortalHook {
       return reply.redirect('/mijn-dezi?melding=al-gekoppeld', 303);
     }
     try {
-      await this.#d.register.linkMeans(personId, subject.meansId, subject.subject);
+      await this.#d.register.linkMeans(personId, subject.meansId, subject.subject, {
+        kind: 'person',
+        deziNummer: owner.deziNummer,
+        clientId: PORTAL_CLIENT_ID,
+      });
     } catch (err) {
       if (!(err instanceof RegisterError)) throw err;
       await audit('failure', 'linked_to_another_person');

@@ -5,8 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import type { MeansRegistry } from '../means/registry.ts';
-import { InvitationError, type Invitations } from '../register/invitations.ts';
-import { isUuid, type Person, type Register } from '../register/register.ts';
+import type { Invitations } from '../register/invitations.ts';
+import { isUuid, RegisterError, type Person, type Register } from '../register/register.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -102,7 +102,6 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
     const notice = NOTICES.includes(melding as Notice) ? (melding as Notice) : null;
     const csrf = csrfField(web, sessionBinding(session));
     const meansName = (id: string) => d.means.get(id)?.displayName[lang] ?? id;
-    const today = new Date().toISOString().slice(0, 10);
     const body = html`<h1>${t(lang, 'portal.mijn.title')}</h1>
       ${notice ? html`<div class="notice" role="status"><p>${t(lang, `portal.mijn.notice.${notice}` as MessageKey)}</p></div>` : ''}
       <dl class="facts">
@@ -130,8 +129,7 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                 </thead>
                 <tbody>
                   ${employments.map((e) => {
-                    const end = (e as { endDate?: string | null }).endDate;
-                    const active = e.abonnee.status === 'active' && (!end || end > today);
+                    const active = e.status === 'active' && e.abonnee.status === 'active';
                     return html`<tr>
                       <td>${e.abonnee.naam} <span class="hint">(URA ${e.abonnee.abonneeNummer})</span></td>
                       <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
@@ -305,12 +303,14 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
         employment_id: invitation.employmentId,
       });
     } catch (err) {
-      if (!(err instanceof InvitationError)) throw err;
-      await audit(person, 'invitation.accept', 'failure', { reason: err.kind });
+      if (!(err instanceof RegisterError)) throw err;
+      await audit(person, 'invitation.accept', 'failure', { reason: err.code });
+      // Not found (or used, or expired) is one answer; a role the register refuses is another.
+      const refused = err.code === 'forbidden' || err.code === 'conflict';
       return web.renderProblem(req, reply, {
-        status: err.kind === 'invalid' ? 400 : 404,
-        titleKey: 'portal.invitation.failed.title',
-        bodyKey: 'portal.invitation.failed.body',
+        status: err.code === 'invalid' ? 400 : refused ? 409 : 404,
+        titleKey: refused ? 'portal.invitation.refused.title' : 'portal.invitation.failed.title',
+        bodyKey: refused ? 'portal.invitation.refused.body' : 'portal.invitation.failed.body',
         actions: html`<p><a href="/mijn-dezi">${t(web.lang(req), 'portal.back')}</a></p>`,
       });
     }

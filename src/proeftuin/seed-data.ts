@@ -191,5 +191,5 @@ export const SEED_PERSONS: SeedPerson[] = [
 /** Passes the elfproef but is in no register: shows the "unknown person" page. */
 export const UNKNOWN_TEST_BSN = '999990159';
 
-/** Proeftuin administrators: this employment holds 'abonnee-beheer' (the abonnee portal, the API). */
+/** Proeftuin administrators of an abonnee (the abonnee portal, the API with their access token). */
 export const SEED_ADMINS = [{ deziNummer: '900010001', abonneeNummer: '90000111' }];

@@ -4,8 +4,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { Actor } from '../audit/audit.ts';
-import { roleByCode, type RoleSource } from './roles.ts';
-import type { Person, Register } from './register.ts';
+import type { RoleSource } from './roles.ts';
+import { checkRoleCode, RegisterError, type Person, type Register } from './register.ts';
 
 export const INVITATION_DAYS = 14;
 
@@ -25,12 +25,10 @@ export interface Invitation {
 }
 
 /** Why an invitation cannot be made or accepted; the message is safe to show. */
-export class InvitationError extends Error {
+export class InvitationError extends RegisterError {
   override name = 'InvitationError';
-  readonly kind: 'not_found' | 'invalid' | 'conflict';
-  constructor(kind: 'not_found' | 'invalid' | 'conflict', message: string) {
-    super(message);
-    this.kind = kind;
+  constructor(code: 'not_found' | 'invalid' | 'conflict', message: string) {
+    super(message, code);
   }
 }
 
@@ -85,13 +83,6 @@ export function normaliseCode(input: string): string | null {
 const hashCode = (normalised: string) =>
   createHash('sha256').update(`dezi-invitation:${normalised}`).digest('base64url');
 
-export function checkRole(rolCode: string | null, rolCodeBron: RoleSource | null): void {
-  if ((rolCode === null) !== (rolCodeBron === null))
-    throw new InvitationError('invalid', 'a role code needs a role source, and no role code has none');
-  if (rolCode !== null && !roleByCode(rolCode))
-    throw new InvitationError('invalid', `unknown role code ${rolCode}`);
-}
-
 export class Invitations {
   readonly #db: Database;
   readonly #register: Register;
@@ -111,7 +102,7 @@ export class Invitations {
     },
     createdBy: string,
   ): Promise<{ invitation: Invitation; code?: string }> {
-    checkRole(i.rolCode, i.rolCodeBron);
+    checkRoleCode(i.rolCode, i.rolCodeBron);
     if (i.deziNummer !== null) {
       const person = await this.#register.findPersonByDeziNummer(i.deziNummer);
       if (!person || person.status !== 'active')
@@ -187,23 +178,24 @@ export class Invitations {
       where = 'i.id::text = $1 AND i.dezi_nummer = $2';
       params = [by.invitationId, person.deziNummer];
     }
-    const claimed = await this.#db.query<{
-      id: string;
-      abonnee_id: string;
-      rol_code: string | null;
-      rol_code_bron: RoleSource | null;
-    }>(
-      `UPDATE invitations i SET status = 'accepted', accepted_at = now()
-       FROM abonnees a
-       WHERE a.id = i.abonnee_id AND a.status = 'active' AND i.status = 'pending' AND i.expires_at > now()
-         AND ${where}
-       RETURNING i.id, i.abonnee_id, i.rol_code, i.rol_code_bron`,
-      params,
-    );
-    const row = claimed[0];
-    if (!row) throw new InvitationError('not_found', 'no open invitation found');
-    try {
-      const created = await this.#register.createEmployment(
+    // Claiming the invitation and making the employment is one transaction: an employment the
+    // register refuses (a BIG role without a BIG registration) leaves the invitation open.
+    const id = await this.#db.transaction(async (tx) => {
+      const [row] = await tx.query<{
+        id: string;
+        abonnee_id: string;
+        rol_code: string | null;
+        rol_code_bron: RoleSource | null;
+      }>(
+        `UPDATE invitations i SET status = 'accepted', accepted_at = now()
+         FROM abonnees a
+         WHERE a.id = i.abonnee_id AND a.status = 'active' AND i.status = 'pending' AND i.expires_at > now()
+           AND ${where}
+         RETURNING i.id, i.abonnee_id, i.rol_code, i.rol_code_bron`,
+        params,
+      );
+      if (!row) throw new InvitationError('not_found', 'no open invitation found');
+      const employment = await this.#register.createEmployment(
         {
           personId: person.id,
           abonneeId: row.abonnee_id,
@@ -211,17 +203,11 @@ export class Invitations {
           rolCodeBron: row.rol_code_bron,
         },
         actor,
+        tx,
       );
-      const employmentId = typeof created === 'string' ? created : (created as { id: string }).id;
-      await this.#db.query('UPDATE invitations SET employment_id = $2 WHERE id = $1', [row.id, employmentId]);
-    } catch (err) {
-      // The employment was not made: the invitation stays open.
-      await this.#db.query(
-        "UPDATE invitations SET status = 'pending', accepted_at = NULL WHERE id = $1 AND employment_id IS NULL",
-        [row.id],
-      );
-      throw err;
-    }
-    return (await this.get(row.id))!;
+      await tx.query('UPDATE invitations SET employment_id = $2 WHERE id = $1', [row.id, employment.id]);
+      return row.id;
+    });
+    return (await this.get(id))!;
   }
 }

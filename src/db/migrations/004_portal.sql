@@ -1,14 +1,6 @@
--- Portals and the REST API: administrator authorisations, invitations, API clients, portal sessions,
--- portal logins in flight and self-registrations waiting for the person's confirmation.
-
--- What an employment may do besides logging in: 'abonnee-beheer' administers the abonnee's
--- employments (invite, set the role, end) in the abonnee portal and through the REST API.
-CREATE TABLE employment_authorisations (
-  employment_id uuid NOT NULL REFERENCES employments (id),
-  authorisation text NOT NULL CHECK (authorisation IN ('abonnee-beheer')),
-  granted_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (employment_id, authorisation)
-);
+-- Portals and the REST API: invitations, API clients, portal sessions, portal logins in flight and
+-- self-registrations waiting for the person's confirmation. (Who administers an abonnee is the
+-- register's abonnee_administrators, migration 003.)
 
 -- An abonnee invites a person: by Dezi-nummer, or with a one-time registration code (only its
 -- keyed hash is stored; the code is shown once).

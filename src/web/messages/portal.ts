@@ -186,6 +186,11 @@ export const portalMessages = {
     nl: 'Deze uitnodiging of code is onbekend, verlopen of al gebruikt. Vraag uw werkgever om een nieuwe.',
     en: 'This invitation or code is unknown, expired or already used. Ask your employer for a new one.',
   },
+  'portal.invitation.refused.title': { nl: 'Uitnodiging niet geaccepteerd', en: 'Invitation not accepted' },
+  'portal.invitation.refused.body': {
+    nl: 'Het Dezi-register kan deze koppeling niet maken, bijvoorbeeld omdat voor deze rol een BIG-registratie nodig is. Neem contact op met uw werkgever.',
+    en: 'The Dezi register cannot make this employment, for instance because the role needs a BIG registration. Contact your employer.',
+  },
   'portal.invitation.status.pending': { nl: 'openstaand', en: 'pending' },
   'portal.invitation.status.accepted': { nl: 'geaccepteerd', en: 'accepted' },
   'portal.invitation.status.withdrawn': { nl: 'ingetrokken', en: 'withdrawn' },
@@ -210,6 +215,11 @@ export const portalMessages = {
   'portal.admin.invalid.body': {
     nl: 'Controleer het Dezi-nummer (9 cijfers) en de rol, en probeer het opnieuw.',
     en: 'Check the Dezi-nummer (9 digits) and the role, and try again.',
+  },
+  'portal.admin.refused.title': { nl: 'Niet uitgevoerd', en: 'Not done' },
+  'portal.admin.refused.body': {
+    nl: 'Het Dezi-register staat deze wijziging niet toe, bijvoorbeeld omdat de koppeling al is beëindigd of omdat voor deze rol een BIG-registratie nodig is.',
+    en: 'The Dezi register does not allow this change, for instance because the employment has ended or the role needs a BIG registration.',
   },
   'portal.admin.employments': { nl: 'Zorgmedewerkers', en: 'Care workers' },
   'portal.admin.no_employments': {
