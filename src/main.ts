@@ -12,6 +12,7 @@ import { addClient } from './oidc/clients.ts';
 import { Register } from './register/register.ts';
 import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi } from './server.ts';
+import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 
 const USAGE = `Usage: dezi <command>
 
@@ -23,6 +24,8 @@ const USAGE = `Usage: dezi <command>
   keys rotate                    add a new signing key; the old one stays published until
                                  everything it signed has expired
   keys list                      list the published signing keys
+  api-client add --name NAME --jwks FILE (--abonnee NNNNNNNN | --operator)
+                                 register a client of the REST API (prints its client_id)
 `;
 
 async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>): Promise<T> {
@@ -134,6 +137,12 @@ async function main(argv: string[]): Promise<void> {
       return withDatabase(async () => console.log('migrations applied'));
     case 'client add':
       return clientAdd(rest);
+    case 'api-client add': {
+      const parsed = parseApiClientArgs(rest);
+      return withDatabase(async ({ db, secrets }) =>
+        console.log(JSON.stringify({ client_id: await apiClientAdd(parsed, db, new Register(db, secrets)) })),
+      );
+    }
     case 'keys rotate':
       return withDatabase(async ({ db, secrets }) => {
         const kid = await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
@@ -151,7 +160,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ConfigError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof ApiCliUsageError) {
     console.error(`dezi: ${err.message}\n\n${USAGE}`);
     process.exit(2);
   }
