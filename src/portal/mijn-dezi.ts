@@ -111,15 +111,12 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
         <dd>${fullName(person)}</dd>
       </dl>
 
-      <h2>${t(lang, 'portal.mijn.employments')}</h2>
+      <h2 id="werkgevers">${t(lang, 'portal.mijn.employments')}</h2>
       ${
         employments.length === 0
           ? html`<p>${t(lang, 'portal.mijn.no_employments')}</p>`
           : html`<div class="table-wrap">
-              <table>
-                <caption>
-                  ${t(lang, 'portal.mijn.employments')}
-                </caption>
+              <table aria-labelledby="werkgevers">
                 <thead>
                   <tr>
                     <th scope="col">${t(lang, 'portal.abonnee')}</th>
