@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The dezi command: start | migrate | client add | keys rotate | keys list
+// The dezi command: start | migrate | client add | keys rotate | keys list | register commands
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
@@ -13,6 +13,8 @@ import { Register } from './register/register.ts';
 import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
+import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
+import { RegisterError } from './register/register.ts';
 
 const USAGE = `Usage: dezi <command>
 
@@ -26,7 +28,7 @@ const USAGE = `Usage: dezi <command>
   keys list                      list the published signing keys
   api-client add --name NAME --jwks FILE (--abonnee NNNNNNNN | --operator)
                                  register a client of the REST API (prints its client_id)
-`;
+${REGISTER_USAGE}`;
 
 async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>): Promise<T> {
   const ctx = await open();
@@ -154,15 +156,42 @@ async function main(argv: string[]): Promise<void> {
         for (const k of keys.published)
           console.log(`${k.kid} ${k.alg}${k === keys.current ? ' (current)' : ''}`);
       });
-    default:
-      throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
+    default: {
+      const name = `${command ?? ''} ${sub ?? ''}`.trim();
+      if (!REGISTER_COMMANDS.has(name))
+        throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
+      process.exitCode = await withDatabase(({ db, secrets }) =>
+        runRegisterCommand(
+          {
+            db,
+            register: new Register(db, secrets),
+            out: (l) => console.log(l),
+            err: (l) => console.error(l),
+            tty: process.stderr.isTTY === true,
+          },
+          name,
+          rest,
+        ),
+      );
+    }
   }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof ApiCliUsageError) {
-    console.error(`dezi: ${err.message}\n\n${USAGE}`);
+  const parseArgsError = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+  if (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof CliUsageError ||
+    err instanceof ApiCliUsageError ||
+    parseArgsError
+  ) {
+    console.error(`dezi: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
+  }
+  if (err instanceof RegisterError) {
+    console.error(`dezi: ${err.message}`);
+    process.exit(1);
   }
   // oidc-provider's errors carry the useful part in error_description.
   const description = (err as { error_description?: string }).error_description;
