@@ -373,5 +373,20 @@ for (const backend of BACKENDS)
       const refused = await api(dezi.url, 'GET', '/employments', { token: theirs.access_token });
       assert.equal(refused.status, 403);
       assert.equal((await api(dezi.url, 'GET', '/employments', { token: 'not-a-token' })).status, 401);
+
+      // The operator makes Smit an administrator of Zuidwijk: the same token now works, for Zuidwijk.
+      const adminPath = `/abonnees/90000222/administrators/${SMIT.deziNummer}`;
+      assert.equal((await as(dezi.url, zuidwijk)('PUT', adminPath)).status, 403, 'not for an abonnee system');
+      assert.equal((await as(dezi.url, operator)('PUT', adminPath)).status, 204);
+      const now = await api(dezi.url, 'GET', '/employments', { token: theirs.access_token });
+      assert.equal(now.status, 200);
+      assert.ok(now.body.items!.every((e) => e.abonneeNummer === '90000222'));
+      assert.equal((await as(dezi.url, operator)('DELETE', adminPath)).status, 204);
+      assert.equal((await api(dezi.url, 'GET', '/employments', { token: theirs.access_token })).status, 403);
+      assert.equal((await as(dezi.url, operator)('DELETE', adminPath)).status, 404);
+      assert.equal(
+        (await as(dezi.url, operator)('PUT', '/abonnees/90000222/administrators/999999999')).status,
+        404,
+      );
     });
   });

@@ -129,6 +129,15 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
     return e;
   }
 
+  async function abonneeAndPerson(req: FastifyRequest) {
+    const p = req.params as { abonneeNummer: string; deziNummer: string };
+    const abonnee = await d.register.findAbonnee(p.abonneeNummer);
+    if (!abonnee) throw notFound('abonnee');
+    const person = await d.register.findPersonByDeziNummer(p.deziNummer);
+    if (!person) throw notFound('person');
+    return { abonnee, person };
+  }
+
   type Handler = (req: FastifyRequest, caller: ApiCaller) => Promise<{ status: number; body?: unknown }>;
   const handlers: Record<string, Handler> = {
     async listEmployments(_req, caller) {
@@ -240,6 +249,16 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
       const { status } = req.body as { status: AbonneeStatus };
       await d.register.setAbonneeStatus(a.id, status, actorOf(caller));
       return { status: 200, body: abonneeView((await d.register.findAbonnee(a.abonneeNummer))!) };
+    },
+    async addAdministrator(req, caller) {
+      const { abonnee, person } = await abonneeAndPerson(req);
+      await d.register.addAbonneeAdministrator(abonnee.id, person.id, actorOf(caller));
+      return { status: 204 };
+    },
+    async removeAdministrator(req, caller) {
+      const { abonnee, person } = await abonneeAndPerson(req);
+      await d.register.removeAbonneeAdministrator(abonnee.id, person.id, actorOf(caller));
+      return { status: 204 };
     },
     async createApiClient(req, caller) {
       const a = await d.register.findAbonnee((req.params as { abonneeNummer: string }).abonneeNummer);

@@ -136,7 +136,7 @@ export type Audience = 'abonnee' | 'operator' | 'public';
 
 export interface ApiRoute {
   operationId: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify path syntax under the API base (/api/v1). */
   path: string;
   summary: string;
@@ -329,5 +329,34 @@ export const API_ROUTES: ApiRoute[] = [
       },
     },
     success: { status: 201, description: 'The API client', schema: ref('ApiClient') },
+  },
+  {
+    operationId: 'addAdministrator',
+    method: 'PUT',
+    path: '/abonnees/:abonneeNummer/administrators/:deziNummer',
+    summary:
+      'Make a person an administrator of the abonnee (operator); they administer it while they have an active employment there',
+    audience: 'operator',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['abonneeNummer', 'deziNummer'],
+      properties: { abonneeNummer, deziNummer },
+    },
+    success: { status: 204, description: 'The person is an administrator' },
+  },
+  {
+    operationId: 'removeAdministrator',
+    method: 'DELETE',
+    path: '/abonnees/:abonneeNummer/administrators/:deziNummer',
+    summary: 'Remove an administrator of the abonnee (operator)',
+    audience: 'operator',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['abonneeNummer', 'deziNummer'],
+      properties: { abonneeNummer, deziNummer },
+    },
+    success: { status: 204, description: 'Removed' },
   },
 ];
