@@ -261,8 +261,16 @@ for (const backend of BACKENDS)
       assert.equal((await dezi.register.getEmployment(employment.id))!.rolCode, '86.000');
       const badRole = await post('rol', { employment: employment.id, rolCode: '99.999', rolCodeBron: 'big' });
       assert.equal(badRole.status, 400);
-      const end = await post('beeindigen', { employment: employment.id });
-      assert.equal(end.status, 303);
+      const confirm = await post('beeindigen', { employment: employment.id });
+      assert.equal(confirm.status, 200);
+      assert.match(confirm.body, /Koppeling beëindigen\?/);
+      assert.equal(
+        (await dezi.register.activeEmployments(bosPerson.id)).length,
+        1,
+        'not before confirmation',
+      );
+      const end = await admin.submit(confirm, '/beeindigen', {}, NEVER);
+      assert.match(end.url, /melding=beeindigd/);
       assert.equal((await dezi.register.activeEmployments(bosPerson.id)).length, 0);
     });
 

@@ -322,6 +322,25 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
   post('beeindigen', async (req, reply, a) => {
     const e = await ownEmployment(req, a);
     if (!e) return problem(req, reply, 404, 'not_found', `/abonnee/${a.abonnee.abonneeNummer}`);
+    if (field(req, 'bevestigd', 2) !== 'ja') {
+      // Ending revokes the person's verklaringen at once: ask before doing it (WCAG 3.3.4).
+      const lang = web.lang(req, reply);
+      const person = await d.register.getPerson(e.personId);
+      const naam = person ? fullName(person) : '';
+      return web.render(req, reply, {
+        lang,
+        title: t(lang, 'portal.admin.end.confirm_title'),
+        body: html`<h1>${t(lang, 'portal.admin.end.confirm_title')}</h1>
+          <p>${t(lang, 'portal.admin.end.confirm', { naam, abonnee: a.abonnee.naam })}</p>
+          <form method="post" action="/abonnee/${a.abonnee.abonneeNummer}/beeindigen">
+            ${csrfField(web, sessionBinding(a.session))}
+            <input type="hidden" name="employment" value="${e.id}" />
+            <input type="hidden" name="bevestigd" value="ja" />
+            <button class="button" type="submit">${t(lang, 'portal.admin.end.yes')}</button>
+          </form>
+          <p><a href="/abonnee/${a.abonnee.abonneeNummer}">${t(lang, 'portal.admin.end.no')}</a></p>`,
+      });
+    }
     try {
       await d.register.endEmployment(e.id, a.actor);
     } catch (err) {

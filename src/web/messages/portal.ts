@@ -229,6 +229,13 @@ export const portalMessages = {
   'portal.admin.change_role': { nl: 'Rol wijzigen', en: 'Change role' },
   'portal.admin.save_role': { nl: 'Rol opslaan', en: 'Save role' },
   'portal.admin.end': { nl: 'Koppeling met {naam} beëindigen', en: 'End the employment of {naam}' },
+  'portal.admin.end.confirm_title': { nl: 'Koppeling beëindigen?', en: 'End the employment?' },
+  'portal.admin.end.confirm': {
+    nl: 'De koppeling van {naam} met {abonnee} eindigt vandaag. Zijn of haar Dezi-verklaringen voor deze koppeling worden direct ingetrokken.',
+    en: 'The employment of {naam} at {abonnee} ends today. Their Dezi-verklaringen for this employment are revoked at once.',
+  },
+  'portal.admin.end.yes': { nl: 'Ja, beëindigen', en: 'Yes, end it' },
+  'portal.admin.end.no': { nl: 'Nee, terug', en: 'No, go back' },
   'portal.admin.invite': { nl: 'Uitnodigen', en: 'Invite' },
   'portal.admin.invite.dezi_nummer': { nl: 'Dezi-nummer (niet verplicht)', en: 'Dezi-nummer (optional)' },
   'portal.admin.invite.hint': {
