@@ -103,7 +103,10 @@ for (const backend of BACKENDS) {
         loaDezi: LOA.high,
       };
       await assert.rejects(register.registerPerson({ ...base, achternaam: '  ' }, OPERATOR), RegisterError);
-      await assert.rejects(register.registerPerson({ ...base, voorletters: 'A.\u0007B.' }, OPERATOR), /control/);
+      await assert.rejects(
+        register.registerPerson({ ...base, voorletters: 'A.\u0007B.' }, OPERATOR),
+        /control/,
+      );
       await assert.rejects(
         register.registerPerson({ ...base, loaDezi: 'high' }, OPERATOR),
         /level of assurance/,

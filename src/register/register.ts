@@ -240,7 +240,7 @@ function validName(n: Name): Name {
   if (voorletters === '' || achternaam === '')
     throw new RegisterError('voorletters and achternaam are required');
   for (const part of [voorletters, achternaam, voorvoegsel ?? ''])
-    if (part.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(part))
+    if (part.length > MAX_NAME || /\p{Cc}/u.test(part))
       throw new RegisterError(
         `a name part is longer than ${MAX_NAME} characters or holds control characters`,
       );
