@@ -45,10 +45,15 @@ describe('role codes', () => {
     assert.equal(roleByCode('01.015')?.naam, 'Huisarts');
     assert.equal(roleByCode('92.000')?.naam, 'Mondhygiënist');
     assert.equal(roleByCode('00.000'), undefined);
+    assert.equal(roleByCode('30.000')?.big, true, 'verpleegkundige is a BIG profession');
+    assert.equal(roleByCode('86.000')?.big, false, 'VIG-er is not');
   });
   test('a malformed table is refused with the line number', () => {
     assert.throws(() => parseRoleTable('code,name\n01.015,Huisarts'), /header/);
-    assert.throws(() => parseRoleTable('rol_code,rol_naam\n01.015,Huisarts\n1.15,Fout'), /line 3/);
+    assert.throws(() => parseRoleTable('rol_code,rol_naam\n01.015,Huisarts'), /header/);
+    const header = 'rol_code,rol_naam,big_beroep';
+    assert.throws(() => parseRoleTable(`${header}\n01.015,Huisarts,ja\n1.15,Fout,nee`), /line 3/);
+    assert.throws(() => parseRoleTable(`${header}\n01.015,Huisarts,misschien`), /line 2/);
   });
 });
 
