@@ -277,6 +277,13 @@ for (const backend of BACKENDS)
       assert.equal(broken.status, 400);
       assert.equal(broken.type, PROBLEM);
 
+      const huge = await api(dezi.url, 'PATCH', `/employments/${jansen.id}`, {
+        token: await assertion(dezi.url, linde),
+        rawBody: JSON.stringify({ rolCode: '01.000', rolCodeBron: 'big', pad: 'x'.repeat(100_000) }),
+      });
+      assert.equal(huge.status, 413);
+      assert.equal(huge.type, PROBLEM);
+
       assert.equal((await call('GET', `/employments/${jansen.id}`)).body.rolCode, '01.015');
       assert.equal((await call('GET', '/nope')).status, 404);
     });
