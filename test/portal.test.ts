@@ -446,6 +446,19 @@ for (const backend of BACKENDS)
       assert.equal(foreign.status, 404);
       assert.equal((await dezi.register.listLinkedMeans(visserPerson.id)).length, 1);
 
+      // Mijn Dezi itself: the linked means logs Visser in; an unlinked subject is refused.
+      const viaLinked = new Browser();
+      const viaMeans = await viaLinked.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      const viaPage = await viaLinked.submit(viaMeans, '/means', { means: testMeans.id }, NEVER);
+      assert.match(viaPage.body, new RegExp(`<code>${VISSER.deziNummer}</code>`));
+      testMeans.subject = 'nobody-subject';
+      const stranger = new Browser();
+      const strangerMeans = await stranger.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      const strangerPage = await stranger.submit(strangerMeans, '/means', { means: testMeans.id }, NEVER);
+      assert.equal(strangerPage.status, 403);
+      assert.match(strangerPage.body, /Dit inlogmiddel is niet gekoppeld/);
+      assert.ok(!stranger.cookies().some((c) => c.name === 'dezi_portal' || c.name === 'dezi_registratie'));
+
       const unlinked = await visser.submit(preferred, '/middelen/ontkoppelen', {}, NEVER);
       assert.match(unlinked.url, /melding=ontkoppeld/);
       assert.equal((await dezi.register.listLinkedMeans(visserPerson.id)).length, 0);

@@ -146,6 +146,19 @@ export class PortalLogin implements BrokerPortalHook {
       });
       return reply.redirect(LANDING[flight.purpose], 303);
     }
+    // Not in the register (no BSN or Dezi-nummer in the record: the person has none yet).
+    await recordAudit(this.#d.db, {
+      actor: null,
+      action: 'portal.login',
+      outcome: 'failure',
+      clientId: PORTAL_CLIENT_ID,
+      detail: {
+        reason: 'unknown_person',
+        means: login.meansId,
+        purpose: flight.purpose,
+        registration_offered: subject?.kind === 'bsn',
+      },
+    });
     if (subject?.kind === 'bsn') {
       await this.#d.state.startRegistration(reply, {
         bsn: subject.bsn,
