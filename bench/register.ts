@@ -3,7 +3,7 @@
 // database (DATABASE_URL, or PGlite in memory), then looks persons up by BSN and by Dezi-nummer.
 // Prints persons/s for the import, the time spent in HMAC + AES-GCM alone, and lookup p50/p99.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -65,6 +65,7 @@ try {
 
   log(`importing on ${db.kind} …`);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const summary = await importUziRegister(register, file, {
     actor: { kind: 'system' },
     batchSize: 2000,
@@ -73,6 +74,8 @@ try {
     },
   });
   const importSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const importCpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (summary.personsCreated !== persons) throw new Error(`imported ${summary.personsCreated} of ${persons}`);
   if (db.kind === 'postgres') await db.query('ANALYZE persons');
 
@@ -96,6 +99,10 @@ try {
     persons,
     import_seconds: Math.round(importSeconds * 10) / 10,
     import_persons_per_second: Math.round(persons / importSeconds),
+    // CPU time of this process alone (parsing, HMAC, AES-GCM, protocol; PGlite's engine too, not a
+    // PostgreSQL server's): on a shared machine, wall-clock rates say more about the neighbours.
+    import_cpu_seconds: Math.round(importCpuSeconds * 10) / 10,
+    machine_load_average: os.loadavg()[0]!.toFixed(1),
     crypto_microseconds_per_person: Math.round(cryptoUs * 10) / 10,
     lookups: sample.length,
     lookup_by_bsn_ms: { p50: +percentile(byBsn, 50).toFixed(3), p99: +percentile(byBsn, 99).toFixed(3) },

@@ -370,21 +370,25 @@ function prepareBatch(register: Register, lines: { line: number; text: string }[
   const firstOfUzi = new Map<string, ParsedRow & { index: string }>();
   for (const r of rows) if (!firstOfUzi.has(r.uziNummer)) firstOfUzi.set(r.uziNummer, r);
   const candidates = [...firstOfUzi.values()];
-  const personParams: unknown[] = [];
+  // Column arrays for one INSERT … SELECT FROM unnest(…): nine parameters whatever the batch size.
+  const ids: string[] = [];
+  const sealed: string[] = [];
   for (const c of candidates) {
     const id = randomUUID();
-    personParams.push(
-      id,
-      c.uziNummer,
-      c.index,
-      register.sealBsn(c.bsn, id),
-      register.keyId,
-      c.voorletters,
-      c.voorvoegsel,
-      c.achternaam,
-      LOA.high,
-    );
+    ids.push(id);
+    sealed.push(register.sealBsn(c.bsn, id).toString('hex'));
   }
+  const personParams: unknown[] = [
+    ids,
+    candidates.map((c) => c.uziNummer),
+    candidates.map((c) => c.index),
+    sealed,
+    register.keyId,
+    candidates.map((c) => c.voorletters),
+    candidates.map((c) => c.voorvoegsel),
+    candidates.map((c) => c.achternaam),
+    LOA.high,
+  ];
   return { lines, rows, rejections, candidates, personParams };
 }
 
@@ -403,13 +407,12 @@ async function writeBatch(
   const rejections = [...batch.rejections];
   const created = new Map<string, string>(); // dezi_nummer → person id
   if (candidates.length > 0) {
-    const values = candidates.map((_, i) => {
-      const n = i * 9;
-      return `($${n + 1},$${n + 2},$${n + 3},$${n + 4},$${n + 5},$${n + 6},$${n + 7},$${n + 8},$${n + 9})`;
-    });
     const inserted = await tx.query<{ id: string; dezi_nummer: string }>(
       `INSERT INTO persons (id, dezi_nummer, bsn_index, bsn_sealed, bsn_key_id, voorletters, voorvoegsel, achternaam, loa_dezi)
-       VALUES ${values.join(',')} ON CONFLICT DO NOTHING RETURNING id, dezi_nummer`,
+       SELECT id, nr, ix, decode(sealed, 'hex'), $5, vl, vv, an, $9
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $6::text[], $7::text[], $8::text[])
+         AS t (id, nr, ix, sealed, vl, vv, an)
+       ON CONFLICT DO NOTHING RETURNING id, dezi_nummer`,
       batch.personParams,
     );
     for (const r of inserted) created.set(r.dezi_nummer, r.id);
