@@ -12,6 +12,7 @@ import { addClient } from './oidc/clients.ts';
 import { Register } from './register/register.ts';
 import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi } from './server.ts';
+import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
 import { RegisterError } from './register/register.ts';
 
@@ -25,6 +26,8 @@ const USAGE = `Usage: dezi <command>
   keys rotate                    add a new signing key; the old one stays published until
                                  everything it signed has expired
   keys list                      list the published signing keys
+  api-client add --name NAME --jwks FILE (--abonnee NNNNNNNN | --operator)
+                                 register a client of the REST API (prints its client_id)
 ${REGISTER_USAGE}`;
 
 async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>): Promise<T> {
@@ -136,6 +139,12 @@ async function main(argv: string[]): Promise<void> {
       return withDatabase(async () => console.log('migrations applied'));
     case 'client add':
       return clientAdd(rest);
+    case 'api-client add': {
+      const parsed = parseApiClientArgs(rest);
+      return withDatabase(async ({ db, secrets }) =>
+        console.log(JSON.stringify({ client_id: await apiClientAdd(parsed, db, new Register(db, secrets)) })),
+      );
+    }
     case 'keys rotate':
       return withDatabase(async ({ db, secrets }) => {
         const kid = await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
@@ -174,6 +183,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     err instanceof UsageError ||
     err instanceof ConfigError ||
     err instanceof CliUsageError ||
+    err instanceof ApiCliUsageError ||
     parseArgsError
   ) {
     console.error(`dezi: ${(err as Error).message}\n\n${USAGE}`);

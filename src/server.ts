@@ -22,10 +22,14 @@ import { createDigidMockMeans } from './means/digid-mock/digid-mock.ts';
 import { brokerRoutes, loginForGrant } from './broker/broker.ts';
 import { recordAudit } from './audit/audit.ts';
 import { seedProeftuin } from './proeftuin/seed.ts';
+import { SEED_ADMINS } from './proeftuin/seed-data.ts';
 import { DIGID_MOCK_PATH, digidMockResolveToken, digidMockRoutes } from './proeftuin/digid-mock-idp.ts';
 import { proeftuinPages } from './proeftuin/pages.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
+import { createPortal } from './portal/portal.ts';
+import { seedAdmins } from './portal/authorisations.ts';
+import { apiRoutes } from './api/routes.ts';
 import { t } from './web/i18n.ts';
 
 export interface Dezi {
@@ -33,6 +37,7 @@ export interface Dezi {
   provider: Provider;
   db: Database;
   register: Register;
+  means: MeansRegistry;
   keys: KeySet;
   secrets: Secrets;
   config: DeziConfig;
@@ -93,7 +98,10 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   const keys = await loadKeySet(db, secrets);
   const register = new Register(db, secrets);
   const proeftuin = config.mode === 'proeftuin';
-  if (proeftuin) await seedProeftuin(register);
+  if (proeftuin) {
+    await seedProeftuin(register);
+    await seedAdmins(register, SEED_ADMINS);
+  }
 
   const https = config.issuer.startsWith('https:');
   const web = new Web(secrets, { proeftuin, secureCookies: https });
@@ -123,6 +131,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     );
   }
 
+  const portal = createPortal({ issuer: config.issuer, db, provider, register, means, secrets, web });
+
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -133,6 +143,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       },
     },
     trustProxy: config.trustProxy,
+    // Schemas (the REST API) reject what they do not describe instead of dropping or coercing it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
@@ -220,7 +232,10 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     interactionTtlSeconds: TTL.Interaction,
     grantTtlSeconds: TTL.Grant,
     defaultMinimumLoa: LOA.high,
+    portal: portal.hook,
   });
+  await app.register(portal.routes);
+  await app.register(apiRoutes, { issuer: config.issuer, db, provider, register });
   if (proeftuin) {
     await app.register(digidMockRoutes, { issuer: config.issuer, db, secrets, web });
     await app.register(proeftuinPages, { issuer: config.issuer, web });
@@ -253,6 +268,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       db.query('DELETE FROM broker_transactions WHERE expires_at < now()'),
       db.query('DELETE FROM broker_logins WHERE expires_at < now()'),
       db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'"),
+      portal.purgeExpired(),
     ]).catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'purge failed'));
   }, 60_000);
   purge.unref();
@@ -262,6 +278,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     provider,
     db,
     register,
+    means,
     keys,
     secrets,
     config,

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
+import { passesElfproef } from '../src/register/bsn.ts';
 import { freePort, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
 
 const CHROMIUM = process.env.DEZI_CHROMIUM ?? '/usr/bin/chromium';
@@ -148,6 +149,57 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     await expectAccessible(page, 'the English proeftuin page');
     await context.close();
+  });
+
+  test('self-registration, Mijn Dezi and the abonnee portal are accessible, in Dutch and English', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (const path of ['/registreren', '/mijn-dezi', '/abonnee', '/mijn-dezi?lang=en']) {
+      await page.goto(`${dezi.url}${path}`);
+      await expectAccessible(page, path);
+    }
+    await page.goto(`${dezi.url}/registreren?lang=nl`);
+    await page.getByRole('link', { name: 'Inloggen en registreren' }).click();
+    await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
+    let bsn = 999990300;
+    while (!passesElfproef(String(bsn))) bsn++;
+    await page.getByLabel('Of typ een BSN').fill(String(bsn));
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+
+    await page.waitForURL(/\/registreren\/gegevens$/);
+    assert.equal(await page.locator('h1').textContent(), 'Bevestig uw gegevens');
+    await expectAccessible(page, 'the registration form');
+    await page.getByRole('button', { name: 'Registreren' }).click();
+    assert.match((await page.getByRole('alert').textContent())!, /Niet alle gegevens/);
+    await expectAccessible(page, 'the registration form with errors');
+    await page.getByLabel('Voorletters').fill('B.');
+    await page.getByLabel('Achternaam').fill('Browser');
+    await page.getByLabel('Ik bevestig dat deze gegevens kloppen.').check();
+    await page.getByRole('button', { name: 'Registreren' }).click();
+
+    await page.waitForURL(/\/mijn-dezi\?melding=geregistreerd$/);
+    assert.match((await page.locator('main').textContent())!, /B\. Browser/);
+    await expectAccessible(page, 'Mijn Dezi');
+    await page.goto(`${dezi.url}/mijn-dezi?lang=en`);
+    assert.equal(await page.locator('h1').textContent(), 'Mijn Dezi');
+    await expectAccessible(page, 'Mijn Dezi in English');
+    await context.close();
+
+    const admin = await browser.newContext();
+    const adminPage = await admin.newPage();
+    await adminPage.goto(`${dezi.url}/abonnee/inloggen?lang=nl`);
+    await adminPage.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
+    await adminPage.getByLabel('Testpersoon').selectOption(JANSEN.bsn);
+    await adminPage.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    await adminPage.waitForURL(/\/abonnee\/90000111$/);
+    assert.equal(await adminPage.locator('h1').textContent(), 'Huisartsenpraktijk De Linde');
+    await expectAccessible(adminPage, 'the abonnee portal');
+    await adminPage.locator('#invite-rol').selectOption('89.000');
+    await adminPage.locator('#invite-bron').selectOption('abonnee');
+    await adminPage.getByRole('button', { name: 'Uitnodiging maken' }).click();
+    assert.equal(await adminPage.locator('h1').textContent(), 'Registratiecode');
+    await expectAccessible(adminPage, 'the registration code page');
+    await admin.close();
   });
 
   test('the login pages fit a phone without sideways scrolling', async () => {

@@ -7,11 +7,11 @@ import type Provider from 'oidc-provider';
 import { recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { isLoa, loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
-import { MeansError, type MeansResult } from '../means/means.ts';
+import { MeansError, type MeansResult, type MeansSubject } from '../means/means.ts';
 import type { MeansRegistry } from '../means/registry.ts';
 import type { Employment, Person, Register } from '../register/register.ts';
 import type { VerklaringService } from '../verklaring/verklaring.ts';
-import { html } from '../web/html.ts';
+import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { TransactionStore, type BrokerTransaction } from './transactions.ts';
@@ -28,6 +28,32 @@ export interface BrokerDeps {
   grantTtlSeconds: number;
   /** The level asked for when a zorgapplicatie sends no acr_values. */
   defaultMinimumLoa: LoA;
+  /** The portals (src/portal/login.ts): Mijn Dezi's own logins, and self-registration. */
+  portal?: BrokerPortalHook;
+}
+
+/** What a means proved, handed to the portals before the broker looks for an employment. */
+export interface AuthenticatedLogin {
+  clientId: string;
+  person: Person | null;
+  subject: MeansSubject | null;
+  loaAuthn: LoA;
+  meansId: string;
+}
+
+export interface BrokerPortalHook {
+  /** Takes over a login for the portals' own client; null leaves it to the broker. */
+  afterMeans(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    login: AuthenticatedLogin,
+  ): Promise<FastifyReply | null>;
+  /** For a person not in the register: an offer to register, shown on the "unknown person" page. */
+  offerRegistration(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    login: AuthenticatedLogin,
+  ): Promise<SafeHtml | null>;
 }
 
 interface Interaction {
@@ -145,6 +171,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       | 'means_failed'
       | 'means_cancelled'
       | 'means_unavailable',
+    extra?: SafeHtml | null,
   ) {
     const lang = web.lang(req, reply);
     const retry = key.startsWith('means_')
@@ -154,7 +181,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       status,
       titleKey: `error.${key}.title` as MessageKey,
       bodyKey: `error.${key}.body` as MessageKey,
-      actions: html`${retry}${cancelForm(i, lang)}`,
+      actions: html`${extra ?? ''}${retry}${cancelForm(i, lang)}`,
     });
   }
 
@@ -207,7 +234,11 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     person: Person | null,
     loaAuthn: LoA,
     meansId: string,
+    subject: MeansSubject | null = null,
   ) {
+    const login = { clientId: i.clientId, person, subject, loaAuthn, meansId };
+    const takenOver = await d.portal?.afterMeans(req, reply, login);
+    if (takenOver) return takenOver;
     if (!person) {
       await recordAudit(d.db, {
         actor: null,
@@ -216,7 +247,8 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         clientId: i.clientId,
         detail: { reason: 'unknown_person', means: meansId },
       });
-      return problem(req, reply, i, 403, 'unknown_person');
+      const offer = await d.portal?.offerRegistration(req, reply, login);
+      return problem(req, reply, i, 403, 'unknown_person', offer);
     }
     if (person.status !== 'active') {
       await recordAudit(d.db, {
@@ -344,7 +376,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         return problem(req, reply, i, 400, 'means_failed');
       }
       const person = await d.register.findPersonBySubject(result.subject);
-      return continueWithPerson(req, reply, i, person, result.loaAuthn, meansId);
+      return continueWithPerson(req, reply, i, person, result.loaAuthn, meansId, result.subject);
     }),
   );
 

@@ -59,6 +59,22 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
           }
         </li>
         <li>${nl ? 'Voorbeeld-zorgapplicatie' : 'Example application'}: <code>npm run example</code></li>
+        <li>
+          ${nl ? 'Registratie-API (abonneesystemen)' : 'Register API (abonnee systems)'}:
+          <a href="/api/v1/openapi.json"><code>${d.issuer}/api/v1/openapi.json</code></a>
+        </li>
+      </ul>
+      <h2>${nl ? 'Portalen' : 'Portals'}</h2>
+      <ul>
+        <li>
+          <a href="/registreren">${nl ? 'Registreren' : 'Register'}</a>:
+          ${nl ? 'met een BSN dat nog niet in het register staat' : 'with a BSN not yet in the register'}
+        </li>
+        <li><a href="/mijn-dezi">Mijn Dezi</a></li>
+        <li>
+          <a href="/abonnee">${nl ? 'Abonneeportaal' : 'Abonnee portal'}</a>:
+          ${nl ? 'J. Jansen beheert Huisartsenpraktijk De Linde' : 'J. Jansen administers Huisartsenpraktijk De Linde'}
+        </li>
       </ul>
       <h2>${nl ? 'Testpersonen' : 'Test persons'}</h2>
       <p>

@@ -190,3 +190,6 @@ export const SEED_PERSONS: SeedPerson[] = [
 
 /** Passes the elfproef but is in no register: shows the "unknown person" page. */
 export const UNKNOWN_TEST_BSN = '999990159';
+
+/** Proeftuin administrators of an abonnee (the abonnee portal, the API with their access token). */
+export const SEED_ADMINS = [{ deziNummer: '900010001', abonneeNummer: '90000111' }];

@@ -1,0 +1,50 @@
+// The portals composed: Mijn Dezi, self-registration and the abonnee portal, with the hook the
+// broker calls after a means (see login.ts).
+import type { FastifyInstance } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { BrokerPortalHook } from '../broker/broker.ts';
+import type { Database } from '../db/database.ts';
+import type { MeansRegistry } from '../means/registry.ts';
+import { Invitations } from '../register/invitations.ts';
+import type { Register } from '../register/register.ts';
+import type { Secrets } from '../secrets.ts';
+import type { Web } from '../web/web.ts';
+import { abonneePortalRoutes } from './abonnee.ts';
+import { ensurePortalClient, PortalLogin } from './login.ts';
+import { mijnDeziRoutes } from './mijn-dezi.ts';
+import { registrationRoutes } from './registration.ts';
+import { PortalState } from './sessions.ts';
+
+export interface PortalDeps {
+  issuer: string;
+  db: Database;
+  provider: Provider;
+  register: Register;
+  means: MeansRegistry;
+  secrets: Secrets;
+  web: Web;
+}
+
+export interface Portal {
+  /** Passed to the broker: portal logins and the offer to self-register. */
+  hook: BrokerPortalHook;
+  routes(app: FastifyInstance): Promise<void>;
+  purgeExpired(): Promise<void>;
+}
+
+export function createPortal(d: PortalDeps): Portal {
+  const state = new PortalState(d.db, d.secrets, d.web);
+  const login = new PortalLogin({ ...d, state });
+  const invitations = new Invitations(d.db, d.register);
+  const deps = { ...d, state, login, invitations };
+  return {
+    hook: login,
+    async routes(app) {
+      await ensurePortalClient(d.provider, d.issuer);
+      await app.register(registrationRoutes, deps);
+      await app.register(mijnDeziRoutes, deps);
+      await app.register(abonneePortalRoutes, deps);
+    },
+    purgeExpired: () => state.purgeExpired(),
+  };
+}

@@ -1,0 +1,183 @@
+// Server-side state of the portals, each bound to the browser by an HttpOnly cookie that holds a
+// random token (only its hash is stored): the portal session, a portal login in flight through the
+// broker, and a self-registration waiting for the person's confirmation (with the BSN sealed).
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../db/database.ts';
+import type { LoA } from '../means/loa.ts';
+import { Bsn } from '../register/bsn.ts';
+import type { Secrets } from '../secrets.ts';
+import { parseCookies, type Web } from '../web/web.ts';
+
+export const SESSION_COOKIE = 'dezi_portal';
+export const LOGIN_COOKIE = 'dezi_portal_login';
+export const REGISTRATION_COOKIE = 'dezi_registratie';
+export const SESSION_SECONDS = 30 * 60;
+export const LOGIN_SECONDS = 10 * 60;
+export const REGISTRATION_SECONDS = 15 * 60;
+
+export type PortalPurpose = 'mijn-dezi' | 'registreren' | 'koppelen' | 'abonnee';
+
+export interface PortalSession {
+  tokenHash: string;
+  personId: string;
+  meansId: string;
+  loaAuthn: LoA;
+}
+
+export interface PendingRegistration {
+  tokenHash: string;
+  meansId: string;
+  loaAuthn: LoA;
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const newToken = () => randomBytes(32).toString('base64url');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+function cookieToken(req: FastifyRequest, name: string): string | null {
+  const value = parseCookies(req.headers.cookie)[name];
+  return value && TOKEN.test(value) ? value : null;
+}
+
+export class PortalState {
+  readonly #db: Database;
+  readonly #secrets: Secrets;
+  readonly #web: Web;
+
+  constructor(db: Database, secrets: Secrets, web: Web) {
+    this.#db = db;
+    this.#secrets = secrets;
+    this.#web = web;
+  }
+
+  #setCookie(reply: FastifyReply, name: string, value: string, maxAge: number): void {
+    // Fastify appends set-cookie headers, so several cookies may be set on one answer.
+    reply.header('set-cookie', this.#web.cookieHeader(name, value, { maxAge }));
+  }
+
+  // --- the portal session --------------------------------------------------------------------
+
+  async startSession(
+    reply: FastifyReply,
+    s: { personId: string; meansId: string; loaAuthn: LoA },
+  ): Promise<void> {
+    const token = newToken();
+    await this.#db.query(
+      `INSERT INTO portal_sessions (token_hash, person_id, means_id, loa_authn, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      [hashToken(token), s.personId, s.meansId, s.loaAuthn, SESSION_SECONDS],
+    );
+    this.#setCookie(reply, SESSION_COOKIE, token, SESSION_SECONDS);
+  }
+
+  async session(req: FastifyRequest): Promise<PortalSession | null> {
+    const token = cookieToken(req, SESSION_COOKIE);
+    if (!token) return null;
+    const [row] = await this.#db.query<{
+      token_hash: string;
+      person_id: string;
+      means_id: string;
+      loa_authn: LoA;
+    }>(
+      'SELECT token_hash, person_id, means_id, loa_authn FROM portal_sessions WHERE token_hash = $1 AND expires_at > now()',
+      [hashToken(token)],
+    );
+    return row
+      ? { tokenHash: row.token_hash, personId: row.person_id, meansId: row.means_id, loaAuthn: row.loa_authn }
+      : null;
+  }
+
+  async endSession(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = cookieToken(req, SESSION_COOKIE);
+    if (token) await this.#db.query('DELETE FROM portal_sessions WHERE token_hash = $1', [hashToken(token)]);
+    this.#setCookie(reply, SESSION_COOKIE, '', 0);
+  }
+
+  // --- a portal login in flight ----------------------------------------------------------------
+
+  /** Returns the state value to send through the broker; the browser keeps the same in a cookie. */
+  async startLogin(reply: FastifyReply, purpose: PortalPurpose, personId: string | null): Promise<string> {
+    const state = newToken();
+    await this.#db.query(
+      `INSERT INTO portal_logins (state_hash, purpose, person_id, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+      [hashToken(state), purpose, personId, LOGIN_SECONDS],
+    );
+    this.#setCookie(reply, LOGIN_COOKIE, state, LOGIN_SECONDS);
+    return state;
+  }
+
+  /**
+   * Takes the login in flight, once: only when the cookie's value is the state the broker carried.
+   * A second use, another browser's state or an expired login finds nothing.
+   */
+  async takeLogin(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: unknown,
+  ): Promise<{ purpose: PortalPurpose; personId: string | null } | null> {
+    const token = cookieToken(req, LOGIN_COOKIE);
+    if (!token || typeof state !== 'string' || token !== state) return null;
+    this.#setCookie(reply, LOGIN_COOKIE, '', 0);
+    const [row] = await this.#db.query<{ purpose: PortalPurpose; person_id: string | null }>(
+      'DELETE FROM portal_logins WHERE state_hash = $1 AND expires_at > now() RETURNING purpose, person_id',
+      [hashToken(token)],
+    );
+    return row ? { purpose: row.purpose, personId: row.person_id } : null;
+  }
+
+  // --- a self-registration waiting for confirmation --------------------------------------------
+
+  async startRegistration(
+    reply: FastifyReply,
+    r: { bsn: Bsn; meansId: string; loaAuthn: LoA },
+  ): Promise<void> {
+    const token = newToken();
+    const tokenHash = hashToken(token);
+    const sealed = this.#secrets.encrypt(
+      'bsn-encryption',
+      Buffer.from(r.bsn.reveal()),
+      `registration:${tokenHash}`,
+    );
+    await this.#db.query(
+      `INSERT INTO pending_registrations (token_hash, bsn_sealed, bsn_key_id, means_id, loa_authn, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
+      [tokenHash, sealed, this.#secrets.keyId, r.meansId, r.loaAuthn, REGISTRATION_SECONDS],
+    );
+    this.#setCookie(reply, REGISTRATION_COOKIE, token, REGISTRATION_SECONDS);
+  }
+
+  async registration(req: FastifyRequest): Promise<PendingRegistration | null> {
+    const token = cookieToken(req, REGISTRATION_COOKIE);
+    if (!token) return null;
+    const [row] = await this.#db.query<{ token_hash: string; means_id: string; loa_authn: LoA }>(
+      'SELECT token_hash, means_id, loa_authn FROM pending_registrations WHERE token_hash = $1 AND expires_at > now()',
+      [hashToken(token)],
+    );
+    return row ? { tokenHash: row.token_hash, meansId: row.means_id, loaAuthn: row.loa_authn } : null;
+  }
+
+  /** Takes the waiting registration out, once, and unseals its BSN. */
+  async takeRegistration(
+    reply: FastifyReply,
+    pending: PendingRegistration,
+  ): Promise<{ bsn: Bsn; meansId: string; loaAuthn: LoA } | null> {
+    const [row] = await this.#db.query<{ bsn_sealed: Buffer | Uint8Array; means_id: string; loa_authn: LoA }>(
+      'DELETE FROM pending_registrations WHERE token_hash = $1 AND expires_at > now() RETURNING bsn_sealed, means_id, loa_authn',
+      [pending.tokenHash],
+    );
+    this.#setCookie(reply, REGISTRATION_COOKIE, '', 0);
+    if (!row) return null;
+    const digits = this.#secrets
+      .decrypt('bsn-encryption', Buffer.from(row.bsn_sealed), `registration:${pending.tokenHash}`)
+      .toString();
+    return { bsn: Bsn.parse(digits), meansId: row.means_id, loaAuthn: row.loa_authn };
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.#db.query('DELETE FROM portal_sessions WHERE expires_at < now()');
+    await this.#db.query('DELETE FROM portal_logins WHERE expires_at < now()');
+    await this.#db.query('DELETE FROM pending_registrations WHERE expires_at < now()');
+  }
+}

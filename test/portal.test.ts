@@ -1,0 +1,474 @@
+// The portals end to end over HTTP: self-registration (from an unknown-person login and from
+// /registreren), Mijn Dezi with linked means and invitations, and the abonnee portal, which
+// refuses everything outside the administrator's own abonnee.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
+import { Bsn, passesElfproef } from '../src/register/bsn.ts';
+import { Browser, findForm, type Exchange } from './helpers/browser.ts';
+import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { linkedTestMeans } from './helpers/linked-means.ts';
+import { digidLogin, startLogin } from './helpers/login.ts';
+import { registerRp } from './helpers/rp.ts';
+
+const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // administrator of 90000111
+const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
+const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // 90000222 only
+const BOS = SEED_PERSONS.find((p) => p.achternaam === 'Bos')!; // registered, no employment
+const VISSER = SEED_PERSONS.find((p) => p.achternaam === 'Visser')!;
+const VAN_DIJK = SEED_PERSONS.find((p) => p.achternaam === 'Dijk')!; // suspended
+
+/** Test BSNs that pass the elfproef and belong to nobody in the seed. */
+function* freshBsns(): Generator<string> {
+  const taken = new Set([...SEED_PERSONS.map((p) => p.bsn), UNKNOWN_TEST_BSN]);
+  for (let n = 999990200; ; n++) if (passesElfproef(String(n)) && !taken.has(String(n))) yield String(n);
+}
+
+const NEVER = 'http://never.invalid/';
+
+for (const backend of BACKENDS)
+  describe(`portals (${backend})`, () => {
+    let database: Awaited<ReturnType<typeof openTestDatabase>>;
+    let dezi: TestDezi;
+    const bsns = freshBsns();
+    const testMeans = linkedTestMeans();
+
+    before(async () => {
+      database = await openTestDatabase(backend);
+      dezi = await startDezi({ db: database.db });
+      dezi.means.register(testMeans);
+    });
+
+    after(async () => {
+      await dezi?.stop();
+      await database?.close();
+    });
+
+    /** Logs in to a portal through the broker and DigiD; returns the page the portal lands on. */
+    async function portalLogin(browser: Browser, path: string, bsn: string): Promise<Exchange> {
+      const meansPage = await browser.goto(`${dezi.url}${path}`);
+      assert.match(meansPage.url, /\/interaction\//);
+      return digidLogin(browser, meansPage, bsn, NEVER);
+    }
+
+    function assertNoBsn(browser: Browser, bsn: string) {
+      for (const e of browser.history) {
+        assert.ok(!e.url.includes(bsn), `BSN in URL ${e.url}`);
+        if (!e.url.includes('/proeftuin/digid-mock'))
+          assert.ok(!e.body.includes(bsn), `BSN in page ${e.url}`);
+        assert.ok(!JSON.stringify(e.headers).includes(bsn), `BSN in headers of ${e.url}`);
+        assert.ok(!(e.location ?? '').includes(bsn), 'BSN in a redirect');
+      }
+      for (const c of browser.cookies()) assert.ok(!c.value.includes(bsn), `BSN in cookie ${c.name}`);
+      assert.ok(!dezi.logs.text().includes(bsn), 'BSN in the log');
+    }
+
+    async function auditHasNo(bsn: string) {
+      const rows = await dezi.db.query<{ t: string }>('SELECT row_to_json(a)::text AS t FROM audit_events a');
+      assert.ok(!rows.some((r) => r.t.includes(bsn)), 'BSN in the audit trail');
+    }
+
+    function register(browser: Browser, page: Exchange, fields: Record<string, string>) {
+      return browser.submit(page, '/registreren/gegevens', fields, NEVER);
+    }
+
+    test('an unknown person at a zorgapplicatie is offered self-registration and gets a Dezi-nummer', async () => {
+      const rp = await registerRp(dezi.url);
+      const browser = new Browser();
+      const { page } = await startLogin(browser, rp);
+      const unknown = await digidLogin(browser, page, UNKNOWN_TEST_BSN, rp.redirectUri);
+      assert.equal(unknown.status, 403);
+      assert.match(unknown.body, /U staat niet in het Dezi-register/);
+      assert.match(unknown.body, /href="\/registreren\/gegevens"/);
+
+      const form = await browser.goto(`${dezi.url}/registreren/gegevens`);
+      assert.equal(form.status, 200);
+      assert.match(form.body, /Bevestig uw gegevens/);
+
+      const invalid = await register(browser, form, {
+        voorletters: '12',
+        voorvoegsel: 'VAN',
+        achternaam: '',
+      });
+      assert.equal(invalid.status, 400);
+      assert.match(invalid.body, /id="voorletters-error"/);
+      assert.match(invalid.body, /id="achternaam-error"/);
+      assert.match(invalid.body, /id="bevestig-error"/);
+      assert.match(invalid.body, /aria-invalid="true"/);
+      assert.equal(
+        await dezi.register.findPersonByBsn(Bsn.parse(UNKNOWN_TEST_BSN)),
+        null,
+        'nothing registered from an invalid form',
+      );
+
+      const done = await register(browser, invalid, {
+        voorletters: 'k m',
+        voorvoegsel: 'Van der',
+        achternaam: 'Nieuwenhuis',
+        bevestig: 'ja',
+      });
+      assert.equal(done.status, 200, done.body.slice(0, 500));
+      assert.match(done.url, /\/mijn-dezi\?melding=geregistreerd$/);
+      const person = (await dezi.register.findPersonByBsn(Bsn.parse(UNKNOWN_TEST_BSN)))!;
+      assert.ok(person, 'the person is in the register');
+      assert.match(person.deziNummer, /^[0-9]{9}$/);
+      assert.deepEqual(
+        [person.voorletters, person.voorvoegsel, person.achternaam],
+        ['K.M.', 'van der', 'Nieuwenhuis'],
+      );
+      assert.match(done.body, new RegExp(`<code>${person.deziNummer}</code>`));
+      assert.match(done.body, /K\.M\. van der Nieuwenhuis/);
+
+      // The confirmation cannot be replayed into a second registration.
+      const replay = await browser.request(new URL('/registreren/gegevens', dezi.url).href, {
+        form: {
+          ...findForm(invalid.body, '/registreren/gegevens').fields,
+          voorletters: 'K.',
+          achternaam: 'Twee',
+          bevestig: 'ja',
+        },
+      });
+      assert.equal(replay.status, 400);
+      const [count] = await dezi.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM persons WHERE achternaam = 'Twee'",
+      );
+      assert.equal(count!.n, 0);
+
+      assertNoBsn(browser, UNKNOWN_TEST_BSN);
+      await auditHasNo(UNKNOWN_TEST_BSN);
+    });
+
+    test('/registreren starts a login; a known person lands in Mijn Dezi instead', async () => {
+      const browser = new Browser();
+      const intro = await browser.goto(`${dezi.url}/registreren`);
+      assert.equal(intro.status, 200);
+      assert.match(intro.body, /href="\/registreren\/start"/);
+      const bsn = bsns.next().value!;
+      const form = await portalLogin(browser, '/registreren/start', bsn);
+      assert.match(form.url, /\/registreren\/gegevens$/);
+      assert.equal(form.status, 200);
+      const en = await browser.goto(`${dezi.url}/registreren/gegevens?lang=en`);
+      assert.match(en.body, /Confirm your details/);
+      assertNoBsn(browser, bsn);
+
+      const known = await portalLogin(new Browser(), '/registreren/start', JANSEN.bsn);
+      assert.match(known.url, /\/mijn-dezi$/);
+      assert.match(known.body, new RegExp(JANSEN.deziNummer));
+    });
+
+    test('Mijn Dezi: log in, see the Dezi-nummer and employments, log out; a suspended person is refused', async () => {
+      const loggedOut = await new Browser().goto(`${dezi.url}/mijn-dezi`);
+      assert.equal(loggedOut.status, 200);
+      assert.match(loggedOut.body, /href="\/mijn-dezi\/inloggen"/);
+
+      const browser = new Browser();
+      const page = await portalLogin(browser, '/mijn-dezi/inloggen', AMRANI.bsn);
+      assert.equal(page.status, 200);
+      assert.match(page.url, /\/mijn-dezi$/);
+      assert.match(page.body, new RegExp(`<code>${AMRANI.deziNummer}</code>`));
+      assert.match(page.body, /F\. el Amrani/);
+      assert.match(page.body, /Huisartsenpraktijk De Linde/);
+      assert.match(page.body, /Gezondheidscentrum Zuidwijk/);
+      const session = browser.cookies().find((c) => c.name === 'dezi_portal')!;
+      assert.ok(session, 'a portal session cookie');
+      const [stored] = await dezi.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM portal_sessions WHERE token_hash = $1',
+        [session.value],
+      );
+      assert.equal(stored!.n, 0, 'the database keeps only a hash of the session token');
+
+      const out = await browser.submit(page, '/mijn-dezi/uitloggen', {}, NEVER);
+      assert.match(out.body, /href="\/mijn-dezi\/inloggen"/);
+      // The old session token is worthless after logout.
+      const stale = await new Browser().request(`${dezi.url}/mijn-dezi`, {
+        headers: { cookie: `dezi_portal=${session.value}` },
+      });
+      assert.doesNotMatch(stale.body, new RegExp(AMRANI.deziNummer));
+
+      const suspended = await portalLogin(new Browser(), '/mijn-dezi/inloggen', VAN_DIJK.bsn);
+      assert.equal(suspended.status, 403);
+    });
+
+    test('a portal login cancelled at the means page, or replayed, sets no session', async () => {
+      const browser = new Browser();
+      const meansPage = await browser.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      const cancelled = await browser.submit(meansPage, '/annuleren', {}, NEVER);
+      assert.equal(cancelled.status, 400);
+      assert.match(cancelled.url, /\/mijn-dezi\/terug/);
+      assert.ok(!browser.cookies().some((c) => c.name === 'dezi_portal'));
+
+      // A login is bound to the state in this browser's cookie: a second start replaces it, and the
+      // first login, finished afterwards, is refused without a session.
+      const twice = new Browser();
+      const first = await twice.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      const second = await twice.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      assert.notEqual(first.url, second.url);
+      const stale = await digidLogin(twice, first, JANSEN.bsn, NEVER);
+      assert.equal(stale.status, 400);
+      assert.match(stale.body, /Inloggen verlopen/);
+      assert.ok(!twice.cookies().some((c) => c.name === 'dezi_portal'));
+      const fresh = await digidLogin(twice, second, JANSEN.bsn, NEVER);
+      assert.equal(fresh.status, 200, 'the latest login in this browser still finishes');
+      assert.match(fresh.body, new RegExp(`<code>${JANSEN.deziNummer}</code>`));
+    });
+
+    test('an administrator invites by Dezi-nummer; the person accepts in Mijn Dezi; role set, employment ended', async () => {
+      const admin = new Browser();
+      const portal = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      assert.equal(portal.status, 200, portal.body.slice(0, 300));
+      assert.match(portal.url, /\/abonnee\/90000111$/);
+      assert.match(portal.body, /Huisartsenpraktijk De Linde/);
+      const invited = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: BOS.deziNummer, rolCode: '', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.match(invited.url, /melding=uitgenodigd/);
+
+      const bos = new Browser();
+      const mijn = await portalLogin(bos, '/mijn-dezi/inloggen', BOS.bsn);
+      assert.match(mijn.body, /Accepteer de uitnodiging van Huisartsenpraktijk De Linde/);
+      const accepted = await bos.submit(mijn, '/uitnodigingen/accepteren', {}, NEVER);
+      assert.match(accepted.url, /melding=geaccepteerd/);
+      assert.match(accepted.body, /Huisartsenpraktijk De Linde/);
+      const bosPerson = (await dezi.register.findPersonByDeziNummer(BOS.deziNummer))!;
+      const [employment] = (await dezi.register.employmentsOfPerson(bosPerson.id)).filter(
+        (e) => e.abonnee.abonneeNummer === '90000111',
+      );
+      assert.ok(employment, 'the invitation made an employment');
+      // Accepting twice makes no second employment.
+      const twice = await bos.request(new URL('/mijn-dezi/uitnodigingen/accepteren', dezi.url).href, {
+        form: findForm(mijn.body, '/uitnodigingen/accepteren').fields,
+      });
+      assert.equal(twice.status, 404);
+      assert.equal((await dezi.register.employmentsOfPerson(bosPerson.id)).length, 1);
+
+      const page = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      const csrf = findForm(page.body, '/rol').fields.csrf!;
+      const post = (path: string, form: Record<string, string>) =>
+        admin.request(`${dezi.url}/abonnee/90000111/${path}`, { form: { csrf, ...form } });
+      const role = await post('rol', {
+        employment: employment.id,
+        rolCode: '86.000',
+        rolCodeBron: 'abonnee',
+      });
+      assert.equal(role.status, 303);
+      assert.equal((await dezi.register.getEmployment(employment.id))!.rolCode, '86.000');
+      // A BIG profession needs a BIG registration, which Bos has not: the register refuses.
+      const big = await post('rol', { employment: employment.id, rolCode: '01.000', rolCodeBron: 'big' });
+      assert.equal(big.status, 409);
+      assert.equal((await dezi.register.getEmployment(employment.id))!.rolCode, '86.000');
+      const badRole = await post('rol', { employment: employment.id, rolCode: '99.999', rolCodeBron: 'big' });
+      assert.equal(badRole.status, 400);
+      const confirm = await post('beeindigen', { employment: employment.id });
+      assert.equal(confirm.status, 200);
+      assert.match(confirm.body, /Koppeling beëindigen\?/);
+      assert.equal(
+        (await dezi.register.activeEmployments(bosPerson.id)).length,
+        1,
+        'not before confirmation',
+      );
+      const end = await admin.submit(confirm, '/beeindigen', {}, NEVER);
+      assert.match(end.url, /melding=beeindigd/);
+      assert.equal((await dezi.register.activeEmployments(bosPerson.id)).length, 0);
+    });
+
+    test('a one-time registration code: shown once, used once, by a newly registered person', async () => {
+      const admin = new Browser();
+      const portal = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      const shown = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: '', rolCode: '89.000', rolCodeBron: 'abonnee' },
+        NEVER,
+      );
+      assert.equal(shown.status, 200);
+      const code = /<code>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})<\/code>/.exec(shown.body)![1]!;
+      const list = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      assert.ok(!list.body.includes(code), 'the code is not shown again');
+
+      const bsn = bsns.next().value!;
+      const newcomer = new Browser();
+      const form = await portalLogin(newcomer, '/registreren/start', bsn);
+      const mijn = await register(newcomer, form, {
+        voorletters: 'Q.',
+        voorvoegsel: '',
+        achternaam: 'Nieuw',
+        bevestig: 'ja',
+      });
+      assert.match(mijn.url, /geregistreerd/);
+      // The same code posted twice at once: one employment, the other post finds no open invitation.
+      const codeForm = findForm(mijn.body, '/mijn-dezi/code');
+      // One as the person may type it: lower case, spaces instead of dashes.
+      const racing = await Promise.all(
+        [code, code.toLowerCase().replace(/-/g, ' ')].map((typed) =>
+          newcomer.request(new URL(codeForm.action, dezi.url).href, {
+            form: { ...codeForm.fields, code: typed },
+          }),
+        ),
+      );
+      assert.deepEqual(racing.map((r) => r.status).sort(), [303, 404]);
+      const newPerson = (await dezi.register.findPersonByBsn(Bsn.parse(bsn)))!;
+      assert.equal((await dezi.register.employmentsOfPerson(newPerson.id)).length, 1);
+      const used = await newcomer.goto(`${dezi.url}/mijn-dezi`);
+      assert.match(used.body, /Diëtist \(89\.000\)/);
+
+      const other = new Browser();
+      const otherPage = await portalLogin(other, '/mijn-dezi/inloggen', BOS.bsn);
+      const again = await other.submit(otherPage, '/mijn-dezi/code', { code }, NEVER);
+      assert.equal(again.status, 404);
+      const bad = await other.submit(otherPage, '/mijn-dezi/code', { code: 'nonsense' }, NEVER);
+      assert.equal(bad.status, 400);
+      assertNoBsn(newcomer, bsn);
+    });
+
+    test('the abonnee portal refuses another abonnee, a non-administrator, a missing token and a foreign origin', async () => {
+      const smitPerson = (await dezi.register.findPersonByDeziNummer(SMIT.deziNummer))!;
+      const [smitAtZuidwijk] = await dezi.register.employmentsOfPerson(smitPerson.id);
+      const before = JSON.stringify(await dezi.register.getEmployment(smitAtZuidwijk!.id));
+
+      const amrani = new Browser();
+      const notAdmin = await portalLogin(amrani, '/abonnee/inloggen', AMRANI.bsn);
+      assert.equal(notAdmin.status, 403);
+      assert.match(notAdmin.body, /Geen beheerrechten/);
+      assert.equal((await amrani.goto(`${dezi.url}/abonnee/90000111`)).status, 403);
+
+      const admin = new Browser();
+      const page = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      const csrf = findForm(page.body, '/uitnodigen').fields.csrf!;
+      const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+        admin.request(`${dezi.url}${path}`, { form, headers });
+
+      assert.equal((await admin.goto(`${dezi.url}/abonnee/90000222`)).status, 403);
+      assert.equal(
+        (await post('/abonnee/90000222/beeindigen', { csrf, employment: smitAtZuidwijk!.id })).status,
+        403,
+      );
+      assert.equal(
+        (
+          await post('/abonnee/90000222/rol', {
+            csrf,
+            employment: smitAtZuidwijk!.id,
+            rolCode: '01.000',
+            rolCodeBron: 'big',
+          })
+        ).status,
+        403,
+      );
+      assert.equal(
+        (await post('/abonnee/90000111/beeindigen', { csrf, employment: smitAtZuidwijk!.id })).status,
+        404,
+      );
+      assert.equal(
+        (
+          await post('/abonnee/90000111/rol', {
+            csrf,
+            employment: smitAtZuidwijk!.id,
+            rolCode: '01.000',
+            rolCodeBron: 'big',
+          })
+        ).status,
+        404,
+      );
+      assert.equal(
+        (await post('/abonnee/90000111/uitnodigen', { deziNummer: BOS.deziNummer, rolCode: '' })).status,
+        403,
+        'no CSRF token',
+      );
+      assert.equal(
+        (
+          await post(
+            '/abonnee/90000111/uitnodigen',
+            { csrf, deziNummer: BOS.deziNummer, rolCode: '' },
+            { origin: 'https://evil.example' },
+          )
+        ).status,
+        403,
+        'foreign origin',
+      );
+      assert.equal(
+        (
+          await post('/abonnee/90000111/intrekken', {
+            csrf,
+            invitation: '00000000-0000-4000-8000-000000000000',
+          })
+        ).status,
+        404,
+      );
+      assert.equal(
+        JSON.stringify(await dezi.register.getEmployment(smitAtZuidwijk!.id)),
+        before,
+        'nothing changed',
+      );
+      // Another person's CSRF token does not work with this session.
+      const amraniToken = findForm((await amrani.goto(`${dezi.url}/mijn-dezi`)).body, '/uitloggen').fields
+        .csrf!;
+      assert.equal(
+        (await post('/abonnee/90000111/beeindigen', { csrf: amraniToken, employment: smitAtZuidwijk!.id }))
+          .status,
+        403,
+      );
+    });
+
+    test('linking a means in Mijn Dezi: it then logs the person in; preferred; unlinked; never to two persons', async () => {
+      const visser = new Browser();
+      const mijn = await portalLogin(visser, '/mijn-dezi/inloggen', VISSER.bsn);
+      const meansPage = await visser.submit(mijn, '/mijn-dezi/koppelen', {}, NEVER);
+      assert.match(meansPage.url, /\/interaction\//);
+      testMeans.subject = 'visser-subject';
+      const linked = await visser.submit(meansPage, '/means', { means: testMeans.id }, NEVER);
+      assert.match(linked.url, /melding=gekoppeld/);
+      assert.match(linked.body, /Testmiddel/);
+      const visserPerson = (await dezi.register.findPersonByDeziNummer(VISSER.deziNummer))!;
+      const found = await dezi.register.findPersonBySubject({
+        kind: 'linked',
+        meansId: testMeans.id,
+        subject: 'visser-subject',
+      });
+      assert.equal(found?.id, visserPerson.id);
+
+      const preferred = await visser.submit(linked, '/middelen/voorkeur', {}, NEVER);
+      assert.match(preferred.url, /melding=voorkeur/);
+      const [means] = await dezi.register.listLinkedMeans(visserPerson.id);
+      assert.equal(means!.preferred, true);
+
+      // Smit cannot link Visser's subject, nor unlink Visser's means.
+      const smit = new Browser();
+      const smitPage = await portalLogin(smit, '/mijn-dezi/inloggen', SMIT.bsn);
+      const smitMeans = await smit.submit(smitPage, '/mijn-dezi/koppelen', {}, NEVER);
+      const refused = await smit.submit(smitMeans, '/means', { means: testMeans.id }, NEVER);
+      assert.equal(refused.status, 409);
+      const smitCsrf = findForm(smitPage.body, '/uitloggen').fields.csrf!;
+      const foreign = await smit.request(`${dezi.url}/mijn-dezi/middelen/ontkoppelen`, {
+        form: { csrf: smitCsrf, id: means!.id },
+      });
+      assert.equal(foreign.status, 404);
+      assert.equal((await dezi.register.listLinkedMeans(visserPerson.id)).length, 1);
+
+      // Mijn Dezi itself: the linked means logs Visser in; an unlinked subject is refused.
+      const viaLinked = new Browser();
+      const viaMeans = await viaLinked.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      const viaPage = await viaLinked.submit(viaMeans, '/means', { means: testMeans.id }, NEVER);
+      assert.match(viaPage.body, new RegExp(`<code>${VISSER.deziNummer}</code>`));
+      testMeans.subject = 'nobody-subject';
+      const stranger = new Browser();
+      const strangerMeans = await stranger.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      const strangerPage = await stranger.submit(strangerMeans, '/means', { means: testMeans.id }, NEVER);
+      assert.equal(strangerPage.status, 403);
+      assert.match(strangerPage.body, /Dit inlogmiddel is niet gekoppeld/);
+      assert.ok(!stranger.cookies().some((c) => c.name === 'dezi_portal' || c.name === 'dezi_registratie'));
+
+      const unlinked = await visser.submit(preferred, '/middelen/ontkoppelen', {}, NEVER);
+      assert.match(unlinked.url, /melding=ontkoppeld/);
+      assert.equal((await dezi.register.listLinkedMeans(visserPerson.id)).length, 0);
+      assert.equal(
+        await dezi.register.findPersonBySubject({
+          kind: 'linked',
+          meansId: testMeans.id,
+          subject: 'visser-subject',
+        }),
+        null,
+      );
+    });
+  });
