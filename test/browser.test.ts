@@ -100,7 +100,7 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
     await expectAccessible(page, 'the login page');
     await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
 
-    await page.waitForURL(/\/proeftuin\/digid-mock\/authenticate/);
+    await page.waitForURL(/\/proeftuin\/digid\/sso/);
     await expectAccessible(page, 'the DigiD stand-in');
     await page.getByLabel('Testpersoon').selectOption(AMRANI.bsn);
     await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
