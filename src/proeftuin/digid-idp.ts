@@ -137,7 +137,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     if (acs && acs !== d.sp.acsUrl) throw new AuthnRequestRefused('ACS URL not in the SP metadata');
     const issued = Date.parse(request.getAttribute('IssueInstant') ?? '');
     if (!(Math.abs(Date.now() - issued) < REQUEST_MAX_AGE_MS)) throw new AuthnRequestRefused('stale request');
-    const protocolBinding = request.getAttribute('ProtocolBinding') ?? BINDING.artifact;
+    const protocolBinding = request.getAttribute('ProtocolBinding') || BINDING.artifact;
     if (protocolBinding !== BINDING.artifact && protocolBinding !== BINDING.post) {
       throw new AuthnRequestRefused('unsupported ProtocolBinding');
     }

@@ -75,7 +75,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   }
 
   const signingCertificates = childElements(idp, NS.md, 'KeyDescriptor')
-    .filter((k) => (k.getAttribute('use') ?? 'signing') === 'signing')
+    .filter((k) => (k.getAttribute('use') || 'signing') === 'signing')
     .flatMap((k) => Array.from(k.getElementsByTagNameNS(NS.ds, 'X509Certificate')))
     .map((c) => toPem(textOf(c) ?? ''));
   if (signingCertificates.length === 0) throw new MetadataError('IdP metadata has no signing certificate');

@@ -125,7 +125,7 @@ export function statusOf(message: XmlElement): { code: string | null; subCode: s
   const status = onlyChild(message, NS.samlp, 'Status');
   const code = status ? onlyChild(status, NS.samlp, 'StatusCode') : null;
   const sub = code ? onlyChild(code, NS.samlp, 'StatusCode') : null;
-  return { code: code?.getAttribute('Value') ?? null, subCode: sub?.getAttribute('Value') ?? null };
+  return { code: code?.getAttribute('Value') || null, subCode: sub?.getAttribute('Value') || null };
 }
 
 /** Exactly one element child: for SOAP bodies and similar single-message containers. */
