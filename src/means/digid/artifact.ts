@@ -19,7 +19,6 @@ import {
   textOf,
   xmlEscape,
   type XmlElement,
-  type XmlNode,
 } from './xml.ts';
 
 const TYPE_CODE = 0x0004;
