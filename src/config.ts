@@ -19,6 +19,8 @@ export interface DigidConfig {
   idpMetadata: { kind: 'url'; url: string } | { kind: 'file'; path: string } | null;
   /** How the IdP is asked to deliver its Response. */
   responseBinding: 'artifact' | 'post';
+  /** PEM files for mutual TLS on the artifact back channel; absent or null: no client certificate. */
+  backChannelTls?: { key: string; cert: string; ca: string | null } | null;
 }
 
 export interface DeziConfig {
@@ -99,7 +101,13 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
   if (!keyFile !== !certFile) {
     throw new ConfigError('DEZI_DIGID_SP_KEY_FILE and DEZI_DIGID_SP_CERT_FILE go together');
   }
-  for (const file of [keyFile, certFile]) {
+  const tlsKey = env.DEZI_DIGID_TLS_KEY_FILE;
+  const tlsCert = env.DEZI_DIGID_TLS_CERT_FILE;
+  const tlsCa = env.DEZI_DIGID_TLS_CA_FILE;
+  if (!tlsKey !== !tlsCert) {
+    throw new ConfigError('DEZI_DIGID_TLS_KEY_FILE and DEZI_DIGID_TLS_CERT_FILE go together');
+  }
+  for (const file of [keyFile, certFile, tlsKey, tlsCert, tlsCa]) {
     if (file && !existsSync(file))
       throw new ConfigError(`DigiD SP key or certificate file ${file} does not exist`);
   }
@@ -128,6 +136,10 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
     spKeyFiles: keyFile && certFile ? { key: resolve(keyFile), cert: resolve(certFile) } : null,
     idpMetadata,
     responseBinding: binding,
+    backChannelTls:
+      tlsKey && tlsCert
+        ? { key: resolve(tlsKey), cert: resolve(tlsCert), ca: tlsCa ? resolve(tlsCa) : null }
+        : null,
   };
 }
 

@@ -3,6 +3,8 @@
 // the proeftuin IdP's own builders and then changed in one place each.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { createVerify, randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
@@ -610,6 +612,79 @@ for (const backend of BACKENDS)
         'unavailable',
       );
       assert.equal(await offline.health(), false);
+    });
+
+    test('mutual TLS on the back channel: resolved with the client certificate, unavailable with another', async () => {
+      const [serverTls, clientTls, strangerTls] = await Promise.all([
+        generateKeyPair('localhost'),
+        generateKeyPair('Dezi DigiD back channel'),
+        generateKeyPair('Stranger'),
+      ]);
+      const seen: string[] = [];
+      const https = createHttpsServer(
+        {
+          key: serverTls.privateKey,
+          cert: serverTls.certificate,
+          requestCert: true,
+          rejectUnauthorized: true,
+          ca: [clientTls.certificate],
+        },
+        (req, res) => {
+          seen.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN));
+          let body = '';
+          req.on('data', (c) => (body += c));
+          req.on('end', () => {
+            const a = answer(/<samlp:ArtifactResolve\b[^>]*\sID="([^"]+)"/.exec(body)![1]!, body);
+            if (a !== 'hang') res.writeHead(a.status, { 'content-type': 'text/xml' }).end(a.body);
+          });
+        },
+      );
+      const port = await freePort();
+      await new Promise<void>((r) => https.listen(port, '127.0.0.1', r));
+      try {
+        const tlsMetadata = {
+          ...metadata,
+          artifactResolution: new Map([[0, `https://localhost:${port}/ars`]]),
+        };
+        const withTls = (tls: SamlKeyPair) =>
+          createDigidMeans({
+            db: database.db,
+            secrets,
+            sp: { entityId: SP, acsUrl: ACS, key: spKey },
+            metadata: async () => tlsMetadata,
+            responseBinding: 'artifact',
+            timeoutMs: 2000,
+            backChannelTls: { key: tls.privateKey, cert: tls.certificate, ca: serverTls.certificate },
+          }).means;
+        for (const [tls, ok] of [
+          [clientTls, true],
+          [strangerTls, false],
+        ] as const) {
+          const m = withTls(tls);
+          const state = randomBytes(32).toString('base64url');
+          const { redirectTo } = await m.start({ state, callbackUrl: CALLBACK, minimumLoa: LOA.substantial });
+          const xml = inflateRawSync(
+            Buffer.from(new URL(redirectTo).searchParams.get('SAMLRequest')!, 'base64'),
+          ).toString();
+          resolvesTo(signedResponseXml(fields(/\sID="([^"]+)"/.exec(xml)![1]!), idpKey));
+          const finish = m.finish({
+            query: { RelayState: state, SAMLart: encodeArtifact(IDP, 0) },
+            body: {},
+            expectedState: state,
+            minimumLoa: LOA.substantial,
+          });
+          if (ok) assert.equal((await finish).loaAuthn, LOA.substantial);
+          else await refused(finish, 'unavailable');
+        }
+        assert.deepEqual(
+          seen,
+          ['Dezi DigiD back channel'],
+          'only the client with the right certificate got through',
+        );
+      } finally {
+        https.closeAllConnections();
+        await new Promise((r) => https.close(r));
+      }
     });
   });
 

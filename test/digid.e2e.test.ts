@@ -276,6 +276,7 @@ for (const backend of BACKENDS)
   });
 
 describe('DigiD configuration', () => {
+  const FILE = import.meta.filename;
   const base = {
     DEZI_SECRET: 'a'.repeat(64),
     DEZI_ISSUER: 'https://dezi.example',
@@ -289,6 +290,7 @@ describe('DigiD configuration', () => {
       spKeyFiles: null,
       idpMetadata: null,
       responseBinding: 'artifact',
+      backChannelTls: null,
     });
     const c = loadConfig({
       ...base,
@@ -315,6 +317,13 @@ describe('DigiD configuration', () => {
       /does not exist/,
     );
     assert.throws(() => loadConfig({ ...base, DEZI_DIGID_RESPONSE_BINDING: 'redirect' }), /artifact/);
-    assert.throws(() => loadConfig({ ...base, DEZI_DIGID_SP_KEY_FILE: '/etc/hostname' }), /go together/);
+    assert.throws(() => loadConfig({ ...base, DEZI_DIGID_SP_KEY_FILE: FILE }), /go together/);
+    assert.throws(() => loadConfig({ ...base, DEZI_DIGID_TLS_CERT_FILE: FILE }), /go together/);
+    const tls = loadConfig({
+      ...base,
+      DEZI_DIGID_TLS_KEY_FILE: FILE,
+      DEZI_DIGID_TLS_CERT_FILE: FILE,
+    }).digid!.backChannelTls;
+    assert.deepEqual(tls, { key: FILE, cert: FILE, ca: null });
   });
 });

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SAML, type SamlConfig } from '@node-saml/node-saml';
+import { Agent } from 'undici';
 import type { Database } from '../../db/database.ts';
 import { constantTimeEqual, type Secrets } from '../../secrets.ts';
 import type { Web } from '../../web/web.ts';
@@ -58,6 +59,9 @@ export interface DigidOptions {
   timeoutMs?: number;
   /** How long a person may take at DigiD. */
   requestTtlSeconds?: number;
+  /** Mutual TLS on the artifact back channel (DigiD requires it): PEM client key and certificate, and
+   * the CA certificates that the IdP's server certificate must chain to (default: the system's). */
+  backChannelTls?: { key: string; cert: string; ca?: string } | null;
 }
 
 const RELAY_STATE = /^[A-Za-z0-9_-]{16,80}$/;
@@ -89,6 +93,13 @@ export function createDigidMeans(o: DigidOptions): {
 } {
   const timeoutMs = o.timeoutMs ?? 5000;
   const store = new SamlRequestStore(o.db, o.secrets, o.requestTtlSeconds ?? 900);
+  const backChannel = o.backChannelTls
+    ? {
+        dispatcher: new Agent({
+          connect: { key: o.backChannelTls.key, cert: o.backChannelTls.cert, ca: o.backChannelTls.ca },
+        }),
+      }
+    : {};
 
   async function resolveArtifact(idp: IdpMetadata, samlArt: string): Promise<string> {
     let artifact;
@@ -115,6 +126,7 @@ export function createDigidMeans(o: DigidOptions): {
       },
       body: soapEnvelope(resolve.xml),
       timeoutMs,
+      ...backChannel,
     });
     if (res.status >= 500) throw new MeansError('unavailable', `artifact resolution answered ${res.status}`);
     if (res.status !== 200) invalid(`artifact resolution answered ${res.status}`);

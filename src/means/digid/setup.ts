@@ -1,12 +1,25 @@
 // DigiD from the configuration: the SP's identity and key, and where the IdP's metadata comes from
 // (a file or URL; in the proeftuin by default the stand-in's own metadata URL).
+import { readFileSync } from 'node:fs';
 import type { DeziConfig, DigidConfig } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import type { Secrets } from '../../secrets.ts';
 import { DIGID_IDP_METADATA_PATH } from '../../proeftuin/digid-idp.ts';
 import { DIGID_ACS_PATH, DIGID_SP_METADATA_PATH, createDigidMeans, type DigidSp } from './digid.ts';
-import { readKeyPairFiles, storedKeyPair } from './keys.ts';
+import { SamlKeyError, readKeyPairFiles, storedKeyPair } from './keys.ts';
 import { metadataLoader } from './metadata.ts';
+
+function readTlsFiles(files: { key: string; cert: string; ca: string | null }) {
+  try {
+    return {
+      key: readFileSync(files.key, 'utf8'),
+      cert: readFileSync(files.cert, 'utf8'),
+      ca: files.ca ? readFileSync(files.ca, 'utf8') : undefined,
+    };
+  } catch (err) {
+    throw new SamlKeyError(`cannot read the DigiD back-channel TLS files: ${(err as Error).message}`);
+  }
+}
 
 export type DigidSetup = ReturnType<typeof createDigidMeans> & {
   sp: DigidSp;
@@ -50,6 +63,7 @@ export async function digidFromConfig(
     metadata,
     responseBinding: digid.responseBinding,
     displayName: proeftuin ? { nl: 'DigiD (proeftuin)', en: 'DigiD (proeftuin)' } : undefined,
+    backChannelTls: digid.backChannelTls ? readTlsFiles(digid.backChannelTls) : null,
   });
   return { ...created, sp, standIn };
 }
