@@ -29,7 +29,9 @@ import {
   artifactResponseXml,
   assertionXml,
   idpMetadataXml,
+  encryptedAssertionXml,
   responseXml,
+  signedEncryptedResponseXml,
   signedResponseXml,
   type AssertionFields,
 } from '../src/proeftuin/digid-saml.ts';
@@ -235,6 +237,36 @@ for (const backend of BACKENDS)
         LOA.high,
       );
       assert.equal(result.loaAuthn, LOA.high);
+    });
+
+    test('an encrypted assertion is decrypted with the SP key; encrypted is not signed, and not for another key', async () => {
+      const a = await begin();
+      const ok = await viaPost(
+        a.state,
+        await signedEncryptedResponseXml(fields(a.requestId), idpKey, spKey.certificate),
+      );
+      assert.equal(ok.subject.kind === 'bsn' && ok.subject.bsn.reveal(), BSN);
+      // Encrypted for the SP but not signed by the IdP: anyone with the SP's public certificate can do that.
+      const b = await begin();
+      const unsigned = signSamlElement(
+        responseXml({
+          idpEntityId: IDP,
+          acsUrl: ACS,
+          inResponseTo: b.requestId,
+          assertion: await encryptedAssertionXml(assertionXml(fields(b.requestId)), spKey.certificate),
+        }),
+        'Response',
+        idpKey,
+      );
+      await refused(viaPost(b.state, unsigned), 'invalid_response', /signature/i);
+      const c = await begin();
+      await refused(
+        viaPost(
+          c.state,
+          await signedEncryptedResponseXml(fields(c.requestId), idpKey, attackerKey.certificate),
+        ),
+        'invalid_response',
+      );
     });
 
     test('an assertion with only the Response signed, or nothing signed, is refused', async () => {

@@ -37,7 +37,7 @@ import {
   BSN_NAME_ID_PREFIX,
   idpMetadataXml,
   responseXml,
-  signedResponseXml,
+  signedEncryptedResponseXml,
 } from './digid-saml.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 
@@ -329,7 +329,8 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
             : 'Choose a test person or type a BSN.';
       return renderLogin(req, reply, p, message);
     }
-    const response = signedResponseXml(
+    // Like current DigiD: the signed Assertion is encrypted for the SP.
+    const response = await signedEncryptedResponseXml(
       {
         idpEntityId: entityId,
         spEntityId: d.sp.entityId,
@@ -339,6 +340,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
         classRef: DIGID_LEVEL[p.level],
       },
       key,
+      d.sp.certificate,
     );
     return answer(req, reply, p, response);
   });

@@ -1,7 +1,9 @@
 // The SAML messages an IdP sends, as the proeftuin's DigiD stand-in writes them: metadata, the
 // Response with its Assertion, and the SOAP ArtifactResponse. Tests build their forged and broken
 // messages with the same functions, so that each attack differs from the real thing in one place.
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { encrypt } from 'xml-encryption';
 import { signSamlElement } from '../means/digid/artifact.ts';
 import { certificateBody, type SamlKeyPair } from '../means/digid/keys.ts';
 import { BINDING, NS, STATUS, samlId, xmlEscape } from '../means/digid/xml.ts';
@@ -81,4 +83,36 @@ export function artifactResponseXml(o: {
   status?: string;
 }): string {
   return `<samlp:ArtifactResponse xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${samlId(randomBytes(20))}" Version="2.0" IssueInstant="${new Date().toISOString()}" InResponseTo="${xmlEscape(o.inResponseTo)}"><saml:Issuer>${xmlEscape(o.idpEntityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${o.status ?? STATUS.success}"/></samlp:Status>${o.response ?? ''}</samlp:ArtifactResponse>`;
+}
+
+/**
+ * The Assertion encrypted for the SP, as newer DigiD versions send it: AES-256-GCM, the key wrapped
+ * with RSA-OAEP for the SP's certificate from its metadata.
+ */
+export async function encryptedAssertionXml(assertion: string, spCertificate: string): Promise<string> {
+  const encrypted = await promisify(encrypt)(assertion, {
+    rsa_pub: createPublicKey(spCertificate).export({ type: 'spki', format: 'pem' }),
+    pem: spCertificate,
+    encryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+    keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+    disallowEncryptionWithInsecureAlgorithm: true,
+  });
+  return `<saml:EncryptedAssertion xmlns:saml="${NS.saml}">${encrypted}</saml:EncryptedAssertion>`;
+}
+
+/** As signedResponseXml, with the signed Assertion encrypted for the SP. */
+export async function signedEncryptedResponseXml(
+  f: AssertionFields,
+  key: SamlKeyPair,
+  spCertificate: string,
+): Promise<string> {
+  const assertion = await encryptedAssertionXml(
+    signSamlElement(assertionXml(f), 'Assertion', key),
+    spCertificate,
+  );
+  return signSamlElement(
+    responseXml({ idpEntityId: f.idpEntityId, acsUrl: f.acsUrl, inResponseTo: f.inResponseTo, assertion }),
+    'Response',
+    key,
+  );
 }
