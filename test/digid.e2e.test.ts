@@ -218,6 +218,27 @@ for (const backend of BACKENDS)
       assert.ok(!dezi.logs.text().includes(JANSEN.bsn), 'no BSN in the logs');
     });
 
+    test('the ACS takes a Response beyond the 16 KiB form limit, and refuses one over 128 KiB', async () => {
+      for (const [padding, status] of [
+        [40_000, 303],
+        [140_000, 413],
+      ] as const) {
+        const { browser } = await atDigid(dezi, rp);
+        const { relayState } = ssoRequest(browser);
+        const big = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><!--${'x'.repeat(padding)}--></samlp:Response>`;
+        const posted = await browser.request(`${dezi.url}/means/digid/acs`, {
+          form: { SAMLResponse: Buffer.from(big).toString('base64'), RelayState: relayState },
+        });
+        assert.equal(posted.status, status);
+        if (status === 303) {
+          const page = await browser.follow(posted, rp.redirectUri);
+          assert.equal(page.status, 400);
+          assert.match(page.body, /Inloggen is niet gelukt/);
+        }
+        noCodeIssued(browser, rp);
+      }
+    });
+
     test('the ACS refuses an unknown RelayState and a malformed request with a readable page', async () => {
       const browser = new Browser();
       for (const url of [

@@ -65,6 +65,7 @@ export interface DigidOptions {
 }
 
 const RELAY_STATE = /^[A-Za-z0-9_-]{16,80}$/;
+const ACS_BODY_LIMIT = 128 * 1024;
 /** What the ACS puts in the callback URL instead of a POSTed Response (which stays server-side). */
 const PARKED = 'parked';
 
@@ -250,7 +251,8 @@ export function createDigidMeans(o: DigidOptions): {
     }
 
     app.get(DIGID_ACS_PATH, async (req, reply) => acs(req, reply, req.query as Record<string, unknown>));
-    app.post(DIGID_ACS_PATH, async (req, reply) =>
+    // A signed, encrypted Response with certificates outgrows the 16 KiB allowed for Dezi's own forms.
+    app.post(DIGID_ACS_PATH, { bodyLimit: ACS_BODY_LIMIT }, async (req, reply) =>
       acs(req, reply, (req.body ?? {}) as Record<string, unknown>),
     );
     app.get(DIGID_SP_METADATA_PATH, async (_req, reply) =>
