@@ -31,6 +31,7 @@ import {
 import { Bsn, InvalidBsnError } from '../register/bsn.ts';
 import type { Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
+import { t, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import {
   artifactResponseXml,
@@ -172,26 +173,18 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     }
   }
 
-  function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: string | null) {
+  function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: MessageKey | null) {
     const lang = web.lang(req, reply);
-    const nl = lang === 'nl';
-    const body = html`<h1>${nl ? 'Inloggen met DigiD (proeftuin)' : 'Log in with DigiD (proeftuin)'}</h1>
-      <p>
-        ${
-          nl
-            ? 'Dit is de nagebootste DigiD van de proeftuin. Kies een testpersoon of typ een BSN.'
-            : 'This is the proeftuin’s stand-in for DigiD. Choose a test person or type a BSN.'
-        }
-        ${nl ? 'Gevraagd niveau' : 'Requested level'}: DigiD ${p.level}.
-      </p>
-      ${error ? html`<div class="notice notice-error" role="alert" id="bsn-error"><p class="error-message">${error}</p></div>` : ''}
+    const body = html`<h1>${t(lang, 'digid.idp.title')}</h1>
+      <p>${t(lang, 'digid.idp.intro')} ${t(lang, 'digid.idp.level', { level: p.level })}</p>
+      ${error ? html`<div class="notice notice-error" role="alert" id="bsn-error"><p class="error-message">${t(lang, error)}</p></div>` : ''}
       <form method="post" action="${DIGID_IDP_PATH}/authenticate">
         <input type="hidden" name="csrf" value="${web.csrfToken(`digid-idp:${p.id}`)}" />
         <input type="hidden" name="login" value="${seal(p)}" />
         <div class="field">
-          <label for="person">${nl ? 'Testpersoon' : 'Test person'}</label>
+          <label for="person">${t(lang, 'digid.idp.person')}</label>
           <select id="person" name="person">
-            <option value="">${nl ? '— kies een testpersoon —' : '— choose a test person —'}</option>
+            <option value="">${t(lang, 'digid.idp.person_none')}</option>
             ${SEED_PERSONS.map(
               (s) =>
                 html`<option value="${s.bsn}">
@@ -202,10 +195,8 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
           </select>
         </div>
         <div class="field">
-          <label for="bsn">${nl ? 'Of typ een BSN' : 'Or type a BSN'}</label>
-          <p class="hint" id="bsn-hint">
-            ${nl ? '9 cijfers; moet de elfproef doorstaan.' : '9 digits; must pass the elfproef.'}
-          </p>
+          <label for="bsn">${t(lang, 'digid.idp.bsn')}</label>
+          <p class="hint" id="bsn-hint">${t(lang, 'digid.idp.bsn_hint')}</p>
           <input
             type="text"
             id="bsn"
@@ -219,12 +210,12 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
         </div>
         <p>
           <button class="button" type="submit" name="action" value="login">
-            ${nl ? 'Inloggen' : 'Log in'}
+            ${t(lang, 'digid.idp.login')}
           </button>
         </p>
         <p>
           <button class="button button-secondary" type="submit" name="action" value="cancel">
-            ${nl ? 'Annuleren' : 'Cancel'}
+            ${t(lang, 'digid.idp.cancel')}
           </button>
         </p>
       </form>`;
@@ -255,16 +246,15 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       return reply.redirect(back.href, 303);
     }
     const lang = web.lang(req, reply);
-    const nl = lang === 'nl';
     return web.render(req, reply, {
       lang,
       title: 'DigiD (proeftuin)',
-      body: html`<h1>${nl ? 'Terug naar Dezi' : 'Back to Dezi'}</h1>
+      body: html`<h1>${t(lang, 'digid.idp.post_title')}</h1>
         <form method="post" action="${d.sp.acsUrl}" id="saml-post">
           <input type="hidden" name="SAMLResponse" value="${Buffer.from(response).toString('base64')}" />
           ${p.relayState ? html`<input type="hidden" name="RelayState" value="${p.relayState}" />` : ''}
-          <p>${nl ? 'U bent ingelogd. Ga verder naar Dezi.' : 'You are logged in. Continue to Dezi.'}</p>
-          <button class="button" type="submit">${nl ? 'Doorgaan' : 'Continue'}</button>
+          <p>${t(lang, 'digid.idp.post_body')}</p>
+          <button class="button" type="submit">${t(lang, 'digid.idp.post_submit')}</button>
         </form>
         <script src="${DIGID_IDP_PATH}/autopost.js"></script>`,
     });
@@ -311,7 +301,6 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       );
       return answer(req, reply, p, cancelled);
     }
-    const lang = web.lang(req);
     const typed = typeof body.bsn === 'string' ? body.bsn.trim() : '';
     const picked = typeof body.person === 'string' ? body.person : '';
     let bsn: Bsn;
@@ -319,15 +308,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       bsn = Bsn.parse(typed || picked);
     } catch (err) {
       if (!(err instanceof InvalidBsnError)) throw err;
-      const message =
-        typed || picked
-          ? lang === 'nl'
-            ? 'Dit is geen geldig BSN: het moet 9 cijfers hebben en de elfproef doorstaan.'
-            : 'This is not a valid BSN: it must have 9 digits and pass the elfproef.'
-          : lang === 'nl'
-            ? 'Kies een testpersoon of typ een BSN.'
-            : 'Choose a test person or type a BSN.';
-      return renderLogin(req, reply, p, message);
+      return renderLogin(req, reply, p, typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing');
     }
     // Like current DigiD: the signed Assertion is encrypted for the SP.
     const response = await signedEncryptedResponseXml(
