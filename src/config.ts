@@ -9,6 +9,20 @@ export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | null } // null: in memory (tests)
   | { kind: 'postgres'; url: string; poolSize: number };
 
+/** DigiD as a SAML service provider (see docs/operations.md). */
+export interface DigidConfig {
+  /** The SP's entityID, as registered with Logius. */
+  spEntityId: string | null;
+  /** PEM files of the SP's signing key and certificate; null: generated (proeftuin only). */
+  spKeyFiles: { key: string; cert: string } | null;
+  /** Where the IdP's SAML metadata is; null: the proeftuin's DigiD stand-in. */
+  idpMetadata: { kind: 'url'; url: string } | { kind: 'file'; path: string } | null;
+  /** How the IdP is asked to deliver its Response. */
+  responseBinding: 'artifact' | 'post';
+  /** PEM files for mutual TLS on the artifact back channel; absent or null: no client certificate. */
+  backChannelTls?: { key: string; cert: string; ca: string | null } | null;
+}
+
 export interface DeziConfig {
   mode: Mode;
   host: string;
@@ -22,6 +36,8 @@ export interface DeziConfig {
   trustProxy: boolean;
   logLevel: string;
   dataDir: string;
+  /** DigiD; null: not offered. Absent: the proeftuin default (the stand-in), none in production. */
+  digid?: DigidConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +88,59 @@ function persistedValue(dataDir: string, name: string, create: () => string): st
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return value;
+}
+
+function parseDigid(env: Env, mode: Mode): DigidConfig | null {
+  const metadata = env.DEZI_DIGID_IDP_METADATA;
+  const keyFile = env.DEZI_DIGID_SP_KEY_FILE;
+  const certFile = env.DEZI_DIGID_SP_CERT_FILE;
+  const binding = env.DEZI_DIGID_RESPONSE_BINDING ?? 'artifact';
+  if (binding !== 'artifact' && binding !== 'post') {
+    throw new ConfigError('DEZI_DIGID_RESPONSE_BINDING must be "artifact" or "post"');
+  }
+  if (!keyFile !== !certFile) {
+    throw new ConfigError('DEZI_DIGID_SP_KEY_FILE and DEZI_DIGID_SP_CERT_FILE go together');
+  }
+  const tlsKey = env.DEZI_DIGID_TLS_KEY_FILE;
+  const tlsCert = env.DEZI_DIGID_TLS_CERT_FILE;
+  const tlsCa = env.DEZI_DIGID_TLS_CA_FILE;
+  if (!tlsKey !== !tlsCert) {
+    throw new ConfigError('DEZI_DIGID_TLS_KEY_FILE and DEZI_DIGID_TLS_CERT_FILE go together');
+  }
+  for (const file of [keyFile, certFile, tlsKey, tlsCert, tlsCa]) {
+    if (file && !existsSync(file))
+      throw new ConfigError(`DigiD SP key or certificate file ${file} does not exist`);
+  }
+  let idpMetadata: DigidConfig['idpMetadata'] = null;
+  if (metadata) {
+    if (/^https?:/.test(metadata)) {
+      const url = new URL(metadata);
+      if (url.protocol !== 'https:' && !isLoopback(url.hostname)) {
+        throw new ConfigError('DEZI_DIGID_IDP_METADATA must be an https URL or a file');
+      }
+      idpMetadata = { kind: 'url', url: url.href };
+    } else {
+      if (!existsSync(metadata)) throw new ConfigError(`DigiD IdP metadata file ${metadata} does not exist`);
+      idpMetadata = { kind: 'file', path: resolve(metadata) };
+    }
+  }
+  if (mode === 'production') {
+    if (!idpMetadata) return null;
+    if (!keyFile)
+      throw new ConfigError('DigiD in production needs DEZI_DIGID_SP_KEY_FILE and DEZI_DIGID_SP_CERT_FILE');
+    if (!env.DEZI_DIGID_SP_ENTITY_ID)
+      throw new ConfigError('DigiD in production needs DEZI_DIGID_SP_ENTITY_ID');
+  }
+  return {
+    spEntityId: env.DEZI_DIGID_SP_ENTITY_ID || null,
+    spKeyFiles: keyFile && certFile ? { key: resolve(keyFile), cert: resolve(certFile) } : null,
+    idpMetadata,
+    responseBinding: binding,
+    backChannelTls:
+      tlsKey && tlsCert
+        ? { key: resolve(tlsKey), cert: resolve(tlsCert), ca: tlsCa ? resolve(tlsCa) : null }
+        : null,
+  };
 }
 
 export function loadConfig(env: Env = process.env): DeziConfig {
@@ -127,5 +196,6 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     trustProxy: env.DEZI_TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     dataDir,
+    digid: parseDigid(env, mode),
   };
 }

@@ -18,12 +18,13 @@ import { VerklaringService } from './verklaring/verklaring.ts';
 import { verklaringRoutes } from './verklaring/routes.ts';
 import { MeansRegistry } from './means/registry.ts';
 import { LOA } from './means/loa.ts';
-import { createDigidMockMeans } from './means/digid-mock/digid-mock.ts';
+import { digidFromConfig } from './means/digid/setup.ts';
+import { purgeSamlState } from './means/digid/requests.ts';
 import { brokerRoutes, loginForGrant } from './broker/broker.ts';
 import { recordAudit } from './audit/audit.ts';
 import { seedProeftuin } from './proeftuin/seed.ts';
 import { SEED_ADMINS } from './proeftuin/seed-data.ts';
-import { DIGID_MOCK_PATH, digidMockResolveToken, digidMockRoutes } from './proeftuin/digid-mock-idp.ts';
+import { digidIdpRoutes } from './proeftuin/digid-idp.ts';
 import { proeftuinPages } from './proeftuin/pages.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
@@ -122,14 +123,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   );
 
   const means = new MeansRegistry();
-  if (proeftuin) {
-    means.register(
-      createDigidMockMeans({
-        idpUrl: `${config.issuer}${DIGID_MOCK_PATH}`,
-        resolveToken: digidMockResolveToken(secrets),
-      }),
-    );
-  }
+  const digid = await digidFromConfig(config, db, secrets);
+  if (digid) means.register(digid.means);
 
   const portal = createPortal({ issuer: config.issuer, db, provider, register, means, secrets, web });
 
@@ -236,8 +231,17 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   });
   await app.register(portal.routes);
   await app.register(apiRoutes, { issuer: config.issuer, db, provider, register });
+  if (digid) await app.register(digid.routes, { web });
   if (proeftuin) {
-    await app.register(digidMockRoutes, { issuer: config.issuer, db, secrets, web });
+    if (digid?.standIn) {
+      await app.register(digidIdpRoutes, {
+        issuer: config.issuer,
+        db,
+        secrets,
+        web,
+        sp: { entityId: digid.sp.entityId, acsUrl: digid.sp.acsUrl, certificate: digid.sp.key.certificate },
+      });
+    }
     await app.register(proeftuinPages, { issuer: config.issuer, web });
   }
 
@@ -269,6 +273,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       db.query('DELETE FROM broker_logins WHERE expires_at < now()'),
       db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'"),
       portal.purgeExpired(),
+      purgeSamlState(db),
     ]).catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'purge failed'));
   }, 60_000);
   purge.unref();

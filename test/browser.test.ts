@@ -11,6 +11,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { passesElfproef } from '../src/register/bsn.ts';
 import { freePort, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { authorizationRequest, registerRp } from './helpers/rp.ts';
 
 const CHROMIUM = process.env.DEZI_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -101,7 +102,7 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
     await expectAccessible(page, 'the login page');
     await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
 
-    await page.waitForURL(/\/proeftuin\/digid-mock\/authenticate/);
+    await page.waitForURL(/\/proeftuin\/digid\/sso/);
     await expectAccessible(page, 'the DigiD stand-in');
     await page.getByLabel('Testpersoon').selectOption(AMRANI.bsn);
     await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
@@ -224,5 +225,35 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
     await page.waitForURL(new RegExp(`^${exampleUrl}`));
     assert.match((await page.locator('main').textContent())!, new RegExp(JANSEN.deziNummer));
     await context.close();
+  });
+  test("DigiD by HTTP-POST: the stand-in's page is accessible and posts itself under the CSP", async () => {
+    const post = await startDezi({
+      config: { digid: { spEntityId: null, spKeyFiles: null, idpMetadata: null, responseBinding: 'post' } },
+    });
+    try {
+      const rp = await registerRp(post.url);
+      for (const script of ['blocked', 'running'] as const) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        if (script === 'blocked') await page.route('**/autopost.js', (route) => route.abort());
+        // The zorgapplicatie's host does not exist; reaching it with a code is the end of the login.
+        const reached = page.waitForRequest((r) => r.url().startsWith(`${rp.redirectUri}?code=`));
+        await page.goto((await authorizationRequest(rp)).url);
+        await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
+        await page.waitForURL(/\/proeftuin\/digid\/sso/);
+        await page.getByLabel('Testpersoon').selectOption(JANSEN.bsn);
+        await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+        if (script === 'blocked') {
+          // Without the script the person sees the form and continues by hand.
+          await page.getByRole('button', { name: 'Doorgaan' }).waitFor();
+          await expectAccessible(page, "the stand-in's HTTP-POST page");
+          await page.getByRole('button', { name: 'Doorgaan' }).click();
+        }
+        await reached;
+        await context.close();
+      }
+    } finally {
+      await post.stop();
+    }
   });
 });

@@ -228,9 +228,9 @@ for (const backend of BACKENDS)
       const browser = new Browser();
       browsers.push(browser);
       const { page } = await startLogin(browser, rp);
-      const digid = await browser.submit(page, '/means', { means: 'digid-mock' }, rp.redirectUri);
+      const digid = await browser.submit(page, '/means', { means: 'digid' }, rp.redirectUri);
       for (const bad of ['123456789', '12345', 'abcdefghi', '9999900071']) {
-        const again = await browser.submit(digid, '/proeftuin/digid-mock/authenticate', {
+        const again = await browser.submit(digid, '/proeftuin/digid/authenticate', {
           bsn: bad,
           action: 'login',
         });
@@ -241,7 +241,7 @@ for (const backend of BACKENDS)
       // The same login continues with a valid BSN.
       const ok = await browser.submit(
         digid,
-        '/proeftuin/digid-mock/authenticate',
+        '/proeftuin/digid/authenticate',
         { bsn: JANSEN.bsn, action: 'login' },
         rp.redirectUri,
       );
@@ -253,10 +253,10 @@ for (const backend of BACKENDS)
       const browser = new Browser();
       browsers.push(browser);
       const { page } = await startLogin(browser, rp);
-      const digid = await browser.submit(page, '/means', { means: 'digid-mock' }, rp.redirectUri);
+      const digid = await browser.submit(page, '/means', { means: 'digid' }, rp.redirectUri);
       const cancelled = await browser.submit(
         digid,
-        '/proeftuin/digid-mock/authenticate',
+        '/proeftuin/digid/authenticate',
         { action: 'cancel' },
         rp.redirectUri,
       );
@@ -276,7 +276,7 @@ for (const backend of BACKENDS)
       browsers.push(browser);
       const { page } = await startLogin(browser, rp);
       await digidLogin(browser, page, AMRANI.bsn, rp.redirectUri);
-      const callback = browser.history.find((h) => h.url.includes('/callback/digid-mock'))!;
+      const callback = browser.history.find((h) => h.url.includes('/callback/digid'))!;
       const replay = await browser.request(callback.url);
       assert.equal(replay.status, 400);
       assert.match(replay.body, /Inloggen is niet gelukt/);

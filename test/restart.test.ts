@@ -49,13 +49,13 @@ for (const backend of BACKENDS) {
       assert.match(page.body, /Hoe wilt u inloggen\?/);
 
       await restart(); // after the authorization request
-      const digid = await browser.submit(page, '/means', { means: 'digid-mock' }, rp.redirectUri);
+      const digid = await browser.submit(page, '/means', { means: 'digid' }, rp.redirectUri);
       assert.equal(digid.status, 200);
 
       await restart(); // while the person is at DigiD
       const choice = await browser.submit(
         digid,
-        '/proeftuin/digid-mock/authenticate',
+        '/proeftuin/digid/authenticate',
         { bsn: AMRANI.bsn, action: 'login' },
         rp.redirectUri,
       );

@@ -27,9 +27,9 @@ export async function digidLogin(
   stopAt: string,
 ): Promise<Exchange> {
   assert.equal(loginPage.status, 200, loginPage.body.slice(0, 500));
-  const digid = await browser.submit(loginPage, '/means', { means: 'digid-mock' }, stopAt);
+  const digid = await browser.submit(loginPage, '/means', { means: 'digid' }, stopAt);
   assert.equal(digid.status, 200, digid.body.slice(0, 500));
-  return browser.submit(digid, '/proeftuin/digid-mock/authenticate', { bsn, action: 'login' }, stopAt);
+  return browser.submit(digid, '/proeftuin/digid/authenticate', { bsn, action: 'login' }, stopAt);
 }
 
 export async function login(

@@ -1,0 +1,387 @@
+// The proeftuin's stand-in for DigiD, as a SAML 2.0 IdP: it publishes metadata, takes a signed
+// AuthnRequest over HTTP-Redirect, lets a vendor pick a test person or type a BSN, and answers the way
+// DigiD does: by artifact (resolved once, over SOAP, with a signed ArtifactResolve) or, when the
+// request asks for it, by HTTP-POST. Dezi's DigiD adapter logs in through it unchanged.
+import { createHash, createVerify } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../db/database.ts';
+import {
+  ArtifactError,
+  decodeArtifact,
+  encodeArtifact,
+  signSamlElement,
+  soapBodyMessage,
+  soapEnvelope,
+  verifiedElement,
+} from '../means/digid/artifact.ts';
+import { storedKeyPair } from '../means/digid/keys.ts';
+import { DIGID_LEVEL, DIGID_LEVELS, digidLevelOf, type DigidLevel } from '../means/digid/levels.ts';
+import {
+  BINDING,
+  NS,
+  STATUS,
+  XmlError,
+  isElement,
+  onlyChild,
+  parseXml,
+  textOf,
+  type XmlElement,
+} from '../means/digid/xml.ts';
+import { Bsn, InvalidBsnError } from '../register/bsn.ts';
+import type { Secrets } from '../secrets.ts';
+import { html } from '../web/html.ts';
+import { t, type MessageKey } from '../web/i18n.ts';
+import type { Web } from '../web/web.ts';
+import {
+  artifactResponseXml,
+  BSN_NAME_ID_PREFIX,
+  idpMetadataXml,
+  responseXml,
+  signedEncryptedResponseXml,
+} from './digid-saml.ts';
+import { SEED_PERSONS } from './seed-data.ts';
+
+export const DIGID_IDP_PATH = '/proeftuin/digid';
+export const DIGID_IDP_METADATA_PATH = `${DIGID_IDP_PATH}/metadata`;
+const ARTIFACT_TTL_SECONDS = 120;
+const REQUEST_MAX_AGE_MS = 10 * 60_000;
+const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+export interface DigidIdpDeps {
+  issuer: string;
+  db: Database;
+  secrets: Secrets;
+  web: Web;
+  /** The one service provider this stand-in serves: this Dezi. */
+  sp: { entityId: string; acsUrl: string; certificate: string };
+}
+
+/** What the login page carries from the AuthnRequest to the answer (sealed, in a hidden field). */
+interface PendingLogin {
+  id: string;
+  binding: 'artifact' | 'post';
+  level: DigidLevel;
+  relayState: string | null;
+}
+
+class AuthnRequestRefused extends Error {}
+
+function hashArtifact(artifact: string): string {
+  return createHash('sha256').update(artifact).digest('base64url');
+}
+
+/** The raw, still URL-encoded query parameters: the redirect binding signs exactly these octets. */
+function rawQuery(url: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && !out.has(pair.slice(0, eq))) out.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return out;
+}
+
+export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Promise<void> {
+  const { web } = d;
+  const key = await storedKeyPair(d.db, d.secrets, 'proeftuin-digid-idp', 'DigiD proeftuin IdP');
+  const entityId = `${d.issuer}${DIGID_IDP_METADATA_PATH}`;
+  const ssoUrl = `${d.issuer}${DIGID_IDP_PATH}/sso`;
+  const artifactUrl = `${d.issuer}${DIGID_IDP_PATH}/artifact`;
+  const metadata = idpMetadataXml({
+    entityId,
+    certificate: key.certificate,
+    ssoUrl,
+    artifactResolutionUrl: artifactUrl,
+  });
+
+  app.addContentTypeParser(
+    ['text/xml', 'application/soap+xml'],
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
+
+  /** Checks the HTTP-Redirect binding signature and the AuthnRequest; what to answer, and how. */
+  function readAuthnRequest(req: FastifyRequest): PendingLogin {
+    const raw = rawQuery(req.url);
+    const [samlRequest, relayState, sigAlg, signature] = [
+      'SAMLRequest',
+      'RelayState',
+      'SigAlg',
+      'Signature',
+    ].map((k) => raw.get(k));
+    if (!samlRequest || !sigAlg || !signature)
+      throw new AuthnRequestRefused('unsigned or incomplete request');
+    if (decodeURIComponent(sigAlg) !== RSA_SHA256) throw new AuthnRequestRefused('unsupported SigAlg');
+    const signedOctets = `SAMLRequest=${samlRequest}${relayState ? `&RelayState=${relayState}` : ''}&SigAlg=${sigAlg}`;
+    const verifier = createVerify('RSA-SHA256').update(signedOctets);
+    if (!verifier.verify(d.sp.certificate, Buffer.from(decodeURIComponent(signature), 'base64'))) {
+      throw new AuthnRequestRefused('the AuthnRequest signature does not verify');
+    }
+    let request: XmlElement;
+    try {
+      const xml = inflateRawSync(Buffer.from(decodeURIComponent(samlRequest), 'base64'), {
+        maxOutputLength: 64 * 1024,
+      }).toString('utf8');
+      request = parseXml(xml).documentElement;
+    } catch {
+      throw new AuthnRequestRefused('the AuthnRequest cannot be read');
+    }
+    if (!isElement(request, NS.samlp, 'AuthnRequest')) throw new AuthnRequestRefused('not an AuthnRequest');
+    const id = request.getAttribute('ID') ?? '';
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]{15,80}$/.test(id)) throw new AuthnRequestRefused('bad ID');
+    if (textOf(onlyChild(request, NS.saml, 'Issuer')) !== d.sp.entityId)
+      throw new AuthnRequestRefused('unknown SP');
+    const destination = request.getAttribute('Destination');
+    if (destination && destination !== ssoUrl) throw new AuthnRequestRefused('wrong Destination');
+    const acs = request.getAttribute('AssertionConsumerServiceURL');
+    if (acs && acs !== d.sp.acsUrl) throw new AuthnRequestRefused('ACS URL not in the SP metadata');
+    const issued = Date.parse(request.getAttribute('IssueInstant') ?? '');
+    if (!(Math.abs(Date.now() - issued) < REQUEST_MAX_AGE_MS)) throw new AuthnRequestRefused('stale request');
+    const protocolBinding = request.getAttribute('ProtocolBinding') || BINDING.artifact;
+    if (protocolBinding !== BINDING.artifact && protocolBinding !== BINDING.post) {
+      throw new AuthnRequestRefused('unsupported ProtocolBinding');
+    }
+    // DigiD authenticates at least at the requested level; the stand-in delivers exactly that one.
+    const requested = onlyChild(request, NS.samlp, 'RequestedAuthnContext');
+    const classRef = requested ? textOf(onlyChild(requested, NS.saml, 'AuthnContextClassRef')) : null;
+    const level = classRef ? digidLevelOf(classRef) : 'hoog';
+    if (!level) throw new AuthnRequestRefused('unknown AuthnContextClassRef');
+    return {
+      id,
+      binding: protocolBinding === BINDING.post ? 'post' : 'artifact',
+      level,
+      relayState: relayState ? decodeURIComponent(relayState) : null,
+    };
+  }
+
+  const seal = (p: PendingLogin) =>
+    d.secrets
+      .encrypt('means-state', Buffer.from(JSON.stringify(p)), 'proeftuin-digid-login')
+      .toString('base64url');
+  function unseal(value: unknown): PendingLogin | null {
+    if (typeof value !== 'string' || value.length > 2048) return null;
+    try {
+      const p = JSON.parse(
+        d.secrets
+          .decrypt('means-state', Buffer.from(value, 'base64url'), 'proeftuin-digid-login')
+          .toString('utf8'),
+      ) as PendingLogin;
+      return DIGID_LEVELS.includes(p.level) ? p : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: MessageKey | null) {
+    const lang = web.lang(req, reply);
+    const body = html`<h1>${t(lang, 'digid.idp.title')}</h1>
+      <p>${t(lang, 'digid.idp.intro')} ${t(lang, 'digid.idp.level', { level: p.level })}</p>
+      ${error ? html`<div class="notice notice-error" role="alert" id="bsn-error"><p class="error-message">${t(lang, error)}</p></div>` : ''}
+      <form method="post" action="${DIGID_IDP_PATH}/authenticate">
+        <input type="hidden" name="csrf" value="${web.csrfToken(`digid-idp:${p.id}`)}" />
+        <input type="hidden" name="login" value="${seal(p)}" />
+        <div class="field">
+          <label for="person">${t(lang, 'digid.idp.person')}</label>
+          <select id="person" name="person">
+            <option value="">${t(lang, 'digid.idp.person_none')}</option>
+            ${SEED_PERSONS.map(
+              (s) =>
+                html`<option value="${s.bsn}">
+                  ${[s.voorletters, s.voorvoegsel, s.achternaam].filter(Boolean).join(' ')}, ${s.note[lang]}
+                  (BSN ${s.bsn})
+                </option>`,
+            )}
+          </select>
+        </div>
+        <div class="field">
+          <label for="bsn">${t(lang, 'digid.idp.bsn')}</label>
+          <p class="hint" id="bsn-hint">${t(lang, 'digid.idp.bsn_hint')}</p>
+          <input
+            type="text"
+            id="bsn"
+            name="bsn"
+            inputmode="numeric"
+            autocomplete="off"
+            maxlength="9"
+            aria-describedby="bsn-hint${error ? ' bsn-error' : ''}"
+            ${error ? html` aria-invalid="true"` : ''}
+          />
+        </div>
+        <p>
+          <button class="button" type="submit" name="action" value="login">
+            ${t(lang, 'digid.idp.login')}
+          </button>
+        </p>
+        <p>
+          <button class="button button-secondary" type="submit" name="action" value="cancel">
+            ${t(lang, 'digid.idp.cancel')}
+          </button>
+        </p>
+      </form>`;
+    return web.render(req, reply.code(error ? 400 : 200), { lang, title: 'DigiD (proeftuin)', body });
+  }
+
+  function badRequest(req: FastifyRequest, reply: FastifyReply) {
+    return web.renderProblem(req, reply, {
+      status: 400,
+      titleKey: 'error.bad_request.title',
+      bodyKey: 'error.bad_request.body',
+    });
+  }
+
+  /** Sends the signed Response back the way the AuthnRequest asked: by artifact, or by HTTP-POST. */
+  async function answer(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, response: string) {
+    if (p.binding === 'artifact') {
+      const artifact = encodeArtifact(entityId, 0);
+      const hash = hashArtifact(artifact);
+      await d.db.query(
+        `INSERT INTO proeftuin_digid_artifacts (artifact_hash, response_sealed, expires_at)
+         VALUES ($1, $2, now() + make_interval(secs => $3))`,
+        [hash, d.secrets.encrypt('means-state', Buffer.from(response), hash), ARTIFACT_TTL_SECONDS],
+      );
+      const back = new URL(d.sp.acsUrl);
+      back.searchParams.set('SAMLart', artifact);
+      if (p.relayState) back.searchParams.set('RelayState', p.relayState);
+      return reply.redirect(back.href, 303);
+    }
+    const lang = web.lang(req, reply);
+    return web.render(req, reply, {
+      lang,
+      title: 'DigiD (proeftuin)',
+      body: html`<h1>${t(lang, 'digid.idp.post_title')}</h1>
+        <form method="post" action="${d.sp.acsUrl}" id="saml-post">
+          <input type="hidden" name="SAMLResponse" value="${Buffer.from(response).toString('base64')}" />
+          ${p.relayState ? html`<input type="hidden" name="RelayState" value="${p.relayState}" />` : ''}
+          <p>${t(lang, 'digid.idp.post_body')}</p>
+          <button class="button" type="submit">${t(lang, 'digid.idp.post_submit')}</button>
+        </form>
+        <script src="${DIGID_IDP_PATH}/autopost.js"></script>`,
+    });
+  }
+
+  app.get(DIGID_IDP_METADATA_PATH, async (_req, reply) =>
+    reply.type('application/samlmetadata+xml').header('cache-control', 'no-cache').send(metadata),
+  );
+
+  // The only script: submits the HTTP-POST binding form (a file, so that the CSP needs no inline script).
+  app.get(`${DIGID_IDP_PATH}/autopost.js`, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').send("document.getElementById('saml-post')?.submit();\n"),
+  );
+
+  app.get(`${DIGID_IDP_PATH}/sso`, async (req, reply) => {
+    let p: PendingLogin;
+    try {
+      p = readAuthnRequest(req);
+    } catch (err) {
+      if (!(err instanceof AuthnRequestRefused)) throw err;
+      req.log.info({ reason: err.message }, 'proeftuin DigiD refused an AuthnRequest');
+      return badRequest(req, reply);
+    }
+    return renderLogin(req, reply, p, null);
+  });
+
+  app.post(`${DIGID_IDP_PATH}/authenticate`, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const p = unseal(body.login);
+    if (!p || !web.sameOrigin(req, d.issuer) || !web.verifyCsrf(`digid-idp:${p.id}`, body.csrf)) {
+      return badRequest(req, reply);
+    }
+    if (body.action === 'cancel') {
+      // DigiD reports a cancelled login as Responder / AuthnFailed.
+      const cancelled = signSamlElement(
+        responseXml({
+          idpEntityId: entityId,
+          acsUrl: d.sp.acsUrl,
+          inResponseTo: p.id,
+          status: { code: STATUS.responder, subCode: STATUS.authnFailed },
+        }),
+        'Response',
+        key,
+      );
+      return answer(req, reply, p, cancelled);
+    }
+    const typed = typeof body.bsn === 'string' ? body.bsn.trim() : '';
+    const picked = typeof body.person === 'string' ? body.person : '';
+    let bsn: Bsn;
+    try {
+      bsn = Bsn.parse(typed || picked);
+    } catch (err) {
+      if (!(err instanceof InvalidBsnError)) throw err;
+      return renderLogin(req, reply, p, typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing');
+    }
+    // Like current DigiD: the signed Assertion is encrypted for the SP.
+    const response = await signedEncryptedResponseXml(
+      {
+        idpEntityId: entityId,
+        spEntityId: d.sp.entityId,
+        acsUrl: d.sp.acsUrl,
+        inResponseTo: p.id,
+        nameId: `${BSN_NAME_ID_PREFIX}${bsn.reveal()}`,
+        classRef: DIGID_LEVEL[p.level],
+      },
+      key,
+      d.sp.certificate,
+    );
+    return answer(req, reply, p, response);
+  });
+
+  // Back channel: the SP resolves an artifact once, with an ArtifactResolve signed by its key.
+  app.post(`${DIGID_IDP_PATH}/artifact`, async (req, reply) => {
+    const soap = (xml: string, status = 200) =>
+      reply
+        .code(status)
+        .type('text/xml; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(soapEnvelope(xml));
+    const fault = (message: string) =>
+      soap(
+        `<soapenv:Fault xmlns:soapenv="${NS.soap}"><faultcode>soapenv:Client</faultcode><faultstring>${message}</faultstring></soapenv:Fault>`,
+        400,
+      );
+    const text = typeof req.body === 'string' ? req.body : '';
+    let resolve: XmlElement;
+    try {
+      resolve = soapBodyMessage(text);
+    } catch (err) {
+      if (err instanceof XmlError) return fault('malformed SOAP message');
+      throw err;
+    }
+    if (!isElement(resolve, NS.samlp, 'ArtifactResolve')) return fault('expected an ArtifactResolve');
+    const respond = (inResponseTo: string, o: { response?: string; status?: string } = {}) =>
+      soap(
+        signSamlElement(
+          artifactResponseXml({ idpEntityId: entityId, inResponseTo, ...o }),
+          'ArtifactResponse',
+          key,
+        ),
+      );
+
+    const signed = verifiedElement(text, resolve, [d.sp.certificate]);
+    const resolveId = (signed ?? resolve).getAttribute('ID') ?? '';
+    if (!signed || textOf(onlyChild(signed, NS.saml, 'Issuer')) !== d.sp.entityId) {
+      req.log.info('proeftuin DigiD refused an unsigned or foreign ArtifactResolve');
+      return respond(resolveId, { status: STATUS.requestDenied });
+    }
+    const artifact = textOf(onlyChild(signed, NS.samlp, 'Artifact')) ?? '';
+    try {
+      decodeArtifact(artifact);
+    } catch (err) {
+      if (err instanceof ArtifactError) return respond(resolveId, { status: STATUS.requester });
+      throw err;
+    }
+    const hash = hashArtifact(artifact);
+    const [row] = await d.db.query<{ response_sealed: Uint8Array }>(
+      `UPDATE proeftuin_digid_artifacts SET resolved_at = now()
+       WHERE artifact_hash = $1 AND resolved_at IS NULL AND expires_at > now()
+       RETURNING response_sealed`,
+      [hash],
+    );
+    // An unknown, expired or already resolved artifact: Success without a message (SAML core §3.5.2).
+    if (!row) return respond(resolveId);
+    const response = d.secrets
+      .decrypt('means-state', Buffer.from(row.response_sealed), hash)
+      .toString('utf8');
+    return respond(resolveId, { response });
+  });
+}
