@@ -59,6 +59,11 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
           }
         </li>
         <li>${nl ? 'Voorbeeld-zorgapplicatie' : 'Example application'}: <code>npm run example</code></li>
+        <li>
+          <a href="/proeftuin/uzi-pas"
+            >${nl ? 'UZI-pas: TEST UZI-passen om te importeren' : 'UZI card: TEST UZI cards to import'}</a
+          >
+        </li>
       </ul>
       <h2>${nl ? 'Testpersonen' : 'Test persons'}</h2>
       <p>
