@@ -32,7 +32,7 @@ export class GarbledSanError extends Error {
 }
 
 const FIELDS =
-  /^(?<caOid>\d+(?:\.\d+)+)-(?<version>\d{1,3})-(?<uziNummer>\d{9})-(?<cardType>[A-Z])-(?<abonneeNummer>\d{8})-(?<rolCode>\d{2}\.\d{3})-(?<agb>\d{8})$/;
+  /^(?<caOid>\d+(?:\.\d+)+)-(?<version>\d{1,3})-(?<uziNummer>\d{8,9})-(?<cardType>[A-Z])-(?<abonneeNummer>\d{8})-(?<rolCode>\d{2}\.\d{3})-(?<agb>\d{8})$/;
 
 /** Parses the IA5String value; throws GarbledSanError on anything that does not fit the layout. */
 export function parseUziName(value: string): UziCardName {
