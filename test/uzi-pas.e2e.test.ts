@@ -29,6 +29,7 @@ import { tlsFetch, type TlsFetchOptions } from './helpers/tls-fetch.ts';
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
 const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
+const VAN_DEN_BERG = SEED_PERSONS.find((p) => p.achternaam === 'Berg')!;
 const RSA = {
   name: 'RSASSA-PKCS1-v1_5',
   hash: 'SHA-256',
@@ -191,6 +192,44 @@ for (const backend of BACKENDS)
       const userinfo = await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub);
       assert.equal(userinfo.verklaring.dezi_nummer, AMRANI.deziNummer);
       assert.equal(userinfo.verklaring.abonnee_nummer, '90000222');
+    });
+
+    test('card types N and M (employee cards) log in too', async () => {
+      for (const cardType of ['N', 'M'] as const) {
+        const card = await makeCard(pki.cas[cardType], { cardType, uziNummer: VAN_DEN_BERG.deziNummer });
+        const browser = browserWith(card);
+        const { request, after } = await presentCard(browser);
+        assert.equal(after.status, 303, `${cardType}: ${after.body.slice(0, 300)}`);
+        const tokens = await redeem(rp, after.location!, request);
+        const userinfo = await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub);
+        assert.equal(userinfo.verklaring.dezi_nummer, VAN_DEN_BERG.deziNummer);
+      }
+    });
+
+    test('a card type that does not belong to the CA OID in the SAN is garbled', async () => {
+      await refusedWith(
+        await makeCard(pki.cas.Z, {
+          san: encodeUziSan(`2.16.528.1.1003.1.3.5.5.3-1-${JANSEN.deziNummer}-Z-90000111-01.015-00000000`),
+        }),
+        403,
+        /UZI-gegevens onleesbaar/,
+      );
+    });
+
+    test('the certificate endpoint without a valid ticket: "session expired", nothing validated', async () => {
+      const browser = browserWith(cardOf(pki, `uzi-${JANSEN.deziNummer}`));
+      for (const query of ['', '?ticket=short', `?ticket=${'A'.repeat(43)}`]) {
+        const res = await browser.request(`${certificateUrl}${query}`);
+        assert.equal(res.status, 400, query);
+        assert.doesNotMatch(res.body, /UZI-pas/);
+      }
+      const css = await browser.request(
+        `${certificateUrl.replace('/uzi-pas/certificaat', '')}/static/dezi.css`,
+      );
+      assert.equal(css.status, 200);
+      assert.match(css.headers['content-security-policy']!, /default-src 'self'/);
+      const missing = await browser.request(`${certificateUrl.replace('/uzi-pas/certificaat', '')}/nothing`);
+      assert.equal(missing.status, 404);
     });
 
     test('a card whose UZI-nummer is in no register: "not in the register"', async () => {
