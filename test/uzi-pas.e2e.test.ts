@@ -242,6 +242,10 @@ for (const backend of BACKENDS)
     test('the revoked test card is refused (it is on the CRL)', async () => {
       const card = pki.cards.find((c) => c.purpose === 'revoked')!;
       await refusedWith(cardOf(pki, card.id), 403, /UZI-pas ingetrokken/);
+      const [audit] = await dezi.db.query<{ detail: Record<string, unknown> }>(
+        "SELECT detail FROM audit_events WHERE action = 'uzi-pas.certificate' AND outcome = 'failure' ORDER BY id DESC LIMIT 1",
+      );
+      assert.equal(audit?.detail.reason, 'revoked');
     });
 
     test('a server card (type S) is refused', async () => {
@@ -357,13 +361,17 @@ for (const backend of BACKENDS)
       // Stale: the root's list is current, the Zorgverlener CA's list expired yesterday.
       const dir = mkdtempSync(join(tmpdir(), 'dezi-crl-'));
       try {
-        const crl = async (ca: TestCa, nextUpdate: Date) =>
+        const crl = async (ca: TestCa, nextUpdate: Date, revoked: string[] = []) =>
           Buffer.from(
             (
               await x509.X509CrlGenerator.create({
                 issuer: new x509.X509Certificate(ca.certPem).subject,
                 thisUpdate: new Date(nextUpdate.getTime() - DAY),
                 nextUpdate,
+                entries: revoked.map((serialNumber) => ({
+                  serialNumber,
+                  revocationDate: new Date(Date.now() - DAY),
+                })),
                 signingKey: ca.keys.privateKey,
                 signingAlgorithm: RSA,
               })
@@ -389,6 +397,27 @@ for (const backend of BACKENDS)
           stale.dezi.logs.text(),
           /revocation_unavailable: revocation list from .*z-stale\.crl is out of date/,
         );
+
+        // The root revoked the Zorgverlener CA itself: every Z card falls with it.
+        const zSerial = new x509.X509Certificate(pki.cas.Z.certPem).serialNumber;
+        writeFileSync(
+          join(dir, 'root-revokes-z.crl'),
+          await crl(pki.root, new Date(Date.now() + DAY), [zSerial]),
+        );
+        writeFileSync(join(dir, 'z.crl'), await crl(pki.cas.Z, new Date(Date.now() + DAY)));
+        const caRevoked = await listenerDezi(database.db, {
+          crlSources: ['root-revokes-z.crl', 'z.crl'].map((f) => ({
+            kind: 'file' as const,
+            path: join(dir, f),
+          })),
+        });
+        others.push(caRevoked.dezi);
+        const rp4 = await registerRp(caRevoked.dezi.url);
+        const revokedCaPage = (await presentCard(browserWith(cardOf(pki, `uzi-${JANSEN.deziNummer}`)), rp4))
+          .after;
+        assert.equal(revokedCaPage.status, 403);
+        assert.match(revokedCaPage.body, /UZI-pas ingetrokken/);
+        assert.match(caRevoked.dezi.logs.text(), /revoked: CN=TEST UZI-register Zorgverlener CA G3/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -2,7 +2,7 @@
 // endpoint records what the certificate showed and hands back a result token; finish() redeems the
 // token once, for the login state it was issued to. Only random tokens travel through the browser.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import { constantTimeEqual, type Secrets } from '../../secrets.ts';
 import { isUziPasRefusal, type UziPasRefusal } from './errors.ts';
 
@@ -58,11 +58,11 @@ export class UziPasLogins {
 
   /**
    * Records the outcome on an open ticket, once; returns the callback URL with the result token, or
-   * null when the ticket is unknown, expired or already used.
+   * null when the ticket is unknown, expired or already used. `db`: a transaction to take part in.
    */
-  async settle(ticket: string, outcome: UziPasOutcome): Promise<string | null> {
+  async settle(ticket: string, outcome: UziPasOutcome, db: Queryable = this.#db): Promise<string | null> {
     const result = randomBytes(32).toString('base64url');
-    const [row] = await this.#db.query<{ callback_url: string }>(
+    const [row] = await db.query<{ callback_url: string }>(
       `UPDATE uzi_pas_logins SET result_hash = $2, outcome = $3,
          expires_at = least(expires_at, now() + make_interval(secs => $4))
        WHERE ticket_hash = $1 AND result_hash IS NULL AND expires_at > now()

@@ -2,6 +2,8 @@
 // records the outcome on the login's ticket, and sends the browser back to the broker with a
 // one-time result token; a refused card gets a page that says why.
 import type { FastifyInstance } from 'fastify';
+import { recordAudit } from '../../audit/audit.ts';
+import type { Database } from '../../db/database.ts';
 import { html } from '../../web/html.ts';
 import { t, type MessageKey } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
@@ -13,6 +15,7 @@ import type { UziCertificateValidator } from './validate.ts';
 export const CERTIFICATE_PATH = '/uzi-pas/certificaat';
 
 export interface CertificateEndpointDeps {
+  db: Database;
   logins: UziPasLogins;
   validator: UziCertificateValidator;
   source: CertificateSource;
@@ -48,7 +51,20 @@ export async function certificateEndpoint(app: FastifyInstance, d: CertificateEn
         'UZI-pas certificate refused',
       );
     }
-    const back = await d.logins.settle(ticket, outcome);
+    // A refused card is a security event of its own (a revoked or forged card), recorded even when
+    // the person never returns to the broker; with the outcome, or not at all.
+    const back = await d.db.transaction(async (tx) => {
+      const url = await d.logins.settle(ticket, outcome, tx);
+      if (url && refusal) {
+        await recordAudit(tx, {
+          actor: null,
+          action: 'uzi-pas.certificate',
+          outcome: 'failure',
+          detail: { means: 'uzi-pas', reason: refusal.reason },
+        });
+      }
+      return url;
+    });
     if (!back) return expired();
     if (!refusal) return reply.redirect(back, 303);
 

@@ -67,13 +67,19 @@ export async function setupUziPas(o: UziPasSetupOptions): Promise<UziPas> {
       logger: o.logger,
       cspDirectives: o.cspDirectives,
       web: o.web,
-      routes: async (app) => certificateEndpoint(app, { logins, validator, source, web: o.web }),
+      routes: async (app) => certificateEndpoint(app, { db: o.db, logins, validator, source, web: o.web }),
     });
   }
   const proxy = config.proxy;
   const proxyRoutes = proxy
     ? async (app: FastifyInstance) =>
-        certificateEndpoint(app, { logins, validator, source: proxyCertificateSource(proxy), web: o.web })
+        certificateEndpoint(app, {
+          db: o.db,
+          logins,
+          validator,
+          source: proxyCertificateSource(proxy),
+          web: o.web,
+        })
     : null;
   return { means, proxyRoutes, listener };
 }
