@@ -423,6 +423,17 @@ for (const backend of BACKENDS)
       }
     });
 
+    test('the certificate listener starts and stops with Dezi', async () => {
+      const extra = await listenerDezi(database.db);
+      const probe = () => browserWith(null).request(extra.certificateUrl);
+      assert.equal((await probe()).status, 400);
+      await extra.dezi.stop();
+      await assert.rejects(
+        probe(),
+        (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e)),
+      );
+    });
+
     describe('behind a trusted proxy', () => {
       let proxied: TestDezi;
       let proxiedRp: TestRp;
