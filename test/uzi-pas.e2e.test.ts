@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
 import type { UziPasConfig } from '../src/config.ts';
 import { LOA } from '../src/means/loa.ts';
 import { encodeUziSan } from '../src/means/uzi-pas/san.ts';
@@ -246,6 +246,11 @@ for (const backend of BACKENDS)
         "SELECT detail FROM audit_events WHERE action = 'uzi-pas.certificate' AND outcome = 'failure' ORDER BY id DESC LIMIT 1",
       );
       assert.equal(audit?.detail.reason, 'revoked');
+      assert.match(
+        dezi.logs.text(),
+        new RegExp(`revoked: certificate ${new X509Certificate(card.certPem).serialNumber}`),
+      );
+      assert.doesNotMatch(dezi.logs.text(), /Jansen/, 'the holder is not named in the logs');
     });
 
     test('a server card (type S) is refused', async () => {

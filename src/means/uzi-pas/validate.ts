@@ -18,8 +18,9 @@ const MAX_CHAIN = 5;
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const SAN = '2.5.29.17';
 
+/** For log lines: a CA by its name, a card by its serial number only (its subject names a person). */
 function describe(cert: X509Certificate): string {
-  return cert.subject.replace(/\n/g, ', ');
+  return cert.ca ? cert.subject.replace(/\n/g, ', ') : `certificate ${cert.serialNumber}`;
 }
 
 function checkValidity(cert: X509Certificate, now: number): void {
@@ -63,7 +64,7 @@ export class UziCertificateValidator {
       if (entry) {
         throw new UziPasError(
           'revoked',
-          `${describe(cert)} (serial ${cert.serialNumber}) was revoked ${entry.revocationDate.toISOString()}`,
+          `${describe(cert)} was revoked ${entry.revocationDate.toISOString()}`,
         );
       }
     }
@@ -84,7 +85,7 @@ export class UziCertificateValidator {
     this.#checkKeyUsage(detail);
     return {
       ...name,
-      subject: describe(leaf),
+      subject: leaf.subject.replace(/\n/g, ', '),
       serialNumber: leaf.serialNumber,
       fingerprint256: leaf.fingerprint256,
     };
