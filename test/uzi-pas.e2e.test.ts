@@ -253,9 +253,22 @@ for (const backend of BACKENDS)
       assert.doesNotMatch(dezi.logs.text(), /Jansen/, 'the holder is not named in the logs');
     });
 
-    test('a server card (type S) is refused', async () => {
+    test('a server card (type S) is refused; the refusal page switches to English', async () => {
       const card = pki.cards.find((c) => c.purpose === 'server_card')!;
-      await refusedWith(cardOf(pki, card.id), 403, /Servercertificaat/);
+      const browser = browserWith(cardOf(pki, card.id));
+      const { after } = await presentCard(browser);
+      assert.equal(after.status, 403);
+      assert.match(after.body, /Servercertificaat/);
+      const switchTo = /class="lang-switch" href="([^"]+)"/.exec(after.body)![1]!.replace(/&amp;/g, '&');
+      const english = await browser.request(new URL(switchTo, after.url).href);
+      assert.equal(english.status, 403);
+      assert.match(english.body, /Server certificate/);
+      // Only the newest "back" link works; it still ends the login as failed.
+      const back = /href="([^"]*\/callback\/uzi-pas[^"]*)"/.exec(english.body)![1]!.replace(/&amp;/g, '&');
+      const failed = await browser.follow(await browser.request(back));
+      assert.equal(failed.status, 400);
+      assert.match(failed.body, /Login failed|Inloggen is niet gelukt/);
+      assert.equal((await browser.request(new URL(switchTo, after.url).href)).status, 400, 'redeemed: gone');
     });
 
     test('no certificate presented', async () => {

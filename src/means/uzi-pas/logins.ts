@@ -75,6 +75,27 @@ export class UziPasLogins {
     return url.href;
   }
 
+  /**
+   * A refused ticket shown again (the page reloaded, or switched to English): a fresh result token
+   * replaces the earlier one, which only ever carried the refusal. Accepted tickets are never shown
+   * again. Null when the ticket holds no refusal (any more).
+   */
+  async reissueRefusal(ticket: string): Promise<{ url: string; refused: UziPasRefusal } | null> {
+    const result = randomBytes(32).toString('base64url');
+    const [row] = await this.#db.query<{ callback_url: string; outcome: unknown }>(
+      `UPDATE uzi_pas_logins SET result_hash = $2
+       WHERE ticket_hash = $1 AND result_hash IS NOT NULL AND outcome ? 'refused' AND expires_at > now()
+       RETURNING callback_url, outcome`,
+      [hash(ticket), hash(result)],
+    );
+    if (!row) return null;
+    const outcome = parseOutcome(row.outcome);
+    if (!outcome || !('refused' in outcome)) return null;
+    const url = new URL(row.callback_url);
+    url.searchParams.set('result', result);
+    return { url: url.href, refused: outcome.refused };
+  }
+
   /** Redeems a result token once, for the state it was issued to; null when it is not (any more). */
   async redeem(result: string, expectedState: string): Promise<UziPasOutcome | null> {
     const [row] = await this.#db.query<{ state_mac: string; outcome: unknown }>(
@@ -83,12 +104,13 @@ export class UziPasLogins {
       [hash(result)],
     );
     if (!row || !constantTimeEqual(row.state_mac, this.#stateMac(expectedState))) return null;
-    const outcome = (typeof row.outcome === 'string' ? JSON.parse(row.outcome) : row.outcome) as Record<
-      string,
-      unknown
-    >;
-    if (typeof outcome.uziNummer === 'string') return { uziNummer: outcome.uziNummer };
-    if (isUziPasRefusal(outcome.refused)) return { refused: outcome.refused };
-    return null;
+    return parseOutcome(row.outcome);
   }
+}
+
+function parseOutcome(value: unknown): UziPasOutcome | null {
+  const outcome = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+  if (typeof outcome.uziNummer === 'string') return { uziNummer: outcome.uziNummer };
+  if (isUziPasRefusal(outcome.refused)) return { refused: outcome.refused };
+  return null;
 }

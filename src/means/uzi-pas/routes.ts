@@ -8,7 +8,7 @@ import { html } from '../../web/html.ts';
 import { t, type MessageKey } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
 import type { CertificateSource } from './certificate-source.ts';
-import { UziPasError } from './errors.ts';
+import { UziPasError, type UziPasRefusal } from './errors.ts';
 import { UziPasLogins, type UziPasOutcome } from './logins.ts';
 import type { UziCertificateValidator } from './validate.ts';
 
@@ -25,13 +25,26 @@ export interface CertificateEndpointDeps {
 export async function certificateEndpoint(app: FastifyInstance, d: CertificateEndpointDeps): Promise<void> {
   app.get(CERTIFICATE_PATH, async (req, reply) => {
     const { ticket } = req.query as Record<string, unknown>;
+    const refusalPage = (reason: UziPasRefusal, back: string) => {
+      const lang = d.web.lang(req, reply);
+      return d.web.renderProblem(req, reply, {
+        status: reason === 'revocation_unavailable' ? 503 : 403,
+        titleKey: `uzi.refused.${reason}.title` as MessageKey,
+        bodyKey: `uzi.refused.${reason}.body` as MessageKey,
+        actions: html`<p><a class="button" href="${back}">${t(lang, 'uzi.refused.continue')}</a></p>`,
+      });
+    };
     const expired = () =>
       d.web.renderProblem(req, reply, {
         status: 400,
         titleKey: 'error.session_expired.title',
         bodyKey: 'error.session_expired.body',
       });
-    if (!UziPasLogins.isToken(ticket) || !(await d.logins.isOpen(ticket))) return expired();
+    if (!UziPasLogins.isToken(ticket)) return expired();
+    if (!(await d.logins.isOpen(ticket))) {
+      const shown = await d.logins.reissueRefusal(ticket);
+      return shown ? refusalPage(shown.refused, shown.url) : expired();
+    }
 
     let outcome: UziPasOutcome;
     let refusal: UziPasError | null = null;
@@ -68,12 +81,6 @@ export async function certificateEndpoint(app: FastifyInstance, d: CertificateEn
     if (!back) return expired();
     if (!refusal) return reply.redirect(back, 303);
 
-    const lang = d.web.lang(req, reply);
-    return d.web.renderProblem(req, reply, {
-      status: refusal.reason === 'revocation_unavailable' ? 503 : 403,
-      titleKey: `uzi.refused.${refusal.reason}.title` as MessageKey,
-      bodyKey: `uzi.refused.${refusal.reason}.body` as MessageKey,
-      actions: html`<p><a class="button" href="${back}">${t(lang, 'uzi.refused.continue')}</a></p>`,
-    });
+    return refusalPage(refusal.reason, back);
   });
 }
