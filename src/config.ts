@@ -5,6 +5,29 @@ import { join, resolve } from 'node:path';
 
 export type Mode = 'proeftuin' | 'production';
 
+/** The UZI-pas login means (see docs/operations.md). */
+export interface UziPasConfig {
+  /** Our own HTTPS listener that asks for the client certificate. */
+  listener: {
+    host: string;
+    port: number;
+    /** Files with the listener's TLS certificate and key; null: the proeftuin's TEST certificate. */
+    tls: { certFile: string; keyFile: string } | null;
+  } | null;
+  /** A reverse proxy terminates TLS and forwards the certificate in a header. */
+  proxy: { addresses: string[]; header: string } | null;
+  /** Public URL of the certificate endpoint (the listener's or the proxied path). */
+  certificateUrl: string;
+  /** PEM files with the UZI CA certificates; empty in the proeftuin: its TEST CAs. */
+  caFiles: string[];
+  /** CRL files or http(s) URLs; empty in the proeftuin: the TEST CAs' lists. */
+  crlSources: ({ kind: 'file'; path: string } | { kind: 'url'; url: string })[];
+  crlRefreshSeconds: number;
+  crlGraceSeconds: number;
+  /** Where the proeftuin keeps its TEST UZI CA and cards; null: in memory. */
+  testPkiDir: string | null;
+}
+
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | null } // null: in memory (tests)
   | { kind: 'postgres'; url: string; poolSize: number };
@@ -38,6 +61,8 @@ export interface DeziConfig {
   dataDir: string;
   /** DigiD; null: not offered. Absent: the proeftuin default (the stand-in), none in production. */
   digid?: DigidConfig | null;
+  /** Absent: no UZI-pas means. */
+  uziPas?: UziPasConfig;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +92,88 @@ function parseIssuer(value: string): string {
   }
   if (url.search || url.hash) throw new ConfigError('DEZI_ISSUER must not have a query or fragment');
   return url.href.replace(/\/$/, '');
+}
+
+function parseSeconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number of seconds`);
+  return n;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function parseUziPas(
+  env: Env,
+  mode: Mode,
+  issuer: string,
+  host: string,
+  dataDir: string,
+): UziPasConfig | undefined {
+  const kind = env.DEZI_UZI_PAS ?? (mode === 'proeftuin' ? 'listener' : 'off');
+  if (kind === 'off') return undefined;
+  if (kind !== 'listener' && kind !== 'proxy') {
+    throw new ConfigError(`DEZI_UZI_PAS must be "listener", "proxy" or "off", got "${kind}"`);
+  }
+  const production = mode === 'production';
+  const caFiles = list(env.DEZI_UZI_PAS_CA_FILES);
+  for (const f of caFiles)
+    if (!existsSync(f)) throw new ConfigError(`DEZI_UZI_PAS_CA_FILES: ${f} does not exist`);
+  if (production && caFiles.length === 0)
+    throw new ConfigError('DEZI_UZI_PAS_CA_FILES is required for the UZI-pas');
+  const crlSources = list(env.DEZI_UZI_PAS_CRLS).map((s) => {
+    if (/^https?:\/\//.test(s)) return { kind: 'url' as const, url: new URL(s).href };
+    if (!existsSync(s)) throw new ConfigError(`DEZI_UZI_PAS_CRLS: ${s} is neither an http(s) URL nor a file`);
+    return { kind: 'file' as const, path: s };
+  });
+  if (production && crlSources.length === 0)
+    throw new ConfigError('DEZI_UZI_PAS_CRLS is required for the UZI-pas');
+
+  let listener: UziPasConfig['listener'] = null;
+  let proxy: UziPasConfig['proxy'] = null;
+  let certificateUrl: string;
+  if (kind === 'listener') {
+    const port = parsePort(env.DEZI_UZI_PAS_PORT, 3443);
+    const certFile = env.DEZI_UZI_PAS_TLS_CERT;
+    const keyFile = env.DEZI_UZI_PAS_TLS_KEY;
+    if (Boolean(certFile) !== Boolean(keyFile)) {
+      throw new ConfigError('DEZI_UZI_PAS_TLS_CERT and DEZI_UZI_PAS_TLS_KEY go together');
+    }
+    if (production && !certFile)
+      throw new ConfigError('DEZI_UZI_PAS_TLS_CERT and _KEY are required for the listener');
+    listener = {
+      host: env.DEZI_UZI_PAS_HOST ?? host,
+      port,
+      tls: certFile && keyFile ? { certFile, keyFile } : null,
+    };
+    certificateUrl =
+      env.DEZI_UZI_PAS_URL ?? `https://${new URL(issuer).hostname}:${port}/uzi-pas/certificaat`;
+  } else {
+    const addresses = list(env.DEZI_UZI_PAS_PROXIES);
+    if (addresses.length === 0)
+      throw new ConfigError('DEZI_UZI_PAS_PROXIES is required with DEZI_UZI_PAS=proxy');
+    proxy = { addresses, header: env.DEZI_UZI_PAS_HEADER ?? 'x-ssl-client-cert' };
+    certificateUrl = env.DEZI_UZI_PAS_URL ?? `${issuer}/uzi-pas/certificaat`;
+  }
+  const url = new URL(certificateUrl);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new ConfigError('DEZI_UZI_PAS_URL must be an https URL (http only on localhost)');
+  }
+  return {
+    listener,
+    proxy,
+    certificateUrl: url.href,
+    caFiles,
+    crlSources,
+    crlRefreshSeconds: parseSeconds('DEZI_UZI_PAS_CRL_REFRESH', env.DEZI_UZI_PAS_CRL_REFRESH, 3600),
+    crlGraceSeconds: parseSeconds('DEZI_UZI_PAS_CRL_GRACE', env.DEZI_UZI_PAS_CRL_GRACE, 0),
+    testPkiDir: join(dataDir, 'uzi-pas'),
+  };
 }
 
 function isLoopback(hostname: string): boolean {
@@ -185,9 +292,10 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     }
   }
 
+  const host = env.HOST ?? 'localhost';
   return {
     mode,
-    host: env.HOST ?? 'localhost',
+    host,
     port,
     issuer,
     database,
@@ -197,5 +305,6 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     dataDir,
     digid: parseDigid(env, mode),
+    uziPas: parseUziPas(env, mode, issuer, host, dataDir),
   };
 }

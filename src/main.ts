@@ -65,6 +65,8 @@ async function start(): Promise<void> {
       `  registration: ${config.issuer}/register   initial access token: ${config.registrationToken}`,
       `  example app: npm run example   (then open http://localhost:3001)`,
     );
+    if (config.uziPas)
+      lines.push(`  UZI-pas:     ${config.issuer}/proeftuin/uzi-pas   (TEST UZI cards to import)`);
   }
   console.log(lines.join('\n'));
 

@@ -26,6 +26,9 @@ import { seedProeftuin } from './proeftuin/seed.ts';
 import { SEED_ADMINS } from './proeftuin/seed-data.ts';
 import { digidIdpRoutes } from './proeftuin/digid-idp.ts';
 import { proeftuinPages } from './proeftuin/pages.ts';
+import { setupUziPas } from './means/uzi-pas/setup.ts';
+import { loadTestUziPki } from './proeftuin/uzi-pki.ts';
+import { proeftuinCrlSources, uziProeftuinRoutes } from './proeftuin/uzi-pages.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
 import { createPortal } from './portal/portal.ts';
@@ -128,6 +131,13 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
 
   const portal = createPortal({ issuer: config.issuer, db, provider, register, means, secrets, web });
 
+  const uziPki =
+    proeftuin && config.uziPas
+      ? await loadTestUziPki(config.uziPas.testPkiDir, [
+          ...new Set([new URL(config.uziPas.certificateUrl).hostname, 'localhost', '127.0.0.1']),
+        ])
+      : null;
+
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -143,6 +153,32 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
+
+  const uziPas = config.uziPas
+    ? await setupUziPas({
+        config: config.uziPas,
+        db,
+        secrets,
+        web,
+        logger: app.log,
+        cspDirectives: CSP_DIRECTIVES,
+        test: uziPki
+          ? {
+              caPems: uziPki.caPems,
+              server: uziPki.server,
+              crlSources: proeftuinCrlSources(config.issuer, uziPki),
+            }
+          : undefined,
+      })
+    : null;
+  if (uziPas) {
+    means.register(uziPas.means);
+    const listener = uziPas.listener;
+    if (listener) {
+      app.addHook('onReady', () => listener.start());
+      app.addHook('onClose', () => listener.close());
+    }
+  }
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -243,7 +279,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       });
     }
     await app.register(proeftuinPages, { issuer: config.issuer, web });
+    if (uziPki) await app.register(uziProeftuinRoutes, { web, pki: uziPki });
   }
+  if (uziPas?.proxyRoutes) await app.register(uziPas.proxyRoutes);
 
   // oidc-provider answers its own routes; Fastify must leave the request body unread for it.
   await app.register(async (scope) => {

@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser } from 'playwright-core';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { passesElfproef } from '../src/register/bsn.ts';
+import { expectAccessible } from './helpers/axe.ts';
 import { freePort, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { authorizationRequest, registerRp } from './helpers/rp.ts';
 
@@ -20,17 +20,6 @@ if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROM
 
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const summary = result.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-  );
-  assert.deepEqual(summary, [], `${what} has WCAG 2.1 AA violations`);
-  assert.ok(result.passes.length > 0, `axe checked ${what}`);
-}
 
 describe('in a real browser', { skip: available ? false : `no Chromium at ${CHROMIUM}` }, () => {
   let dezi: TestDezi;

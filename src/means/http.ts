@@ -4,10 +4,9 @@ import { MeansError } from './means.ts';
 
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
-export async function upstreamFetch(
-  url: string,
-  init: RequestInit & { timeoutMs?: number },
-): Promise<{ status: number; body: string; contentType: string }> {
+type UpstreamInit = RequestInit & { timeoutMs?: number; maxBytes?: number };
+
+async function send(url: string, init: UpstreamInit): Promise<{ res: Response; maxBytes: number }> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -18,10 +17,43 @@ export async function upstreamFetch(
   } catch (err) {
     throw new MeansError('unavailable', `upstream ${new URL(url).host} did not answer`, { cause: err });
   }
+  const maxBytes = init.maxBytes ?? MAX_RESPONSE_BYTES;
   const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > MAX_RESPONSE_BYTES) throw new MeansError('invalid_response', 'upstream response too large');
+  if (declared > maxBytes) throw new MeansError('invalid_response', 'upstream response too large');
+  return { res, maxBytes };
+}
+
+export async function upstreamFetch(
+  url: string,
+  init: UpstreamInit,
+): Promise<{ status: number; body: string; contentType: string }> {
+  const { res, maxBytes } = await send(url, init);
   const body = await res.text();
-  if (body.length > MAX_RESPONSE_BYTES)
-    throw new MeansError('invalid_response', 'upstream response too large');
+  if (body.length > maxBytes) throw new MeansError('invalid_response', 'upstream response too large');
   return { status: res.status, body, contentType: res.headers.get('content-type') ?? '' };
+}
+
+/** The same, for binary answers (a DER revocation list); the limit holds while reading. */
+export async function upstreamFetchBytes(
+  url: string,
+  init: UpstreamInit,
+): Promise<{ status: number; body: Uint8Array; contentType: string }> {
+  const { res, maxBytes } = await send(url, init);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw new MeansError('invalid_response', 'upstream response too large');
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof MeansError) throw err;
+    throw new MeansError('unavailable', `upstream ${new URL(url).host} broke off`, { cause: err });
+  }
+  return {
+    status: res.status,
+    body: Buffer.concat(chunks),
+    contentType: res.headers.get('content-type') ?? '',
+  };
 }

@@ -63,6 +63,11 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
           ${nl ? 'Registratie-API (abonneesystemen)' : 'Register API (abonnee systems)'}:
           <a href="/api/v1/openapi.json"><code>${d.issuer}/api/v1/openapi.json</code></a>
         </li>
+        <li>
+          <a href="/proeftuin/uzi-pas"
+            >${nl ? 'UZI-pas: TEST UZI-passen om te importeren' : 'UZI card: TEST UZI cards to import'}</a
+          >
+        </li>
       </ul>
       <h2>${nl ? 'Portalen' : 'Portals'}</h2>
       <ul>

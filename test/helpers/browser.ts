@@ -18,6 +18,12 @@ interface Cookie {
 export class Browser {
   readonly history: Exchange[] = [];
   #jar: Cookie[] = [];
+  readonly #fetch: typeof fetch;
+
+  /** `fetch` replaces the transport, e.g. one that presents a TLS client certificate (helpers/tls-fetch.ts). */
+  constructor(o: { fetch?: typeof fetch } = {}) {
+    this.#fetch = o.fetch ?? fetch;
+  }
 
   #cookieHeader(url: URL): string {
     return this.#jar
@@ -70,7 +76,7 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(o.form).toString();
     }
-    const res = await fetch(target, {
+    const res = await this.#fetch(target, {
       method: o.method ?? (o.form ? 'POST' : 'GET'),
       headers,
       body,
