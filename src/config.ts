@@ -2,6 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadMeansFile } from './means/means-file.ts';
+import type { OidcMeansConfig } from './means/oidc/config.ts';
+import { MeansConfigError, type YiviConfig } from './means/yivi/config.ts';
 
 export type Mode = 'proeftuin' | 'production';
 
@@ -22,6 +25,10 @@ export interface DeziConfig {
   trustProxy: boolean;
   logLevel: string;
   dataDir: string;
+  /** The Yivi means (DEZI_MEANS_FILE); in the proeftuin the stand-in when not set. */
+  yivi?: YiviConfig | null;
+  /** OpenID Connect means (DEZI_MEANS_FILE); the proeftuin adds its stand-in's. */
+  oidcMeans?: OidcMeansConfig[];
 }
 
 export class ConfigError extends Error {
@@ -116,6 +123,14 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     }
   }
 
+  let means;
+  try {
+    means = loadMeansFile(env.DEZI_MEANS_FILE);
+  } catch (err) {
+    if (err instanceof MeansConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+
   return {
     mode,
     host: env.HOST ?? 'localhost',
@@ -127,5 +142,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     trustProxy: env.DEZI_TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     dataDir,
+    yivi: means.yivi,
+    oidcMeans: means.oidcMeans,
   };
 }

@@ -19,6 +19,8 @@ import { verklaringRoutes } from './verklaring/routes.ts';
 import { MeansRegistry } from './means/registry.ts';
 import { LOA } from './means/loa.ts';
 import { createDigidMockMeans } from './means/digid-mock/digid-mock.ts';
+import { setupYivi } from './means/yivi/compose.ts';
+import { setupOidcMeans } from './means/oidc/compose.ts';
 import { brokerRoutes, loginForGrant } from './broker/broker.ts';
 import { recordAudit } from './audit/audit.ts';
 import { seedProeftuin } from './proeftuin/seed.ts';
@@ -122,6 +124,14 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       }),
     );
   }
+  const meansDeps = { issuer: config.issuer, proeftuin, secrets, web, means };
+  const yiviRoutes = await setupYivi({ ...meansDeps, configured: config.yivi, db });
+  const oidcMeansRoutes = await setupOidcMeans({
+    ...meansDeps,
+    configured: config.oidcMeans,
+    register,
+    securityHeaders: (res) => setSecurityHeaders(res, https),
+  });
 
   const app = Fastify({
     logger: {
@@ -221,6 +231,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     grantTtlSeconds: TTL.Grant,
     defaultMinimumLoa: LOA.high,
   });
+  await app.register(yiviRoutes);
+  await app.register(oidcMeansRoutes);
   if (proeftuin) {
     await app.register(digidMockRoutes, { issuer: config.issuer, db, secrets, web });
     await app.register(proeftuinPages, { issuer: config.issuer, web });
