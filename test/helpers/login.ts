@@ -100,3 +100,10 @@ export async function oidcMeansLogin(
   assert.equal(supplier.status, 200, supplier.body.slice(0, 500));
   return browser.submit(supplier, '/proeftuin/oidc-means/interaction/', { account, action }, stopAt);
 }
+
+/** Whether the browser was ever sent to the zorgapplicatie with an authorization code. */
+export function codeIssued(browser: Browser, redirectUri: string): boolean {
+  return browser.history.some(
+    (h) => h.location?.startsWith(redirectUri) && new URL(h.location).searchParams.has('code'),
+  );
+}
