@@ -51,13 +51,14 @@ export function openState(secrets: Secrets, meansId: string, state: unknown): Se
   }
 }
 
+/** No answer, no answer in time, or a server error: the supplier is unavailable, not wrong. */
 function unreachable(err: unknown): boolean {
+  if (err instanceof TypeError && err.message === 'fetch failed') return true;
+  if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) return true;
+  if (!(err instanceof oidc.ClientError)) return false;
+  if (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT') return true;
   return (
-    (err instanceof TypeError && err.message === 'fetch failed') ||
-    (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) ||
-    (err instanceof oidc.ClientError &&
-      err.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' &&
-      /5\d\d/.test(err.message))
+    err.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && err.cause instanceof Response && err.cause.status >= 500
   );
 }
 
