@@ -127,13 +127,11 @@ export async function createYiviStandIn(d: {
             dis.every((con) => Array.isArray(con) && con.length === 1 && typeof con[0] === 'string'),
         );
       if (!valid) {
-        return reply
-          .code(400)
-          .send({
-            status: 400,
-            error: 'MALFORMED_SESSION_REQUEST',
-            description: 'Malformed session request',
-          });
+        return reply.code(400).send({
+          status: 400,
+          error: 'MALFORMED_SESSION_REQUEST',
+          description: 'Malformed session request',
+        });
       }
       purge();
       if (byRequestor.size >= MAX_SESSIONS)

@@ -3,7 +3,7 @@
 // fetched over the back channel with the requestor token of this login's own session.
 import { importSPKI, jwtVerify, type CryptoKey } from 'jose';
 import { constantTimeEqual } from '../../secrets.ts';
-import { loaRank, meetsLoa, type LoA } from '../loa.ts';
+import { loaRank, meetsLoa } from '../loa.ts';
 import {
   MeansError,
   type LoginMeans,

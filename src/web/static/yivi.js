@@ -1,4 +1,4 @@
-/* global window, document */
+/* global window, document, fetch */
 // Yivi QR page: asks Dezi for the session status and continues once the app has answered. Without
 // this script the page works too: the person chooses "continue" and Dezi checks the status then.
 (function () {
