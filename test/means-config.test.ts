@@ -9,7 +9,10 @@ import { exportJWK, exportSPKI, generateKeyPair } from 'jose';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { LOA } from '../src/means/loa.ts';
 import { BACKENDS, openTestDatabase, startDezi } from './helpers/dezi.ts';
-import { fakeIrmaServer } from './helpers/fake-upstreams.ts';
+import { fakeIrmaServer, fakeOpenIdProvider } from './helpers/fake-upstreams.ts';
+import { createOidcMeans } from '../src/means/oidc/oidc-means.ts';
+import { YiviSessionStore } from '../src/means/yivi/sessions.ts';
+import { createYiviMeans } from '../src/means/yivi/yivi.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dezi-means-'));
 const base = {
@@ -173,6 +176,35 @@ for (const backend of BACKENDS)
       } finally {
         await dezi.stop();
         await irma.close();
+        await database.close();
+      }
+    });
+  });
+
+for (const backend of BACKENDS)
+  describe(`health of the Yivi and OIDC means (${backend})`, () => {
+    test('true while the upstream answers, false once it is gone', async () => {
+      const database = await openTestDatabase(backend);
+      const irma = await fakeIrmaServer();
+      const op = await fakeOpenIdProvider();
+      const dezi = await startDezi({
+        db: database.db,
+        config: { yivi: irma.config, oidcMeans: [op.config] },
+      });
+      try {
+        const yivi = await createYiviMeans(irma.config, {
+          issuer: dezi.url,
+          sessions: new YiviSessionStore(dezi.db, dezi.secrets, 300),
+        });
+        const oidc = await createOidcMeans(op.config, { issuer: dezi.url, secrets: dezi.secrets });
+        assert.equal(await yivi.health(), true);
+        assert.equal(await oidc.health(), true);
+        await irma.close();
+        await op.close();
+        assert.equal(await yivi.health(), false);
+        assert.equal(await oidc.health(), false);
+      } finally {
+        await dezi.stop();
         await database.close();
       }
     });

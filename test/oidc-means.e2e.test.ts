@@ -239,7 +239,7 @@ for (const backend of BACKENDS)
       await refused({ uziNummer: '12345' });
     });
     test('slow token endpoint: a clear page', () =>
-      refused({ tokenDelayMs: 3000 }, 502, /Inlogmiddel tijdelijk niet beschikbaar/));
+      refused({ tokenDelayMs: 20_000 }, 502, /Inlogmiddel tijdelijk niet beschikbaar/));
 
     test('state mismatch: the answer of one login delivered to another', async () => {
       op.behave({});

@@ -39,7 +39,8 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse, body:
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Unref: a slow answer still pending when a test ends must not keep the test process alive.
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 function json(res: ServerResponse, status: number, value: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
@@ -118,7 +119,7 @@ export async function fakeIrmaServer() {
       { id: FAKE_HIGH_ATTRIBUTE, subject: 'uzi-nummer', loa: LOA.high },
     ],
     category: 'wdo',
-    timeoutMs: 700,
+    timeoutMs: 2000,
     sessionTtlSeconds: 300,
   };
   return {
@@ -228,7 +229,7 @@ export async function fakeOpenIdProvider() {
     subjectClaim: 'uzi_nummer',
     subjectKind: 'uzi-nummer',
     acr: { [FAKE_ACR.hoog]: LOA.high, [FAKE_ACR.laag]: LOA.low },
-    timeoutMs: 700,
+    timeoutMs: 2000,
   };
   return {
     ...server,

@@ -5,6 +5,7 @@
 import { importJWK, type CryptoKey } from 'jose';
 import * as oidc from 'openid-client';
 import { constantTimeEqual, type Secrets } from '../../secrets.ts';
+import { upstreamFetch } from '../http.ts';
 import { loaRank, meetsLoa } from '../loa.ts';
 import {
   MeansError,
@@ -181,9 +182,13 @@ export async function createOidcMeans(
     },
 
     async health() {
+      // Asks the supplier now; the cached discovery result says nothing about whether it is up.
       try {
-        await discover();
-        return true;
+        const res = await upstreamFetch(new URL('.well-known/openid-configuration', `${c.issuer}/`).href, {
+          method: 'GET',
+          timeoutMs: 2000,
+        });
+        return res.status === 200;
       } catch {
         return false;
       }
