@@ -4,7 +4,8 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'n
 import { join, resolve } from 'node:path';
 import { loadMeansFile } from './means/means-file.ts';
 import type { OidcMeansConfig } from './means/oidc/config.ts';
-import { MeansConfigError, type YiviConfig } from './means/yivi/config.ts';
+import { MeansConfigError } from './means/means-config.ts';
+import type { YiviConfig } from './means/yivi/config.ts';
 
 export type Mode = 'proeftuin' | 'production';
 

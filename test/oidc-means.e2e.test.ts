@@ -24,6 +24,7 @@ import { fetchUserinfo, redeem, registerRp, type AuthRequest, type TestRp } from
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
+const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
 const [PSEUDONYM, UZI, TOO_LOW] = STAND_IN_ACCOUNTS as [
   (typeof STAND_IN_ACCOUNTS)[0],
   (typeof STAND_IN_ACCOUNTS)[0],
@@ -133,8 +134,10 @@ for (const backend of BACKENDS)
       const callback = browser.history.find((h) =>
         h.url.includes(`/means/oidc/${ZORGID_MEANS_ID}/callback`),
       )!;
+      // The login is complete, so its interaction is gone as well as its means state.
       const replay = await browser.goto(callback.url, rp.redirectUri);
-      assert.notEqual(replay.status, 303);
+      assert.equal(replay.status, 400);
+      assert.match(replay.body, /Uw inlogsessie is verlopen/);
       assert.equal(browser.history.filter((h) => h.location?.startsWith(rp.redirectUri)).length, 1);
     });
 
@@ -238,6 +241,15 @@ for (const backend of BACKENDS)
       await refused({ idToken: ({ uzi_nummer: _u, ...c }) => c });
       await refused({ uziNummer: '12345' });
     });
+    test('token endpoint errors: 5xx is unavailable, invalid_grant is a failed login', async () => {
+      await refused(
+        { tokenAnswer: { status: 500, body: { error: 'server_error' } } },
+        502,
+        /Inlogmiddel tijdelijk niet beschikbaar/,
+      );
+      await refused({ tokenAnswer: { status: 400, body: { error: 'invalid_grant' } } });
+      await refused({ tokenAnswer: { status: 200, body: { access_token: 'at', token_type: 'Bearer' } } });
+    });
     test('slow token endpoint: a clear page', () =>
       refused({ tokenDelayMs: 20_000 }, 502, /Inlogmiddel tijdelijk niet beschikbaar/));
 
@@ -263,13 +275,17 @@ for (const backend of BACKENDS)
       assert.ok(!codeIssued(b, rp.redirectUri));
     });
 
-    test('a replayed callback: the first login finishes, the second use is refused', async () => {
-      const { browser, final } = await attempt({});
-      assert.equal(final.status, 303);
+    test('a callback replayed while the login still waits for the choice of employment', async () => {
+      const { browser, final } = await attempt({ uziNummer: AMRANI.deziNummer });
+      assert.equal(final.status, 200);
+      assert.match(final.url, /\/kies$/);
       const callback = browser.history.find((h) => h.url.includes(`/callback/${FAKE_OP_MEANS_ID}?`))!;
+      const tokenRequests = op.tokenRequests.length;
       const replay = await browser.request(callback.url);
       assert.equal(replay.status, 400);
-      assert.equal(browser.history.filter((h) => h.location?.startsWith(rp.redirectUri)).length, 1);
+      assert.match(replay.body, /Inloggen is niet gelukt/);
+      assert.equal(op.tokenRequests.length, tokenRequests, 'the code was not offered again');
+      assert.ok(!codeIssued(browser, rp.redirectUri));
     });
   });
 

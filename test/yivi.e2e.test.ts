@@ -20,6 +20,7 @@ import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts'
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
+const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
 const SUBSTANTIAL = { acr_values: LOA.substantial };
 
 for (const backend of BACKENDS)
@@ -121,14 +122,18 @@ for (const backend of BACKENDS)
     test('a replayed result is refused, and a session of another login is refused', async () => {
       const browser = new Browser();
       const { page } = await startLogin(browser, rp, SUBSTANTIAL);
-      const final = await yiviLogin(browser, page, JANSEN.deziNummer, rp.redirectUri);
-      assert.equal(final.status, 303);
+      // Two employers: the login waits at "Waar werk je?", the interaction still alive.
+      const choice = await yiviLogin(browser, page, AMRANI.deziNummer, rp.redirectUri);
+      assert.equal(choice.status, 200);
+      assert.match(choice.url, /\/kies$/);
       const callback = browser.history.find((h) => /\/callback\/yivi\?session=/.test(h.url))!;
       assert.ok(callback, 'the broker callback was used');
 
       // The same browser replays the callback: the session was taken once.
       const replay = await browser.request(callback.url);
-      assert.notEqual(replay.status, 303);
+      assert.equal(replay.status, 400);
+      assert.match(replay.body, /Inloggen is niet gelukt/);
+      assert.ok(!codeIssued(browser, rp.redirectUri));
 
       // Another login in another browser presents the first login's session handle.
       const other = new Browser();
@@ -182,7 +187,16 @@ for (const backend of BACKENDS)
       });
       assert.equal(payload.token, s.token);
       assert.equal(payload.status, 'INITIALIZED');
+      // Server-sent events: the current status first, then every change.
+      const events = await fetch(`${base}/session/${s.token}/statusevents`);
+      assert.equal(events.headers.get('content-type'), 'text/event-stream');
+      const reader = events.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      assert.equal(first, 'data: "INITIALIZED"\n\n');
       assert.equal((await fetch(`${base}/session/${s.token}`, { method: 'DELETE' })).status, 204);
+      const second = new TextDecoder().decode((await reader.read()).value);
+      assert.equal(second, 'data: "CANCELLED"\n\n');
+      await reader.cancel();
       assert.equal(await (await fetch(`${base}/session/${s.token}/status`)).json(), 'CANCELLED');
       assert.equal((await fetch(`${base}/session/unknown-token-0000000000/status`)).status, 400);
       const phone = await new Browser().request(`${base}/app?session=unknown-token-0000000000`);
@@ -247,6 +261,29 @@ for (const backend of BACKENDS)
       const started = Date.now();
       await refused({ startDelayMs: 20_000 }, 502, /niet beschikbaar|niet bereikbaar/);
       assert.ok(Date.now() - started < 15_000, 'the timeout ended the wait');
+    });
+
+    test('POST /session answered with an error or without a usable session: a clear page', async () => {
+      await refused({ startAnswer: { status: 500, body: { error: 'INTERNAL' } } }, 502, /niet beschikbaar/);
+      await refused(
+        { startAnswer: { status: 403, body: { error: 'UNAUTHORIZED' } } },
+        502,
+        /niet beschikbaar/,
+      );
+      await refused({ startAnswer: { status: 200, body: { token: 'x' } } }, 502, /niet beschikbaar/);
+      await refused(
+        {
+          startAnswer: {
+            status: 200,
+            body: {
+              token: 'abcdefghijklmnop',
+              sessionPtr: { u: 'javascript:alert(1)', irmaqr: 'disclosing' },
+            },
+          },
+        },
+        502,
+        /niet beschikbaar/,
+      );
     });
 
     test('slow result: a clear page', async () => {

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { JWK } from 'jose';
 import { validateOidcMeansConfig, type OidcMeansConfig } from './oidc/config.ts';
-import { MeansConfigError, validateYiviConfig, type YiviConfig } from './yivi/config.ts';
+import { MeansConfigError } from './means-config.ts';
+import { validateYiviConfig, type YiviConfig } from './yivi/config.ts';
 
 interface MeansFile {
   yivi?: Omit<YiviConfig, 'requestorToken' | 'serverPublicKeyPem'> & {

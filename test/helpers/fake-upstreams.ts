@@ -52,6 +52,8 @@ export const FAKE_HIGH_ATTRIBUTE = 'irma-demo.dezi.zorgidentiteit.deziNummer';
 
 export interface IrmaBehaviour {
   startDelayMs?: number;
+  /** Answers POST /session with this status and body instead of a session. */
+  startAnswer?: { status: number; body: unknown };
   resultDelayMs?: number;
   /** What GET status answers (DONE by default, so that "continue" leads to the result). */
   status?: string;
@@ -74,6 +76,7 @@ export async function fakeIrmaServer() {
     if (req.method === 'POST' && path === '/session') {
       if (req.headers.authorization !== FAKE_IRMA_TOKEN) return json(res, 403, { error: 'UNAUTHORIZED' });
       if (behaviour.startDelayMs) await sleep(behaviour.startDelayMs);
+      if (behaviour.startAnswer) return json(res, behaviour.startAnswer.status, behaviour.startAnswer.body);
       const token = randomBytes(20).toString('base64url');
       sessions.add(token);
       return json(res, 200, {
@@ -137,6 +140,8 @@ export const FAKE_ACR = { hoog: 'urn:test:hoog', laag: 'urn:test:laag' } as cons
 
 export interface OpBehaviour {
   tokenDelayMs?: number;
+  /** Answers the token request with this status and body instead of tokens. */
+  tokenAnswer?: { status: number; body: unknown };
   signWithWrongKey?: boolean;
   /** Changes the ID token's claims before signing. */
   idToken?: (claims: JWTPayload & Record<string, unknown>) => JWTPayload & Record<string, unknown>;
@@ -189,6 +194,7 @@ export async function fakeOpenIdProvider() {
       const form = Object.fromEntries(new URLSearchParams(body));
       tokenRequests.push(form);
       if (behaviour.tokenDelayMs) await sleep(behaviour.tokenDelayMs);
+      if (behaviour.tokenAnswer) return json(res, behaviour.tokenAnswer.status, behaviour.tokenAnswer.body);
       const grant = codes.get(form.code ?? '');
       codes.delete(form.code ?? '');
       const challenge = createHash('sha256')

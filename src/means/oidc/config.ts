@@ -4,7 +4,7 @@ import type { JWK } from 'jose';
 import { isLoa, type LoA } from '../loa.ts';
 import type { MeansCategory } from '../means.ts';
 import { SUBJECT_KINDS, type SubjectKind } from '../subject.ts';
-import { MeansConfigError } from '../yivi/config.ts';
+import { MEANS_CATEGORIES, MeansConfigError, upstreamUrlProblem } from '../means-config.ts';
 
 export interface OidcMeansConfig {
   /** Means id in Dezi, e.g. "kpn-zorgidentiteit"; also in the fixed redirect URI. */
@@ -33,18 +33,9 @@ export function validateOidcMeansConfig(c: OidcMeansConfig): OidcMeansConfig {
   };
   if (typeof c.id !== 'string' || !ID.test(c.id)) fail('id must be 2–40 of a-z, 0-9 and -');
   if (!c.displayName?.nl || !c.displayName?.en) fail('displayName needs nl and en');
-  if (!['wdo', 'eidas', 'nen7518'].includes(c.category)) fail('category must be wdo, eidas or nen7518');
-  let url: URL | undefined;
-  try {
-    url = new URL(c.issuer);
-  } catch {
-    fail('issuer must be an absolute URL');
-  }
-  if (
-    url!.protocol !== 'https:' &&
-    !(url!.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url!.hostname))
-  )
-    fail('issuer must use https (http only on loopback)');
+  if (!MEANS_CATEGORIES.includes(c.category)) fail('category must be wdo, eidas or nen7518');
+  const urlProblem = upstreamUrlProblem(c.issuer);
+  if (urlProblem) fail(`issuer ${urlProblem}`);
   if (typeof c.clientId !== 'string' || c.clientId.length === 0) fail('clientId is required');
   const jwk = c.privateJwk;
   if (!jwk || typeof jwk !== 'object' || !('d' in jwk) || !jwk.kid || !JWK_ALGS.includes(jwk.alg ?? ''))

@@ -3,6 +3,7 @@
 import { isLoa, type LoA } from '../loa.ts';
 import type { MeansCategory } from '../means.ts';
 import { SUBJECT_KINDS, type SubjectKind } from '../subject.ts';
+import { MEANS_CATEGORIES, MeansConfigError, upstreamUrlProblem } from '../means-config.ts';
 
 export interface YiviAttribute {
   /** Full attribute id, e.g. pbdf.gemeente.personalData.bsn */
@@ -28,26 +29,12 @@ export interface YiviConfig {
 
 const ATTRIBUTE_ID = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){3}$/;
 
-export class MeansConfigError extends Error {
-  override name = 'MeansConfigError';
-}
-
 export function validateYiviConfig(c: YiviConfig): YiviConfig {
-  const fail = (m: string) => {
+  const fail = (m: string): never => {
     throw new MeansConfigError(`yivi: ${m}`);
   };
-  let url: URL;
-  try {
-    url = new URL(c.serverUrl);
-  } catch {
-    return fail('serverUrl must be an absolute URL');
-  }
-  if (
-    url.protocol !== 'https:' &&
-    !(url.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname))
-  )
-    fail('serverUrl must use https (http only on loopback)');
-  if (url.search || url.hash) fail('serverUrl must not have a query or fragment');
+  const urlProblem = upstreamUrlProblem(c.serverUrl);
+  if (urlProblem) fail(`serverUrl ${urlProblem}`);
   if (typeof c.requestorToken !== 'string' || c.requestorToken.length < 16)
     fail('the requestor token must be at least 16 characters');
   if (!c.serverPublicKeyPem.includes('BEGIN PUBLIC KEY')) fail('the server public key must be an SPKI PEM');
@@ -60,9 +47,9 @@ export function validateYiviConfig(c: YiviConfig): YiviConfig {
       fail(`subject of ${a.id} must be one of ${SUBJECT_KINDS.join(', ')}`);
     if (!isLoa(a.loa)) fail(`loa of ${a.id} must be an eIDAS LoA URI`);
   }
-  if (!['wdo', 'eidas', 'nen7518'].includes(c.category)) fail('category must be wdo, eidas or nen7518');
+  if (!MEANS_CATEGORIES.includes(c.category)) fail('category must be wdo, eidas or nen7518');
   if (!Number.isInteger(c.timeoutMs) || c.timeoutMs < 100) fail('timeoutMs must be an integer ≥ 100');
   if (!Number.isInteger(c.sessionTtlSeconds) || c.sessionTtlSeconds < 30)
     fail('sessionTtlSeconds must be an integer ≥ 30');
-  return { ...c, serverUrl: url.href.replace(/\/$/, '') };
+  return { ...c, serverUrl: c.serverUrl.replace(/\/$/, '') };
 }
