@@ -2,6 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadMeansFile } from './means/means-file.ts';
+import type { OidcMeansConfig } from './means/oidc/config.ts';
+import { MeansConfigError } from './means/means-config.ts';
+import type { YiviConfig } from './means/yivi/config.ts';
 
 export type Mode = 'proeftuin' | 'production';
 
@@ -63,6 +67,10 @@ export interface DeziConfig {
   digid?: DigidConfig | null;
   /** Absent: no UZI-pas means. */
   uziPas?: UziPasConfig;
+  /** The Yivi means (DEZI_MEANS_FILE); in the proeftuin the stand-in when not set. */
+  yivi?: YiviConfig | null;
+  /** OpenID Connect means (DEZI_MEANS_FILE); the proeftuin adds its stand-in's. */
+  oidcMeans?: OidcMeansConfig[];
 }
 
 export class ConfigError extends Error {
@@ -293,6 +301,14 @@ export function loadConfig(env: Env = process.env): DeziConfig {
   }
 
   const host = env.HOST ?? 'localhost';
+  let means;
+  try {
+    means = loadMeansFile(env.DEZI_MEANS_FILE);
+  } catch (err) {
+    if (err instanceof MeansConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+
   return {
     mode,
     host,
@@ -306,5 +322,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     dataDir,
     digid: parseDigid(env, mode),
     uziPas: parseUziPas(env, mode, issuer, host, dataDir),
+    yivi: means.yivi,
+    oidcMeans: means.oidcMeans,
   };
 }

@@ -20,6 +20,8 @@ import { MeansRegistry } from './means/registry.ts';
 import { LOA } from './means/loa.ts';
 import { digidFromConfig } from './means/digid/setup.ts';
 import { purgeSamlState } from './means/digid/requests.ts';
+import { setupYivi } from './means/yivi/compose.ts';
+import { setupOidcMeans } from './means/oidc/compose.ts';
 import { brokerRoutes, loginForGrant } from './broker/broker.ts';
 import { recordAudit } from './audit/audit.ts';
 import { seedProeftuin } from './proeftuin/seed.ts';
@@ -137,6 +139,14 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
           ...new Set([new URL(config.uziPas.certificateUrl).hostname, 'localhost', '127.0.0.1']),
         ])
       : null;
+  const meansDeps = { issuer: config.issuer, proeftuin, secrets, web, means };
+  const yiviRoutes = await setupYivi({ ...meansDeps, configured: config.yivi, db });
+  const oidcMeansRoutes = await setupOidcMeans({
+    ...meansDeps,
+    configured: config.oidcMeans,
+    register,
+    securityHeaders: (res) => setSecurityHeaders(res, https),
+  });
 
   const app = Fastify({
     logger: {
@@ -268,6 +278,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await app.register(portal.routes);
   await app.register(apiRoutes, { issuer: config.issuer, db, provider, register });
   if (digid) await app.register(digid.routes, { web });
+  await app.register(yiviRoutes);
+  await app.register(oidcMeansRoutes);
   if (proeftuin) {
     if (digid?.standIn) {
       await app.register(digidIdpRoutes, {

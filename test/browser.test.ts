@@ -20,6 +20,7 @@ if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROM
 
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
+const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
 
 describe('in a real browser', { skip: available ? false : `no Chromium at ${CHROMIUM}` }, () => {
   let dezi: TestDezi;
@@ -190,6 +191,78 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
     assert.equal(await adminPage.locator('h1').textContent(), 'Registratiecode');
     await expectAccessible(adminPage, 'the registration code page');
     await admin.close();
+  });
+
+  test('Yivi: the QR page continues by itself once the stand-in phone has shared; every page is accessible and fits a phone', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(exampleUrl);
+    await page.getByRole('button', { name: /Inloggen met Dezi/ }).click();
+    await page.getByRole('button', { name: /^Yivi/ }).click();
+    await page.waitForURL(/\/means\/yivi\/[A-Za-z0-9_-]{43}$/);
+    assert.equal(await page.locator('h1').textContent(), 'Inloggen met Yivi');
+    await expectAccessible(page, 'the Yivi QR page');
+    const [scroll, inner] = await page.evaluate<number[]>(
+      '[document.documentElement.scrollWidth, window.innerWidth]',
+    );
+    assert.ok(scroll! <= inner!, `Yivi page is ${scroll}px wide on a ${inner}px screen`);
+    assert.ok(
+      await page
+        .locator('img.yivi-qr')
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0),
+      'QR shown',
+    );
+
+    // The phone: another page, as the Yivi app would be on another device.
+    const phone = await context.newPage();
+    await phone.goto(
+      new URL(
+        (await page.getByRole('link', { name: /nagebootste Yivi-app/ }).getAttribute('href'))!,
+        page.url(),
+      ).href,
+    );
+    await expectAccessible(phone, 'the stand-in Yivi app');
+    await phone.getByLabel('Wiens gegevens deelt u?').selectOption(DE_VRIES.deziNummer);
+    await phone.getByRole('button', { name: 'Delen' }).click();
+    await phone.getByRole('status').waitFor();
+    await expectAccessible(phone, 'the stand-in Yivi app after sharing');
+
+    // No click on the QR page: its script sees DONE and continues.
+    await page.waitForURL(new RegExp(`^${exampleUrl}`), { timeout: 15_000 });
+    assert.match((await page.locator('main').textContent())!, new RegExp(DE_VRIES.deziNummer));
+    await context.close();
+  });
+
+  test('an OpenID Connect means: the pages of the stand-in supplier are accessible, Dutch first', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(exampleUrl);
+    await page.getByRole('button', { name: /Inloggen met Dezi/ }).click();
+    await page.getByRole('button', { name: /Ziekenhuispas \(proeftuin, NEN 7518\)/ }).click();
+    await page.waitForURL(/\/proeftuin\/oidc-means\/interaction\//);
+    await expectAccessible(page, 'the stand-in supplier login page');
+    await page.getByLabel(/S\.M\. de Vries, UZI-nummer/).check();
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    await page.waitForURL(new RegExp(`^${exampleUrl}`));
+    assert.match((await page.locator('main').textContent())!, new RegExp(DE_VRIES.deziNummer));
+
+    await context.close();
+
+    const englishContext = await browser.newContext();
+    const english = await englishContext.newPage();
+    await english.goto(exampleUrl);
+    await english.getByRole('button', { name: /Inloggen met Dezi/ }).click();
+    await english.waitForURL(/\/interaction\//);
+    await english.goto(`${english.url()}?lang=en`);
+    await english.getByRole('button', { name: /Hospital pass \(proeftuin, NEN 7518\)/ }).click();
+    await english.waitForURL(/\/proeftuin\/oidc-means\/interaction\//);
+    assert.equal(await english.locator('html').getAttribute('lang'), 'en');
+    await expectAccessible(english, 'the stand-in supplier login page in English');
+    await englishContext.close();
   });
 
   test('the login pages fit a phone without sideways scrolling', async () => {

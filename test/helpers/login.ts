@@ -53,3 +53,57 @@ export async function login(
   }
   return { request, final, browser, choicePage };
 }
+
+/** From the login page: choose Yivi; returns Dezi's QR page. */
+export async function yiviPage(browser: Browser, loginPage: Exchange): Promise<Exchange> {
+  assert.equal(loginPage.status, 200, loginPage.body.slice(0, 500));
+  return browser.submit(loginPage, '/means', { means: 'yivi' });
+}
+
+/**
+ * From the login page: choose Yivi, play the Yivi app on the proeftuin stand-in (disclose the
+ * attribute of the test person with this Dezi-nummer, or decline), and continue on Dezi's page.
+ */
+export async function yiviLogin(
+  browser: Browser,
+  loginPage: Exchange,
+  deziNummer: string,
+  stopAt: string,
+  action: 'disclose' | 'cancel' = 'disclose',
+): Promise<Exchange> {
+  const qrPage = await yiviPage(browser, loginPage);
+  assert.equal(qrPage.status, 200, qrPage.body.slice(0, 500));
+  const app = /href="(\/proeftuin\/yivi-server\/app\?session=[^"]+)"/.exec(qrPage.body);
+  assert.ok(app, 'the proeftuin QR page links to the stand-in Yivi app');
+  const phoneBrowser = new Browser(); // the phone is another device: it shares no cookies
+  const phone = await phoneBrowser.goto(new URL(app[1]!, qrPage.url).href);
+  assert.equal(phone.status, 200, phone.body.slice(0, 500));
+  const shared = await phoneBrowser.submit(phone, '/proeftuin/yivi-server/app', {
+    person: deziNummer,
+    action,
+  });
+  assert.equal(shared.status, 200, shared.body.slice(0, 500));
+  return browser.goto(`${qrPage.url}/verder`, stopAt);
+}
+
+/** From the login page: choose an OIDC means, pick a test account at the stand-in supplier (or cancel). */
+export async function oidcMeansLogin(
+  browser: Browser,
+  loginPage: Exchange,
+  meansId: string,
+  account: string,
+  stopAt: string,
+  action: 'login' | 'cancel' = 'login',
+): Promise<Exchange> {
+  assert.equal(loginPage.status, 200, loginPage.body.slice(0, 500));
+  const supplier = await browser.submit(loginPage, '/means', { means: meansId }, stopAt);
+  assert.equal(supplier.status, 200, supplier.body.slice(0, 500));
+  return browser.submit(supplier, '/proeftuin/oidc-means/interaction/', { account, action }, stopAt);
+}
+
+/** Whether the browser was ever sent to the zorgapplicatie with an authorization code. */
+export function codeIssued(browser: Browser, redirectUri: string): boolean {
+  return browser.history.some(
+    (h) => h.location?.startsWith(redirectUri) && new URL(h.location).searchParams.has('code'),
+  );
+}
