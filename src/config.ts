@@ -22,6 +22,8 @@ export interface DeziConfig {
   trustProxy: boolean;
   logLevel: string;
   dataDir: string;
+  /** Recognised login means that are not offered (DEZI_MEANS_DISABLED, comma-separated ids). */
+  disabledMeans?: string[];
 }
 
 export class ConfigError extends Error {
@@ -127,5 +129,9 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     trustProxy: env.DEZI_TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     dataDir,
+    disabledMeans: (env.DEZI_MEANS_DISABLED ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
   };
 }

@@ -24,6 +24,8 @@ import { recordAudit } from './audit/audit.ts';
 import { seedProeftuin } from './proeftuin/seed.ts';
 import { DIGID_MOCK_PATH, digidMockResolveToken, digidMockRoutes } from './proeftuin/digid-mock-idp.ts';
 import { proeftuinPages } from './proeftuin/pages.ts';
+import { TEST_MEANS_PATH, testMeansRoutes, testMeansToken } from './proeftuin/test-means.ts';
+import { createTestMeans } from './proeftuin/test-means-adapter.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
 import { t } from './web/i18n.ts';
@@ -114,13 +116,20 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   );
 
   const means = new MeansRegistry();
+  const enabled = (id: string) => ({ enabled: !(config.disabledMeans ?? []).includes(id) });
   if (proeftuin) {
     means.register(
       createDigidMockMeans({
         idpUrl: `${config.issuer}${DIGID_MOCK_PATH}`,
         resolveToken: digidMockResolveToken(secrets),
       }),
+      enabled('digid-mock'),
     );
+    const testMeans = createTestMeans({
+      baseUrl: `${config.issuer}${TEST_MEANS_PATH}`,
+      token: testMeansToken(secrets),
+    });
+    means.register(testMeans, enabled(testMeans.id));
   }
 
   const app = Fastify({
@@ -224,6 +233,12 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   if (proeftuin) {
     await app.register(digidMockRoutes, { issuer: config.issuer, db, secrets, web });
     await app.register(proeftuinPages, { issuer: config.issuer, web });
+    await app.register(testMeansRoutes, {
+      issuer: config.issuer,
+      secrets,
+      web,
+      switchToken: config.registrationToken!,
+    });
   }
 
   // oidc-provider answers its own routes; Fastify must leave the request body unread for it.

@@ -8,12 +8,15 @@ export async function upstreamFetch(
   url: string,
   init: RequestInit & { timeoutMs?: number },
 ): Promise<{ status: number; body: string; contentType: string }> {
+  const { timeoutMs, signal, ...rest } = init;
+  const timeout = AbortSignal.timeout(timeoutMs ?? 5000);
   let res: Response;
   try {
     res = await fetch(url, {
-      ...init,
+      ...rest,
       redirect: 'error',
-      signal: AbortSignal.timeout(init.timeoutMs ?? 5000),
+      // The caller's own signal (a health check's deadline) ends the call too.
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (err) {
     throw new MeansError('unavailable', `upstream ${new URL(url).host} did not answer`, { cause: err });

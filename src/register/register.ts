@@ -157,6 +157,15 @@ export class Register {
     }
   }
 
+  /** The ids of the login means a person has linked (for offering alternatives when one is down). */
+  async linkedMeansIds(personId: string): Promise<string[]> {
+    const rows = await this.#db.query<{ means_id: string }>(
+      'SELECT DISTINCT means_id FROM linked_means WHERE person_id = $1 ORDER BY means_id',
+      [personId],
+    );
+    return rows.map((r) => r.means_id);
+  }
+
   /** Links a means' subject to a person; a subject already linked to someone else is refused. */
   async linkMeans(personId: string, meansId: string, subject: string): Promise<void> {
     const rows = await this.#db.query<{ person_id: string }>(
