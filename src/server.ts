@@ -24,7 +24,7 @@ import { recordAudit } from './audit/audit.ts';
 import { seedProeftuin } from './proeftuin/seed.ts';
 import { DIGID_MOCK_PATH, digidMockResolveToken, digidMockRoutes } from './proeftuin/digid-mock-idp.ts';
 import { proeftuinPages } from './proeftuin/pages.ts';
-import { TEST_MEANS_PATH, testMeansRoutes, testMeansToken } from './proeftuin/test-means.ts';
+import { TEST_MEANS_ID, TEST_MEANS_PATH, testMeansRoutes, testMeansToken } from './proeftuin/test-means.ts';
 import { createTestMeans } from './proeftuin/test-means-adapter.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
@@ -238,6 +238,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       secrets,
       web,
       switchToken: config.registrationToken!,
+      onSwitch: () => means.forgetHealth(TEST_MEANS_ID),
     });
   }
 

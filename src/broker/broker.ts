@@ -468,9 +468,10 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
           : html`<p><a class="button" href="/interaction/${i.uid}">${t(lang, 'error.try_again')}</a></p>`
       }
       ${cancelForm(i, lang)}`;
+    // With a way on it is a step of the login (200); without one, the service is unavailable.
     return web.render(req, reply, {
       lang,
-      status: 503,
+      status: usable.length ? 200 : 503,
       title: t(lang, 'error.means_unavailable.title'),
       body,
     });

@@ -106,6 +106,11 @@ export class MeansRegistry {
     if (this.#means.has(id)) this.#health.set(id, { up: false, checkedAt: this.#now() });
   }
 
+  /** Drops the cached answer, so that the next isUp() checks again (an operator's or proeftuin's switch). */
+  forgetHealth(id: string): void {
+    if (!this.#health.get(id)?.pending) this.#health.delete(id);
+  }
+
   async #check(means: LoginMeans): Promise<boolean> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;

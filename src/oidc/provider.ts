@@ -67,6 +67,7 @@ function interactionPolicyFor(defaultMinimumLoa: LoA) {
     new interactionPolicy.Check(
       'dezi_means_policy',
       'the session does not reach the requested level or was made with a means this client does not accept',
+      'login_required',
       (ctx) => {
         const { oidc } = ctx;
         if (!oidc.session?.accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;

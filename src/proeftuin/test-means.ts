@@ -35,6 +35,8 @@ export interface TestMeansDeps {
   web: Web;
   /** Bearer token that may flip the switch (the proeftuin's registration token). */
   switchToken: string;
+  /** Called after the switch moved, so that Dezi's health cache does not hide the change. */
+  onSwitch?: () => void;
 }
 
 interface Pending {
@@ -178,6 +180,7 @@ export async function testMeansRoutes(app: FastifyInstance, d: TestMeansDeps): P
         .send({ error: 'invalid_request', error_description: 'mode must be up, down or slow' });
     }
     mode = wanted as TestMeansMode;
+    d.onSwitch?.();
     req.log.info({ means: TEST_MEANS_ID, mode }, 'proeftuin test means switched');
     return reply.send({ mode });
   });
