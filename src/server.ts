@@ -98,6 +98,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   if (proeftuin) await seedProeftuin(register);
 
   const https = config.issuer.startsWith('https:');
+  // The level asked for when neither the request nor the client names one.
+  const defaultMinimumLoa = LOA.high;
   const web = new Web(secrets, { proeftuin, secureCookies: https });
   const provider = createProvider({
     issuer: config.issuer,
@@ -108,6 +110,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     registrationToken: config.registrationToken,
     proeftuin,
     trustProxy: config.trustProxy,
+    defaultMinimumLoa,
   });
   const verklaringen = new VerklaringService(
     db,
@@ -228,7 +231,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     web,
     interactionTtlSeconds: TTL.Interaction,
     grantTtlSeconds: TTL.Grant,
-    defaultMinimumLoa: LOA.high,
+    defaultMinimumLoa,
   });
   if (proeftuin) {
     await app.register(digidMockRoutes, { issuer: config.issuer, db, secrets, web });

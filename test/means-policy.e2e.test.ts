@@ -86,6 +86,7 @@ for (const backend of BACKENDS)
       const { request, page } = await startLogin(browser, rp, { acr_values: LOA.substantial });
       assert.deepEqual(offeredMeans(page.body), [DIGID, TEST_MEANS]);
       assert.match(page.body, /Betrouwbaarheidsniveau: substantial/);
+      assert.match(page.body, /<img class="means-logo" src="data:image\/svg\+xml,[^"]+" alt="" \/>/);
       const final = await testMeansLogin(browser, page, JANSEN.deziNummer, rp.redirectUri);
       const tokens = await redeemFinal(rp, final, request);
       const claims = tokens.claims()!;
@@ -481,6 +482,23 @@ for (const backend of BACKENDS)
         { means: 'uzi-pas', until: '2027-07-01' },
         { means: DIGID },
       ]);
+    });
+
+    test('a means disabled by the operator is not offered and cannot be chosen', async () => {
+      const second = await startDezi({ db: database.db, config: { disabledMeans: [TEST_MEANS] } });
+      try {
+        const client = await registerRp(second.url, { default_acr_values: [LOA.substantial] });
+        const browser = new Browser();
+        const { page } = await startLogin(browser, client);
+        assert.deepEqual(offeredMeans(page.body), [DIGID]);
+        assert.deepEqual(unusableMeans(page.body), []);
+        const forced = await browser.submit(page, '/means', { means: TEST_MEANS }, client.redirectUri);
+        assert.equal(forced.status, 400);
+        assert.deepEqual(offeredMeans(forced.body), [DIGID]);
+        assert.ok(!browser.history.some((h) => h.url.includes('/proeftuin/testmiddel/login')));
+      } finally {
+        await second.stop();
+      }
     });
 
     test('the test means switch needs the proeftuin token and a known mode', async () => {

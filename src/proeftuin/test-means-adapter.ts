@@ -16,6 +16,11 @@ export interface TestMeansOptions {
 
 const CODE = /^[A-Za-z0-9_-]{20,128}$/;
 
+/** A plain square with a "T": shows how a means' logo appears (a data: URI, allowed by the CSP). */
+const TEST_MEANS_LOGO = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#fff"/><text x="16" y="23" font-size="20" text-anchor="middle" fill="#154273">T</text></svg>',
+)}`;
+
 export function createTestMeans(o: TestMeansOptions): LoginMeans {
   const timeoutMs = o.timeoutMs ?? 5000;
   return {
@@ -23,6 +28,7 @@ export function createTestMeans(o: TestMeansOptions): LoginMeans {
     displayName: { nl: 'Testmiddel (proeftuin)', en: 'Test means (proeftuin)' },
     category: 'nen7518',
     loa: TEST_MEANS_LOA,
+    logo: TEST_MEANS_LOGO,
 
     async start(request) {
       const url = new URL(`${o.baseUrl}/login`);
