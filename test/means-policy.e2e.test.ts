@@ -7,6 +7,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { LOA } from '../src/means/loa.ts';
 import { formatPolicyDate } from '../src/means/policy.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
+import { Bsn } from '../src/register/bsn.ts';
 import { Browser } from './helpers/browser.ts';
 import { BACKENDS, openTestDatabase, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { digidLogin, startLogin } from './helpers/login.ts';
@@ -95,6 +96,14 @@ for (const backend of BACKENDS)
       const info = await fetchUserinfo(rp, tokens.access_token, claims.sub);
       assert.equal(info.envelope.loa_authn, LOA.substantial);
       assert.equal(info.verklaring.dezi_nummer, JANSEN.deziNummer);
+      // The test means keeps the BSN to its back channel: no page, URL or header of the round trip,
+      // the stand-in's own pages included, and no log line shows it.
+      for (const h of browser.history) {
+        const seen = `${h.url} ${h.location ?? ''} ${JSON.stringify(h.headers)} ${h.body}`;
+        assert.ok(!seen.includes(JANSEN.bsn), `BSN at ${h.url}`);
+      }
+      assert.ok(browser.history.some((h) => h.url.includes('/proeftuin/testmiddel/login')));
+      assert.ok(!dezi.logs.text().includes(JANSEN.bsn), 'BSN in a log line');
     });
 
     test('a client registered with default_acr_values gets that minimum when a request names none', async () => {
@@ -300,6 +309,30 @@ for (const backend of BACKENDS)
       assert.deepEqual(offeredMeans(fallback.body), [DIGID]);
       const done = await digidLogin(browser, fallback, JANSEN.bsn, rp.redirectUri);
       await redeemFinal(rp, done, request);
+    });
+
+    test('a person known from the session sees the means they linked as the alternative to one that is down', async () => {
+      const browser = new Browser();
+      const first = await startLogin(browser, rp, { acr_values: LOA.substantial });
+      await redeemFinal(
+        rp,
+        await testMeansLogin(browser, first.page, DE_VRIES.deziNummer, rp.redirectUri),
+        first.request,
+      );
+      const person = (await dezi.register.findPersonByBsn(Bsn.parse(DE_VRIES.bsn)))!;
+      await dezi.register.linkMeans(person.id, DIGID, 'gekoppeld-onderwerp-de-vries');
+
+      await setTestMeansMode(dezi.url, 'down');
+      const again = await startLogin(browser, rp, { acr_values: LOA.substantial, prompt: 'login' });
+      assert.equal(again.page.status, 200);
+      assert.deepEqual(offeredMeans(again.page.body), [DIGID]);
+      assert.match(again.page.body, /Gekoppeld aan uw zorgidentiteit/);
+      // The means this device used last is the one that is down: said first, plainly.
+      assert.match(again.page.body, /Testmiddel \(proeftuin\) is tijdelijk niet beschikbaar/);
+      assert.deepEqual(unusableMeans(again.page.body), ['Testmiddel (proeftuin) Tijdelijk niet beschikbaar']);
+      // Without a session the same device sees the alternatives without that label.
+      const stranger = await startLogin(new Browser(), rp, { acr_values: LOA.substantial });
+      assert.doesNotMatch(stranger.page.body, /Gekoppeld aan uw zorgidentiteit/);
     });
 
     test('a means that fails as unavailable during the login offers the other means in the same interaction', async () => {
