@@ -551,5 +551,26 @@ for (const backend of BACKENDS)
         body: JSON.stringify({ code: 'x'.repeat(43) }),
       });
       assert.equal(token.status, 401, 'the back channel needs its token');
+      // The stand-in serves only this Dezi's callbacks, and only with a CSRF token.
+      const state = 'a'.repeat(43);
+      const callback = `${dezi.url}/interaction/abcdefghijkl/callback/${TEST_MEANS}`;
+      for (const query of [
+        { state: 'kort', return_to: callback },
+        { state, return_to: 'https://elders.test/interaction/x' },
+        { state, return_to: `${callback}?extra=1` },
+        { state },
+      ]) {
+        const res = await fetch(`${dezi.url}/proeftuin/testmiddel/login?${new URLSearchParams(query)}`, {
+          headers: { accept: 'text/html' },
+        });
+        assert.equal(res.status, 400, JSON.stringify(query));
+      }
+      const forged = await fetch(`${dezi.url}/proeftuin/testmiddel/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams({ state, return_to: callback, person: JANSEN.deziNummer, action: 'login' }),
+      });
+      assert.equal(forged.status, 400, 'no CSRF token, no code');
     });
   });

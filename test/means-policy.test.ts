@@ -16,6 +16,7 @@ import {
   sessionSatisfies,
 } from '../src/means/policy.ts';
 import { MeansRegistry } from '../src/means/registry.ts';
+import { withDeadline } from '../src/broker/broker.ts';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -270,5 +271,21 @@ describe('means registry', () => {
     assert.equal(await registry.isUp('goed'), true);
     assert.equal(upCalls, 2);
     assert.equal(await registry.isUp('onbekend'), false);
+  });
+});
+
+describe("the broker's deadline on a means", () => {
+  test('an adapter that never answers ends in MeansError unavailable; a quick one is untouched', async () => {
+    const t0 = Date.now();
+    await assert.rejects(
+      withDeadline(new Promise(() => undefined), 50, 'hang finish'),
+      (err: unknown) =>
+        err instanceof MeansError &&
+        err.kind === 'unavailable' &&
+        /hang finish took longer than 50 ms/.test(err.message),
+    );
+    assert.ok(Date.now() - t0 < 1000);
+    assert.equal(await withDeadline(Promise.resolve('ok'), 50, 'quick'), 'ok');
+    await assert.rejects(withDeadline(Promise.reject(new Error('own error')), 50, 'x'), /own error/);
   });
 });

@@ -69,7 +69,7 @@ type PolicyRefusal =
   'means_not_accepted' | 'means_no_longer_accepted' | 'means_below_loa' | 'loa_unreachable';
 
 /** Rejects with MeansError('unavailable') when an adapter takes longer than it may. */
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new MeansError('unavailable', `${what} took longer than ${ms} ms`)), ms);
