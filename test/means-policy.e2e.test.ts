@@ -554,12 +554,13 @@ for (const backend of BACKENDS)
       // The stand-in serves only this Dezi's callbacks, and only with a CSRF token.
       const state = 'a'.repeat(43);
       const callback = `${dezi.url}/interaction/abcdefghijkl/callback/${TEST_MEANS}`;
-      for (const query of [
+      const queries: Record<string, string>[] = [
         { state: 'kort', return_to: callback },
         { state, return_to: 'https://elders.test/interaction/x' },
         { state, return_to: `${callback}?extra=1` },
         { state },
-      ]) {
+      ];
+      for (const query of queries) {
         const res = await fetch(`${dezi.url}/proeftuin/testmiddel/login?${new URLSearchParams(query)}`, {
           headers: { accept: 'text/html' },
         });
