@@ -206,12 +206,16 @@ describe('means registry', () => {
     assert.equal(registry.isEnabled('uit'), false);
     assert.equal(registry.isEnabled('onbekend'), false);
     assert.deepEqual(
-      registry.all().map((e) => [e.id, e.category, e.loa, e.enabled]),
+      registry.entries().map((e) => [e.id, e.category, e.loa, e.enabled]),
       [
         ['digid', 'wdo', LOA.high, true],
         ['markt', 'wdo', LOA.substantial, true],
         ['uit', 'wdo', LOA.high, false],
       ],
+    );
+    assert.deepEqual(
+      registry.all().map((m) => m.id),
+      ['digid', 'markt', 'uit'],
     );
     assert.throws(() => registry.register(fakeMeans('digid', async () => true)), /registered twice/);
     assert.throws(() => registry.register(fakeMeans('Geen Id', async () => true)), /invalid means id/);

@@ -73,7 +73,13 @@ export class MeansRegistry {
     return this.enabled().filter((m) => meetsLoa(m.loa, minimum));
   }
 
-  all(): MeansEntry[] {
+  /** Every recognised means, enabled or not, in registration order. */
+  all(): LoginMeans[] {
+    return [...this.#means.values()].map((e) => e.means);
+  }
+
+  /** The registry as data: what each means is and whether it is enabled (for pages, logs, docs). */
+  entries(): MeansEntry[] {
     return [...this.#means.values()].map(({ means: m, enabled }) => ({
       id: m.id,
       displayName: m.displayName,
