@@ -162,7 +162,8 @@ export async function testMeansRoutes(app: FastifyInstance, d: TestMeansDeps): P
       .send({ state: pending.state, bsn: pending.bsn, loa: TEST_MEANS_LOA });
   });
 
-  app.get(`${TEST_MEANS_PATH}/health`, async (req, reply) => {
+  // Polled by the registry; only problems belong in the log.
+  app.get(`${TEST_MEANS_PATH}/health`, { logLevel: 'warn' }, async (req, reply) => {
     if (mode === 'down') return reply.code(503).send({ status: 'down' });
     if (mode === 'slow') return hang(req, reply);
     return reply.send({ status: 'up' });
