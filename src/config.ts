@@ -71,6 +71,8 @@ export interface DeziConfig {
   yivi?: YiviConfig | null;
   /** OpenID Connect means (DEZI_MEANS_FILE); the proeftuin adds its stand-in's. */
   oidcMeans?: OidcMeansConfig[];
+  /** Recognised login means that are not offered (DEZI_MEANS_DISABLED, comma-separated ids). */
+  disabledMeans?: string[];
 }
 
 export class ConfigError extends Error {
@@ -324,5 +326,9 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     uziPas: parseUziPas(env, mode, issuer, host, dataDir),
     yivi: means.yivi,
     oidcMeans: means.oidcMeans,
+    disabledMeans: (env.DEZI_MEANS_DISABLED ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
   };
 }

@@ -9,6 +9,8 @@ import { Secrets } from './secrets.ts';
 import { ensureSigningKey, loadKeySet, rotateSigningKey } from './oidc/keys.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
 import { addClient } from './oidc/clients.ts';
+import { LOA } from './means/loa.ts';
+import { parseMeansWindowArg, PolicyError, type MeansWindow } from './means/policy.ts';
 import { Register } from './register/register.ts';
 import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi } from './server.ts';
@@ -22,7 +24,10 @@ const USAGE = `Usage: dezi <command>
   migrate                        apply database migrations and exit
   client add --name NAME --redirect-uri URL [--redirect-uri URL …] --jwks FILE
              [--organization NAME] [--public-subject] [--require-par] [--require-signed-request]
-                                 register a zorgapplicatie (prints its client_id)
+             [--default-acr low|substantial|high]
+             [--allow-means ID[:FROM..UNTIL] …] [--exclude-means ID[:FROM..UNTIL] …]
+                                 register a zorgapplicatie (prints its client_id); dates YYYY-MM-DD
+                                 (e.g. --allow-means uzi-pas:..2027-07-01: UZI-pas until 1 July 2027)
   keys rotate                    add a new signing key; the old one stays published until
                                  everything it signed has expired
   keys list                      list the published signing keys
@@ -93,11 +98,27 @@ async function clientAdd(args: string[]): Promise<void> {
       'public-subject': { type: 'boolean', default: false },
       'require-par': { type: 'boolean', default: false },
       'require-signed-request': { type: 'boolean', default: false },
+      'default-acr': { type: 'string' },
+      'allow-means': { type: 'string', multiple: true },
+      'exclude-means': { type: 'string', multiple: true },
     },
     strict: true,
   });
   if (!values.name || !values['redirect-uri']?.length || !values.jwks) {
     throw new UsageError('client add needs --name, --redirect-uri and --jwks');
+  }
+  const defaultAcr = values['default-acr'];
+  if (defaultAcr !== undefined && !Object.hasOwn(LOA, defaultAcr)) {
+    throw new UsageError('--default-acr must be low, substantial or high');
+  }
+  let allowedMeans: MeansWindow[];
+  let excludedMeans: MeansWindow[];
+  try {
+    allowedMeans = (values['allow-means'] ?? []).map((a) => parseMeansWindowArg('--allow-means', a));
+    excludedMeans = (values['exclude-means'] ?? []).map((a) => parseMeansWindowArg('--exclude-means', a));
+  } catch (err) {
+    if (err instanceof PolicyError) throw new UsageError(err.message);
+    throw err;
   }
   let jwks: { keys: unknown[] };
   try {
@@ -125,6 +146,9 @@ async function clientAdd(args: string[]): Promise<void> {
       publicSubject: values['public-subject'],
       requirePar: values['require-par'],
       requireSignedRequestObject: values['require-signed-request'],
+      defaultAcrValues: defaultAcr ? [LOA[defaultAcr as keyof typeof LOA]] : undefined,
+      allowedMeans,
+      excludedMeans,
     });
     console.log(JSON.stringify({ client_id: client.client_id, client_name: client.client_name }, null, 2));
   });

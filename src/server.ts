@@ -31,6 +31,8 @@ import { proeftuinPages } from './proeftuin/pages.ts';
 import { setupUziPas } from './means/uzi-pas/setup.ts';
 import { loadTestUziPki } from './proeftuin/uzi-pki.ts';
 import { proeftuinCrlSources, uziProeftuinRoutes } from './proeftuin/uzi-pages.ts';
+import { TEST_MEANS_ID, TEST_MEANS_PATH, testMeansRoutes, testMeansToken } from './proeftuin/test-means.ts';
+import { createTestMeans } from './proeftuin/test-means-adapter.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
 import { createPortal } from './portal/portal.ts';
@@ -110,6 +112,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   }
 
   const https = config.issuer.startsWith('https:');
+  // The level asked for when neither the request nor the client names one.
+  const defaultMinimumLoa = LOA.high;
   const web = new Web(secrets, { proeftuin, secureCookies: https });
   const provider = createProvider({
     issuer: config.issuer,
@@ -120,6 +124,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     registrationToken: config.registrationToken,
     proeftuin,
     trustProxy: config.trustProxy,
+    defaultMinimumLoa,
   });
   const verklaringen = new VerklaringService(
     db,
@@ -127,7 +132,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     () => keys.current,
   );
 
-  const means = new MeansRegistry();
+  const means = new MeansRegistry({ disabled: config.disabledMeans });
   const digid = await digidFromConfig(config, db, secrets);
   if (digid) means.register(digid.means);
 
@@ -147,6 +152,13 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     register,
     securityHeaders: (res) => setSecurityHeaders(res, https),
   });
+  if (proeftuin) {
+    const testMeans = createTestMeans({
+      baseUrl: `${config.issuer}${TEST_MEANS_PATH}`,
+      token: testMeansToken(secrets),
+    });
+    means.register(testMeans);
+  }
 
   const app = Fastify({
     logger: {
@@ -272,7 +284,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     web,
     interactionTtlSeconds: TTL.Interaction,
     grantTtlSeconds: TTL.Grant,
-    defaultMinimumLoa: LOA.high,
+    defaultMinimumLoa,
     portal: portal.hook,
   });
   await app.register(portal.routes);
@@ -292,6 +304,13 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     }
     await app.register(proeftuinPages, { issuer: config.issuer, web });
     if (uziPki) await app.register(uziProeftuinRoutes, { web, pki: uziPki });
+    await app.register(testMeansRoutes, {
+      issuer: config.issuer,
+      secrets,
+      web,
+      switchToken: config.registrationToken!,
+      onSwitch: () => means.forgetHealth(TEST_MEANS_ID),
+    });
   }
   if (uziPas?.proxyRoutes) await app.register(uziPas.proxyRoutes);
 

@@ -11,6 +11,8 @@ import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { passesElfproef } from '../src/register/bsn.ts';
 import { expectAccessible } from './helpers/axe.ts';
 import { freePort, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { LOA } from '../src/means/loa.ts';
+import { setTestMeansMode, TEST_MEANS } from './helpers/means.ts';
 import { authorizationRequest, registerRp } from './helpers/rp.ts';
 
 const CHROMIUM = process.env.DEZI_CHROMIUM ?? '/usr/bin/chromium';
@@ -263,6 +265,65 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
     assert.equal(await english.locator('html').getAttribute('lang'), 'en');
     await expectAccessible(english, 'the stand-in supplier login page in English');
     await englishContext.close();
+  });
+
+  test('means policy states are accessible: unusable means, the refusal and the fallback page', async () => {
+    const ended = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const strict = await registerRp(dezi.url, {
+      client_name: 'EPD Duaal',
+      default_acr_values: [LOA.substantial],
+      dezi_excluded_means: [{ means: TEST_MEANS, from: ended }],
+    });
+    const relaxed = await registerRp(dezi.url, {
+      client_name: 'EPD Substantieel',
+      default_acr_values: [LOA.substantial],
+    });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto((await authorizationRequest(strict, { login_hint: `means:${TEST_MEANS}` })).url);
+      await page.waitForURL(/\/interaction\//);
+      assert.match(
+        (await page.locator('main').textContent())!,
+        /niet meer geaccepteerd door deze zorgapplicatie/,
+      );
+      await expectAccessible(page, 'the login page with a means no longer accepted');
+      // A stale or edited form: the refusal page.
+      await page
+        .locator('button[name="means"]')
+        .first()
+        .evaluate((b) => b.setAttribute('value', 'testmiddel'));
+      await page.locator('button[name="means"]').first().click();
+      assert.equal(await page.locator('h1').textContent(), 'Dit inlogmiddel wordt niet geaccepteerd');
+      await expectAccessible(page, 'the refusal page');
+
+      await setTestMeansMode(dezi.url, 'down');
+      await page.goto((await authorizationRequest(relaxed)).url);
+      await page.waitForURL(/\/interaction\//);
+      assert.match((await page.locator('main').textContent())!, /Tijdelijk niet beschikbaar/);
+      await expectAccessible(page, 'the login page with a means that is down');
+      await page.goto(`${page.url()}?lang=en`);
+      assert.match((await page.locator('main').textContent())!, /Temporarily unavailable/);
+      await expectAccessible(page, 'the English login page with a means that is down');
+      await page.goto(`${page.url().split('?')[0]}?lang=nl`);
+
+      await setTestMeansMode(dezi.url, 'up');
+      await page.goto((await authorizationRequest(relaxed)).url);
+      await page.getByRole('button', { name: /Testmiddel \(proeftuin\)/ }).click();
+      await page.waitForURL(/\/proeftuin\/testmiddel\/login/);
+      await expectAccessible(page, 'the test means stand-in');
+      await setTestMeansMode(dezi.url, 'down');
+      await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+      await page.waitForURL(/\/callback\/testmiddel/);
+      assert.equal(await page.locator('h1').textContent(), 'Inlogmiddel tijdelijk niet beschikbaar');
+      await expectAccessible(page, 'the fallback page');
+      // The same login continues with DigiD.
+      await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
+      await page.waitForURL(/\/proeftuin\/digid\/sso/);
+    } finally {
+      await setTestMeansMode(dezi.url, 'up');
+      await context.close();
+    }
   });
 
   test('the login pages fit a phone without sideways scrolling', async () => {

@@ -136,7 +136,8 @@ describe('levels of assurance', () => {
     assert.ok(meetsLoa(LOA.high, LOA.substantial));
     assert.ok(!meetsLoa(LOA.substantial, LOA.high));
     assert.equal(minimumLoaFrom(undefined, LOA.high), LOA.high);
-    assert.equal(minimumLoaFrom(`${LOA.low} ${LOA.substantial}`, LOA.high), LOA.substantial);
+    assert.equal(minimumLoaFrom(`${LOA.high} ${LOA.substantial}`, LOA.high), LOA.substantial);
+    assert.equal(minimumLoaFrom(`urn:x ${LOA.high}`, LOA.low), LOA.high);
     assert.equal(minimumLoaFrom('urn:unknown', LOA.substantial), LOA.substantial);
   });
 });

@@ -7,13 +7,22 @@ import type Provider from 'oidc-provider';
 import { recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { isLoa, loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
-import { MeansError, type MeansResult, type MeansSubject } from '../means/means.ts';
+import { MeansError, type LoginMeans, type MeansResult, type MeansSubject } from '../means/means.ts';
+import {
+  formatPolicyDate,
+  hintedMeans,
+  meansVerdict,
+  policyOf,
+  sessionMeans,
+  sessionSatisfies,
+  type ClientMeansPolicy,
+} from '../means/policy.ts';
 import type { MeansRegistry } from '../means/registry.ts';
 import type { Employment, Person, Register } from '../register/register.ts';
 import type { VerklaringService } from '../verklaring/verklaring.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
-import type { Web } from '../web/web.ts';
+import { parseCookies, type Web } from '../web/web.ts';
 import { TransactionStore, type BrokerTransaction } from './transactions.ts';
 
 export interface BrokerDeps {
@@ -54,6 +63,8 @@ export interface BrokerPortalHook {
     reply: FastifyReply,
     login: AuthenticatedLogin,
   ): Promise<SafeHtml | null>;
+  /** The longest a means' start() or finish() may take before the person is offered another means. */
+  meansTimeoutMs?: number;
 }
 
 interface Interaction {
@@ -62,7 +73,34 @@ interface Interaction {
   clientName: string;
   minimumLoa: LoA;
   prompt: string;
-  session?: { accountId: string; acr?: string };
+  policy: ClientMeansPolicy;
+  loginHint?: string;
+  session?: { accountId: string; acr?: string; amr?: string[] };
+}
+
+/** The device's preferred means: a means id only, nothing about the person. */
+export const PREFERRED_MEANS_COOKIE = 'dezi_means';
+const PREFERRED_MEANS_MAX_AGE = 400 * 24 * 3600; // the longest browsers keep a cookie
+
+/** One means on "Hoe wilt u inloggen?" and how it can be used now. */
+interface MeansOption {
+  means: LoginMeans;
+  state: 'available' | 'unavailable' | 'no_longer_accepted';
+  since?: string;
+  preferred?: 'device' | 'hint';
+  linked?: boolean;
+}
+
+type PolicyRefusal =
+  'means_not_accepted' | 'means_no_longer_accepted' | 'means_below_loa' | 'loa_unreachable';
+
+/** Rejects with MeansError('unavailable') when an adapter takes longer than it may. */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new MeansError('unavailable', `${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 const UID = /^[A-Za-z0-9_-]{10,64}$/;
@@ -107,6 +145,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     const clientId = String(details.params.client_id);
     const client = await d.provider.Client.find(clientId);
     if (!client) throw new InteractionGone();
+    // oidc-provider has already put the client's default_acr_values here when the request had none.
     const acrValues = typeof details.params.acr_values === 'string' ? details.params.acr_values : undefined;
     return {
       uid,
@@ -114,8 +153,14 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       clientName: client.clientName ?? clientId,
       minimumLoa: minimumLoaFrom(acrValues, d.defaultMinimumLoa),
       prompt: details.prompt.name,
+      policy: policyOf(client.metadata() as Record<string, unknown>),
+      loginHint: typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined,
       session: details.session?.accountId
-        ? { accountId: details.session.accountId, acr: details.session.acr }
+        ? {
+            accountId: details.session.accountId,
+            acr: details.session.acr,
+            amr: details.session.amr as string[] | undefined,
+          }
         : undefined,
     };
   }
@@ -220,7 +265,17 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     const redirectTo = await d.provider.interactionResult(
       req.raw,
       reply.raw,
-      { login: { accountId: person.id, acr: loaAuthn, remember: false }, consent: { grantId } },
+      {
+        // amr carries the means id in the session (never in a token: the ID token's claims omit
+        // amr), so that a later request can tell whether its client accepts the session's means.
+        login: {
+          accountId: person.id,
+          acr: loaAuthn,
+          ...(meansId === 'session' ? {} : { amr: [meansId] }),
+          remember: false,
+        },
+        consent: { grantId },
+      },
       { mergeWithLastSubmission: false },
     );
     return reply.redirect(redirectTo, 303);
@@ -273,46 +328,203 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     return reply.redirect(`/interaction/${i.uid}/kies`, 303);
   }
 
-  function renderMeansPage(req: FastifyRequest, reply: FastifyReply, i: Interaction) {
+  /** Every enabled means this client accepts at this level, with its state now; preferred first. */
+  async function meansOptions(req: FastifyRequest, i: Interaction): Promise<MeansOption[]> {
+    const now = Date.now();
+    const hinted = hintedMeans(i.loginHint);
+    const remembered = parseCookies(req.headers.cookie)[PREFERRED_MEANS_COOKIE];
+    const linked = i.session ? new Set(await d.register.linkedMeansIds(i.session.accountId)) : new Set();
+    const options = await Promise.all(
+      d.means
+        .enabled()
+        .filter((m) => meetsLoa(m.loa, i.minimumLoa))
+        .map(async (means): Promise<MeansOption | null> => {
+          const verdict = meansVerdict(i.policy, means.id, now);
+          const preferred: MeansOption['preferred'] =
+            means.id === hinted ? 'hint' : means.id === remembered ? 'device' : undefined;
+          const common = { means, ...(preferred ? { preferred } : {}), linked: linked.has(means.id) };
+          if (!verdict.accepted) {
+            return verdict.reason === 'no_longer_accepted'
+              ? { ...common, state: 'no_longer_accepted', since: verdict.since }
+              : null;
+          }
+          return { ...common, state: (await d.means.isUp(means.id)) ? 'available' : 'unavailable' };
+        }),
+    );
+    const rank = (o: MeansOption) =>
+      o.preferred === 'hint' ? 0 : o.preferred === 'device' ? 1 : o.linked ? 2 : 3;
+    // A stable sort: within a rank, the registry's order.
+    return options.filter((o): o is MeansOption => o !== null).sort((a, b) => rank(a) - rank(b));
+  }
+
+  async function policyRefusal(i: Interaction, reason: PolicyRefusal, meansId: string | null) {
+    await recordAudit(d.db, {
+      actor: null,
+      action: 'login.policy',
+      outcome: 'failure',
+      clientId: i.clientId,
+      detail: { reason, means: meansId, minimum_loa: i.minimumLoa },
+    });
+  }
+
+  /** No means this client accepts reaches the level it asks for: the client hears so at once. */
+  async function loaUnreachable(req: FastifyRequest, reply: FastifyReply, i: Interaction) {
+    await policyRefusal(i, 'loa_unreachable', null);
+    req.log.info({ client: i.clientId, minimum_loa: i.minimumLoa }, 'no accepted means reaches the level');
+    await transactions.delete(i.uid);
+    const redirectTo = await d.provider.interactionResult(
+      req.raw,
+      reply.raw,
+      {
+        error: 'access_denied',
+        error_description: `no login means accepted for this client reaches ${i.minimumLoa}`,
+      },
+      { mergeWithLastSubmission: false },
+    );
+    return reply.redirect(redirectTo, 303);
+  }
+
+  function meansButton(i: Interaction, o: MeansOption, lang: Lang) {
+    const notes = [
+      o.preferred === 'hint' ? t(lang, 'policy.hinted', { client: i.clientName }) : null,
+      o.preferred === 'device' ? t(lang, 'policy.preferred') : null,
+      o.linked ? t(lang, 'policy.linked') : null,
+      t(lang, 'login.loa', { loa: loaLabel(o.means.loa) }),
+    ].filter((n): n is string => n !== null);
+    return html`<li>
+      <button
+        class="means-button${o.preferred ? ' means-preferred' : ''}"
+        type="submit"
+        name="means"
+        value="${o.means.id}"
+      >
+        ${o.means.logo ? html`<img class="means-logo" src="${o.means.logo}" alt="" />` : ''}
+        ${o.means.displayName[lang]} ${notes.map((n) => html`<span class="means-meta">${n}</span>`)}
+      </button>
+    </li>`;
+  }
+
+  function unusableItem(o: MeansOption, lang: Lang) {
+    const why =
+      o.state === 'unavailable'
+        ? t(lang, 'policy.unavailable')
+        : t(lang, 'policy.no_longer_accepted.short', { date: formatPolicyDate(o.since!, lang) });
+    return html`<li class="means-unusable">
+      ${o.means.displayName[lang]} <span class="means-meta">${why}</span>
+    </li>`;
+  }
+
+  /** The buttons for the usable means (one form, the interaction's CSRF token). */
+  function meansForm(i: Interaction, usable: MeansOption[], lang: Lang) {
+    return html`<form method="post" action="/interaction/${i.uid}/means">
+      ${csrfField(i)}
+      <ul class="means-list">
+        ${usable.map((o) => meansButton(i, o, lang))}
+      </ul>
+    </form>`;
+  }
+
+  function unusableList(unusable: MeansOption[], lang: Lang) {
+    if (unusable.length === 0) return '';
+    return html`<h2 class="means-unusable-title">${t(lang, 'policy.unavailable.legend')}</h2>
+      <ul class="means-list">
+        ${unusable.map((o) => unusableItem(o, lang))}
+      </ul>`;
+  }
+
+  async function renderMeansPage(req: FastifyRequest, reply: FastifyReply, i: Interaction) {
     const lang = web.lang(req, reply);
-    const offered = d.means.offered(i.minimumLoa);
+    const options = await meansOptions(req, i);
+    if (!options.some((o) => o.state !== 'no_longer_accepted')) {
+      // Nothing this client accepts reaches the level (a means that is down still counts: it may return).
+      return loaUnreachable(req, reply, i);
+    }
+    const usable = options.filter((o) => o.state === 'available');
+    const unusable = options.filter((o) => o.state !== 'available');
+    // The means the person would have picked (device or login_hint) is explained first.
+    const notices = unusable
+      .filter((o) => o.preferred)
+      .map((o) =>
+        o.state === 'unavailable'
+          ? t(lang, 'policy.unavailable.notice', { means: o.means.displayName[lang] })
+          : t(lang, 'policy.no_longer_accepted', {
+              means: o.means.displayName[lang],
+              date: formatPolicyDate(o.since!, lang),
+            }),
+      );
     const body = html`<h1>${t(lang, 'login.title')}</h1>
       <p>${t(lang, 'login.intro', { client: i.clientName })}</p>
+      ${notices.map((n) => html`<div class="notice notice-warning"><p>${n}</p></div>`)}
       ${
-        offered.length === 0
-          ? html`<div class="notice notice-error" role="alert"><p>${t(lang, 'login.none')}</p></div>`
-          : html`<form method="post" action="/interaction/${i.uid}/means">
-              ${csrfField(i)}
-              <ul class="means-list">
-                ${offered.map(
-                  (m) =>
-                    html`<li>
-                      <button class="means-button" type="submit" name="means" value="${m.id}">
-                        ${m.displayName[lang]}
-                        <span class="means-meta">${t(lang, 'login.loa', { loa: loaLabel(m.loa) })}</span>
-                      </button>
-                    </li>`,
-                )}
-              </ul>
-            </form>`
+        usable.length === 0
+          ? html`<div class="notice notice-error" role="alert"><p>${t(lang, 'login.none')}</p></div>
+              <p><a class="button" href="/interaction/${i.uid}">${t(lang, 'error.try_again')}</a></p>`
+          : meansForm(i, usable, lang)
       }
-      ${cancelForm(i, lang)}`;
+      ${unusableList(unusable, lang)} ${cancelForm(i, lang)}`;
     return web.render(req, reply, { lang, title: t(lang, 'login.title'), body });
   }
+
+  /** A page that explains why the login cannot go on this way, with a way on. */
+  function explain(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    i: Interaction,
+    o: { status: number; title: string; text: string; actions?: SafeHtml },
+  ) {
+    const lang = web.lang(req, reply);
+    const body = html`<h1>${o.title}</h1>
+      <div class="notice notice-error" role="alert"><p>${o.text}</p></div>
+      ${o.actions ?? ''} ${cancelForm(i, lang)}`;
+    return web.render(req, reply, { lang, status: o.status, title: o.title, body });
+  }
+
+  /**
+   * A means failed as unavailable (down, or its upstream did not answer in time): the same login
+   * goes on with another means.
+   */
+  async function fallback(req: FastifyRequest, reply: FastifyReply, i: Interaction, failed: LoginMeans) {
+    d.means.reportUnavailable(failed.id);
+    const lang = web.lang(req, reply);
+    const others = (await meansOptions(req, i)).filter((o) => o.means.id !== failed.id);
+    const usable = others.filter((o) => o.state === 'available');
+    const name = failed.displayName[lang];
+    const body = html`<h1>${t(lang, 'error.means_unavailable.title')}</h1>
+      <div class="notice notice-error" role="alert">
+        <p>${t(lang, usable.length ? 'policy.fallback.body' : 'policy.fallback.none', { means: name })}</p>
+      </div>
+      ${
+        usable.length
+          ? html`<h2>${t(lang, 'policy.fallback.alternatives')}</h2>
+              ${meansForm(i, usable, lang)}`
+          : html`<p><a class="button" href="/interaction/${i.uid}">${t(lang, 'error.try_again')}</a></p>`
+      }
+      ${cancelForm(i, lang)}`;
+    // With a way on it is a step of the login (200); without one, the service is unavailable.
+    return web.render(req, reply, {
+      lang,
+      status: usable.length ? 200 : 503,
+      title: t(lang, 'error.means_unavailable.title'),
+      body,
+    });
+  }
+
+  const meansTimeoutMs = d.meansTimeoutMs ?? 10_000;
 
   app.get(
     '/interaction/:uid',
     route(async (req, reply, i) => {
       // A session from an earlier login (another zorgapplicatie, same browser) only needs the
-      // choice of employment, unless this client asks for a higher level than it reached.
+      // choice of employment, unless this client asks for a higher level than it reached or does
+      // not accept the means it was made with (then oidc-provider asks for a login, too).
       if (
         i.prompt !== 'login' &&
         i.session &&
-        isLoa(i.session.acr) &&
-        meetsLoa(i.session.acr, i.minimumLoa)
+        sessionSatisfies(i.session, i.policy, i.minimumLoa, Date.now())
       ) {
         const person = await d.register.getPerson(i.session.accountId);
-        return continueWithPerson(req, reply, i, person, i.session.acr, 'session');
+        const meansId = sessionMeans(i.session.amr) ?? 'session';
+        return continueWithPerson(req, reply, i, person, i.session.acr as LoA, meansId);
       }
       return renderMeansPage(req, reply, i);
     }),
@@ -322,20 +534,52 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     '/interaction/:uid/means',
     route(async (req, reply, i) => {
       const chosen = (req.body as Record<string, unknown>).means;
-      const means = typeof chosen === 'string' ? d.means.get(chosen) : undefined;
-      if (!means || !meetsLoa(means.loa, i.minimumLoa)) return renderMeansPage(req, reply.code(400), i);
+      const means = typeof chosen === 'string' && d.means.isEnabled(chosen) ? d.means.get(chosen) : undefined;
+      if (!means) return await renderMeansPage(req, reply.code(400), i);
+      const lang = web.lang(req, reply);
+      // Checked again here: the page offered only acceptable means, but a form can be edited or stale.
+      const verdict = meansVerdict(i.policy, means.id, Date.now());
+      if (!verdict.accepted || !meetsLoa(means.loa, i.minimumLoa)) {
+        const reason: PolicyRefusal = !verdict.accepted
+          ? verdict.reason === 'no_longer_accepted'
+            ? 'means_no_longer_accepted'
+            : 'means_not_accepted'
+          : 'means_below_loa';
+        await policyRefusal(i, reason, means.id);
+        req.log.info({ client: i.clientId, means: means.id, reason }, 'means refused by policy');
+        return explain(req, reply, i, {
+          status: 403,
+          title: t(lang, 'policy.refused.title'),
+          text:
+            !verdict.accepted && verdict.reason === 'no_longer_accepted'
+              ? t(lang, 'policy.no_longer_accepted', {
+                  means: means.displayName[lang],
+                  date: formatPolicyDate(verdict.since, lang),
+                })
+              : t(lang, 'policy.refused.body'),
+          actions: html`<p>
+            <a class="button" href="/interaction/${i.uid}">${t(lang, 'policy.choose_other')}</a>
+          </p>`,
+        });
+      }
+      if (!(await d.means.isUp(means.id))) return fallback(req, reply, i, means);
       const state = randomBytes(32).toString('base64url');
       await transactions.put(i.uid, { minimumLoa: i.minimumLoa, meansId: means.id, meansState: state });
       let redirectTo: string;
       try {
-        ({ redirectTo } = await means.start({
-          state,
-          callbackUrl: `${d.issuer}/interaction/${i.uid}/callback/${means.id}`,
-          minimumLoa: i.minimumLoa,
-        }));
+        ({ redirectTo } = await withDeadline(
+          means.start({
+            state,
+            callbackUrl: `${d.issuer}/interaction/${i.uid}/callback/${means.id}`,
+            minimumLoa: i.minimumLoa,
+          }),
+          meansTimeoutMs,
+          `${means.id} start`,
+        ));
       } catch (err) {
-        if (err instanceof MeansError) return problem(req, reply, i, 502, 'means_unavailable');
-        throw err;
+        if (!(err instanceof MeansError)) throw err;
+        req.log.info({ means: means.id, kind: err.kind, reason: err.message }, 'means could not start');
+        return fallback(req, reply, i, means);
       }
       return reply.redirect(redirectTo, 303);
     }),
@@ -352,12 +596,16 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       }
       let result: MeansResult;
       try {
-        result = await means.finish({
-          query: req.query as Record<string, string | undefined>,
-          body: {},
-          expectedState: tx.meansState,
-          minimumLoa: tx.minimumLoa,
-        });
+        result = await withDeadline(
+          means.finish({
+            query: req.query as Record<string, string | undefined>,
+            body: {},
+            expectedState: tx.meansState,
+            minimumLoa: tx.minimumLoa,
+          }),
+          meansTimeoutMs,
+          `${meansId} finish`,
+        );
       } catch (err) {
         if (!(err instanceof MeansError)) throw err;
         req.log.info({ means: meansId, kind: err.kind, reason: err.message }, 'means login failed');
@@ -369,12 +617,20 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
           detail: { reason: `means_${err.kind}`, means: meansId },
         });
         if (err.kind === 'cancelled') return problem(req, reply, i, 400, 'means_cancelled');
-        if (err.kind === 'unavailable') return problem(req, reply, i, 502, 'means_unavailable');
+        if (err.kind === 'unavailable') return fallback(req, reply, i, means);
         return problem(req, reply, i, 400, 'means_failed');
       }
       if (result.meansId !== meansId || !meetsLoa(result.loaAuthn, tx.minimumLoa)) {
         return problem(req, reply, i, 400, 'means_failed');
       }
+      // Remembered on this device for next time: the means id, nothing about the person.
+      reply.header(
+        'set-cookie',
+        web.cookieHeader(PREFERRED_MEANS_COOKIE, meansId, {
+          maxAge: PREFERRED_MEANS_MAX_AGE,
+          path: '/interaction',
+        }),
+      );
       const person = await d.register.findPersonBySubject(result.subject);
       return continueWithPerson(req, reply, i, person, result.loaAuthn, meansId, result.subject);
     }),

@@ -7,17 +7,20 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
 type UpstreamInit = RequestInit & { timeoutMs?: number; maxBytes?: number };
 
 async function send(url: string, init: UpstreamInit): Promise<{ res: Response; maxBytes: number }> {
+  const { timeoutMs, maxBytes: limit, signal, ...rest } = init;
+  const timeout = AbortSignal.timeout(timeoutMs ?? 5000);
   let res: Response;
   try {
     res = await fetch(url, {
-      ...init,
+      ...rest,
       redirect: 'error',
-      signal: AbortSignal.timeout(init.timeoutMs ?? 5000),
+      // The caller's own signal (a health check's deadline) ends the call too.
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (err) {
     throw new MeansError('unavailable', `upstream ${new URL(url).host} did not answer`, { cause: err });
   }
-  const maxBytes = init.maxBytes ?? MAX_RESPONSE_BYTES;
+  const maxBytes = limit ?? MAX_RESPONSE_BYTES;
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new MeansError('invalid_response', 'upstream response too large');
   return { res, maxBytes };

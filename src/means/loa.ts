@@ -21,11 +21,15 @@ export function meetsLoa(actual: LoA, minimum: LoA): boolean {
   return loaRank(actual) >= loaRank(minimum);
 }
 
-/** The highest of the requested acr_values that we know; the default when none is given. */
+/**
+ * The minimum level from acr_values: every listed level is acceptable and a higher level satisfies a
+ * lower one, so the lowest listed eIDAS URI is the minimum. Unknown values are ignored (acr_values is
+ * voluntary); with none we know, the fallback.
+ */
 export function minimumLoaFrom(acrValues: string | undefined, fallback: LoA): LoA {
   const requested = (acrValues ?? '').split(' ').filter(isLoa);
   if (requested.length === 0) return fallback;
-  return requested.reduce((a, b) => (loaRank(a) >= loaRank(b) ? a : b));
+  return requested.reduce((a, b) => (loaRank(a) <= loaRank(b) ? a : b));
 }
 
 export function loaLabel(loa: LoA): string {

@@ -44,16 +44,29 @@ export class MeansError extends Error {
   }
 }
 
+export interface HealthOptions {
+  /** Aborted when the registry stops waiting (its health timeout); pass it to upstreamFetch. */
+  signal?: AbortSignal;
+}
+
 export interface LoginMeans {
   readonly id: string;
   readonly displayName: { nl: string; en: string };
   readonly category: MeansCategory;
   /** The highest level this means can deliver. */
   readonly loa: LoA;
+  /**
+   * Optional logo shown next to the name: a path served by Dezi itself or a data: URI (the CSP
+   * allows no other origin). Decorative: the name is always shown as text.
+   */
+  readonly logo?: string;
   /** Begins the means' own interaction; returns where to send the browser. */
   start(request: MeansStart): Promise<{ redirectTo: string }>;
   /** Verifies the upstream's answer. Throws MeansError on anything but a valid, expected result. */
   finish(callback: MeansCallback): Promise<MeansResult>;
-  /** Whether the upstream answers now. */
-  health(): Promise<boolean>;
+  /**
+   * Whether the upstream answers now. The registry calls it with a timeout and caches the answer
+   * briefly; an exception or a late answer counts as down.
+   */
+  health(options?: HealthOptions): Promise<boolean>;
 }

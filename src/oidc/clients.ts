@@ -3,12 +3,20 @@
 import { randomBytes } from 'node:crypto';
 import { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
 import type Provider from 'oidc-provider';
+import type { LoA } from '../means/loa.ts';
+import {
+  ALLOWED_MEANS,
+  EXCLUDED_MEANS,
+  parseMeansWindows,
+  PolicyError,
+  type MeansWindow,
+} from '../means/policy.ts';
 
 /** Asymmetric algorithms only: a client never authenticates with a shared secret. */
 export const CLIENT_ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
 /** Extra metadata Dezi understands; its validator also checks the client as a whole. */
-export const EXTRA_CLIENT_PROPERTIES = ['organization_name'] as const;
+export const EXTRA_CLIENT_PROPERTIES = ['organization_name', ALLOWED_MEANS, EXCLUDED_MEANS] as const;
 
 interface Jwk {
   kty?: unknown;
@@ -48,6 +56,14 @@ export function validateClientMetadata(
   if (key === 'organization_name') {
     if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > 200)) {
       throw new errors.InvalidClientMetadata('organization_name must be a string of 1 to 200 characters');
+    }
+  }
+  if ((key === ALLOWED_MEANS || key === EXCLUDED_MEANS) && value !== undefined) {
+    try {
+      parseMeansWindows(key, value);
+    } catch (err) {
+      if (err instanceof PolicyError) throw new errors.InvalidClientMetadata(err.message);
+      throw err;
     }
   }
   // Whole-client rules, checked once (oidc-provider calls this for every extra property).
@@ -95,6 +111,10 @@ export interface NewClient {
   publicSubject?: boolean;
   requirePar?: boolean;
   requireSignedRequestObject?: boolean;
+  /** The minimum level when a request has no acr_values. */
+  defaultAcrValues?: LoA[];
+  allowedMeans?: MeansWindow[];
+  excludedMeans?: MeansWindow[];
 }
 
 /** Validates and stores a client, as `dezi client add` does; returns its metadata with client_id. */
@@ -109,6 +129,9 @@ export async function addClient(provider: Provider, c: NewClient): Promise<Clien
     require_pushed_authorization_requests: c.requirePar ?? false,
     require_signed_request_object: c.requireSignedRequestObject ?? false,
     ...(c.organizationName ? { organization_name: c.organizationName } : {}),
+    ...(c.defaultAcrValues?.length ? { default_acr_values: c.defaultAcrValues } : {}),
+    ...(c.allowedMeans?.length ? { [ALLOWED_MEANS]: c.allowedMeans } : {}),
+    ...(c.excludedMeans?.length ? { [EXCLUDED_MEANS]: c.excludedMeans } : {}),
   };
   const client = new (
     provider.Client as unknown as new (m: ClientMetadata) => { metadata(): ClientMetadata }

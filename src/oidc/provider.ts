@@ -2,9 +2,15 @@
 // NL GOV Assurance profile: code flow only, PKCE S256 for every client, private_key_jwt, short-lived
 // ID tokens with an eIDAS acr, pairwise subjects.
 import { randomUUID } from 'node:crypto';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  errors,
+  interactionPolicy,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { Database } from '../db/database.ts';
-import { LOA } from '../means/loa.ts';
+import { LOA, minimumLoaFrom, type LoA } from '../means/loa.ts';
+import { policyOf, sessionSatisfies } from '../means/policy.ts';
 import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import { html, SafeHtml } from '../web/html.ts';
@@ -46,6 +52,37 @@ export interface ProviderDeps {
   registrationToken: string | null;
   proeftuin: boolean;
   trustProxy: boolean;
+  /** The level asked for when neither the request nor the client names one (default high). */
+  defaultMinimumLoa?: LoA;
+}
+
+/**
+ * oidc-provider's prompts plus one login check: a session is re-used only when it reached the level
+ * this request asks for and was made with a means this client accepts now; otherwise the person logs
+ * in again (step-up, or the duale periode ending). acr_values alone would not force that.
+ */
+function interactionPolicyFor(defaultMinimumLoa: LoA) {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check(
+      'dezi_means_policy',
+      'the session does not reach the requested level or was made with a means this client does not accept',
+      'login_required',
+      (ctx) => {
+        const { oidc } = ctx;
+        if (!oidc.session?.accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        const minimum = minimumLoaFrom(oidc.params?.acr_values as string | undefined, defaultMinimumLoa);
+        const satisfied = sessionSatisfies(
+          { acr: oidc.session.acr, amr: oidc.session.amr },
+          policyOf(oidc.client!.metadata() as Record<string, unknown>),
+          minimum,
+          Date.now(),
+        );
+        return satisfied ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+      },
+    ),
+  );
+  return policy;
 }
 
 /** The subject a client sees for a person: pairwise per sector unless the client asked for public. */
@@ -171,7 +208,10 @@ export function createProvider(d: ProviderDeps): Provider {
       Session: TTL.Session,
       Grant: TTL.Grant,
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicyFor(d.defaultMinimumLoa ?? LOA.high),
+    },
     routes: ROUTES,
     discovery: {
       userinfo_endpoint: `${d.issuer}${USERINFO_PATH}`,

@@ -396,6 +396,15 @@ export class Register {
     throw new RegisterError('no free Dezi-nummer found in 1000 attempts', 'conflict');
   }
 
+  /** The ids of the login means a person has linked (for offering alternatives when one is down). */
+  async linkedMeansIds(personId: string): Promise<string[]> {
+    const rows = await this.#db.query<{ means_id: string }>(
+      'SELECT DISTINCT means_id FROM linked_means WHERE person_id = $1 ORDER BY means_id',
+      [personId],
+    );
+    return rows.map((r) => r.means_id);
+  }
+
   /**
    * Registers a person, allocating a Dezi-nummer. One person per BSN: when the BSN is already in the
    * register (also when another registration for it commits concurrently), that person is returned.
