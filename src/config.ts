@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
 
 export type Mode = 'proeftuin' | 'production';
 
@@ -22,6 +23,8 @@ export interface DeziConfig {
   trustProxy: boolean;
   logLevel: string;
   dataDir: string;
+  /** Rate limits, metrics, key polling (src/ops/config.ts); defaults when absent. */
+  ops?: OpsConfig;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +130,6 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     trustProxy: env.DEZI_TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     dataDir,
+    ops: loadOpsConfig(env),
   };
 }

@@ -12,6 +12,7 @@ import { addClient } from './oidc/clients.ts';
 import { Register } from './register/register.ts';
 import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi } from './server.ts';
+import { installShutdown } from './ops/shutdown.ts';
 
 const USAGE = `Usage: dezi <command>
 
@@ -62,17 +63,7 @@ async function start(): Promise<void> {
     );
   }
   console.log(lines.join('\n'));
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    dezi.app.log.info({ signal }, 'shutting down');
-    await dezi.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  installShutdown({ drain: () => dezi.drain(), close: () => dezi.close(), log: dezi.app.log });
 }
 
 async function clientAdd(args: string[]): Promise<void> {
@@ -137,7 +128,7 @@ async function main(argv: string[]): Promise<void> {
     case 'keys rotate':
       return withDatabase(async ({ db, secrets }) => {
         const kid = await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
-        console.log(`new signing key ${kid}; running instances use it after a restart`);
+        console.log(`new signing key ${kid}; running instances pick it up within a few seconds`);
       });
     case 'keys list':
       return withDatabase(async ({ db, secrets }) => {

@@ -6,10 +6,11 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type Provider from 'oidc-provider';
 import type { DeziConfig } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { isUnavailable, openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
-import { ensureSigningKey, loadKeySet, type KeySet } from './oidc/keys.ts';
+import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
+import { LiveProvider } from './oidc/live-provider.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
 import { purgeExpired } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
@@ -27,15 +28,24 @@ import { proeftuinPages } from './proeftuin/pages.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
 import { t } from './web/i18n.ts';
+import { DEFAULT_OPS } from './ops/config.ts';
+import { healthRoutes } from './ops/health.ts';
+import { metricsRoutes } from './ops/metrics.ts';
+import { rateLimitHook, RateLimiter, RateLimitedError, sendRateLimited } from './ops/rate-limit.ts';
+import { RETRY_AFTER_SECONDS, sendUnavailable } from './ops/unavailable.ts';
 
 export interface Dezi {
   app: FastifyInstance;
   provider: Provider;
   db: Database;
   register: Register;
+  /** The keys signing now; follows a rotation made by another instance within keyPollSeconds. */
   keys: KeySet;
+  keyRing: KeyRing;
   secrets: Secrets;
   config: DeziConfig;
+  /** Readiness fails from now on; called first on SIGTERM. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -90,27 +100,50 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await migrate(db);
   const secrets = new Secrets(config.secret);
   await ensureSigningKey(db, secrets);
-  const keys = await loadKeySet(db, secrets);
+  const keyRing = await KeyRing.open(db, secrets);
+  const ops = config.ops ?? DEFAULT_OPS;
   const register = new Register(db, secrets);
   const proeftuin = config.mode === 'proeftuin';
   if (proeftuin) await seedProeftuin(register);
 
   const https = config.issuer.startsWith('https:');
   const web = new Web(secrets, { proeftuin, secureCookies: https });
-  const provider = createProvider({
-    issuer: config.issuer,
-    db,
-    secrets,
-    keys,
-    register,
-    registrationToken: config.registrationToken,
-    proeftuin,
-    trustProxy: config.trustProxy,
+  const limiter = new RateLimiter(db, ops.rateLimits.windowSeconds);
+  const buildProvider = (keys: KeySet) =>
+    createProvider({
+      issuer: config.issuer,
+      db,
+      secrets,
+      keys,
+      register,
+      registrationToken: config.registrationToken,
+      proeftuin,
+      trustProxy: config.trustProxy,
+      rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),
+    });
+  // Every Provider built (at start and after each key rotation) gets the same listeners.
+  let log: FastifyInstance['log'] | undefined;
+  const live = new LiveProvider(buildProvider(keyRing.keys), (p) => {
+    p.on('server_error', (_ctx, err) => {
+      log?.error(
+        { err: { type: err.name, message: err.message, stack: err.stack } },
+        'oidc-provider server_error',
+      );
+    });
+    p.use(async (ctx, next) => {
+      await next();
+      if (ctx.status === 503) ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+    });
   });
+  keyRing.onChange((keys) => {
+    live.swap(buildProvider(keys));
+    log?.info({ kid: keys.current.kid }, 'signing keys changed; provider rebuilt');
+  });
+  const provider = live.handle;
   const verklaringen = new VerklaringService(
     db,
     { issuer: config.issuer, jwksUri: `${config.issuer}/jwks` },
-    () => keys.current,
+    () => keyRing.keys.current,
   );
 
   const means = new MeansRegistry();
@@ -136,6 +169,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
+  log = app.log;
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -149,7 +183,14 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
+  let draining = false;
+  await healthRoutes(app, { db, keys: keyRing, draining: () => draining });
+  await metricsRoutes(app, { db, token: ops.metricsToken, open: proeftuin });
+  await rateLimitHook(app, { limiter, limits: ops.rateLimits, web });
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isUnavailable(err)) return sendUnavailable(web, req, reply);
+    if (err instanceof RateLimitedError) return sendRateLimited(web, req, reply, err);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500)
       req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'request failed');
@@ -188,7 +229,6 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
         ${proeftuin ? html`<p><a href="/proeftuin">Proeftuin</a></p>` : ''}`,
     });
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/favicon.ico', async (_req, reply) =>
     reply.code(204).header('cache-control', 'public, max-age=86400').send(),
   );
@@ -198,7 +238,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     issuer: config.issuer,
     provider,
     secrets,
-    signingKey: () => keys.current,
+    signingKey: () => keyRing.keys.current,
     loginForGrant: (grantId: string) => loginForGrant(db, grantId),
     onDelivered: (e) =>
       recordAudit(db, {
@@ -230,21 +270,13 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
-    const callback = provider.callback();
     for (const path of PROVIDER_PATHS) {
       scope.all(path, (req, reply) => {
         reply.hijack();
         setSecurityHeaders(reply.raw, https);
-        callback(req.raw, reply.raw);
+        live.serve(req.raw, reply.raw);
       });
     }
-  });
-
-  provider.on('server_error', (_ctx, err) => {
-    app.log.error(
-      { err: { type: err.name, message: err.message, stack: err.stack } },
-      'oidc-provider server_error',
-    );
   });
 
   const purge = setInterval(() => {
@@ -253,20 +285,35 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       db.query('DELETE FROM broker_transactions WHERE expires_at < now()'),
       db.query('DELETE FROM broker_logins WHERE expires_at < now()'),
       db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'"),
+      limiter.purge(),
     ]).catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'purge failed'));
   }, 60_000);
   purge.unref();
+  const keyPoll = setInterval(() => {
+    keyRing
+      .refresh()
+      .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'key refresh failed'));
+  }, ops.keyPollSeconds * 1000);
+  keyPoll.unref();
 
   return {
     app,
     provider,
     db,
     register,
-    keys,
+    get keys() {
+      return keyRing.keys;
+    },
+    keyRing,
     secrets,
     config,
+    drain() {
+      draining = true;
+    },
     async close() {
+      draining = true;
       clearInterval(purge);
+      clearInterval(keyPoll);
       await app.close();
       if (!options.db) await db.close();
     },

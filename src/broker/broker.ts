@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { recordAudit } from '../audit/audit.ts';
+import { isUnavailable } from '../db/database.ts';
+import { metrics } from '../ops/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { isLoa, loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
 import { MeansError, type MeansResult } from '../means/means.ts';
@@ -74,7 +76,8 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     let details;
     try {
       details = await d.provider.interactionDetails(req.raw, reply.raw);
-    } catch {
+    } catch (err) {
+      if (isUnavailable(err)) throw err; // a 503, not "your session expired"
       throw new InteractionGone(); // no interaction cookie, or the interaction expired
     }
     if (details.uid !== uid) throw new InteractionGone();
@@ -190,6 +193,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         rol_code: employment.rolCode,
       },
     });
+    metrics.login(meansId, 'success');
     const redirectTo = await d.provider.interactionResult(
       req.raw,
       reply.raw,
@@ -216,6 +220,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         clientId: i.clientId,
         detail: { reason: 'unknown_person', means: meansId },
       });
+      metrics.login(meansId, 'failure');
       return problem(req, reply, i, 403, 'unknown_person');
     }
     if (person.status !== 'active') {
@@ -226,6 +231,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         clientId: i.clientId,
         detail: { reason: `person_${person.status}`, means: meansId },
       });
+      metrics.login(meansId, 'failure');
       return problem(req, reply, i, 403, 'person_inactive');
     }
     const employments = await d.register.activeEmployments(person.id);
@@ -329,6 +335,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       } catch (err) {
         if (!(err instanceof MeansError)) throw err;
         req.log.info({ means: meansId, kind: err.kind, reason: err.message }, 'means login failed');
+        metrics.login(meansId, 'failure');
         await recordAudit(d.db, {
           actor: null,
           action: 'login',

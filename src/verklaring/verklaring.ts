@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 import type { Database } from '../db/database.ts';
 import type { Employment, Person } from '../register/register.ts';
 import type { SigningKey } from '../oidc/keys.ts';
+import { metrics } from '../ops/metrics.ts';
 
 export const VERKLARING_LIFETIME_SECONDS = 92 * 24 * 3600;
 /** A verklaring with less than this left is not handed out again; a fresh one is issued. */
@@ -115,7 +116,10 @@ export class VerklaringService {
         ],
       );
     });
-    if (inserted.length === 1) return { id, jws };
+    if (inserted.length === 1) {
+      metrics.verklaringIssued();
+      return { id, jws };
+    }
     const winner = await this.#findReusable(person, employment);
     if (!winner) throw new Error('verklaring: concurrent issue left no current verklaring');
     return winner;
@@ -154,6 +158,7 @@ export class VerklaringService {
        WHERE ${column} = $1 AND status = 'active' RETURNING id`,
       [id, reason],
     );
+    metrics.verklaringenRevoked(rows.length);
     return rows.length;
   }
 }
