@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import pg from 'pg';
@@ -42,6 +42,7 @@ const USAGE = `npm run bench -- [--duration S] [--warmup S] [--concurrency N] [-
   --instances LIST      Dezi instance counts to run side by side (default 1,2)
   --profile             run the Dezi servers with --cpu-prof; prints the functions with most self time
   --no-reference        skip the bare oidc-provider reference
+  --out FILE            where the JSON goes (default bench/results/latest.json)
 Database: DEZI_BENCH_DATABASE_URL or DEZI_TEST_DATABASE_URL (a role that may CREATE DATABASE).`;
 
 const ROOT = join(import.meta.dirname, '..');
@@ -62,6 +63,7 @@ const { values: opt } = parseArgs({
     instances: { type: 'string', default: '1,2' },
     profile: { type: 'boolean', default: false },
     'no-reference': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(import.meta.dirname, 'results', 'latest.json') },
     help: { type: 'boolean', default: false },
   },
 });
@@ -588,9 +590,9 @@ async function main() {
       targets,
       profile,
     };
-    mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`written: bench/results/latest.json`);
+    mkdirSync(dirname(opt.out), { recursive: true });
+    writeFileSync(opt.out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`written: ${opt.out}`);
     if (rows.some((r) => r.failures > 0) || (soak && (soak.failures as number) > 0)) process.exitCode = 1;
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
