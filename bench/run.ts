@@ -17,7 +17,7 @@ import { loadKeySet } from '../src/oidc/keys.ts';
 import { createProvider } from '../src/oidc/provider.ts';
 import { Register } from '../src/register/register.ts';
 import { freePort } from '../test/helpers/dezi.ts';
-import { authorize, fullFlow, pkce, REDIRECT_URI, rpKeys, token, userinfo, type Rp } from './flows.ts';
+import { fullFlow, pkce, REDIRECT_URI, rpKeys, token, userinfo, type Rp } from './flows.ts';
 import {
   closedLoop,
   cpuSeconds,

@@ -121,25 +121,6 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       trustProxy: config.trustProxy,
       rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),
     });
-  // Every Provider built (at start and after each key rotation) gets the same listeners.
-  let log: FastifyInstance['log'] | undefined;
-  const live = new LiveProvider(buildProvider(keyRing.keys), (p) => {
-    p.on('server_error', (_ctx, err) => {
-      log?.error(
-        { err: { type: err.name, message: err.message, stack: err.stack } },
-        'oidc-provider server_error',
-      );
-    });
-    p.use(async (ctx, next) => {
-      await next();
-      if (ctx.status === 503) ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
-    });
-  });
-  keyRing.onChange((keys) => {
-    live.swap(buildProvider(keys));
-    log?.info({ kid: keys.current.kid }, 'signing keys changed; provider rebuilt');
-  });
-  const provider = live.handle;
   const verklaringen = new VerklaringService(
     db,
     { issuer: config.issuer, jwksUri: `${config.issuer}/jwks` },
@@ -169,7 +150,24 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
-  log = app.log;
+  // Every Provider built (at start and after each key rotation) gets the same listeners.
+  const live = new LiveProvider(buildProvider(keyRing.keys), (p) => {
+    p.on('server_error', (_ctx, err) => {
+      app.log.error(
+        { err: { type: err.name, message: err.message, stack: err.stack } },
+        'oidc-provider server_error',
+      );
+    });
+    p.use(async (ctx, next) => {
+      await next();
+      if (ctx.status === 503) ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+    });
+  });
+  keyRing.onChange((keys) => {
+    live.swap(buildProvider(keys));
+    app.log.info({ kid: keys.current.kid }, 'signing keys changed; provider rebuilt');
+  });
+  const provider = live.handle;
 
   await app.register(helmet, {
     contentSecurityPolicy: {
