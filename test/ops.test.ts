@@ -1,7 +1,9 @@
 // Staying up: liveness and readiness, Prometheus metrics, rate limits that hold across instances, and
 // a clear 503 (a page for people, JSON for programs) whenever the database cannot be reached.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { SignJWT, generateKeyPair } from 'jose';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { DatabaseUnavailableError, isUnavailable, type Database } from '../src/db/database.ts';
 import { DEFAULT_OPS, loadOpsConfig, type OpsConfig } from '../src/ops/config.ts';
@@ -290,6 +292,44 @@ for (const backend of BACKENDS) {
         }
       }
       assert.deepEqual(statuses, [200, 200, 429]);
+    });
+
+    test("token endpoint: forged client assertions do not spend a client's budget", async () => {
+      await database.db.query("DELETE FROM rate_limits WHERE bucket LIKE 'register-address:%'");
+      const rp = await registerRp(cluster.issuer);
+      const { privateKey: forger } = await generateKeyPair('RS256');
+      for (let n = 0; n < 4; n++) {
+        const now = Math.floor(Date.now() / 1000);
+        const assertion = await new SignJWT({ jti: randomUUID() })
+          .setProtectedHeader({ alg: 'RS256', kid: rp.signingKid })
+          .setIssuer(rp.clientId)
+          .setSubject(rp.clientId)
+          .setAudience(cluster.issuer)
+          .setIssuedAt(now)
+          .setExpirationTime(now + 60)
+          .sign(forger);
+        const res = await fetch(`${cluster.issuer}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: 'x',
+            redirect_uri: rp.redirectUri,
+            code_verifier: 'x'.repeat(43),
+            client_id: rp.clientId,
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: assertion,
+          }),
+        });
+        assert.equal(res.status, 401);
+        assert.equal(((await res.json()) as { error: string }).error, 'invalid_client');
+      }
+      // The limit is 2 per window: the real client still has both.
+      for (let n = 0; n < 2; n++) {
+        const out = await login(rp, JANSEN.bsn);
+        const tokens = await redeem(rp, out.final.location!, out.request);
+        assert.ok(tokens.access_token);
+      }
     });
 
     test('login: over the limit per address a person gets a readable page with Retry-After', async () => {
