@@ -6,6 +6,7 @@ import { loadMeansFile } from './means/means-file.ts';
 import type { OidcMeansConfig } from './means/oidc/config.ts';
 import { MeansConfigError } from './means/means-config.ts';
 import type { YiviConfig } from './means/yivi/config.ts';
+import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
 
 export type Mode = 'proeftuin' | 'production';
 
@@ -73,6 +74,8 @@ export interface DeziConfig {
   oidcMeans?: OidcMeansConfig[];
   /** Recognised login means that are not offered (DEZI_MEANS_DISABLED, comma-separated ids). */
   disabledMeans?: string[];
+  /** Rate limits, metrics, key polling (src/ops/config.ts); defaults when absent. */
+  ops?: OpsConfig;
 }
 
 export class ConfigError extends Error {
@@ -330,5 +333,6 @@ export function loadConfig(env: Env = process.env): DeziConfig {
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean),
+    ops: loadOpsConfig(env),
   };
 }

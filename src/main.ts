@@ -17,6 +17,7 @@ import { createDezi } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
 import { RegisterError } from './register/register.ts';
+import { installShutdown } from './ops/shutdown.ts';
 
 const USAGE = `Usage: dezi <command>
 
@@ -74,17 +75,7 @@ async function start(): Promise<void> {
       lines.push(`  UZI-pas:     ${config.issuer}/proeftuin/uzi-pas   (TEST UZI cards to import)`);
   }
   console.log(lines.join('\n'));
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    dezi.app.log.info({ signal }, 'shutting down');
-    await dezi.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  installShutdown({ drain: () => dezi.drain(), close: () => dezi.close(), log: dezi.app.log });
 }
 
 async function clientAdd(args: string[]): Promise<void> {
@@ -174,7 +165,7 @@ async function main(argv: string[]): Promise<void> {
     case 'keys rotate':
       return withDatabase(async ({ db, secrets }) => {
         const kid = await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
-        console.log(`new signing key ${kid}; running instances use it after a restart`);
+        console.log(`new signing key ${kid}; running instances pick it up within a few seconds`);
       });
     case 'keys list':
       return withDatabase(async ({ db, secrets }) => {

@@ -6,10 +6,11 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type Provider from 'oidc-provider';
 import type { DeziConfig } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { isUnavailable, openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
-import { ensureSigningKey, loadKeySet, type KeySet } from './oidc/keys.ts';
+import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
+import { LiveProvider } from './oidc/live-provider.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
 import { purgeExpired } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
@@ -39,6 +40,11 @@ import { createPortal } from './portal/portal.ts';
 import { seedAdmins } from './portal/authorisations.ts';
 import { apiRoutes } from './api/routes.ts';
 import { t } from './web/i18n.ts';
+import { DEFAULT_OPS } from './ops/config.ts';
+import { healthRoutes } from './ops/health.ts';
+import { metricsRoutes } from './ops/metrics.ts';
+import { rateLimitHook, RateLimiter, RateLimitedError, sendRateLimited } from './ops/rate-limit.ts';
+import { RETRY_AFTER_SECONDS, sendUnavailable } from './ops/unavailable.ts';
 
 export interface Dezi {
   app: FastifyInstance;
@@ -46,9 +52,13 @@ export interface Dezi {
   db: Database;
   register: Register;
   means: MeansRegistry;
+  /** The keys signing now; follows a rotation made by another instance within keyPollSeconds. */
   keys: KeySet;
+  keyRing: KeyRing;
   secrets: Secrets;
   config: DeziConfig;
+  /** Readiness fails from now on; called first on SIGTERM. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -103,7 +113,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await migrate(db);
   const secrets = new Secrets(config.secret);
   await ensureSigningKey(db, secrets);
-  const keys = await loadKeySet(db, secrets);
+  const keyRing = await KeyRing.open(db, secrets);
+  const ops = config.ops ?? DEFAULT_OPS;
   const register = new Register(db, secrets);
   const proeftuin = config.mode === 'proeftuin';
   if (proeftuin) {
@@ -115,28 +126,29 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   // The level asked for when neither the request nor the client names one.
   const defaultMinimumLoa = LOA.high;
   const web = new Web(secrets, { proeftuin, secureCookies: https });
-  const provider = createProvider({
-    issuer: config.issuer,
-    db,
-    secrets,
-    keys,
-    register,
-    registrationToken: config.registrationToken,
-    proeftuin,
-    trustProxy: config.trustProxy,
-    defaultMinimumLoa,
-  });
+  const limiter = new RateLimiter(db, ops.rateLimits.windowSeconds);
+  const buildProvider = (keys: KeySet) =>
+    createProvider({
+      issuer: config.issuer,
+      db,
+      secrets,
+      keys,
+      register,
+      registrationToken: config.registrationToken,
+      proeftuin,
+      trustProxy: config.trustProxy,
+      defaultMinimumLoa,
+      rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),
+    });
   const verklaringen = new VerklaringService(
     db,
     { issuer: config.issuer, jwksUri: `${config.issuer}/jwks` },
-    () => keys.current,
+    () => keyRing.keys.current,
   );
 
   const means = new MeansRegistry({ disabled: config.disabledMeans });
   const digid = await digidFromConfig(config, db, secrets);
   if (digid) means.register(digid.means);
-
-  const portal = createPortal({ issuer: config.issuer, db, provider, register, means, secrets, web });
 
   const uziPki =
     proeftuin && config.uziPas
@@ -175,6 +187,25 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
+  // Every Provider built (at start and after each key rotation) gets the same listeners.
+  const live = new LiveProvider(buildProvider(keyRing.keys), (p) => {
+    p.on('server_error', (_ctx, err) => {
+      app.log.error(
+        { err: { type: err.name, message: err.message, stack: err.stack } },
+        'oidc-provider server_error',
+      );
+    });
+    p.use(async (ctx, next) => {
+      await next();
+      if (ctx.status === 503) ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+    });
+  });
+  keyRing.onChange((keys) => {
+    live.swap(buildProvider(keys));
+    app.log.info({ kid: keys.current.kid }, 'signing keys changed; provider rebuilt');
+  });
+  const provider = live.handle;
+  const portal = createPortal({ issuer: config.issuer, db, provider, register, means, secrets, web });
 
   const uziPas = config.uziPas
     ? await setupUziPas({
@@ -214,7 +245,14 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
+  let draining = false;
+  await healthRoutes(app, { db, keys: keyRing, draining: () => draining });
+  await metricsRoutes(app, { db, token: ops.metricsToken, open: proeftuin });
+  await rateLimitHook(app, { limiter, limits: ops.rateLimits, web });
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isUnavailable(err)) return sendUnavailable(web, req, reply);
+    if (err instanceof RateLimitedError) return sendRateLimited(web, req, reply, err);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500)
       req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'request failed');
@@ -253,7 +291,6 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
         ${proeftuin ? html`<p><a href="/proeftuin">Proeftuin</a></p>` : ''}`,
     });
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/favicon.ico', async (_req, reply) =>
     reply.code(204).header('cache-control', 'public, max-age=86400').send(),
   );
@@ -263,7 +300,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     issuer: config.issuer,
     provider,
     secrets,
-    signingKey: () => keys.current,
+    signingKey: () => keyRing.keys.current,
     loginForGrant: (grantId: string) => loginForGrant(db, grantId),
     onDelivered: (e) =>
       recordAudit(db, {
@@ -318,21 +355,13 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
-    const callback = provider.callback();
     for (const path of PROVIDER_PATHS) {
       scope.all(path, (req, reply) => {
         reply.hijack();
         setSecurityHeaders(reply.raw, https);
-        callback(req.raw, reply.raw);
+        live.serve(req.raw, reply.raw);
       });
     }
-  });
-
-  provider.on('server_error', (_ctx, err) => {
-    app.log.error(
-      { err: { type: err.name, message: err.message, stack: err.stack } },
-      'oidc-provider server_error',
-    );
   });
 
   const purge = setInterval(() => {
@@ -343,9 +372,16 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'"),
       portal.purgeExpired(),
       purgeSamlState(db),
+      limiter.purge(),
     ]).catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'purge failed'));
   }, 60_000);
   purge.unref();
+  const keyPoll = setInterval(() => {
+    keyRing
+      .refresh()
+      .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'key refresh failed'));
+  }, ops.keyPollSeconds * 1000);
+  keyPoll.unref();
 
   return {
     app,
@@ -353,11 +389,19 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     db,
     register,
     means,
-    keys,
+    get keys() {
+      return keyRing.keys;
+    },
+    keyRing,
     secrets,
     config,
+    drain() {
+      draining = true;
+    },
     async close() {
+      draining = true;
       clearInterval(purge);
+      clearInterval(keyPoll);
       await app.close();
       if (!options.db) await db.close();
     },

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { recordAudit } from '../audit/audit.ts';
+import { isUnavailable } from '../db/database.ts';
+import { metrics } from '../ops/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { isLoa, loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
 import { MeansError, type LoginMeans, type MeansResult, type MeansSubject } from '../means/means.ts';
@@ -39,6 +41,8 @@ export interface BrokerDeps {
   defaultMinimumLoa: LoA;
   /** The portals (src/portal/login.ts): Mijn Dezi's own logins, and self-registration. */
   portal?: BrokerPortalHook;
+  /** The longest a means' start() or finish() may take before the person is offered another means. */
+  meansTimeoutMs?: number;
 }
 
 /** What a means proved, handed to the portals before the broker looks for an employment. */
@@ -63,8 +67,6 @@ export interface BrokerPortalHook {
     reply: FastifyReply,
     login: AuthenticatedLogin,
   ): Promise<SafeHtml | null>;
-  /** The longest a means' start() or finish() may take before the person is offered another means. */
-  meansTimeoutMs?: number;
 }
 
 interface Interaction {
@@ -138,7 +140,8 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     let details;
     try {
       details = await d.provider.interactionDetails(req.raw, reply.raw);
-    } catch {
+    } catch (err) {
+      if (isUnavailable(err)) throw err; // a 503, not "your session expired"
       throw new InteractionGone(); // no interaction cookie, or the interaction expired
     }
     if (details.uid !== uid) throw new InteractionGone();
@@ -262,6 +265,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         rol_code: employment.rolCode,
       },
     });
+    metrics.login(meansId, 'success');
     const redirectTo = await d.provider.interactionResult(
       req.raw,
       reply.raw,
@@ -302,6 +306,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         clientId: i.clientId,
         detail: { reason: 'unknown_person', means: meansId },
       });
+      metrics.login(meansId, 'failure');
       const offer = await d.portal?.offerRegistration(req, reply, login);
       return problem(req, reply, i, 403, 'unknown_person', offer);
     }
@@ -313,6 +318,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         clientId: i.clientId,
         detail: { reason: `person_${person.status}`, means: meansId },
       });
+      metrics.login(meansId, 'failure');
       return problem(req, reply, i, 403, 'person_inactive');
     }
     const employments = await d.register.activeEmployments(person.id);
@@ -609,6 +615,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       } catch (err) {
         if (!(err instanceof MeansError)) throw err;
         req.log.info({ means: meansId, kind: err.kind, reason: err.message }, 'means login failed');
+        metrics.login(meansId, 'failure');
         await recordAudit(d.db, {
           actor: null,
           action: 'login',

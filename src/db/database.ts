@@ -16,12 +16,60 @@ export interface Database extends Transaction {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Connection pool figures for metrics; null for PGlite (one in-process connection). */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
 }
 
-/** The database could not be reached or answered with a server-side failure (not a constraint). */
+/**
+ * The database could not be reached, dropped the connection or timed out (not a constraint or a bug).
+ * Shaped as oidc-provider's exposed errors, so that its endpoints answer 503 temporarily_unavailable
+ * instead of 500 server_error; Fastify's error handler maps it to 503 as well.
+ */
 export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError';
+  readonly statusCode = 503;
+  readonly expose = true;
+  readonly error = 'temporarily_unavailable';
+  readonly error_description = 'the service is temporarily unavailable, try again in a few seconds';
+  constructor(cause: unknown) {
+    super('temporarily_unavailable', { cause });
+  }
+}
+
+/** SQLSTATE classes and codes that mean "the server is not there (now)", not "your query is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4]|57014)/;
+const UNAVAILABLE_SYSCALL = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|connection error|not queryable|Query read timeout|Cannot use a pool after calling end/i;
+
+export function isUnavailable(err: unknown): boolean {
+  if (err instanceof DatabaseUnavailableError) return true;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATE.test(e.code) || UNAVAILABLE_SYSCALL.has(e.code)))
+    return true;
+  return typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message);
+}
+
+function translated(err: unknown): unknown {
+  return isUnavailable(err) && !(err instanceof DatabaseUnavailableError)
+    ? new DatabaseUnavailableError(err)
+    : err;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
 }
 
 class PgliteDatabase implements Database {
@@ -44,6 +92,9 @@ class PgliteDatabase implements Database {
       }),
     );
   }
+  poolStats(): null {
+    return null;
+  }
   async close(): Promise<void> {
     await this.#db.close();
   }
@@ -56,13 +107,23 @@ class PostgresDatabase implements Database {
     this.#pool = pool;
   }
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.#pool.query(sql, params)).rows as T[];
+    try {
+      return (await this.#pool.query(sql, params)).rows as T[];
+    } catch (err) {
+      throw translated(err);
+    }
   }
   async exec(sql: string): Promise<void> {
-    await this.#pool.query(sql);
+    await this.query(sql);
   }
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw translated(err);
+    }
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await fn({
@@ -73,11 +134,21 @@ class PostgresDatabase implements Database {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      broken = isUnavailable(err);
+      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+      throw translated(err);
     } finally {
-      client.release();
+      // A client whose connection failed is discarded, not handed to the next request.
+      client.release(broken);
     }
+  }
+  poolStats(): PoolStats {
+    return {
+      total: this.#pool.totalCount,
+      idle: this.#pool.idleCount,
+      waiting: this.#pool.waitingCount,
+      max: this.#pool.options.max ?? 10,
+    };
   }
   async close(): Promise<void> {
     await this.#pool.end();
@@ -92,7 +163,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
-    connectionTimeoutMillis: 5000,
+    // A database that is down must give a quick 503, not a request that hangs: connecting, each
+    // statement (server side) and each answer (client side) have a bound.
+    connectionTimeoutMillis: 2000,
+    statement_timeout: 5000,
+    query_timeout: 6000,
     idleTimeoutMillis: 30000,
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.

@@ -128,3 +128,59 @@ export async function loadKeySet(db: Database, secrets: Secrets): Promise<KeySet
   if (!current) throw new KeyUnsealError('no signing key: run migrations and start once');
   return { current, published };
 }
+
+/**
+ * A fingerprint of the published key set: changes when a key is added, retired or drops out of the
+ * JWKS. One cheap query, so that every instance can poll it and pick up a rotation made elsewhere.
+ */
+export async function keySetVersion(db: Queryable): Promise<string> {
+  const [row] = await db.query<{ v: string | null }>(
+    `SELECT string_agg(kid || CASE WHEN retired_at IS NULL THEN '+' ELSE '-' END, ',' ORDER BY kid) AS v
+     FROM signing_keys WHERE retired_at IS NULL OR published_until > now()`,
+  );
+  return row?.v ?? '';
+}
+
+/**
+ * The key set an instance signs with, kept in step with the database: `refresh()` reloads it when
+ * another instance (or `dezi keys rotate`) changed the keys, and tells the listeners, which rebuild
+ * what was built from the keys (oidc-provider's keystore is fixed when a Provider is constructed).
+ */
+export class KeyRing {
+  readonly #db: Database;
+  readonly #secrets: Secrets;
+  #set: KeySet;
+  #version: string;
+  readonly #listeners: ((keys: KeySet) => void)[] = [];
+
+  private constructor(db: Database, secrets: Secrets, set: KeySet, version: string) {
+    this.#db = db;
+    this.#secrets = secrets;
+    this.#set = set;
+    this.#version = version;
+  }
+
+  static async open(db: Database, secrets: Secrets): Promise<KeyRing> {
+    const version = await keySetVersion(db);
+    return new KeyRing(db, secrets, await loadKeySet(db, secrets), version);
+  }
+
+  get keys(): KeySet {
+    return this.#set;
+  }
+
+  onChange(listener: (keys: KeySet) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Reloads the keys when their version changed; true when it did. */
+  async refresh(): Promise<boolean> {
+    const version = await keySetVersion(this.#db);
+    if (version === this.#version) return false;
+    const set = await loadKeySet(this.#db, this.#secrets);
+    this.#set = set;
+    this.#version = version;
+    for (const listener of this.#listeners) listener(set);
+    return true;
+  }
+}

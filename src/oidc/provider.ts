@@ -54,6 +54,8 @@ export interface ProviderDeps {
   trustProxy: boolean;
   /** The level asked for when neither the request nor the client names one (default high). */
   defaultMinimumLoa?: LoA;
+  /** Counts a request of an authenticated client; throws (status 429, retryAfter) over its limit. */
+  rateLimitClient?: (clientId: string) => Promise<void>;
 }
 
 /**
@@ -191,7 +193,7 @@ export function createProvider(d: ProviderDeps): Provider {
     },
     // No refresh tokens: without offline_access in scopes and refresh_token in the grant types
     // oidc-provider issues none, and discovery does not advertise the grant.
-    async assertJwtClientAuthClaimsAndHeader(_ctx, claims) {
+    async assertJwtClientAuthClaimsAndHeader(ctx, claims, _header, client) {
       // The koppelvlak asks for a short-lived client assertion; oidc-provider only requires an exp.
       const now = Math.floor(Date.now() / 1000);
       if (typeof claims.exp === 'number' && claims.exp - now > MAX_CLIENT_ASSERTION_SECONDS) {
@@ -199,6 +201,11 @@ export function createProvider(d: ProviderDeps): Provider {
           `client_assertion must expire within ${MAX_CLIENT_ASSERTION_SECONDS} seconds`,
         );
       }
+      // Counted once the assertion's signature is verified, so that no one can spend another client's budget.
+      await d.rateLimitClient?.(client.clientId).catch((err: { retryAfter?: number }) => {
+        if (err.retryAfter) ctx.set('retry-after', String(err.retryAfter));
+        throw err;
+      });
     },
     ttl: {
       AccessToken: TTL.AccessToken,
@@ -223,6 +230,14 @@ export function createProvider(d: ProviderDeps): Provider {
     },
     clientBasedCORS: () => false,
     async renderError(ctx, out) {
+      if (out.error === 'temporarily_unavailable') {
+        renderInto(ctx, d.proeftuin, (lang) => ({
+          title: t(lang, 'error.unavailable.title'),
+          body: html`<h1>${t(lang, 'error.unavailable.title')}</h1>
+            <div class="notice notice-error" role="alert"><p>${t(lang, 'error.unavailable.body')}</p></div>`,
+        }));
+        return;
+      }
       renderInto(ctx, d.proeftuin, (lang) => ({
         title: t(lang, 'error.title'),
         body: html`<h1>${t(lang, 'error.title')}</h1>

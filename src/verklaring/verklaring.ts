@@ -6,6 +6,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { recordAudit, SYSTEM, type Actor } from '../audit/audit.ts';
 import type { Employment, Person } from '../register/register.ts';
 import type { SigningKey } from '../oidc/keys.ts';
+import { metrics } from '../ops/metrics.ts';
 
 export const VERKLARING_LIFETIME_SECONDS = 92 * 24 * 3600;
 /** A verklaring with less than this left is not handed out again; a fresh one is issued. */
@@ -131,7 +132,10 @@ export class VerklaringService {
       }
       return rows;
     });
-    if (inserted.length === 1) return { id, jws };
+    if (inserted.length === 1) {
+      metrics.verklaringIssued();
+      return { id, jws };
+    }
     const winner = await this.#findReusable(person, employment);
     if (!winner) throw new Error('verklaring: concurrent issue left no current verklaring');
     return winner;
@@ -203,5 +207,6 @@ export async function revokeVerklaringen(
       detail: { reason },
     });
   }
+  metrics.verklaringenRevoked(rows.length);
   return rows.map((r) => r.id);
 }

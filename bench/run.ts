@@ -1,0 +1,606 @@
+// npm run bench: Dezi's logins per second against the most the library it is built on can do, on this
+// machine, in one run. The servers run as child processes (`node src/main.ts start`, and a bare
+// oidc-provider for the reference); this process is the load driver. Prints a table and writes the
+// same figures to bench/results/latest.json. Options: see USAGE.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import pg from 'pg';
+import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { Secrets } from '../src/secrets.ts';
+import { loadKeySet } from '../src/oidc/keys.ts';
+import { createProvider } from '../src/oidc/provider.ts';
+import { Register } from '../src/register/register.ts';
+import { freePort } from '../test/helpers/dezi.ts';
+import { fullFlow, pkce, REDIRECT_URI, rpKeys, token, userinfo, type Rp } from './flows.ts';
+import {
+  closedLoop,
+  cpuSeconds,
+  memory,
+  openLoop,
+  percentile,
+  Recorder,
+  Upstreams,
+  NoMoreWork,
+  type LoadResult,
+  type StepSummary,
+} from './lib.ts';
+
+const USAGE = `npm run bench -- [--duration S] [--warmup S] [--concurrency N] [--soak S] [--instances 1,2]
+                     [--endpoint-seconds S] [--profile] [--no-reference]
+  --duration S          seconds of each full-login measurement (default 20)
+  --warmup S            seconds of warm-up before each (default 5)
+  --concurrency N       flows in flight (default 32)
+  --soak S              seconds at 70 % of the peak rate, watching RSS and database connections (default 30;
+                        600 for the 10-minute soak)
+  --endpoint-seconds S  seconds for the token-only and userinfo-only rows (default 10)
+  --instances LIST      Dezi instance counts to run side by side (default 1,2)
+  --profile             run the Dezi servers with --cpu-prof; prints the functions with most self time
+  --no-reference        skip the bare oidc-provider reference
+  --out FILE            where the JSON goes (default bench/results/latest.json)
+Database: DEZI_BENCH_DATABASE_URL or DEZI_TEST_DATABASE_URL (a role that may CREATE DATABASE).`;
+
+const ROOT = join(import.meta.dirname, '..');
+const RESULTS = join(import.meta.dirname, 'results');
+const SECRET = randomBytes(32).toString('hex');
+const REGISTRATION_TOKEN = randomBytes(24).toString('base64url');
+const PEOPLE = SEED_PERSONS.filter((p) => p.status === 'active' && p.employments.length > 0).map(
+  (p) => p.bsn,
+);
+
+const { values: opt } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '32' },
+    soak: { type: 'string', default: '30' },
+    'endpoint-seconds': { type: 'string', default: '10' },
+    instances: { type: 'string', default: '1,2' },
+    profile: { type: 'boolean', default: false },
+    'no-reference': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(import.meta.dirname, 'results', 'latest.json') },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (opt.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const DURATION = Number(opt.duration);
+const WARMUP = Number(opt.warmup);
+const CONCURRENCY = Number(opt.concurrency);
+const SOAK = Number(opt.soak);
+const ENDPOINT_SECONDS = Number(opt['endpoint-seconds']);
+const INSTANCES = opt.instances.split(',').map(Number);
+for (const [name, v] of Object.entries({ DURATION, WARMUP, CONCURRENCY, SOAK, ENDPOINT_SECONDS }))
+  if (!Number.isFinite(v) || v < 0) throw new Error(`bad ${name.toLowerCase()}\n${USAGE}`);
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  cpu(): number;
+  stop(): Promise<void>;
+}
+
+async function spawnServer(
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  ready: RegExp,
+): Promise<Server> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (d: Buffer) => {
+    output += d.toString('utf8');
+    if (output.length > 100_000) output = output.slice(-50_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 60_000;
+  while (!ready.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`server did not start (${args.join(' ')}):\n${output.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    port,
+    cpu: () => cpuSeconds(child.pid!),
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0) console.error(`server on ${port} exited with ${code}:\n${output.slice(-2000)}`);
+    },
+  };
+}
+
+function deziEnv(issuer: string, databaseUrl: string, dataDir: string): Record<string, string> {
+  const high = '1000000000'; // counted (the cost is in the figures) but never reached
+  return {
+    HOST: '127.0.0.1',
+    DEZI_ISSUER: issuer,
+    DATABASE_URL: databaseUrl,
+    DEZI_SECRET: SECRET,
+    DEZI_MODE: 'proeftuin',
+    DEZI_DATA_DIR: dataDir,
+    DEZI_PROEFTUIN_REGISTRATION_TOKEN: REGISTRATION_TOKEN,
+    LOG_LEVEL: 'warn',
+    DEZI_RATE_LIMIT_TOKEN_PER_CLIENT: high,
+    DEZI_RATE_LIMIT_TOKEN_PER_ADDRESS: high,
+    DEZI_RATE_LIMIT_LOGIN_PER_ADDRESS: high,
+    DEZI_RATE_LIMIT_REGISTER_PER_ADDRESS: high,
+  };
+}
+
+async function startDezi(
+  n: number,
+  databaseUrl: string,
+  dataDir: string,
+): Promise<{ servers: Server[]; up: Upstreams }> {
+  const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
+  const issuer = `http://localhost:${ports[0]}`;
+  // As `npm start` runs Dezi: a young generation of at most 3 × 8 MB. V8's default lets it grow to
+  // ~100 MB under load, which was most of the peak RSS (268 MB against 173 MB, same throughput).
+  const nodeArgs = ['--max-semi-space-size=8'];
+  if (opt.profile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`);
+  const servers: Server[] = [];
+  for (const port of ports)
+    servers.push(
+      await spawnServer(
+        [...nodeArgs, 'src/main.ts', 'start'],
+        deziEnv(issuer, databaseUrl, dataDir),
+        port,
+        /Dezi draait/,
+      ),
+    );
+  return { servers, up: new Upstreams(issuer, ports) };
+}
+
+async function registerRp(issuer: string, up: Upstreams): Promise<Rp> {
+  const keys = await rpKeys();
+  const res = await fetch(`http://127.0.0.1:${up.ports[0]}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+    body: JSON.stringify({
+      client_name: 'Benchmark',
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: keys.jwks,
+    }),
+  });
+  if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`);
+  const { client_id } = (await res.json()) as { client_id: string };
+  return { clientId: client_id, issuer, ...keys };
+}
+
+interface Row {
+  name: string;
+  instances: number;
+  unit: 'flows' | 'requests';
+  per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+  failures: number;
+  cpu_s_per_unit: number;
+  peak_rss_mb: number;
+  steps?: Record<string, StepSummary>;
+  errors?: string[];
+}
+
+/** Runs a measurement, reading the servers' CPU before and after it. */
+async function measure(
+  name: string,
+  servers: Server[],
+  unit: Row['unit'],
+  run: () => Promise<LoadResult>,
+  rec?: Recorder,
+): Promise<Row> {
+  const cpu0 = servers.map((s) => s.cpu());
+  const r = await run();
+  const cpu = servers.reduce((sum, s, i) => sum + s.cpu() - cpu0[i]!, 0);
+  const sorted = [...r.latencies].sort((a, b) => a - b);
+  const row: Row = {
+    name,
+    instances: servers.length,
+    unit,
+    per_second: r.ok / r.seconds,
+    p50_ms: percentile(sorted, 50),
+    p99_ms: percentile(sorted, 99),
+    failures: r.failed,
+    cpu_s_per_unit: cpu / Math.max(1, r.ok),
+    peak_rss_mb: Math.max(...servers.map((s) => memory(s.child.pid!).peakMb)),
+    ...(rec ? { steps: rec.summary() } : {}),
+    ...(r.errors.length ? { errors: r.errors } : {}),
+  };
+  console.error(
+    `  ${name}: ${row.per_second.toFixed(1)} ${unit}/s, p99 ${row.p99_ms.toFixed(1)} ms, ${r.failed} failed`,
+  );
+  return row;
+}
+
+async function rs256(ms: number) {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 3072 });
+  const jwt = await new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+  let signs = 0;
+  let end = performance.now() + ms;
+  while (performance.now() < end) {
+    await new SignJWT({ a: signs }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+    signs++;
+  }
+  let verifies = 0;
+  end = performance.now() + ms;
+  while (performance.now() < end) {
+    await jwtVerify(jwt, publicKey);
+    verifies++;
+  }
+  return { sign_per_second: (signs * 1000) / ms, verify_per_second: (verifies * 1000) / ms };
+}
+
+async function reference(): Promise<Row> {
+  const keys = await rpKeys();
+  const port = await freePort();
+  const issuer = `http://localhost:${port}`;
+  const client = { client_id: 'bench-reference', redirect_uri: REDIRECT_URI, jwks: keys.jwks };
+  const server = await spawnServer(
+    ['bench/reference-server.ts'],
+    { BENCH_CLIENT: JSON.stringify(client) },
+    port,
+    /reference ready/,
+  );
+  try {
+    const up = new Upstreams(issuer, [port]);
+    const rp: Rp = { clientId: client.client_id, issuer, ...keys };
+    await closedLoop(WARMUP, CONCURRENCY, () => fullFlow(up, rp, null, null, false));
+    const rec = new Recorder();
+    return await measure(
+      'reference: bare oidc-provider, full code flow',
+      [server],
+      'flows',
+      () => closedLoop(DURATION, CONCURRENCY, () => fullFlow(up, rp, rec, null, false)),
+      rec,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Authorization codes for the token-only row, minted straight into the same storage through
+ * oidc-provider's own model (what /authorize/:uid does at the end of a login), for grants that real
+ * logins of this run created. The token endpoint then does all of its usual work.
+ */
+async function mintCodes(databaseUrl: string, rp: Rp, count: number) {
+  const db = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 8 });
+  try {
+    const secrets = new Secrets(Buffer.from(SECRET, 'hex'));
+    const register = new Register(db, secrets);
+    const provider = createProvider({
+      issuer: rp.issuer,
+      db,
+      secrets,
+      keys: await loadKeySet(db, secrets),
+      register,
+      registrationToken: null,
+      proeftuin: true,
+      trustProxy: false,
+    });
+    const grants = await db.query<{ grant_id: string; person_id: string }>(
+      'SELECT grant_id, person_id FROM broker_logins WHERE client_id = $1 ORDER BY created_at DESC LIMIT 64',
+      [rp.clientId],
+    );
+    if (grants.length === 0) throw new Error('no logins to mint codes for');
+    const client = await provider.Client.find(rp.clientId);
+    if (!client) throw new Error(`client ${rp.clientId} not found`);
+    const { verifier, challenge } = pkce();
+    const codes: string[] = [];
+    const mint = async (n: number) => {
+      const g = grants[n % grants.length]!;
+      const code = new provider.AuthorizationCode({
+        accountId: g.person_id,
+        acr: 'http://eidas.europa.eu/LoA/high',
+        authTime: Math.floor(Date.now() / 1000),
+        client,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        grantId: g.grant_id,
+        nonce: randomBytes(8).toString('hex'),
+        redirectUri: REDIRECT_URI,
+        scope: 'openid',
+      } as unknown as ConstructorParameters<typeof provider.AuthorizationCode>[0]);
+      codes.push(await code.save());
+    };
+    for (let n = 0; n < count; n += 8)
+      await Promise.all(Array.from({ length: Math.min(8, count - n) }, (_, k) => mint(n + k)));
+    return { codes, verifier };
+  } finally {
+    await db.close();
+  }
+}
+
+async function dezi(instances: number, databaseUrl: string, withEndpointsAndSoak: boolean) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dezi-bench-'));
+  const { servers, up } = await startDezi(instances, databaseUrl, dataDir);
+  const rows: Row[] = [];
+  let soak: Record<string, unknown> | null = null;
+  try {
+    const rp = await registerRp(up.origin.origin, up);
+    const person = (n: number) => PEOPLE[n % PEOPLE.length]!;
+    await closedLoop(WARMUP, CONCURRENCY, (n) => fullFlow(up, rp, null, person(n), true));
+    const rec = new Recorder();
+    const full = await measure(
+      `Dezi full login, ${instances} instance${instances > 1 ? 's' : ''}`,
+      servers,
+      'flows',
+      () => closedLoop(DURATION, CONCURRENCY, (n) => fullFlow(up, rp, rec, person(n), true)),
+      rec,
+    );
+    rows.push(full);
+    if (!withEndpointsAndSoak) return { rows, soak };
+
+    // Token endpoint alone.
+    const count = Math.min(40_000, Math.ceil(ENDPOINT_SECONDS * 2500));
+    const minted = await mintCodes(databaseUrl, rp, count);
+    const tokens: string[] = [];
+    rows.push(
+      await measure('Dezi token endpoint alone', servers, 'requests', async () => {
+        const r = await closedLoop(ENDPOINT_SECONDS, CONCURRENCY, async () => {
+          const code = minted.codes.pop();
+          if (!code) throw new NoMoreWork('out of minted codes');
+          const at = await token(up, rp, null, code, minted.verifier);
+          if (tokens.length < 1000) tokens.push(at);
+        });
+        return r;
+      }),
+    );
+    // Userinfo alone, with the tokens just issued.
+    rows.push(
+      await measure('Dezi userinfo alone', servers, 'requests', () =>
+        closedLoop(ENDPOINT_SECONDS, CONCURRENCY, (n) =>
+          userinfo(up, rp, null, tokens[n % tokens.length]!, true),
+        ),
+      ),
+    );
+
+    // Soak: 70 % of the peak login rate, watching RSS and the database connections.
+    if (SOAK > 0) {
+      const rate = 0.7 * full.per_second;
+      const samples: { t: number; rss_mb: number[]; db_connections: number }[] = [];
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      const dbName = new URL(databaseUrl).pathname.slice(1);
+      let sampling = false;
+      const t0 = performance.now();
+      const sample = () => {
+        if (sampling) return;
+        sampling = true;
+        void admin
+          .query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+            [dbName],
+          )
+          .then(({ rows: [r] }) => {
+            samples.push({
+              t: Math.round((performance.now() - t0) / 1000),
+              rss_mb: servers.map((s) => Math.round(memory(s.child.pid!).rssMb)),
+              db_connections: r!.n,
+            });
+          })
+          .finally(() => (sampling = false));
+      };
+      const soakRec = new Recorder();
+      const cpu0 = servers.map((s) => s.cpu());
+      let ticks = 0;
+      const r = await openLoop(
+        SOAK,
+        rate,
+        (n) => fullFlow(up, rp, soakRec, person(n), true),
+        () => {
+          if (ticks++ % 5 === 0) sample();
+        },
+      );
+      sample();
+      await new Promise((res) => setTimeout(res, 200));
+      await admin.end();
+      const cpu = servers.reduce((sum, s, i) => sum + s.cpu() - cpu0[i]!, 0);
+      const third = Math.max(1, Math.floor(samples.length / 3));
+      const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      const rssOf = (xs: typeof samples) => avg(xs.map((s) => Math.max(...s.rss_mb)));
+      const sortedLatencies = [...r.latencies].sort((a, b) => a - b);
+      const steps = soakRec.summary();
+      soak = {
+        seconds: r.seconds,
+        target_flows_per_second: rate,
+        achieved_flows_per_second: r.ok / r.seconds,
+        failures: r.failed,
+        dropped: r.dropped,
+        flow_p50_ms: percentile(sortedLatencies, 50),
+        flow_p99_ms: percentile(sortedLatencies, 99),
+        cpu_s_per_flow: cpu / Math.max(1, r.ok),
+        worst_step_p99_ms: Math.max(...Object.values(steps).map((s) => s.p99_ms)),
+        steps,
+        rss_mb_first_third: rssOf(samples.slice(0, third)),
+        rss_mb_last_third: rssOf(samples.slice(-third)),
+        db_connections_max: Math.max(...samples.map((s) => s.db_connections)),
+        db_connections_first: samples[0]?.db_connections,
+        db_connections_last: samples.at(-1)?.db_connections,
+        samples,
+        ...(r.errors.length ? { errors: r.errors } : {}),
+      };
+    }
+    return { rows, soak };
+  } finally {
+    for (const s of servers) await s.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The functions with the most self time in the servers' CPU profiles. */
+function profileSummary(dir: string, top = 20) {
+  const self = new Map<string, number>();
+  let total = 0;
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      nodes: {
+        id: number;
+        callFrame: { functionName: string; url: string; lineNumber: number };
+        hitCount?: number;
+      }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const byId = new Map(p.nodes.map((n) => [n.id, n]));
+    for (let i = 0; i < p.samples.length; i++) {
+      const node = byId.get(p.samples[i]!)!;
+      const dt = p.timeDeltas[i] ?? 0;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const where = url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}/`, '');
+      const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + dt);
+      total += dt;
+    }
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([fn, us]) => ({ fn, self_percent: Math.round((1000 * us) / total) / 10 }));
+}
+
+async function main() {
+  const adminUrl = process.env.DEZI_BENCH_DATABASE_URL ?? process.env.DEZI_TEST_DATABASE_URL;
+  if (!adminUrl)
+    throw new Error(
+      `set DEZI_BENCH_DATABASE_URL (or DEZI_TEST_DATABASE_URL) to a PostgreSQL server\n${USAGE}`,
+    );
+  const name = `dezi_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  if (opt.profile) rmSync(join(RESULTS, 'profiles'), { recursive: true, force: true });
+  mkdirSync(join(RESULTS, 'profiles'), { recursive: true });
+
+  try {
+    console.error('RS256 (3072-bit) sign and verify…');
+    const crypto = await rs256(2000);
+    const rows: Row[] = [];
+    if (!opt['no-reference']) {
+      console.error('reference…');
+      rows.push(await reference());
+    }
+    let soak = null;
+    for (const [i, n] of INSTANCES.entries()) {
+      console.error(`Dezi, ${n} instance(s)…`);
+      const out = await dezi(n, url.href, i === 0);
+      rows.push(...out.rows);
+      soak ??= out.soak;
+    }
+
+    const ref = rows.find((r) => r.name.startsWith('reference'));
+    const full1 = rows.find((r) => r.name.startsWith('Dezi full login') && r.instances === 1);
+    const tokenRow = rows.find((r) => r.name.startsWith('Dezi token'));
+    const ratios = {
+      dezi_full_login_over_reference: ref && full1 ? full1.per_second / ref.per_second : null,
+      dezi_cpu_per_flow_over_reference: ref && full1 ? full1.cpu_s_per_unit / ref.cpu_s_per_unit : null,
+      two_instances_over_one: (() => {
+        const two = rows.find((r) => r.name.startsWith('Dezi full login') && r.instances === 2);
+        return two && full1 ? two.per_second / full1.per_second : null;
+      })(),
+    };
+    const targets = {
+      'full login ≥ 0.5 × reference':
+        ratios.dezi_full_login_over_reference === null ? null : ratios.dezi_full_login_over_reference >= 0.5,
+      'token endpoint ≥ 1000 req/s': tokenRow ? tokenRow.per_second >= 1000 : null,
+      'p99 of every step ≤ 50 ms at 70 % of peak': soak ? (soak.worst_step_p99_ms as number) <= 50 : null,
+      'peak RSS ≤ 300 MB per instance': rows.every(
+        (r) => r.name.startsWith('reference') || r.peak_rss_mb <= 300,
+      ),
+      'no RSS growth in the soak (last third ≤ first third + 10 %)': soak
+        ? (soak.rss_mb_last_third as number) <= 1.1 * (soak.rss_mb_first_third as number)
+        : null,
+      'no growth of database connections in the soak': soak
+        ? (soak.db_connections_last as number) <= (soak.db_connections_max as number) &&
+          (soak.db_connections_max as number) <= 10 * Math.max(...INSTANCES) + 2
+        : null,
+    };
+    const profile = opt.profile ? profileSummary(join(RESULTS, 'profiles')) : null;
+
+    console.log('');
+    console.table(
+      Object.fromEntries(
+        rows.map((r) => [
+          r.name,
+          {
+            [`per s`]: `${r.per_second.toFixed(1)} ${r.unit}`,
+            'p50 ms': r.p50_ms.toFixed(1),
+            'p99 ms': r.p99_ms.toFixed(1),
+            failures: r.failures,
+            'server CPU s per unit': r.cpu_s_per_unit.toFixed(4),
+            'peak RSS MB': r.peak_rss_mb.toFixed(0),
+          },
+        ]),
+      ),
+    );
+    console.table({
+      'RS256-3072 sign/s': crypto.sign_per_second.toFixed(0),
+      'RS256-3072 verify/s': crypto.verify_per_second.toFixed(0),
+      'Dezi / reference (flows/s)': ratios.dezi_full_login_over_reference?.toFixed(3) ?? '-',
+      'Dezi / reference (CPU per flow)': ratios.dezi_cpu_per_flow_over_reference?.toFixed(2) ?? '-',
+      '2 instances / 1 instance': ratios.two_instances_over_one?.toFixed(2) ?? '-',
+    });
+    if (soak) {
+      console.log(
+        `soak ${Number(soak.seconds).toFixed(0)} s at ${Number(soak.target_flows_per_second).toFixed(1)} flows/s: ` +
+          `worst step p99 ${Number(soak.worst_step_p99_ms).toFixed(1)} ms, RSS ${Number(soak.rss_mb_first_third).toFixed(0)} → ` +
+          `${Number(soak.rss_mb_last_third).toFixed(0)} MB, DB connections max ${soak.db_connections_max}, ${soak.failures} failed`,
+      );
+      console.table(soak.steps as object);
+    }
+    console.table(
+      Object.fromEntries(
+        Object.entries(targets).map(([k, v]) => [k, v === null ? 'not measured' : v ? 'met' : 'NOT met']),
+      ),
+    );
+    if (profile) console.table(profile);
+
+    const results = {
+      when: new Date().toISOString(),
+      machine: {
+        cpus: (await import('node:os')).cpus().length,
+        loadavg: (await import('node:os')).loadavg(),
+      },
+      options: {
+        duration: DURATION,
+        warmup: WARMUP,
+        concurrency: CONCURRENCY,
+        soak: SOAK,
+        instances: INSTANCES,
+      },
+      rs256_3072: crypto,
+      rows,
+      ratios,
+      soak,
+      targets,
+      profile,
+    };
+    mkdirSync(dirname(opt.out), { recursive: true });
+    writeFileSync(opt.out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`written: ${opt.out}`);
+    if (rows.some((r) => r.failures > 0) || (soak && (soak.failures as number) > 0)) process.exitCode = 1;
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+await main();
