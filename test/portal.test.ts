@@ -54,8 +54,7 @@ for (const backend of BACKENDS)
     function assertNoBsn(browser: Browser, bsn: string) {
       for (const e of browser.history) {
         assert.ok(!e.url.includes(bsn), `BSN in URL ${e.url}`);
-        if (!e.url.includes('/proeftuin/digid/'))
-          assert.ok(!e.body.includes(bsn), `BSN in page ${e.url}`);
+        if (!e.url.includes('/proeftuin/digid/')) assert.ok(!e.body.includes(bsn), `BSN in page ${e.url}`);
         assert.ok(!JSON.stringify(e.headers).includes(bsn), `BSN in headers of ${e.url}`);
         assert.ok(!(e.location ?? '').includes(bsn), 'BSN in a redirect');
       }

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { isUnavailable } from '../db/database.ts';
 import { metrics } from '../ops/metrics.ts';
 import type { Database } from '../db/database.ts';
-import { isLoa, loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
+import { loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
 import { MeansError, type LoginMeans, type MeansResult, type MeansSubject } from '../means/means.ts';
 import {
   formatPolicyDate,
