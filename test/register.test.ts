@@ -3,7 +3,7 @@
 // cause, linked means, abonnees, and the hash-chained append-only audit trail.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { migrate } from '../src/db/migrate.ts';
+import { listMigrations, migrate } from '../src/db/migrate.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { ensureSigningKey, loadKeySet } from '../src/oidc/keys.ts';
 import { Secrets } from '../src/secrets.ts';
@@ -30,6 +30,43 @@ const bsnSource = generatedBsns();
 const nextBsn = () => Bsn.parse(bsnSource.next().value as string);
 
 for (const backend of BACKENDS) {
+  test(`migration 003 chains the audit records written before it (${backend})`, async () => {
+    const fresh = await openTestDatabase(backend);
+    try {
+      const db = fresh.db;
+      await db.exec(
+        'CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      for (const m of listMigrations().filter((m) => m.name < '003')) {
+        await db.exec(m.sql);
+        await db.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
+      }
+      for (const action of ['login', 'verklaring.deliver', 'login'])
+        await db.query(`INSERT INTO audit_events (actor, action, outcome) VALUES ('system', $1, 'success')`, [
+          action,
+        ]);
+      await migrate(db);
+      await recordAudit(db, { actor: { kind: 'system' }, action: 'after', outcome: 'success' });
+      const result = await verifyAuditChain(db);
+      assert.deepEqual(result.problems, []);
+      assert.equal(result.records, 4);
+      const rows = await db.query<{ seq: string; action: string }>(
+        'SELECT seq, action FROM audit_events ORDER BY seq',
+      );
+      assert.deepEqual(
+        rows.map((r) => [Number(r.seq), r.action]),
+        [
+          [1, 'login'],
+          [2, 'verklaring.deliver'],
+          [3, 'login'],
+          [4, 'after'],
+        ],
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+
   describe(`register (${backend})`, () => {
     let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let db: Database;
@@ -363,6 +400,40 @@ for (const backend of BACKENDS) {
       assert.equal((await register.getAbonnee(here.a.id))?.status, 'suspended');
       await register.setAbonneeStatus(here.a.id, 'active', OPERATOR);
       assert.equal((await register.activeEmployments(p.id)).length, 2);
+    });
+
+    test('the BSN is sealed per person: revealBsn opens it (audited), a wrong key id is refused', async () => {
+      const bsn = nextBsn();
+      const p = await register.registerPerson(
+        { bsn, voorletters: 'B.', voorvoegsel: null, achternaam: 'Sleutel', loaDezi: LOA.high },
+        OPERATOR,
+      );
+      assert.equal((await register.revealBsn(p.id, OPERATOR)).reveal(), bsn.reveal());
+      const [audit] = await db.query<{ action: string }>(
+        `SELECT action FROM audit_events WHERE target = $1 ORDER BY seq DESC LIMIT 1`,
+        [`person:${p.deziNummer}`],
+      );
+      assert.equal(audit!.action, 'register.person.read_bsn');
+      // Sealed under another master key: refused by key id before any decryption is tried.
+      const other = new Register(db, new Secrets(Buffer.alloc(32, 9)));
+      await assert.rejects(other.revealBsn(p.id, OPERATOR), /sealed with key/);
+    });
+
+    test('VerklaringService.revoke by abonnee, person or employment records the reason', async () => {
+      const p = await person();
+      const { a, v } = await employedWithVerklaring(p);
+      assert.equal(await verklaringen.revoke({ abonneeId: a.id }, 'test_reason', { actor: OPERATOR }), 1);
+      assert.equal(await verklaringen.revoke({ abonneeId: a.id }, 'again'), 0, 'a revoked one stays revoked');
+      const [row] = await db.query<{ revocation_reason: string }>(
+        'SELECT revocation_reason FROM verklaringen WHERE id = $1',
+        [v.id],
+      );
+      assert.equal(row!.revocation_reason, 'test_reason');
+      const [audit] = await db.query<{ actor: string; detail: { reason: string } }>(
+        `SELECT actor, detail FROM audit_events WHERE action = 'verklaring.revoke' AND target = $1`,
+        [`verklaring:${v.id}`],
+      );
+      assert.deepEqual([audit!.actor, audit!.detail.reason], ['operator:beheerder', 'test_reason']);
     });
 
     test('abonnees: numbers, KvK and AGB are checked; a number exists once; administrators', async () => {
