@@ -185,6 +185,17 @@ for (const backend of BACKENDS)
       assert.equal((await call('GET', `/persons/${SMIT.deziNummer}`)).status, 404);
       assert.equal((await call('DELETE', `/invitations/${invitation.body.id}`)).status, 404);
       assert.ok(!(await call('GET', '/invitations')).body.items!.some((i) => i.id === invitation.body.id));
+      // An invitation is always for the caller's own abonnee: naming another is refused, not obeyed.
+      const forOther = await call('POST', '/invitations', {
+        deziNummer: BOS.deziNummer,
+        rolCode: null,
+        rolCodeBron: null,
+        abonneeNummer: '90000222',
+      });
+      assert.equal(forOther.status, 400);
+      assert.deepEqual(forOther.body.errors, [
+        { pointer: '/body/abonneeNummer', detail: 'unknown property' },
+      ]);
       // Operator endpoints are not for an abonnee's system.
       assert.equal((await call('POST', '/abonnees', { abonneeNummer: '90009999', naam: 'X' })).status, 403);
       assert.equal((await call('PATCH', '/abonnees/90000222', { status: 'suspended' })).status, 403);
