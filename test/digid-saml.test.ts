@@ -307,6 +307,17 @@ for (const backend of BACKENDS)
       await refused(viaPost(b.state, tampered), 'invalid_response', /signature/i);
     });
 
+    test('a Response whose own signature does not verify is refused, even around a valid signed assertion', async () => {
+      const { state, requestId } = await begin();
+      const assertion = signSamlElement(assertionXml(fields(requestId)), 'Assertion', idpKey);
+      const response = signSamlElement(
+        responseXml({ idpEntityId: IDP, acsUrl: ACS, inResponseTo: requestId, assertion }),
+        'Response',
+        attackerKey,
+      );
+      await refused(viaPost(state, response), 'invalid_response', /Response signature/);
+    });
+
     test('signature wrapping: a forged assertion beside, around or in place of the signed one is refused', async () => {
       const forgedFields = (requestId: string, id?: string) =>
         fields(requestId, { nameId: `s00000000:${OTHER_BSN}`, ...(id ? { id } : {}) });

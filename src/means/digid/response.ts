@@ -6,6 +6,7 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { Bsn, InvalidBsnError } from '../../register/bsn.ts';
 import { MeansError } from '../means.ts';
+import { verifiedElement } from './artifact.ts';
 import type { SamlKeyPair } from './keys.ts';
 import { digidLevelOf, type DigidLevel } from './levels.ts';
 import type { IdpMetadata } from './metadata.ts';
@@ -78,6 +79,14 @@ export async function validateResponse(
   if (inResponseTo && inResponseTo !== e.requestId) refuse('the Response answers another AuthnRequest');
   const destination = response.getAttribute('Destination');
   if (destination && destination !== e.sp.acsUrl) refuse('the Response is addressed to another destination');
+  // node-saml ignores a Response signature that does not verify when the Assertion's does; a message
+  // that carries a broken signature is refused here instead.
+  if (
+    childElements(response, NS.ds, 'Signature').length > 0 &&
+    !verifiedElement(responseXml, response, e.idp.signingCertificates)
+  ) {
+    refuse('the Response signature does not verify');
+  }
   checkStatus(response);
 
   const saml = new SAML({
