@@ -96,7 +96,7 @@ export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, bsn
   let page = await follow(c, await c.send('GET /authorize', 'GET', start), start);
   for (let n = 0; n < 6 && page.res.status === 200; n++) {
     const body = page.res.body;
-    if (body.includes('/means"')) page = await submit(c, page, '/means', { means: 'digid-mock' });
+    if (body.includes('/means"')) page = await submit(c, page, '/means', { means: 'digid' });
     else if (body.includes('/authenticate"'))
       page = await submit(c, page, '/authenticate', { bsn: bsn!, action: 'login' });
     else if (body.includes('/kies"')) {

@@ -175,7 +175,7 @@ for (const backend of BACKENDS) {
       const res = await fetch(`${dezi.url}/metrics`);
       assert.equal(res.status, 200);
       const text = await res.text();
-      assert.match(text, /dezi_logins_total\{means="digid-mock",outcome="success"\} [1-9]/);
+      assert.match(text, /dezi_logins_total\{means="digid",outcome="success"\} [1-9]/);
       assert.match(
         text,
         /dezi_http_request_duration_seconds_count\{method="POST",route="\/token",status="2xx"\} [1-9]/,
