@@ -1,15 +1,27 @@
 // The means policy over HTTP: which means a zorgapplicatie is offered (level, allowed and excluded
 // means with their dates), step-up, fallback when a means is down or hangs, the preferred means on
-// the device and login_hint. Two means take part: the DigiD stand-in (high) and the proeftuin's
-// test means (substantial), whose switch makes it up, down or slow.
+// the device and login_hint. The mechanics are tested with two means: the DigiD stand-in (high)
+// and the proeftuin's test means (substantial), whose switch makes it up, down or slow; the
+// proeftuin's other means are switched off by the operator for those tests, so that every list is
+// exact. One test checks what a person is offered with every proeftuin means on.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { LOA } from '../src/means/loa.ts';
 import { formatPolicyDate } from '../src/means/policy.ts';
+import { UZI_PAS_MEANS_ID } from '../src/means/uzi-pas/uzi-pas.ts';
+import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
+import { ZIEKENHUISPAS_MEANS_ID, ZORGID_MEANS_ID } from '../src/proeftuin/oidc-means-op.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Bsn } from '../src/register/bsn.ts';
 import { Browser } from './helpers/browser.ts';
-import { BACKENDS, openTestDatabase, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
+import {
+  BACKENDS,
+  freePort,
+  openTestDatabase,
+  REGISTRATION_TOKEN,
+  startDezi,
+  type TestDezi,
+} from './helpers/dezi.ts';
 import { digidLogin, startLogin } from './helpers/login.ts';
 import {
   DIGID,
@@ -24,6 +36,8 @@ import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts'
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
+/** The proeftuin's means besides DigiD and the test means: off while the policy mechanics are tested. */
+const OTHER_MEANS = [YIVI_MEANS_ID, ZORGID_MEANS_ID, ZIEKENHUISPAS_MEANS_ID, UZI_PAS_MEANS_ID];
 
 /** A date relative to today (UTC), far enough from midnight in any zone for the tests. */
 function daysFromNow(days: number): string {
@@ -38,7 +52,7 @@ for (const backend of BACKENDS)
 
     before(async () => {
       database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
+      dezi = await startDezi({ db: database.db, config: { disabledMeans: OTHER_MEANS } });
       rp = await registerRp(dezi.url);
     });
 
@@ -105,6 +119,54 @@ for (const backend of BACKENDS)
       assert.ok(browser.history.some((h) => h.url.includes('/proeftuin/testmiddel/login')));
       // Standing alone: digits inside a longer number (a float responseTime) are not a BSN.
       assert.ok(!new RegExp(`(?<!\\d)${JANSEN.bsn}(?!\\d)`).test(dezi.logs.text()), 'BSN in a log line');
+    });
+
+    test('with every proeftuin means on, a person is offered each means that reaches the level, none that does not', async () => {
+      const port = await freePort();
+      const full = await startDezi({
+        db: database.db,
+        config: {
+          uziPas: {
+            listener: { host: '127.0.0.1', port, tls: null },
+            proxy: null,
+            certificateUrl: `https://localhost:${port}/uzi-pas/certificaat`,
+            caFiles: [],
+            crlSources: [],
+            crlRefreshSeconds: 3600,
+            crlGraceSeconds: 0,
+            testPkiDir: null,
+          },
+        },
+      });
+      try {
+        const client = await registerRp(full.url);
+        const browser = new Browser();
+        const high = [DIGID, YIVI_MEANS_ID, ZORGID_MEANS_ID, ZIEKENHUISPAS_MEANS_ID, UZI_PAS_MEANS_ID];
+        const none = await startLogin(browser, client);
+        assert.deepEqual(offeredMeans(none.page.body), high, 'without acr_values the minimum is high');
+        assert.deepEqual(unusableMeans(none.page.body), []);
+        const atHigh = await startLogin(browser, client, { acr_values: LOA.high });
+        assert.deepEqual(offeredMeans(atHigh.page.body), high);
+        const substantial = await startLogin(browser, client, { acr_values: LOA.substantial });
+        assert.deepEqual(offeredMeans(substantial.page.body), [
+          DIGID,
+          YIVI_MEANS_ID,
+          ZORGID_MEANS_ID,
+          ZIEKENHUISPAS_MEANS_ID,
+          TEST_MEANS,
+          UZI_PAS_MEANS_ID,
+        ]);
+        // A means below the level stays below it with the others on: the form cannot force it.
+        const refused = await browser.submit(
+          atHigh.page,
+          '/means',
+          { means: TEST_MEANS },
+          client.redirectUri,
+        );
+        assert.equal(refused.status, 403);
+      } finally {
+        await full.stop();
+      }
     });
 
     test('a client registered with default_acr_values gets that minimum when a request names none', async () => {
@@ -246,7 +308,9 @@ for (const backend of BACKENDS)
       );
       const done = await digidLogin(fresh, next.page, JANSEN.bsn, allowedUntil.redirectUri);
       const tokens = await redeemFinal(allowedUntil, done, next.request);
-      assert.equal(tokens.claims()!.acr, LOA.high);
+      // DigiD is asked for the lowest DigiD level that reaches the login's minimum (substantieel),
+      // and acr says what was reached.
+      assert.equal(tokens.claims()!.acr, LOA.substantial);
     });
 
     test('step-up: a session at substantial does not serve a request for high; the person logs in again', async () => {
@@ -357,7 +421,7 @@ for (const backend of BACKENDS)
       assert.ok(audit.some((a) => a.detail.reason === 'means_unavailable' && a.detail.means === TEST_MEANS));
       const done = await digidLogin(browser, fallback, JANSEN.bsn, rp.redirectUri);
       const tokens = await redeemFinal(rp, done, request);
-      assert.equal(tokens.claims()!.acr, LOA.high);
+      assert.equal(tokens.claims()!.acr, LOA.substantial, 'DigiD at the level this login asked for');
     });
 
     test('an upstream that hangs: the login page comes within the health timeout, a hung exchange ends in the fallback page', async () => {
@@ -519,7 +583,10 @@ for (const backend of BACKENDS)
     });
 
     test('a means disabled by the operator is not offered and cannot be chosen', async () => {
-      const second = await startDezi({ db: database.db, config: { disabledMeans: [TEST_MEANS] } });
+      const second = await startDezi({
+        db: database.db,
+        config: { disabledMeans: [TEST_MEANS, ...OTHER_MEANS] },
+      });
       try {
         const client = await registerRp(second.url, { default_acr_values: [LOA.substantial] });
         const browser = new Browser();
