@@ -19,7 +19,8 @@ import {
   fakeOpenIdProvider,
   type OpBehaviour,
 } from './helpers/fake-upstreams.ts';
-import { codeIssued, oidcMeansLogin, startLogin } from './helpers/login.ts';
+import { codeIssued, digidLogin, oidcMeansLogin, startLogin } from './helpers/login.ts';
+import { DIGID, offeredMeans, unusableMeans } from './helpers/means.ts';
 import { fetchUserinfo, redeem, registerRp, type AuthRequest, type TestRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
@@ -215,6 +216,38 @@ for (const backend of BACKENDS)
       assert.ok(!codeIssued(browser, rp.redirectUri), 'nothing issued');
     }
 
+    /**
+     * The supplier fails as unavailable: the same login lands on the fallback page with the other
+     * means, nothing is issued, the login page shows the supplier as down until the next health
+     * check, and the login goes on with DigiD.
+     */
+    async function fellBack(behaviour: OpBehaviour) {
+      const { browser, request, final } = await attempt(behaviour);
+      assert.equal(final.status, 200, final.body.slice(0, 400));
+      assert.match(final.body, /Inlogmiddel tijdelijk niet beschikbaar/);
+      assert.match(final.body, /Test-OP reageert op dit moment niet/);
+      const others = offeredMeans(final.body);
+      assert.ok(!others.includes(FAKE_OP_MEANS_ID), others.join());
+      assert.ok(others.includes(DIGID), others.join());
+      assert.ok(!codeIssued(browser, rp.redirectUri), 'nothing issued');
+
+      const next = await startLogin(new Browser(), rp);
+      assert.ok(!offeredMeans(next.page.body).includes(FAKE_OP_MEANS_ID));
+      assert.deepEqual(unusableMeans(next.page.body), ['Test-OP Tijdelijk niet beschikbaar']);
+
+      const done = await digidLogin(browser, final, JANSEN.bsn, rp.redirectUri);
+      assert.equal(done.status, 303, done.body.slice(0, 400));
+      const tokens = await redeem(rp, done.location!, request);
+      assert.equal(tokens.claims()!.acr, LOA.high);
+
+      // The next health check finds the supplier's discovery answering: offered again.
+      op.behave({});
+      dezi.means.forgetHealth(FAKE_OP_MEANS_ID);
+      const again = await startLogin(new Browser(), rp);
+      assert.ok(offeredMeans(again.page.body).includes(FAKE_OP_MEANS_ID));
+      assert.deepEqual(unusableMeans(again.page.body), []);
+    }
+
     test('a correct ID token logs in (the fake is sound), with private_key_jwt and PKCE', async () => {
       const { request, final } = await attempt({});
       assert.equal(final.status, 303, final.body.slice(0, 400));
@@ -242,16 +275,12 @@ for (const backend of BACKENDS)
       await refused({ uziNummer: '12345' });
     });
     test('token endpoint errors: 5xx is unavailable, invalid_grant is a failed login', async () => {
-      await refused(
-        { tokenAnswer: { status: 500, body: { error: 'server_error' } } },
-        502,
-        /Inlogmiddel tijdelijk niet beschikbaar/,
-      );
+      await fellBack({ tokenAnswer: { status: 500, body: { error: 'server_error' } } });
       await refused({ tokenAnswer: { status: 400, body: { error: 'invalid_grant' } } });
       await refused({ tokenAnswer: { status: 200, body: { access_token: 'at', token_type: 'Bearer' } } });
     });
-    test('slow token endpoint: a clear page', () =>
-      refused({ tokenDelayMs: 20_000 }, 502, /Inlogmiddel tijdelijk niet beschikbaar/));
+    test('slow token endpoint: the fallback page with the other means', () =>
+      fellBack({ tokenDelayMs: 20_000 }));
 
     test('state mismatch: the answer of one login delivered to another', async () => {
       op.behave({});
@@ -291,7 +320,7 @@ for (const backend of BACKENDS)
 
 for (const backend of BACKENDS)
   describe(`OpenID Connect means supplier down (${backend})`, () => {
-    test('connection refused at discovery: a clear page, nothing issued', async () => {
+    test('connection refused at discovery: shown as down, the fallback page if chosen anyway, nothing issued', async () => {
       const database = await openTestDatabase(backend);
       const op = await fakeOpenIdProvider();
       const port = await freePort();
@@ -302,12 +331,23 @@ for (const backend of BACKENDS)
       try {
         const rp = await registerRp(dezi.url);
         const browser = new Browser();
-        const { page } = await startLogin(browser, rp);
+        const { request, page } = await startLogin(browser, rp);
+        // The health check finds no supplier: the login page says so instead of offering it.
+        assert.equal(page.status, 200);
+        assert.ok(!offeredMeans(page.body).includes(FAKE_OP_MEANS_ID));
+        assert.deepEqual(unusableMeans(page.body), ['Test-OP Tijdelijk niet beschikbaar']);
+        // Posted anyway (a stale page): the fallback page with the other means, nothing issued.
         const final = await browser.submit(page, '/means', { means: FAKE_OP_MEANS_ID }, rp.redirectUri);
-        assert.equal(final.status, 502);
+        assert.equal(final.status, 200, final.body.slice(0, 400));
         assert.match(final.body, /Inlogmiddel tijdelijk niet beschikbaar/);
+        assert.ok(!offeredMeans(final.body).includes(FAKE_OP_MEANS_ID));
+        assert.ok(offeredMeans(final.body).includes(DIGID));
         assert.ok(!codeIssued(browser, rp.redirectUri));
         assert.equal(await dezi.provider.Client.find(rp.clientId).then((c) => !!c), true);
+        // The login goes on with another means.
+        const done = await digidLogin(browser, final, JANSEN.bsn, rp.redirectUri);
+        assert.equal(done.status, 303, done.body.slice(0, 400));
+        await redeem(rp, done.location!, request);
       } finally {
         await dezi.stop();
         await op.close();
