@@ -154,15 +154,24 @@ async function startDezi(
   const nodeArgs = ['--max-semi-space-size=8'];
   if (opt.profile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`);
   const servers: Server[] = [];
-  for (const port of ports)
-    servers.push(
-      await spawnServer(
-        [...nodeArgs, 'src/main.ts', 'start'],
-        deziEnv(issuer, databaseUrl, dataDir),
-        port,
-        /Dezi draait/,
-      ),
-    );
+  try {
+    for (const port of ports) {
+      // The proeftuin's UZI-pas listener is on by default, at 3443: each instance needs its own.
+      const uziPort = String(await freePort());
+      servers.push(
+        await spawnServer(
+          [...nodeArgs, 'src/main.ts', 'start'],
+          { ...deziEnv(issuer, databaseUrl, dataDir), DEZI_UZI_PAS_PORT: uziPort },
+          port,
+          /Dezi draait/,
+        ),
+      );
+    }
+  } catch (err) {
+    // An instance that did not start must not leave the ones before it running.
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
   return { servers, up: new Upstreams(issuer, ports) };
 }
 

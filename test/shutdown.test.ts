@@ -38,6 +38,8 @@ test('SIGTERM: stops accepting, finishes the request in flight, exits 0', { time
       DEZI_DATA_DIR: dir,
       DEZI_SECRET: '07'.repeat(32),
       LOG_LEVEL: 'info',
+      // Not the proeftuin's default UZI-pas port 3443, which a running Dezi may hold.
+      DEZI_UZI_PAS_PORT: String(await freePort()),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
