@@ -3,12 +3,19 @@
 // refuses everything outside the administrator's own abonnee.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
+import {
+  STAND_IN_ACCOUNTS,
+  ZIEKENHUISPAS_MEANS_ID,
+  ZORGID_MEANS_ID,
+} from '../src/proeftuin/oidc-means-op.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { Bsn, passesElfproef } from '../src/register/bsn.ts';
 import { Browser, findForm, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { linkedTestMeans } from './helpers/linked-means.ts';
-import { digidLogin, startLogin } from './helpers/login.ts';
+import { digidLogin, oidcMeansLogin, startLogin } from './helpers/login.ts';
+import { DIGID, offeredMeans, TEST_MEANS } from './helpers/means.ts';
 import { registerRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // administrator of 90000111
@@ -186,6 +193,31 @@ for (const backend of BACKENDS)
 
       const suspended = await portalLogin(new Browser(), '/mijn-dezi/inloggen', VAN_DIJK.bsn);
       assert.equal(suspended.status, 403);
+    });
+
+    test('the portals offer every means at level high, none below it; a market means logs in to Mijn Dezi', async () => {
+      const browser = new Browser();
+      const meansPage = await browser.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      assert.match(meansPage.url, /\/interaction\//);
+      assert.deepEqual(offeredMeans(meansPage.body), [
+        DIGID,
+        YIVI_MEANS_ID,
+        ZORGID_MEANS_ID,
+        ZIEKENHUISPAS_MEANS_ID,
+        testMeans.id,
+      ]);
+      assert.ok(
+        !offeredMeans(meansPage.body).includes(TEST_MEANS),
+        'the substantial test means is not offered',
+      );
+      // Jansen's pseudonym at the proeftuin's zorgidentiteit supplier is linked by the seed.
+      const jansenPseudonym = STAND_IN_ACCOUNTS.find((a) => a.linkedBsn === JANSEN.bsn)!;
+      const page = await oidcMeansLogin(browser, meansPage, ZORGID_MEANS_ID, jansenPseudonym.sub, NEVER);
+      assert.equal(page.status, 200, page.body.slice(0, 500));
+      assert.match(page.url, /\/mijn-dezi$/);
+      assert.match(page.body, new RegExp(`<code>${JANSEN.deziNummer}</code>`));
+      assert.ok(browser.cookies().some((c) => c.name === 'dezi_portal'));
+      assertNoBsn(browser, JANSEN.bsn);
     });
 
     test('a portal login cancelled at the means page, or replayed, sets no session', async () => {
