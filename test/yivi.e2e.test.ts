@@ -7,6 +7,7 @@ import { importSPKI, jwtVerify } from 'jose';
 import { LOA } from '../src/means/loa.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { YIVI_STAND_IN_JWT_ISSUER } from '../src/proeftuin/yivi-server.ts';
+import { YIVI_MEANS_ID, YIVI_PAGE_PATH } from '../src/means/yivi/yivi.ts';
 import { Browser } from './helpers/browser.ts';
 import { BACKENDS, freePort, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import {
@@ -15,7 +16,8 @@ import {
   FAKE_IRMA_TOKEN,
   fakeIrmaServer,
 } from './helpers/fake-upstreams.ts';
-import { codeIssued, startLogin, yiviLogin, yiviPage } from './helpers/login.ts';
+import { codeIssued, digidLogin, startLogin, yiviLogin, yiviPage } from './helpers/login.ts';
+import { DIGID, offeredMeans, unusableMeans } from './helpers/means.ts';
 import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
@@ -229,7 +231,8 @@ for (const backend of BACKENDS)
       const browser = new Browser();
       const { request, page } = await startLogin(browser, rp, params);
       const qr = await yiviPage(browser, page);
-      const final = qr.status === 200 ? await browser.goto(`${qr.url}/verder`, rp.redirectUri) : qr;
+      const onQrPage = qr.status === 200 && new URL(qr.url).pathname.startsWith(`${YIVI_PAGE_PATH}/`);
+      const final = onQrPage ? await browser.goto(`${qr.url}/verder`, rp.redirectUri) : qr;
       return { browser, request, final };
     }
 
@@ -247,6 +250,37 @@ for (const backend of BACKENDS)
       return final;
     }
 
+    /**
+     * The Yivi server fails as unavailable: the same login lands on the fallback page with the
+     * other means, nothing is issued, the login page shows Yivi as down until the next health
+     * check, and the login goes on with DigiD.
+     */
+    async function fellBack(behaviour: Parameters<typeof irma.behave>[0]) {
+      irma.behave(behaviour);
+      const { browser, request, final } = await attempt();
+      assert.equal(final.status, 200, final.body.slice(0, 400));
+      assert.match(final.body, /Inlogmiddel tijdelijk niet beschikbaar/);
+      assert.match(final.body, /Yivi reageert op dit moment niet/);
+      const others = offeredMeans(final.body);
+      assert.ok(!others.includes(YIVI_MEANS_ID) && others.includes(DIGID), others.join());
+      assert.ok(!codeIssued(browser, rp.redirectUri), 'nothing issued');
+
+      const next = await startLogin(new Browser(), rp, SUBSTANTIAL);
+      assert.ok(!offeredMeans(next.page.body).includes(YIVI_MEANS_ID));
+      assert.deepEqual(unusableMeans(next.page.body), ['Yivi Tijdelijk niet beschikbaar']);
+
+      const done = await digidLogin(browser, final, JANSEN.bsn, rp.redirectUri);
+      assert.equal(done.status, 303, done.body.slice(0, 400));
+      await redeem(rp, done.location!, request);
+
+      // The next health check finds the Yivi server answering: offered again.
+      irma.behave({});
+      dezi.means.forgetHealth(YIVI_MEANS_ID);
+      const again = await startLogin(new Browser(), rp, SUBSTANTIAL);
+      assert.ok(offeredMeans(again.page.body).includes(YIVI_MEANS_ID));
+      assert.deepEqual(unusableMeans(again.page.body), []);
+    }
+
     test('a correct result logs in (the fake is sound), with the requestor token sent', async () => {
       irma.behave({});
       const { browser, request, final } = await attempt();
@@ -257,37 +291,34 @@ for (const backend of BACKENDS)
       assert.ok(irma.calls.includes('POST /session'));
     });
 
-    test('slow to start a session: a clear page within the timeout', async () => {
+    test('slow to start a session: the fallback page within the timeout', async () => {
       const started = Date.now();
-      await refused({ startDelayMs: 20_000 }, 502, /niet beschikbaar|niet bereikbaar/);
+      irma.behave({ startDelayMs: 20_000 });
+      const { final } = await attempt();
       assert.ok(Date.now() - started < 15_000, 'the timeout ended the wait');
+      assert.equal(final.status, 200);
+      assert.match(final.body, /Inlogmiddel tijdelijk niet beschikbaar/);
+      dezi.means.forgetHealth(YIVI_MEANS_ID);
+      await fellBack({ startDelayMs: 20_000 });
     });
 
-    test('POST /session answered with an error or without a usable session: a clear page', async () => {
-      await refused({ startAnswer: { status: 500, body: { error: 'INTERNAL' } } }, 502, /niet beschikbaar/);
-      await refused(
-        { startAnswer: { status: 403, body: { error: 'UNAUTHORIZED' } } },
-        502,
-        /niet beschikbaar/,
-      );
-      await refused({ startAnswer: { status: 200, body: { token: 'x' } } }, 502, /niet beschikbaar/);
-      await refused(
-        {
-          startAnswer: {
-            status: 200,
-            body: {
-              token: 'abcdefghijklmnop',
-              sessionPtr: { u: 'javascript:alert(1)', irmaqr: 'disclosing' },
-            },
+    test('POST /session answered with an error or without a usable session: the fallback page', async () => {
+      await fellBack({ startAnswer: { status: 500, body: { error: 'INTERNAL' } } });
+      await fellBack({ startAnswer: { status: 403, body: { error: 'UNAUTHORIZED' } } });
+      await fellBack({ startAnswer: { status: 200, body: { token: 'x' } } });
+      await fellBack({
+        startAnswer: {
+          status: 200,
+          body: {
+            token: 'abcdefghijklmnop',
+            sessionPtr: { u: 'javascript:alert(1)', irmaqr: 'disclosing' },
           },
         },
-        502,
-        /niet beschikbaar/,
-      );
+      });
     });
 
-    test('slow result: a clear page', async () => {
-      await refused({ resultDelayMs: 20_000 }, 502, /niet beschikbaar|niet bereikbaar/);
+    test('slow result: the fallback page', async () => {
+      await fellBack({ resultDelayMs: 20_000 });
     });
 
     test('a result-jwt signed with another key', async () => {
@@ -390,7 +421,7 @@ for (const backend of BACKENDS)
 
 for (const backend of BACKENDS)
   describe(`Yivi server down (${backend})`, () => {
-    test('connection refused: a clear page, nothing issued', async () => {
+    test('connection refused: shown as down, the fallback page if chosen anyway, nothing issued', async () => {
       const database = await openTestDatabase(backend);
       const irma = await fakeIrmaServer();
       const closedPort = await freePort();
@@ -401,13 +432,20 @@ for (const backend of BACKENDS)
       try {
         const rp = await registerRp(dezi.url);
         const browser = new Browser();
-        const { page } = await startLogin(browser, rp, SUBSTANTIAL);
+        const { request, page } = await startLogin(browser, rp, SUBSTANTIAL);
+        // The health check finds no Yivi server: the login page says so instead of offering it.
+        assert.ok(!offeredMeans(page.body).includes(YIVI_MEANS_ID));
+        assert.deepEqual(unusableMeans(page.body), ['Yivi Tijdelijk niet beschikbaar']);
+        // Chosen anyway (a stale page): the fallback page with the other means, nothing issued.
         const final = await yiviPage(browser, page);
-        assert.equal(final.status, 502);
-        assert.match(final.body, /niet beschikbaar/);
+        assert.equal(final.status, 200, final.body.slice(0, 400));
+        assert.match(final.body, /Inlogmiddel tijdelijk niet beschikbaar/);
+        assert.ok(!offeredMeans(final.body).includes(YIVI_MEANS_ID));
         assert.ok(!codeIssued(browser, rp.redirectUri));
-        // The login is not lost: the person can go back and choose again.
-        assert.match(final.body, /Opnieuw proberen/);
+        // The login is not lost: it goes on with another means.
+        const done = await digidLogin(browser, final, JANSEN.bsn, rp.redirectUri);
+        assert.equal(done.status, 303, done.body.slice(0, 400));
+        await redeem(rp, done.location!, request);
       } finally {
         await dezi.stop();
         await irma.close();
