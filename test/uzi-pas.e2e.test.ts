@@ -22,7 +22,8 @@ import {
 } from '../src/proeftuin/uzi-pki.ts';
 import { Browser, radioValues, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, freePort, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
-import { startLogin } from './helpers/login.ts';
+import { codeIssued, startLogin } from './helpers/login.ts';
+import { DIGID, offeredMeans, unusableMeans } from './helpers/means.ts';
 import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts';
 import { tlsFetch, type TlsFetchOptions } from './helpers/tls-fetch.ts';
 
@@ -123,7 +124,25 @@ for (const backend of BACKENDS)
       assert.equal(page.status, 200, page.body.slice(0, 300));
       assert.match(page.body, /UZI-pas/);
       const after = await browser.submit(page, '/means', { means: 'uzi-pas' }, target.redirectUri);
-      return { request, after };
+      return { request, page, after };
+    }
+
+    /**
+     * Revocation lists this Dezi cannot use: its health check shows the UZI-pas as down on the
+     * login page; chosen anyway, the fallback page offers the other means and the card is never
+     * asked for (fail closed).
+     */
+    async function uziPasDown(target: { dezi: TestDezi; certificateUrl: string }) {
+      const client = await registerRp(target.dezi.url);
+      const browser = browserWith(cardOf(pki, `uzi-${JANSEN.deziNummer}`));
+      const { page, after } = await presentCard(browser, client);
+      assert.ok(!offeredMeans(page.body).includes('uzi-pas'));
+      assert.deepEqual(unusableMeans(page.body), ['UZI-pas Tijdelijk niet beschikbaar']);
+      assert.equal(after.status, 200, after.body.slice(0, 300));
+      assert.match(after.body, /Inlogmiddel tijdelijk niet beschikbaar/);
+      assert.ok(!offeredMeans(after.body).includes('uzi-pas') && offeredMeans(after.body).includes(DIGID));
+      assert.ok(!browser.history.some((h) => h.url.startsWith(target.certificateUrl)), 'no card asked for');
+      assert.ok(!codeIssued(browser, client.redirectUri));
     }
 
     async function refusedWith(
@@ -369,12 +388,7 @@ for (const backend of BACKENDS)
         crlSources: [{ kind: 'url', url: `http://127.0.0.1:${dead}/z.crl` }],
       });
       others.push(unreachable.dezi);
-      const rp2 = await registerRp(unreachable.dezi.url);
-      const browser = browserWith(cardOf(pki, `uzi-${JANSEN.deziNummer}`));
-      const { after } = await presentCard(browser, rp2);
-      assert.equal(after.status, 503, after.body.slice(0, 300));
-      assert.match(after.body, /Controle van de UZI-pas niet mogelijk/);
-      assert.match(unreachable.dezi.logs.text(), /revocation_unavailable: no revocation list/);
+      await uziPasDown(unreachable);
 
       // Stale: the root's list is current, the Zorgverlener CA's list expired yesterday.
       const dir = mkdtempSync(join(tmpdir(), 'dezi-crl-'));
@@ -406,15 +420,44 @@ for (const backend of BACKENDS)
           })),
         });
         others.push(stale.dezi);
-        const rp3 = await registerRp(stale.dezi.url);
-        const staleBrowser = browserWith(cardOf(pki, `uzi-${JANSEN.deziNummer}`));
-        const stalePage = (await presentCard(staleBrowser, rp3)).after;
+        await uziPasDown(stale);
+
+        // A list that goes out of date between the health check and the card: the certificate
+        // endpoint refuses the card with its own page (fail closed), and back at the broker the
+        // login goes on with another means.
+        const soonUntil = Date.now() + 4000;
+        writeFileSync(join(dir, 'z-soon.crl'), await crl(pki.cas.Z, new Date(soonUntil)));
+        const soon = await listenerDezi(database.db, {
+          crlSources: ['root.crl', 'z-soon.crl'].map((f) => ({ kind: 'file' as const, path: join(dir, f) })),
+        });
+        others.push(soon.dezi);
+        const rp3 = await registerRp(soon.dezi.url);
+        const soonBrowser = browserWith(cardOf(pki, `uzi-${JANSEN.deziNummer}`));
+        const { page: soonLogin } = await startLogin(soonBrowser, rp3);
+        assert.ok(offeredMeans(soonLogin.body).includes('uzi-pas'), 'current lists: offered');
+        await new Promise((r) => setTimeout(r, Math.max(0, soonUntil - Date.now()) + 500));
+        const stalePage = await soonBrowser.submit(
+          soonLogin,
+          '/means',
+          { means: 'uzi-pas' },
+          rp3.redirectUri,
+        );
+        assert.ok(stalePage.url.startsWith(soon.certificateUrl), `stopped at ${stalePage.url}`);
         assert.equal(stalePage.status, 503, stalePage.body.slice(0, 300));
         assert.match(stalePage.body, /Controle van de UZI-pas niet mogelijk/);
         assert.match(
-          stale.dezi.logs.text(),
-          /revocation_unavailable: revocation list from .*z-stale\.crl is out of date/,
+          soon.dezi.logs.text(),
+          /revocation_unavailable: revocation list from .*z-soon\.crl is out of date/,
         );
+        const back = await soonBrowser.follow(
+          await soonBrowser.request(
+            /href="([^"]*\/callback\/uzi-pas[^"]*)"/.exec(stalePage.body)![1]!.replace(/&amp;/g, '&'),
+          ),
+        );
+        assert.equal(back.status, 200, back.body.slice(0, 300));
+        assert.match(back.body, /Inlogmiddel tijdelijk niet beschikbaar/);
+        assert.ok(offeredMeans(back.body).includes(DIGID) && !offeredMeans(back.body).includes('uzi-pas'));
+        assert.ok(!codeIssued(soonBrowser, rp3.redirectUri));
 
         // The root revoked the Zorgverlener CA itself: every Z card falls with it.
         const zSerial = new x509.X509Certificate(pki.cas.Z.certPem).serialNumber;
