@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import type { DatabaseConfig, DeziConfig } from '../../src/config.ts';
+import type { DatabaseConfig, DeziConfig, UziPasConfig } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { createDezi, type Dezi } from '../../src/server.ts';
 
@@ -122,5 +122,22 @@ export async function openTestDatabase(
       await db.close();
       await drop();
     },
+  };
+}
+
+/**
+ * Configuration for Dezi's own UZI-pas certificate listener on this loopback port, with the
+ * proeftuin's TEST PKI in memory (the one loadTestUziPki(null, …) returns in the same process).
+ */
+export function uziPasListenerConfig(port: number): UziPasConfig {
+  return {
+    listener: { host: '127.0.0.1', port, tls: null },
+    proxy: null,
+    certificateUrl: `https://localhost:${port}/uzi-pas/certificaat`,
+    caFiles: [],
+    crlSources: [],
+    crlRefreshSeconds: 3600,
+    crlGraceSeconds: 0,
+    testPkiDir: null,
   };
 }

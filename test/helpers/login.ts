@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { Browser, radioValues, type Exchange } from './browser.ts';
 import { authorizationRequest, type AuthRequest, type TestRp } from './rp.ts';
+import { tlsFetch } from './tls-fetch.ts';
+import { loadTestUziPki, TEST_CARD_PASSWORD } from '../../src/proeftuin/uzi-pki.ts';
 
 export interface LoginOutcome {
   request: AuthRequest;
@@ -106,4 +108,40 @@ export function codeIssued(browser: Browser, redirectUri: string): boolean {
   return browser.history.some(
     (h) => h.location?.startsWith(redirectUri) && new URL(h.location).searchParams.has('code'),
   );
+}
+
+/**
+ * A browser that holds the proeftuin's TEST UZI-pas with this id (`uzi-<UZI-nummer>`) and trusts the
+ * TEST root, as a person's browser with a card reader does. The PKI is the process's in-memory one,
+ * the same that a Dezi with testPkiDir null uses.
+ */
+export async function uziPasBrowser(cardId: string): Promise<Browser> {
+  const pki = await loadTestUziPki(null, ['localhost']);
+  const card = pki.cards.find((c) => c.id === cardId);
+  assert.ok(card, `no test card ${cardId}`);
+  return new Browser({
+    fetch: tlsFetch({ pfx: card.p12, passphrase: TEST_CARD_PASSWORD, ca: [pki.root.certPem] }),
+  });
+}
+
+/** From the login page: choose UZI-pas; the browser presents its card at the certificate listener. */
+export async function uziPasLogin(browser: Browser, loginPage: Exchange, stopAt: string): Promise<Exchange> {
+  assert.equal(loginPage.status, 200, loginPage.body.slice(0, 500));
+  return browser.submit(loginPage, '/means', { means: 'uzi-pas' }, stopAt);
+}
+
+/** On "Waar werk je? Wat ben je?": choose the employment at the abonnee with this URA (abonneenummer). */
+export async function chooseEmployment(
+  browser: Browser,
+  choicePage: Exchange,
+  abonneeNummer: string,
+  stopAt: string,
+): Promise<Exchange> {
+  const choice = choicePage.body
+    .split('<li class="choice">')
+    .slice(1)
+    .find((li) => li.includes(`URA ${abonneeNummer}<`));
+  assert.ok(choice, `no employment at URA ${abonneeNummer} on the choice page`);
+  const employment = /name="employment"[^>]*value="([^"]+)"/.exec(choice)![1]!;
+  return browser.submit(choicePage, '/kies', { employment }, stopAt);
 }
