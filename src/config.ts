@@ -64,6 +64,8 @@ export interface DeziConfig {
   trustProxy: boolean;
   logLevel: string;
   dataDir: string;
+  /** A BIG-register export (dezi_nummer,big_nummer,beroep); proeftuin: the test file; production: none, BIG roles refused. */
+  bigRegisterFile?: string;
   /** DigiD; null: not offered. Absent: the proeftuin default (the stand-in), none in production. */
   digid?: DigidConfig | null;
   /** Absent: no UZI-pas means. */
@@ -325,6 +327,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     trustProxy: env.DEZI_TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     dataDir,
+    ...(env.DEZI_BIG_REGISTER_FILE ? { bigRegisterFile: resolve(env.DEZI_BIG_REGISTER_FILE) } : {}),
     digid: parseDigid(env, mode),
     uziPas: parseUziPas(env, mode, issuer, host, dataDir),
     yivi: means.yivi,

@@ -17,6 +17,7 @@ import { createDezi } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
 import { RegisterError } from './register/register.ts';
+import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';
 
 const USAGE = `Usage: dezi <command>
@@ -124,7 +125,7 @@ async function clientAdd(args: string[]): Promise<void> {
       db,
       secrets,
       keys,
-      register: new Register(db, secrets),
+      register: new Register(db, secrets, { big: bigRegisterFor(config) }),
       registrationToken: null,
       proeftuin: config.mode === 'proeftuin',
       trustProxy: false,
@@ -158,8 +159,16 @@ async function main(argv: string[]): Promise<void> {
       return clientAdd(rest);
     case 'api-client add': {
       const parsed = parseApiClientArgs(rest);
-      return withDatabase(async ({ db, secrets }) =>
-        console.log(JSON.stringify({ client_id: await apiClientAdd(parsed, db, new Register(db, secrets)) })),
+      return withDatabase(async ({ config, db, secrets }) =>
+        console.log(
+          JSON.stringify({
+            client_id: await apiClientAdd(
+              parsed,
+              db,
+              new Register(db, secrets, { big: bigRegisterFor(config) }),
+            ),
+          }),
+        ),
       );
     }
     case 'keys rotate':
@@ -177,11 +186,11 @@ async function main(argv: string[]): Promise<void> {
       const name = `${command ?? ''} ${sub ?? ''}`.trim();
       if (!REGISTER_COMMANDS.has(name))
         throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
-      process.exitCode = await withDatabase(({ db, secrets }) =>
+      process.exitCode = await withDatabase(({ config, db, secrets }) =>
         runRegisterCommand(
           {
             db,
-            register: new Register(db, secrets),
+            register: new Register(db, secrets, { big: bigRegisterFor(config) }),
             out: (l) => console.log(l),
             err: (l) => console.error(l),
             tty: process.stderr.isTTY === true,

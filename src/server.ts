@@ -15,6 +15,7 @@ import { createProvider, TTL } from './oidc/provider.ts';
 import { purgeExpired } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
 import { Register } from './register/register.ts';
+import { bigRegisterFor } from './register/big.ts';
 import { VerklaringService } from './verklaring/verklaring.ts';
 import { verklaringRoutes } from './verklaring/routes.ts';
 import { MeansRegistry } from './means/registry.ts';
@@ -115,7 +116,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await ensureSigningKey(db, secrets);
   const keyRing = await KeyRing.open(db, secrets);
   const ops = config.ops ?? DEFAULT_OPS;
-  const register = new Register(db, secrets);
+  const register = new Register(db, secrets, { big: bigRegisterFor(config) });
   const proeftuin = config.mode === 'proeftuin';
   if (proeftuin) {
     await seedProeftuin(register);

@@ -61,7 +61,7 @@ for (const backend of BACKENDS)
       assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['private_key_jwt']);
       assert.equal(meta.userinfo_endpoint, `${dezi.url}/userinfo`);
       assert.equal(meta.registration_endpoint, `${dezi.url}/register`);
-      assert.deepEqual(meta.acr_values_supported, [LOA.low, LOA.substantial, LOA.high]);
+      assert.deepEqual(meta.acr_values_supported, [LOA.substantial, LOA.high]);
       assert.ok(
         !(meta.token_endpoint_auth_signing_alg_values_supported ?? []).some((a) => a.startsWith('HS')),
       );
@@ -163,6 +163,17 @@ for (const backend of BACKENDS)
         assert.equal(unknown.status, 404, id);
       }
       assert.equal((await fetch(`${dezi.url}/json_schemas/v1/unknown.json`)).status, 404);
+    });
+
+    test('a request for eIDAS low is served at substantial at least: Dezi never logs in below it', async () => {
+      const out = await login(rp, JANSEN.bsn, { params: { acr_values: LOA.low } });
+      browsers.push(out.browser);
+      assert.equal(out.final.status, 303, `expected a redirect, got ${out.final.status} at ${out.final.url}`);
+      const tokens = await redeem(rp, out.final.location!, out.request);
+      const claims = tokens.claims()!;
+      assert.equal(claims.acr, LOA.substantial);
+      const userinfo = await fetchUserinfo(rp, tokens.access_token, claims.sub);
+      assert.equal(userinfo.envelope.loa_authn, LOA.substantial);
     });
 
     test('two employers: "Waar werk je? Wat ben je?" and the chosen one is in the verklaring', async () => {

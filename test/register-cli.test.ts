@@ -105,6 +105,20 @@ describe('dezi register commands', () => {
       assert.match((await dezi('person', 'suspend', uziNummer)).stdout, /suspended/);
       assert.equal(JSON.parse((await dezi('person', 'show', uziNummer)).stdout).status, 'suspended');
       assert.match((await dezi('person', 'activate', uziNummer)).stdout, /active/);
+      assert.match(
+        (await dezi('person', 'rename', uziNummer, '--voorletters', 'A.B.', '--achternaam', 'Nieuwnaam'))
+          .stdout,
+        /A\.B\. Nieuwnaam/,
+      );
+      const renamed = JSON.parse((await dezi('person', 'show', uziNummer)).stdout);
+      assert.equal(renamed.achternaam, 'Nieuwnaam');
+      assert.equal(renamed.nameHistory.length, 2);
+      assert.equal(renamed.employments.length, shown.employments.length, 'a name change ends no employment');
+      await fails(
+        ['person', 'rename', uziNummer, '--achternaam', 'X'],
+        2,
+        /needs --voorletters and --achternaam/,
+      );
       await fails(['person', 'show', '000000001'], 1, /person 000000001 not found/);
       await fails(['person', 'show'], 2, /expected one Dezi-nummer/);
       assert.match((await dezi('abonnee', 'suspend', '55555555')).stdout, /suspended/);

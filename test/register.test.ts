@@ -15,7 +15,7 @@ import {
   type Person,
 } from '../src/register/register.ts';
 import { Bsn } from '../src/register/bsn.ts';
-import { FileBigRegister } from '../src/register/big.ts';
+import { bigRegisterFor, FileBigRegister, NoBigRegister } from '../src/register/big.ts';
 import { LOA } from '../src/means/loa.ts';
 import { VerklaringService } from '../src/verklaring/verklaring.ts';
 import { recordAudit, verifyAuditChain, type Actor } from '../src/audit/audit.ts';
@@ -518,6 +518,30 @@ for (const backend of BACKENDS) {
       assert.equal(await file.isRegistered({ deziNummer: '900010001', achternaam: 'Jansen' }, '30'), false);
       assert.throws(() => new FileBigRegister('dezi_nummer,big_nummer,beroep\n12,3,4\n'), /line 2/);
       assert.throws(() => new FileBigRegister('nummer\n'), /header/);
+    });
+
+    test('production without a BIG-register refuses BIG roles and records nothing; other roles work', async () => {
+      assert.ok(bigRegisterFor({ mode: 'production' }) instanceof NoBigRegister);
+      assert.ok(bigRegisterFor({ mode: 'proeftuin' }) instanceof FileBigRegister);
+      const production = new Register(db, secrets, { big: bigRegisterFor({ mode: 'production' }) });
+      const p = await person();
+      const a = await abonnee();
+      await assert.rejects(
+        production.createEmployment(
+          { personId: p.id, abonneeId: a.id, rolCode: '01.015', rolCodeBron: 'big' },
+          OPERATOR,
+        ),
+        (err: unknown) =>
+          err instanceof RegisterError &&
+          err.code === 'forbidden' &&
+          /BIG-register cannot be checked/.test(err.message),
+      );
+      assert.equal((await production.employmentsOfPerson(p.id)).length, 0);
+      const declared = await production.createEmployment(
+        { personId: p.id, abonneeId: a.id, rolCode: '86.000', rolCodeBron: 'abonnee' },
+        OPERATOR,
+      );
+      assert.equal(declared.rolCode, '86.000');
     });
 
     test('register writes and reads with an actor are audited, with who, what and on whose behalf', async () => {

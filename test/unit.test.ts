@@ -139,5 +139,9 @@ describe('levels of assurance', () => {
     assert.equal(minimumLoaFrom(`${LOA.high} ${LOA.substantial}`, LOA.high), LOA.substantial);
     assert.equal(minimumLoaFrom(`urn:x ${LOA.high}`, LOA.low), LOA.high);
     assert.equal(minimumLoaFrom('urn:unknown', LOA.substantial), LOA.substantial);
+    // Dezi's floor: never below substantial, whatever is asked or configured.
+    assert.equal(minimumLoaFrom(LOA.low, LOA.high), LOA.substantial);
+    assert.equal(minimumLoaFrom(undefined, LOA.low), LOA.substantial);
+    assert.equal(minimumLoaFrom(`${LOA.low} ${LOA.high}`, LOA.high), LOA.substantial);
   });
 });

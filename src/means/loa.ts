@@ -21,6 +21,9 @@ export function meetsLoa(actual: LoA, minimum: LoA): boolean {
   return loaRank(actual) >= loaRank(minimum);
 }
 
+/** The lowest level Dezi logs anyone in at (means.md): a request for less still gets this. */
+export const DEZI_FLOOR_LOA: LoA = LOA.substantial;
+
 /**
  * The minimum level from acr_values: every listed level is acceptable and a higher level satisfies a
  * lower one, so the lowest listed eIDAS URI is the minimum. Unknown values are ignored (acr_values is
@@ -28,8 +31,9 @@ export function meetsLoa(actual: LoA, minimum: LoA): boolean {
  */
 export function minimumLoaFrom(acrValues: string | undefined, fallback: LoA): LoA {
   const requested = (acrValues ?? '').split(' ').filter(isLoa);
-  if (requested.length === 0) return fallback;
-  return requested.reduce((a, b) => (loaRank(a) <= loaRank(b) ? a : b));
+  const lowest =
+    requested.length === 0 ? fallback : requested.reduce((a, b) => (loaRank(a) <= loaRank(b) ? a : b));
+  return meetsLoa(lowest, DEZI_FLOOR_LOA) ? lowest : DEZI_FLOOR_LOA;
 }
 
 export function loaLabel(loa: LoA): string {

@@ -181,7 +181,8 @@ export function createProvider(d: ProviderDeps): Provider {
       id_token_signed_response_alg: 'RS256',
       subject_type: 'pairwise',
     },
-    acrValues: [LOA.low, LOA.substantial, LOA.high],
+    // Dezi never logs anyone in below substantial (DEZI_FLOOR_LOA), so low is not advertised.
+    acrValues: [LOA.substantial, LOA.high],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256'], // PS256 and ES256 need keys of their own: not yet built
       clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],

@@ -45,3 +45,19 @@ export class FileBigRegister implements BigRegister {
     return this.#registrations.has(`${person.deziNummer}:${beroep}`);
   }
 }
+
+/** Production without a BIG-register: every BIG role is refused rather than checked against test data. */
+export class NoBigRegister implements BigRegister {
+  async isRegistered(): Promise<boolean> {
+    throw new BigRegisterError('no BIG-register is configured (DEZI_BIG_REGISTER_FILE)');
+  }
+}
+
+/** The proeftuin reads its test file; production reads DEZI_BIG_REGISTER_FILE, or refuses BIG roles. */
+export function bigRegisterFor(config: {
+  mode: 'proeftuin' | 'production';
+  bigRegisterFile?: string;
+}): BigRegister {
+  if (config.bigRegisterFile) return FileBigRegister.fromFile(config.bigRegisterFile);
+  return config.mode === 'proeftuin' ? FileBigRegister.fromFile() : new NoBigRegister();
+}

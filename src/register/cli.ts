@@ -17,6 +17,9 @@ export const REGISTER_USAGE = `  abonnee add --nummer URA --naam NAME --kvk KVK 
   person show DEZI-NUMMER        a person: name history, employments, linked means (never the BSN)
   person suspend|activate DEZI-NUMMER
                                  suspend (revokes their verklaringen) or reactivate a person
+  person rename DEZI-NUMMER --voorletters V [--voorvoegsel VV] --achternaam A
+                                 record a name change (from the BRP); revokes the verklaringen that
+                                 carry the old name, keeps means and employments
   import uzi-register FILE.csv   import an UZI-register export; idempotent, resumable after a crash
   audit verify                   check the audit trail's hash chain; exit 1 when it was altered
   (register commands accept --operator NAME; default: the login name)
@@ -29,6 +32,7 @@ export const REGISTER_COMMANDS: ReadonlySet<string> = new Set([
   'person show',
   'person suspend',
   'person activate',
+  'person rename',
   'import uzi-register',
   'audit verify',
 ]);
@@ -108,6 +112,37 @@ export async function runRegisterCommand(ctx: CliContext, command: string, args:
       const status = command === 'person suspend' ? 'suspended' : 'active';
       await ctx.register.setPersonStatus(person.id, status, actor);
       ctx.out(`person ${person.deziNummer}: ${status}`);
+      return 0;
+    }
+    case 'person rename': {
+      const { values, positionals } = parseArgs({
+        args,
+        options: {
+          voorletters: { type: 'string' },
+          voorvoegsel: { type: 'string' },
+          achternaam: { type: 'string' },
+          operator: { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.length !== 1) throw new CliUsageError('expected one Dezi-nummer');
+      if (!values.voorletters || !values.achternaam)
+        throw new CliUsageError('person rename needs --voorletters and --achternaam');
+      const actor = operator(values.operator);
+      const person = await personByNummer(ctx, positionals[0]!, actor);
+      const renamed = await ctx.register.changeName(
+        person.id,
+        {
+          voorletters: values.voorletters,
+          voorvoegsel: values.voorvoegsel ?? null,
+          achternaam: values.achternaam,
+        },
+        actor,
+      );
+      ctx.out(
+        `person ${renamed.deziNummer}: ${[renamed.voorletters, renamed.voorvoegsel, renamed.achternaam].filter(Boolean).join(' ')}`,
+      );
       return 0;
     }
     case 'person show': {

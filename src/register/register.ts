@@ -11,7 +11,7 @@ import { describeActor, recordAudit, SYSTEM, type Actor } from '../audit/audit.t
 import { revokeVerklaringen } from '../verklaring/verklaring.ts';
 import { Bsn } from './bsn.ts';
 import { beroepOf, roleByCode, ROLE_SOURCE_URI, type RoleSource } from './roles.ts';
-import { FileBigRegister, type BigRegister } from './big.ts';
+import { BigRegisterError, FileBigRegister, type BigRegister } from './big.ts';
 
 export type PersonStatus = 'active' | 'suspended' | 'deceased' | 'ended';
 export type AbonneeStatus = 'active' | 'suspended' | 'ended';
@@ -735,7 +735,16 @@ export class Register {
   async #checkRole(person: Person, rolCode: string | null, rolCodeBron: RoleSource | null): Promise<void> {
     checkRoleCode(rolCode, rolCodeBron);
     const role = rolCode ? roleByCode(rolCode) : undefined;
-    if (role?.big && !(await this.#big.isRegistered(person, beroepOf(role.code))))
+    if (!role?.big) return;
+    let registered: boolean;
+    try {
+      registered = await this.#big.isRegistered(person, beroepOf(role.code));
+    } catch (err) {
+      if (err instanceof BigRegisterError)
+        throw new RegisterError(`the BIG-register cannot be checked: ${err.message}`, 'forbidden');
+      throw err;
+    }
+    if (!registered)
       throw new RegisterError(`${person.deziNummer} has no BIG registration for ${role.naam}`, 'forbidden');
   }
 
