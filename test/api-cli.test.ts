@@ -1,28 +1,15 @@
 // `dezi api-client add`: the operator's credential for the REST API comes from the command line,
 // and works; bad use gets a clear error.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { cliSandbox } from './helpers/cli.ts';
 import { apiKeys, as } from './helpers/api.ts';
-import { freePort, startDezi, TEST_SECRET } from './helpers/dezi.ts';
-
-const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
+import { freePort, startDezi } from './helpers/dezi.ts';
 
 describe('dezi api-client add', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dezi-api-cli-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = {
-    ...process.env,
-    DEZI_DATA_DIR: dir,
-    DEZI_SECRET: TEST_SECRET.toString('hex'),
-    DATABASE_URL: '',
-  };
-  const dezi = (...args: string[]) => run(process.execPath, [MAIN, ...args], { env, timeout: 60_000 });
+  const { dir, dezi } = cliSandbox('dezi-api-cli-');
 
   test('an operator client made on the command line adds an abonnee over the API', async () => {
     const { privateKey, jwks } = await apiKeys();

@@ -2,11 +2,12 @@
 // zorgapplicatie through Dezi, every page passes axe's WCAG 2.1 AA checks, and pages fit a phone.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { passesElfproef } from '../src/register/bsn.ts';
 import { expectAccessible } from './helpers/axe.ts';
@@ -15,16 +16,11 @@ import { LOA } from '../src/means/loa.ts';
 import { setTestMeansMode, TEST_MEANS } from './helpers/means.ts';
 import { authorizationRequest, registerRp } from './helpers/rp.ts';
 
-const CHROMIUM = process.env.DEZI_CHROMIUM ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-// CI installs Chromium; on a developer's machine without it these tests say so instead of failing.
-if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}`);
-
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
 
-describe('in a real browser', { skip: available ? false : `no Chromium at ${CHROMIUM}` }, () => {
+describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
   let dezi: TestDezi;
   let example: ChildProcess;
   let exampleUrl: string;
@@ -61,18 +57,7 @@ describe('in a real browser', { skip: available ? false : `no Chromium at ${CHRO
       if (i > 100 || example.exitCode !== null) throw new Error(`example did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -1,31 +1,19 @@
 // The dezi command line: client add, keys rotate/list, and clear errors for bad use.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
-import { startDezi, freePort, TEST_SECRET } from './helpers/dezi.ts';
+import { cliSandbox } from './helpers/cli.ts';
+import { startDezi, freePort } from './helpers/dezi.ts';
 import { keyMaterial, redeem, fetchUserinfo, REDIRECT_URI, type TestRp } from './helpers/rp.ts';
 import { login } from './helpers/login.ts';
 
-const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
-
 describe('dezi command line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dezi-cli-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = {
-    ...process.env,
-    DEZI_DATA_DIR: dir,
-    DEZI_SECRET: TEST_SECRET.toString('hex'),
+  const { dir, dezi, deziWith } = cliSandbox('dezi-cli-', {
     DEZI_PROEFTUIN_REGISTRATION_TOKEN: 'cli-test-token-0123456789',
-    DATABASE_URL: '',
-  };
-  const dezi = (...args: string[]) => run(process.execPath, [MAIN, ...args], { env, timeout: 60_000 });
+  });
 
   test('client add registers a zorgapplicatie that can log in', async () => {
     const { sig, enc, jwks } = await keyMaterial();
@@ -145,7 +133,7 @@ describe('dezi command line', () => {
       (e: { code: number; stderr: string }) => e.code === 2 && /--redirect-uri/.test(e.stderr),
     );
     await assert.rejects(
-      run(process.execPath, [MAIN, 'migrate'], { env: { ...env, PORT: 'abc' } }),
+      deziWith({ PORT: 'abc' }, 'migrate'),
       (e: { code: number; stderr: string }) => e.code === 2 && /PORT/.test(e.stderr),
     );
   });

@@ -1,34 +1,22 @@
 // `dezi client add` with a means policy: the options are checked before anything is stored, and a
 // stored policy decides what the login page offers.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { formatPolicyDate } from '../src/means/policy.ts';
+import { cliSandbox } from './helpers/cli.ts';
 import { Browser } from './helpers/browser.ts';
-import { freePort, startDezi, TEST_SECRET } from './helpers/dezi.ts';
+import { freePort, startDezi } from './helpers/dezi.ts';
 import { startLogin } from './helpers/login.ts';
 import { DIGID, offeredMeans, TEST_MEANS, unusableMeans } from './helpers/means.ts';
 import { keyMaterial, REDIRECT_URI, type TestRp } from './helpers/rp.ts';
 
-const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
-
 describe('dezi client add with a means policy', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dezi-policy-cli-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = {
-    ...process.env,
-    DEZI_DATA_DIR: dir,
-    DEZI_SECRET: TEST_SECRET.toString('hex'),
+  const { dir, dezi } = cliSandbox('dezi-policy-cli-', {
     DEZI_PROEFTUIN_REGISTRATION_TOKEN: 'cli-test-token-0123456789',
-    DATABASE_URL: '',
-  };
-  const dezi = (...args: string[]) => run(process.execPath, [MAIN, ...args], { env, timeout: 60_000 });
+  });
 
   test('bad policy options are refused with a usage message', async () => {
     const { jwks } = await keyMaterial();

@@ -1,31 +1,16 @@
 // The operator's register commands, run as a beheerder runs them: dezi abonnee, person, import, audit.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { openDatabase } from '../src/db/database.ts';
 import { writeUziExport } from '../bench/register-data.ts';
-import { TEST_SECRET } from './helpers/dezi.ts';
+import { cliSandbox } from './helpers/cli.ts';
 
-const run = promisify(execFile);
 /** Every command starts PGlite anew: seconds each on a busy machine. */
 const SLOW = 300_000;
-const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
 
 describe('dezi register commands', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dezi-register-cli-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = {
-    ...process.env,
-    DEZI_DATA_DIR: dir,
-    DEZI_SECRET: TEST_SECRET.toString('hex'),
-    DEZI_MODE: 'production',
-    DATABASE_URL: '',
-  };
-  const dezi = (...args: string[]) => run(process.execPath, [MAIN, ...args], { env, timeout: 120_000 });
+  const { dir, dezi } = cliSandbox('dezi-register-cli-', { DEZI_MODE: 'production' }, 120_000);
   const fails = async (args: string[], code: number, message: RegExp) => {
     await assert.rejects(dezi(...args), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, code, err.stderr);

@@ -2,9 +2,9 @@
 // presented to the certificate listener; the pages on the way, the refusal page and the proeftuin's
 // card page pass axe's WCAG 2.1 AA checks and fit a phone.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { loadTestUziPki, TEST_CARD_PASSWORD, type TestUziPki } from '../src/proeftuin/uzi-pki.ts';
 import { expectAccessible } from './helpers/axe.ts';
@@ -12,13 +12,9 @@ import { freePort, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { registerRp, type TestRp } from './helpers/rp.ts';
 import { authorizationRequest } from './helpers/rp.ts';
 
-const CHROMIUM = process.env.DEZI_CHROMIUM ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}`);
-
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 
-describe('UZI-pas in a real browser', { skip: available ? false : `no Chromium at ${CHROMIUM}` }, () => {
+describe('UZI-pas in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
   let dezi: TestDezi;
   let listenerOrigin: string;
   let rp: TestRp;
@@ -44,16 +40,7 @@ describe('UZI-pas in a real browser', { skip: available ? false : `no Chromium a
     });
     pki = await loadTestUziPki(null, ['localhost']);
     rp = await registerRp(dezi.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
