@@ -115,7 +115,7 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       ${
         employments.length === 0
           ? html`<p>${t(lang, 'portal.mijn.no_employments')}</p>`
-          : html`<div class="table-wrap">
+          : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="werkgevers">
               <table aria-labelledby="werkgevers">
                 <thead>
                   <tr>

@@ -88,7 +88,12 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
         <code>${UNKNOWN_TEST_BSN}</code>
         ${nl ? 'is geldig maar staat niet in het register.' : 'is valid but not in the register.'}
       </p>
-      <div class="table-wrap">
+      <div
+        class="table-wrap"
+        tabindex="0"
+        role="region"
+        aria-label="${nl ? 'Testzorgmedewerkers' : 'Test care workers'}"
+      >
         <table>
           <caption>
             ${nl ? 'Testzorgmedewerkers' : 'Test care workers'}

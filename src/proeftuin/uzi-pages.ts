@@ -81,7 +81,12 @@ export async function uziProeftuinRoutes(
         </li>
       </ul>
       <h2>${nl ? 'Testpassen' : 'Test cards'}</h2>
-      <div class="table-wrap">
+      <div
+        class="table-wrap"
+        tabindex="0"
+        role="region"
+        aria-label="${nl ? 'TEST UZI-passen' : 'TEST UZI cards'}"
+      >
         <table>
           <caption>
             ${nl ? 'TEST UZI-passen' : 'TEST UZI cards'}
