@@ -51,6 +51,33 @@ export interface DigidConfig {
   backChannelTls?: { key: string; cert: string; ca: string | null } | null;
 }
 
+/** The eSeal that signs verklaringen and the revocation list (spec §3.4). */
+export type EsealConfig =
+  /** PEM files: the private key, and the certificate followed by its CA chain. */
+  | { kind: 'files'; keyFile: string; certFile: string }
+  /** The proeftuin's TEST eSeal, kept in dir (null: in memory). */
+  | { kind: 'test'; dir: string | null };
+
+/** What the koppelvlak names that is not Dezi's own address. */
+export interface KoppelvlakConfig {
+  /** The verklaring's `iss`: the register's URI (DEZI_VERKLARING_ISSUER). */
+  verklaringIssuer: string;
+  /** Where the published JSON schemas live (DEZI_JSON_SCHEMA_BASE): verklaring.json, userinfo.json, revocatielijst.json. */
+  schemaBase: string;
+  /** How often the revocation list is rebuilt (DEZI_REVOCATION_LIST_REFRESH, seconds). */
+  revocationListRefreshSeconds: number;
+  /** How long a copy of the list is valid (its exp − nbf; DEZI_REVOCATION_LIST_VALIDITY, seconds). */
+  revocationListValiditySeconds: number;
+}
+
+/** The acceptance environment's values: what relying parties written to the spec check. */
+export const DEFAULT_KOPPELVLAK: KoppelvlakConfig = {
+  verklaringIssuer: 'https://abonnee.dezi.nl',
+  schemaBase: 'https://www.dezi.nl/json_schemas/v1',
+  revocationListRefreshSeconds: 300,
+  revocationListValiditySeconds: 48 * 3600,
+};
+
 export interface DeziConfig {
   mode: Mode;
   host: string;
@@ -78,6 +105,10 @@ export interface DeziConfig {
   disabledMeans?: string[];
   /** Rate limits, metrics, key polling (src/ops/config.ts); defaults when absent. */
   ops?: OpsConfig;
+  /** Absent: the proeftuin's TEST eSeal in memory. Null: none configured (production cannot start). */
+  eseal?: EsealConfig | null;
+  /** Absent: DEFAULT_KOPPELVLAK. */
+  koppelvlak?: KoppelvlakConfig;
 }
 
 export class ConfigError extends Error {
@@ -265,6 +296,61 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
   };
 }
 
+function parseEseal(env: Env, mode: Mode, dataDir: string): EsealConfig | null {
+  const keyFile = env.DEZI_ESEAL_KEY_FILE;
+  const certFile = env.DEZI_ESEAL_CERT_FILE;
+  if (!keyFile !== !certFile)
+    throw new ConfigError('DEZI_ESEAL_KEY_FILE and DEZI_ESEAL_CERT_FILE go together');
+  if (keyFile && certFile) {
+    for (const f of [keyFile, certFile])
+      if (!existsSync(f)) throw new ConfigError(`eSeal file ${f} does not exist`);
+    return { kind: 'files', keyFile: resolve(keyFile), certFile: resolve(certFile) };
+  }
+  // Production without files: the commands that need no eSeal work; `dezi start` refuses.
+  if (mode === 'production') return null;
+  return { kind: 'test', dir: join(dataDir, 'eseal') };
+}
+
+function parseUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+    throw new ConfigError(`${name} must use https (http only for localhost)`);
+  return value.replace(/\/$/, '');
+}
+
+function parseKoppelvlak(env: Env): KoppelvlakConfig {
+  const refresh = parseSeconds(
+    'DEZI_REVOCATION_LIST_REFRESH',
+    env.DEZI_REVOCATION_LIST_REFRESH,
+    DEFAULT_KOPPELVLAK.revocationListRefreshSeconds,
+  );
+  const validity = parseSeconds(
+    'DEZI_REVOCATION_LIST_VALIDITY',
+    env.DEZI_REVOCATION_LIST_VALIDITY,
+    DEFAULT_KOPPELVLAK.revocationListValiditySeconds,
+  );
+  if (refresh < 1 || refresh > 3600)
+    throw new ConfigError('DEZI_REVOCATION_LIST_REFRESH must be 1 to 3600 seconds');
+  if (validity < 2 * refresh)
+    throw new ConfigError(
+      'DEZI_REVOCATION_LIST_VALIDITY must be at least twice DEZI_REVOCATION_LIST_REFRESH',
+    );
+  return {
+    verklaringIssuer: parseUrl(
+      'DEZI_VERKLARING_ISSUER',
+      env.DEZI_VERKLARING_ISSUER || DEFAULT_KOPPELVLAK.verklaringIssuer,
+    ),
+    schemaBase: parseUrl('DEZI_JSON_SCHEMA_BASE', env.DEZI_JSON_SCHEMA_BASE || DEFAULT_KOPPELVLAK.schemaBase),
+    revocationListRefreshSeconds: refresh,
+    revocationListValiditySeconds: validity,
+  };
+}
+
 export function loadConfig(env: Env = process.env): DeziConfig {
   const mode = (env.DEZI_MODE ?? 'proeftuin') as Mode;
   if (mode !== 'proeftuin' && mode !== 'production') {
@@ -337,5 +423,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
       .map((id) => id.trim())
       .filter(Boolean),
     ops: loadOpsConfig(env),
+    eseal: parseEseal(env, mode, dataDir),
+    koppelvlak: parseKoppelvlak(env),
   };
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The dezi command: start | migrate | client add | keys rotate | keys list | register commands
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
@@ -8,7 +9,13 @@ import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
 import { ensureSigningKey, loadKeySet, rotateSigningKey } from './oidc/keys.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
-import { addClient } from './oidc/clients.ts';
+import {
+  addClient,
+  encryptionKeyOf,
+  USERINFO_ENC_PROPERTY,
+  USERINFO_ENC_VALUES,
+  type UserinfoEnc,
+} from './oidc/clients.ts';
 import { LOA } from './means/loa.ts';
 import { parseMeansWindowArg, PolicyError, type MeansWindow } from './means/policy.ts';
 import { Register } from './register/register.ts';
@@ -19,20 +26,27 @@ import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } 
 import { RegisterError } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';
+import { loadTestEseal } from './proeftuin/eseal-pki.ts';
 
 const USAGE = `Usage: dezi <command>
 
   start                          run Dezi (PORT, DEZI_ISSUER, DATABASE_URL, DEZI_SECRET, DEZI_MODE)
   migrate                        apply database migrations and exit
-  client add --name NAME --redirect-uri URL [--redirect-uri URL …] --jwks FILE
+  client add --name NAME --redirect-uri URL [--redirect-uri URL …]
+             (--public | --jwks FILE) [--encryption-cert FILE.pem] [--userinfo-enc A128CBC-HS256]
              [--organization NAME] [--public-subject] [--require-par] [--require-signed-request]
-             [--default-acr low|substantial|high]
+             [--default-acr low|substantial|high] [--register-api]
              [--allow-means ID[:FROM..UNTIL] …] [--exclude-means ID[:FROM..UNTIL] …]
-                                 register a zorgapplicatie (prints its client_id); dates YYYY-MM-DD
+                                 register a zorgapplicatie (prints its client_id). --public: a public
+                                 client with PKCE, as the koppelvlak has it; --jwks: the public keys of
+                                 a private_key_jwt client. --encryption-cert: the certificate userinfo
+                                 is encrypted to (without one: the signed envelope). Dates YYYY-MM-DD
                                  (e.g. --allow-means uzi-pas:..2027-07-01: UZI-pas until 1 July 2027)
-  keys rotate                    add a new signing key; the old one stays published until
+  keys rotate                    add a new id_token signing key; the old one stays published until
                                  everything it signed has expired
-  keys list                      list the published signing keys
+  keys rotate --eseal            proeftuin: a new TEST eSeal certificate (production: replace the
+                                 files DEZI_ESEAL_KEY_FILE and DEZI_ESEAL_CERT_FILE name)
+  keys list                      list the published id_token keys and eSeal certificates
   api-client add --name NAME --jwks FILE (--abonnee NNNNNNNN | --operator)
                                  register a client of the REST API (prints its client_id)
 ${REGISTER_USAGE}`;
@@ -86,6 +100,10 @@ async function clientAdd(args: string[]): Promise<void> {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       jwks: { type: 'string' },
+      public: { type: 'boolean', default: false },
+      'encryption-cert': { type: 'string' },
+      'userinfo-enc': { type: 'string' },
+      'register-api': { type: 'boolean', default: false },
       organization: { type: 'string' },
       'public-subject': { type: 'boolean', default: false },
       'require-par': { type: 'boolean', default: false },
@@ -96,8 +114,15 @@ async function clientAdd(args: string[]): Promise<void> {
     },
     strict: true,
   });
-  if (!values.name || !values['redirect-uri']?.length || !values.jwks) {
-    throw new UsageError('client add needs --name, --redirect-uri and --jwks');
+  if (!values.name || !values['redirect-uri']?.length) {
+    throw new UsageError('client add needs --name and --redirect-uri');
+  }
+  if (!values.public && !values.jwks) {
+    throw new UsageError('client add needs --jwks (the keys of a private_key_jwt client) or --public');
+  }
+  const userinfoEnc = values['userinfo-enc'];
+  if (userinfoEnc !== undefined && !(USERINFO_ENC_VALUES as readonly string[]).includes(userinfoEnc)) {
+    throw new UsageError(`--userinfo-enc must be one of ${USERINFO_ENC_VALUES.join(', ')}`);
   }
   const defaultAcr = values['default-acr'];
   if (defaultAcr !== undefined && !Object.hasOwn(LOA, defaultAcr)) {
@@ -112,11 +137,21 @@ async function clientAdd(args: string[]): Promise<void> {
     if (err instanceof PolicyError) throw new UsageError(err.message);
     throw err;
   }
-  let jwks: { keys: unknown[] };
-  try {
-    jwks = JSON.parse(readFileSync(values.jwks, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read JWKS from ${values.jwks}: ${(err as Error).message}`);
+  let jwks: { keys: unknown[] } | undefined;
+  if (values.jwks) {
+    try {
+      jwks = JSON.parse(readFileSync(values.jwks, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`cannot read JWKS from ${values.jwks}: ${(err as Error).message}`);
+    }
+  }
+  let encryptionCertPem: string | undefined;
+  if (values['encryption-cert']) {
+    try {
+      encryptionCertPem = readFileSync(values['encryption-cert'], 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read ${values['encryption-cert']}: ${(err as Error).message}`);
+    }
   }
   await withDatabase(async ({ config, db, secrets }) => {
     const keys = await loadKeySet(db, secrets);
@@ -134,7 +169,11 @@ async function clientAdd(args: string[]): Promise<void> {
       clientName: values.name!,
       organizationName: values.organization,
       redirectUris: values['redirect-uri']!,
+      public: values.public,
       jwks,
+      encryptionCertPem,
+      userinfoEnc: userinfoEnc as UserinfoEnc | undefined,
+      registerApi: values['register-api'],
       publicSubject: values['public-subject'],
       requirePar: values['require-par'],
       requireSignedRequestObject: values['require-signed-request'],
@@ -142,8 +181,35 @@ async function clientAdd(args: string[]): Promise<void> {
       allowedMeans,
       excludedMeans,
     });
-    console.log(JSON.stringify({ client_id: client.client_id, client_name: client.client_name }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          client_id: client.client_id,
+          client_name: client.client_name,
+          token_endpoint_auth_method: client.token_endpoint_auth_method,
+          userinfo: encryptionKeyOf(client.jwks)
+            ? `JWE (RSA-OAEP, ${(client as Record<string, unknown>)[USERINFO_ENC_PROPERTY] ?? USERINFO_ENC_VALUES[0]})`
+            : 'signed envelope (no encryption key registered)',
+        },
+        null,
+        2,
+      ),
+    );
   });
+}
+
+/** Proeftuin: a new TEST eSeal certificate under the TEST CA; production rotates by replacing files. */
+async function rotateEseal(): Promise<void> {
+  const config = loadConfig();
+  if (config.eseal?.kind !== 'test') {
+    throw new UsageError(
+      'the eSeal comes from DEZI_ESEAL_KEY_FILE and DEZI_ESEAL_CERT_FILE: replace those files (key and certificate ' +
+        'together); running instances pick the new pair up within DEZI_KEY_POLL_SECONDS',
+    );
+  }
+  if (config.eseal.dir === null) throw new UsageError('no data directory to keep the TEST eSeal in');
+  await (await loadTestEseal(config.eseal.dir)).rotate();
+  console.log('new TEST eSeal certificate; running instances pick it up within a few seconds');
 }
 
 class UsageError extends Error {}
@@ -171,16 +237,36 @@ async function main(argv: string[]): Promise<void> {
         ),
       );
     }
-    case 'keys rotate':
+    case 'keys rotate': {
+      const { values } = parseArgs({ args: rest, options: { eseal: { type: 'boolean', default: false } } });
+      if (values.eseal) return rotateEseal();
       return withDatabase(async ({ db, secrets }) => {
         const kid = await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
         console.log(`new signing key ${kid}; running instances pick it up within a few seconds`);
       });
+    }
     case 'keys list':
       return withDatabase(async ({ db, secrets }) => {
         const keys = await loadKeySet(db, secrets);
+        console.log('id_token and envelope keys (/openid/connect/jwks.json):');
         for (const k of keys.published)
-          console.log(`${k.kid} ${k.alg}${k === keys.current ? ' (current)' : ''}`);
+          console.log(`  ${k.kid} ${k.alg}${k === keys.current ? ' (current)' : ''}`);
+        console.log('eSeal certificates (/dezi/jwks.json):');
+        const rows = await db.query<{
+          kid: string;
+          not_after: Date;
+          retired_at: Date | null;
+          jwk: { x5c: string[] };
+        }>('SELECT kid, not_after, retired_at, jwk FROM eseal_certificates ORDER BY registered_at DESC');
+        if (rows.length === 0) console.log('  none yet: Dezi registers its eSeal when it starts');
+        for (const r of rows) {
+          const subject = new X509Certificate(Buffer.from(r.jwk.x5c[0]!, 'base64')).subject.replace(
+            /\n/g,
+            ', ',
+          );
+          const state = r.retired_at ? `retired ${r.retired_at.toISOString()}` : 'current';
+          console.log(`  ${r.kid} ${subject}, valid until ${r.not_after.toISOString()} (${state})`);
+        }
       });
     default: {
       const name = `${command ?? ''} ${sub ?? ''}`.trim();

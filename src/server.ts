@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type Provider from 'oidc-provider';
-import type { DeziConfig } from './config.ts';
+import { ConfigError, DEFAULT_KOPPELVLAK, type DeziConfig } from './config.ts';
 import { isUnavailable, openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
@@ -16,8 +16,11 @@ import { purgeExpired } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
 import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
-import { VerklaringService } from './verklaring/verklaring.ts';
+import { VERKLARING_LIFETIME_SECONDS, VerklaringService } from './verklaring/verklaring.ts';
 import { verklaringRoutes } from './verklaring/routes.ts';
+import { EsealRing, fileEsealSource, type EsealSource } from './verklaring/eseal.ts';
+import { RevocationListCache } from './verklaring/revocation-list.ts';
+import { loadTestEseal, type TestEseal } from './proeftuin/eseal-pki.ts';
 import { MeansRegistry } from './means/registry.ts';
 import { LOA } from './means/loa.ts';
 import { digidFromConfig } from './means/digid/setup.ts';
@@ -56,6 +59,11 @@ export interface Dezi {
   /** The keys signing now; follows a rotation made by another instance within keyPollSeconds. */
   keys: KeySet;
   keyRing: KeyRing;
+  /** The eSeal that signs verklaringen and the revocation list. */
+  eseal: EsealRing;
+  revocationList: RevocationListCache;
+  /** The proeftuin's TEST eSeal (its CA, rotation), when that is what signs. */
+  testEseal: TestEseal | null;
   secrets: Secrets;
   config: DeziConfig;
   /** Readiness fails from now on; called first on SIGTERM. */
@@ -76,7 +84,7 @@ const PROVIDER_PATHS = [
   '/authorize',
   '/authorize/:uid',
   '/token',
-  '/jwks',
+  '/openid/connect/jwks.json',
   '/register',
   '/register/:clientId',
   '/par',
@@ -141,10 +149,33 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       defaultMinimumLoa,
       rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),
     });
+  const koppelvlak = config.koppelvlak ?? DEFAULT_KOPPELVLAK;
+  let testEseal: TestEseal | null = null;
+  let esealSource: EsealSource;
+  const esealConfig =
+    config.eseal === undefined && proeftuin ? { kind: 'test' as const, dir: null } : config.eseal;
+  if (esealConfig?.kind === 'files') {
+    esealSource = fileEsealSource(esealConfig.keyFile, esealConfig.certFile);
+  } else if (esealConfig?.kind === 'test' && proeftuin) {
+    testEseal = await loadTestEseal(esealConfig.dir);
+    esealSource = testEseal.source;
+  } else {
+    throw new ConfigError(
+      'DEZI_ESEAL_KEY_FILE and DEZI_ESEAL_CERT_FILE are required in production: the eSeal private key and its ' +
+        'certificate chain (PEM) that sign verklaringen and the revocation list',
+    );
+  }
+  const revocationValidity = koppelvlak.revocationListValiditySeconds;
+  // A retired eSeal stays published as long as anything it signed can still be relied on.
+  const eseal = await EsealRing.open(db, esealSource, VERKLARING_LIFETIME_SECONDS + revocationValidity);
   const verklaringen = new VerklaringService(
     db,
-    { issuer: config.issuer, jwksUri: `${config.issuer}/jwks` },
-    () => keyRing.keys.current,
+    {
+      iss: koppelvlak.verklaringIssuer,
+      schemaUri: `${koppelvlak.schemaBase}/verklaring.json`,
+      authority: config.issuer,
+    },
+    () => eseal.current,
   );
 
   const means = new MeansRegistry({ disabled: config.disabledMeans });
@@ -296,9 +327,30 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     reply.code(204).header('cache-control', 'public, max-age=86400').send(),
   );
 
-  await app.register(verklaringRoutes, { verklaringen });
+  const revocationList = new RevocationListCache(
+    {
+      iss: config.issuer,
+      schemaUri: `${koppelvlak.schemaBase}/revocatielijst.json`,
+      jku: verklaringen.jku,
+      refreshSeconds: koppelvlak.revocationListRefreshSeconds,
+      validitySeconds: revocationValidity,
+    },
+    () => eseal.current,
+    () => verklaringen.revokedUnexpired(),
+    (err) => app.log.warn({ err: { message: (err as Error).message } }, 'revocation list not rebuilt'),
+  );
+  eseal.onChange((key) => {
+    app.log.info({ kid: key.kid }, 'eSeal changed');
+    void revocationList.rebuild();
+  });
+  app.addHook('onReady', () => revocationList.start());
+  app.addHook('onClose', async () => revocationList.stop());
+  await app.register(verklaringRoutes, { verklaringen, revocationList, esealJwks: () => eseal.jwksJson });
+  // The id_token keys moved to the spec's path; a stored verklaring of before still names /jwks.
+  app.get('/jwks', async (_req, reply) => reply.redirect('/openid/connect/jwks.json', 308));
   await app.register(userinfoRoutes, {
     issuer: config.issuer,
+    schemaUri: `${koppelvlak.schemaBase}/userinfo.json`,
     provider,
     secrets,
     signingKey: () => keyRing.keys.current,
@@ -381,6 +433,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     keyRing
       .refresh()
       .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'key refresh failed'));
+    eseal
+      .refresh()
+      .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'eSeal refresh failed'));
   }, ops.keyPollSeconds * 1000);
   keyPoll.unref();
 
@@ -394,6 +449,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       return keyRing.keys;
     },
     keyRing,
+    eseal,
+    revocationList,
+    testEseal,
     secrets,
     config,
     drain() {

@@ -7,8 +7,10 @@ import { API_ROUTES } from '../src/api/schemas.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { api, apiKeys, as, assertion, operatorClient, type ApiTestClient } from './helpers/api.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
-import { login } from './helpers/login.ts';
+import { login, startLogin } from './helpers/login.ts';
+import { Browser } from './helpers/browser.ts';
 import { redeem, registerRp } from './helpers/rp.ts';
+import { REGISTER_API_SCOPE } from '../src/oidc/clients.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // admin at 90000111
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!; // 90000111 and 90000222
@@ -371,10 +373,25 @@ for (const backend of BACKENDS)
       assert.equal(refused.type, PROBLEM);
     });
 
-    test("a Dezi access token works for an administrator's abonnee only", async () => {
-      const rp = await registerRp(dezi.url);
-      const admin = await login(rp, JANSEN.bsn);
+    test("a zorgapplicatie's openid token opens nothing; one issued for the API, only the administrator's abonnee", async () => {
+      // An ordinary zorgapplicatie: the administrator's own openid token is refused by the API.
+      const epd = await registerRp(dezi.url);
+      const viaEpd = await login(epd, JANSEN.bsn);
+      const epdTokens = await redeem(epd, viaEpd.final.location!, viaEpd.request);
+      const refusedEpd = await api(dezi.url, 'GET', '/employments', { token: epdTokens.access_token });
+      assert.equal(refusedEpd.status, 403);
+      assert.match(String(refusedEpd.body.detail), /dezi:register-api/);
+      // Nor may that zorgapplicatie ask for the API's scope: it is not registered for it.
+      const asked = await startLogin(new Browser(), epd, { scope: `openid ${REGISTER_API_SCOPE}` });
+      assert.equal(asked.page.status, 303);
+      assert.equal(new URL(asked.page.location!).searchParams.get('error'), 'invalid_scope');
+
+      // A client registered for the register API, asking for its scope.
+      const rp = await registerRp(dezi.url, { scope: `openid ${REGISTER_API_SCOPE}` });
+      const apiScope = { scope: `openid ${REGISTER_API_SCOPE}` };
+      const admin = await login(rp, JANSEN.bsn, { params: apiScope });
       const tokens = await redeem(rp, admin.final.location!, admin.request);
+      assert.equal(tokens.scope, `openid ${REGISTER_API_SCOPE}`);
       const res = await api(dezi.url, 'GET', '/employments', { token: tokens.access_token });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.ok(res.body.items!.every((e) => e.abonneeNummer === '90000111'));
@@ -386,7 +403,7 @@ for (const backend of BACKENDS)
         404,
       );
 
-      const notAdmin = await login(rp, SMIT.bsn);
+      const notAdmin = await login(rp, SMIT.bsn, { params: apiScope });
       const theirs = await redeem(rp, notAdmin.final.location!, notAdmin.request);
       const refused = await api(dezi.url, 'GET', '/employments', { token: theirs.access_token });
       assert.equal(refused.status, 403);

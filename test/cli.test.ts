@@ -1,6 +1,6 @@
 // The dezi command line: client add, keys rotate/list, and clear errors for bad use.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as client from 'openid-client';
@@ -9,6 +9,8 @@ import { cliSandbox } from './helpers/cli.ts';
 import { startDezi, freePort } from './helpers/dezi.ts';
 import { keyMaterial, redeem, fetchUserinfo, REDIRECT_URI, type TestRp } from './helpers/rp.ts';
 import { login } from './helpers/login.ts';
+import { encryptionCertificate } from './helpers/certificates.ts';
+import { specRp } from './helpers/spec-rp.ts';
 
 describe('dezi command line', () => {
   const { dir, dezi, deziWith } = cliSandbox('dezi-cli-', {
@@ -102,25 +104,122 @@ describe('dezi command line', () => {
     }
   });
 
-  test('client add refuses a client without an encryption key, with a clear message', async () => {
-    const { jwks } = await keyMaterial();
-    const jwksFile = join(dir, 'sig-only.json');
-    writeFileSync(jwksFile, JSON.stringify({ keys: [jwks.keys[0]] }));
-    await assert.rejects(
-      dezi('client', 'add', '--name', 'X', '--redirect-uri', REDIRECT_URI, '--jwks', jwksFile),
-      (err: { code: number; stderr: string }) =>
-        err.code === 1 && /encryption key/.test(err.stderr) && !/at .*\.ts:/.test(err.stderr),
+  test('client add --public --encryption-cert: a spec client, userinfo encrypted to its certificate', async () => {
+    const cert = await encryptionCertificate();
+    const certFile = join(dir, 'epd-zuid.pem');
+    writeFileSync(certFile, cert.certPem);
+    const { stdout } = await dezi(
+      'client',
+      'add',
+      '--name',
+      'EPD Zuid',
+      '--redirect-uri',
+      REDIRECT_URI,
+      '--public',
+      '--encryption-cert',
+      certFile,
+      '--userinfo-enc',
+      'A128CBC-HS256',
     );
+    const added = JSON.parse(stdout) as {
+      client_id: string;
+      token_endpoint_auth_method: string;
+      userinfo: string;
+    };
+    assert.equal(added.token_endpoint_auth_method, 'none');
+    assert.match(added.userinfo, /JWE \(RSA-OAEP, A128CBC-HS256\)/);
+
+    const server = await startDezi({
+      port: await freePort(),
+      database: { kind: 'pglite', dataDir: join(dir, 'pgdata') },
+    });
+    try {
+      const rp = specRp(server.url, added.client_id, REDIRECT_URI);
+      const out = await rp.login(SEED_PERSONS[0]!.bsn);
+      const tokens = await rp.token(out);
+      const info = await rp.userinfo(tokens.access_token, { decryptionKey: cert.privateKey });
+      assert.equal(info.jweHeader?.kid, cert.x5tS256);
+      assert.equal(info.jweHeader?.enc, 'A128CBC-HS256');
+      assert.equal(info.verklaring.dezi_nummer, SEED_PERSONS[0]!.deziNummer);
+    } finally {
+      await server.stop();
+    }
   });
 
-  test('keys rotate adds a key and keeps the old one published', async () => {
-    const before = (await dezi('keys', 'list')).stdout.trim().split('\n');
+  test('client add refuses what cannot work, with a clear message and no stack trace', async () => {
+    const { jwks } = await keyMaterial();
+    const sigOnly = join(dir, 'sig-only.json');
+    writeFileSync(sigOnly, JSON.stringify({ keys: [jwks.keys[0]] }));
+    const expired = join(dir, 'expired.pem');
+    writeFileSync(
+      expired,
+      (await encryptionCertificate({ notAfter: new Date(Date.now() - 86_400_000) })).certPem,
+    );
+    const signing = join(dir, 'signing-only.pem');
+    writeFileSync(signing, (await encryptionCertificate({ keyUsage: 'digitalSignature' })).certPem);
+    const garbage = join(dir, 'garbage.pem');
+    writeFileSync(
+      garbage,
+      '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n',
+    );
+    const cases: [string[], RegExp][] = [
+      [['--public', '--jwks', sigOnly], /public client .* does not authenticate/],
+      [['--public', '--encryption-cert', expired], /expired on/],
+      [['--public', '--encryption-cert', signing], /key usage lacks keyEncipherment or dataEncipherment/],
+      [['--public', '--encryption-cert', garbage], /not a valid X\.509 certificate/],
+      [
+        ['--jwks', sigOnly, '--userinfo-enc', 'A128CBC-HS256'],
+        /userinfo encryption needs an RSA encryption key/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      await assert.rejects(
+        dezi('client', 'add', '--name', 'X', '--redirect-uri', REDIRECT_URI, ...args),
+        (err: { code: number; stderr: string }) =>
+          err.code === 1 && message.test(err.stderr) && !/at .*\.ts:/.test(err.stderr),
+        args.join(' '),
+      );
+    }
+    // A private_key_jwt client without an encryption key is fine: it gets the signed envelope.
+    const { stdout } = await dezi(
+      'client',
+      'add',
+      '--name',
+      'X',
+      '--redirect-uri',
+      REDIRECT_URI,
+      '--jwks',
+      sigOnly,
+    );
+    assert.match(JSON.parse(stdout).userinfo, /signed envelope/);
+  });
+
+  test('keys rotate adds a key and keeps the old one published; rotate --eseal makes a new TEST eSeal', async () => {
+    const idTokenKeys = (stdout: string) =>
+      stdout
+        .split('eSeal certificates')[0]!
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim());
+    const before = idTokenKeys((await dezi('keys', 'list')).stdout);
     await dezi('keys', 'rotate');
-    const after = (await dezi('keys', 'list')).stdout.trim().split('\n');
+    const after = idTokenKeys((await dezi('keys', 'list')).stdout);
     assert.equal(after.length, before.length + 1);
     assert.match(after[0]!, /\(current\)/);
     const oldKid = before[0]!.split(' ')[0]!;
     assert.ok(after.some((l) => l.startsWith(oldKid) && !l.includes('(current)')));
+
+    const chain = () => readFileSync(join(dir, 'eseal', 'eseal.pem'), 'utf8');
+    await dezi('keys', 'rotate', '--eseal'); // creates the TEST eSeal at first use
+    const first = chain();
+    await dezi('keys', 'rotate', '--eseal');
+    assert.notEqual(chain(), first, 'a new certificate');
+    assert.match(chain(), /BEGIN CERTIFICATE[\s\S]+BEGIN CERTIFICATE/, 'the certificate and its TEST CA');
+    await assert.rejects(
+      deziWith({ DEZI_MODE: 'production' }, 'keys', 'rotate', '--eseal'),
+      (e: { code: number; stderr: string }) => e.code === 2 && /replace those files/.test(e.stderr),
+    );
   });
 
   test('bad use: unknown command, missing options, bad configuration', async () => {
@@ -131,6 +230,10 @@ describe('dezi command line', () => {
     await assert.rejects(
       dezi('client', 'add', '--name', 'X'),
       (e: { code: number; stderr: string }) => e.code === 2 && /--redirect-uri/.test(e.stderr),
+    );
+    await assert.rejects(
+      dezi('client', 'add', '--name', 'X', '--redirect-uri', REDIRECT_URI),
+      (e: { code: number; stderr: string }) => e.code === 2 && /--jwks .* or --public/.test(e.stderr),
     );
     await assert.rejects(
       deziWith({ PORT: 'abc' }, 'migrate'),

@@ -31,7 +31,14 @@ import {
   yiviLogin,
 } from './helpers/login.ts';
 import { DIGID, offeredMeans, TEST_MEANS, testMeansLogin } from './helpers/means.ts';
-import { fetchUserinfo, REDIRECT_URI, redeem, registerRp, type TestRp } from './helpers/rp.ts';
+import {
+  fetchUserinfo,
+  REDIRECT_URI,
+  redeem,
+  registerRp,
+  VERKLARING_ISS,
+  type TestRp,
+} from './helpers/rp.ts';
 
 const person = (deziNummer: string): SeedPerson => SEED_PERSONS.find((p) => p.deziNummer === deziNummer)!;
 const fullName = (p: SeedPerson) => [p.voorletters, p.voorvoegsel, p.achternaam].filter(Boolean).join(' ');
@@ -196,7 +203,7 @@ for (const backend of BACKENDS)
 
         // Userinfo: decrypted, the envelope verified with the issuer's keys, the verklaring through jku.
         const userinfo = await fetchUserinfo(rp, tokens.access_token, claims.sub);
-        assert.equal(userinfo.verklaringHeader.jku, `${dezi.url}/jwks`);
+        assert.equal(userinfo.verklaringHeader.jku, `${dezi.url}/dezi/jwks.json`);
         const env = userinfo.envelope;
         assert.equal(env.loa_authn, c.reaches);
         assert.equal(env.loa_authn, claims.acr);
@@ -224,7 +231,7 @@ for (const backend of BACKENDS)
             status_uri: v.status_uri,
           },
           {
-            iss: dezi.url,
+            iss: VERKLARING_ISS,
             dezi_nummer: p.deziNummer,
             voorletters: p.voorletters,
             voorvoegsel: p.voorvoegsel,
@@ -240,7 +247,7 @@ for (const backend of BACKENDS)
         );
         if (employment.rolCode) assert.ok(role, `role ${employment.rolCode} is in the role table`);
         const status = (await (await fetch(v.status_uri as string)).json()) as { status: string };
-        assert.equal(status.status, 'active');
+        assert.equal(status.status, 'actief');
 
         // The login is recorded under the means that was used.
         const [audit] = await dezi.db.query<{ detail: Record<string, unknown> }>(

@@ -9,6 +9,12 @@ import { Bsn } from '../src/register/bsn.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { digidLogin, login, startLogin } from './helpers/login.ts';
 import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts';
+import { amsterdamDate, amsterdamMidnightMonthsLater, amsterdamMidnightOf } from '../src/time.ts';
+
+function todayInAmsterdam(): string {
+  const { year, month, day } = amsterdamDate(Date.now());
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
@@ -58,7 +64,9 @@ for (const backend of BACKENDS)
       assert.deepEqual(meta.grant_types_supported, ['authorization_code']);
       assert.equal(meta.dpop_signing_alg_values_supported, undefined);
       assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
-      assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['private_key_jwt']);
+      assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['none', 'private_key_jwt']);
+      assert.deepEqual(meta.response_modes_supported, ['query']);
+      assert.equal(meta.jwks_uri, `${dezi.url}/openid/connect/jwks.json`);
       assert.equal(meta.userinfo_endpoint, `${dezi.url}/userinfo`);
       assert.equal(meta.registration_endpoint, `${dezi.url}/register`);
       assert.deepEqual(meta.acr_values_supported, [LOA.substantial, LOA.high]);
@@ -104,32 +112,32 @@ for (const backend of BACKENDS)
       assert.equal(env.aud, rp.clientId);
       assert.equal(env.sub, claims.sub);
       assert.equal(env.loa_authn, LOA.high);
-      assert.equal(env.json_schema, `${dezi.url}/json_schemas/v1/envelope.json`);
+      assert.equal(env.json_schema, 'https://www.dezi.nl/json_schemas/v1/userinfo.json');
       assert.ok(typeof env.jti === 'string');
       assert.equal(env.verklaring_id, userinfo.verklaring.verklaring_id);
 
       // The verklaring
-      assert.deepEqual(Object.keys(userinfo.verklaringHeader).sort(), ['alg', 'jku', 'kid', 'typ']);
-      assert.equal(userinfo.verklaringHeader.jku, `${dezi.url}/jwks`);
+      assert.deepEqual(Object.keys(userinfo.verklaringHeader), ['alg', 'kid', 'typ', 'jku']);
+      assert.equal(userinfo.verklaringHeader.jku, `${dezi.url}/dezi/jwks.json`);
       const v = userinfo.verklaring;
-      assert.deepEqual(Object.keys(v).sort(), [
-        'abonnee_naam',
-        'abonnee_nummer',
-        'achternaam',
-        'dezi_nummer',
-        'exp',
-        'iss',
+      assert.deepEqual(Object.keys(v), [
         'json_schema',
-        'jti',
         'loa_dezi',
-        'nbf',
-        'rol_code',
-        'rol_code_bron',
-        'rol_naam',
-        'status_uri',
+        'jti',
         'verklaring_id',
+        'dezi_nummer',
         'voorletters',
         'voorvoegsel',
+        'achternaam',
+        'abonnee_nummer',
+        'abonnee_naam',
+        'rol_code',
+        'rol_naam',
+        'rol_code_bron',
+        'status_uri',
+        'nbf',
+        'exp',
+        'iss',
       ]);
       assert.equal(v.dezi_nummer, JANSEN.deziNummer);
       assert.equal(v.voorletters, 'J.');
@@ -141,26 +149,33 @@ for (const backend of BACKENDS)
       assert.equal(v.rol_naam, 'Huisarts');
       assert.equal(v.rol_code_bron, 'http://www.dezi.nl/rol_bron/big');
       assert.equal(v.loa_dezi, LOA.high);
-      assert.equal(v.iss, dezi.url);
-      assert.equal(v.json_schema, `${dezi.url}/json_schemas/v1/verklaring.json`);
+      assert.equal(v.iss, 'https://abonnee.dezi.nl');
+      assert.equal(v.json_schema, 'https://www.dezi.nl/json_schemas/v1/verklaring.json');
       assert.equal(v.status_uri, `${dezi.url}/status/v1/verklaring/${v.verklaring_id}`);
-      assert.equal(v.exp! - v.nbf!, 92 * 24 * 3600);
+      // 00:00 in the Netherlands today, and 00:00 three months later.
+      assert.equal(v.nbf, amsterdamMidnightOf(todayInAmsterdam()) / 1000);
+      assert.equal(v.exp, amsterdamMidnightMonthsLater(Date.now(), 3) / 1000);
       assert.notEqual(v.jti, v.verklaring_id);
 
-      const status = (await (await fetch(v.status_uri as string)).json()) as Record<string, unknown>;
-      assert.equal(status.verklaring_id, v.verklaring_id);
-      assert.equal(status.status, 'active');
+      const status = await fetch(v.status_uri as string);
+      assert.equal(status.status, 200);
+      assert.deepEqual(await status.json(), { verklaringId: v.verklaring_id, status: 'actief' });
 
-      const schema = await fetch(v.json_schema as string);
+      // Dezi serves the schemas it validates against.
+      const schema = await fetch(`${dezi.url}/json_schemas/v1/verklaring.json`);
       assert.equal(schema.status, 200);
       assert.deepEqual(
         ((await schema.json()) as { required: string[] }).required.sort(),
         Object.keys(v).sort(),
       );
 
-      for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', "1' OR '1'='1"]) {
-        const unknown = await fetch(`${dezi.url}/status/v1/verklaring/${encodeURIComponent(id)}`);
-        assert.equal(unknown.status, 404, id);
+      const unknown = await fetch(`${dezi.url}/status/v1/verklaring/00000000-0000-4000-8000-000000000000`);
+      assert.equal(unknown.status, 404);
+      assert.match(unknown.headers.get('content-type')!, /^application\/problem\+json/);
+      for (const id of ['not-a-uuid', "1' OR '1'='1"]) {
+        const malformed = await fetch(`${dezi.url}/status/v1/verklaring/${encodeURIComponent(id)}`);
+        assert.equal(malformed.status, 400, id);
+        assert.match(malformed.headers.get('content-type')!, /^application\/problem\+json/);
       }
       assert.equal((await fetch(`${dezi.url}/json_schemas/v1/unknown.json`)).status, 404);
     });
@@ -340,7 +355,7 @@ for (const backend of BACKENDS)
       const status = (await (await fetch(b.userinfo.verklaring.status_uri as string)).json()) as {
         status: string;
       };
-      assert.equal(status.status, 'revoked');
+      assert.equal(status.status, 'ingetrokken');
       // The next login issues a fresh verklaring.
       const c = await fullLogin(smit.bsn);
       assert.notEqual(c.userinfo.verklaring.verklaring_id, b.userinfo.verklaring.verklaring_id);

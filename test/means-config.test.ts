@@ -9,6 +9,7 @@ import { exportJWK, exportSPKI, generateKeyPair } from 'jose';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { LOA } from '../src/means/loa.ts';
 import { BACKENDS, openTestDatabase, startDezi } from './helpers/dezi.ts';
+import { testEsealFiles } from './helpers/eseal.ts';
 import { fakeIrmaServer, fakeOpenIdProvider } from './helpers/fake-upstreams.ts';
 import { createOidcMeans } from '../src/means/oidc/oidc-means.ts';
 import { YiviSessionStore } from '../src/means/yivi/sessions.ts';
@@ -162,7 +163,12 @@ for (const backend of BACKENDS)
       const irma = await fakeIrmaServer();
       const dezi = await startDezi({
         db: database.db,
-        config: { mode: 'production', registrationToken: null, yivi: irma.config },
+        config: {
+          mode: 'production',
+          registrationToken: null,
+          yivi: irma.config,
+          eseal: await testEsealFiles(),
+        },
       });
       try {
         assert.equal((await fetch(`${dezi.url}/static/yivi.js`)).status, 200);

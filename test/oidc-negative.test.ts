@@ -1,5 +1,6 @@
 // What the OpenID provider must refuse, each with the specific OAuth error and nothing issued.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -314,7 +315,9 @@ for (const backend of BACKENDS)
       const forged = `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
       const { jwtVerify, createRemoteJWKSet } = await import('jose');
       await assert.rejects(
-        jwtVerify(forged, createRemoteJWKSet(new URL(`${dezi.url}/jwks`)), { issuer: dezi.url }),
+        jwtVerify(forged, createRemoteJWKSet(new URL(`${dezi.url}/dezi/jwks.json`)), {
+          issuer: 'https://abonnee.dezi.nl',
+        }),
         /signature verification failed/,
       );
     });
@@ -334,7 +337,7 @@ for (const backend of BACKENDS)
       assert.match(page.body, /Hoe wilt u inloggen\?/);
     });
 
-    test('registration: without the initial access token, with a wrong one, and without an encryption key', async () => {
+    test('registration: without the initial access token, with a wrong one, a weak encryption key, a secret', async () => {
       const { jwks } = await keyMaterial();
       const metadata = { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'private_key_jwt', jwks };
       const post = (body: unknown, token?: string) =>
@@ -348,9 +351,32 @@ for (const backend of BACKENDS)
         });
       assert.equal((await post(metadata)).status, 401);
       assert.equal((await post(metadata, 'wrong-token-wrong-token')).status, 401);
+      // An encryption key below 2048 bits is refused; no encryption key at all is allowed (the signed envelope).
+      const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+      const weakEnc = await post(
+        {
+          ...metadata,
+          jwks: { keys: [jwks.keys[0], { ...weak, kid: 'enc-weak', use: 'enc' }] },
+        },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(weakEnc.status, 400);
+      const weakError = (await weakEnc.json()) as { error: string; error_description: string };
+      assert.equal(weakError.error, 'invalid_client_metadata');
+      assert.match(weakError.error_description, /at least 2048 bits/);
       const noEnc = await post({ ...metadata, jwks: { keys: [jwks.keys[0]] } }, REGISTRATION_TOKEN);
-      assert.equal(noEnc.status, 400);
-      assert.equal(((await noEnc.json()) as { error: string }).error, 'invalid_client_metadata');
+      assert.equal(noEnc.status, 201);
+      // userinfo_encrypted_response_* without an encryption key cannot be honoured.
+      const encWithoutKey = await post(
+        { ...metadata, jwks: { keys: [jwks.keys[0]] }, userinfo_encrypted_response_alg: 'RSA-OAEP' },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(encWithoutKey.status, 400);
+      const badEnc = await post(
+        { ...metadata, userinfo_encrypted_response_enc: 'A128GCM' },
+        REGISTRATION_TOKEN,
+      );
+      assert.equal(badEnc.status, 400);
       const secret = await post(
         { ...metadata, token_endpoint_auth_method: 'client_secret_basic' },
         REGISTRATION_TOKEN,

@@ -8,6 +8,7 @@ import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { DatabaseUnavailableError, isUnavailable, type Database } from '../src/db/database.ts';
 import { DEFAULT_OPS, loadOpsConfig, type OpsConfig } from '../src/ops/config.ts';
 import { BACKENDS, openTestDatabase, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { testEsealFiles } from './helpers/eseal.ts';
 import { startCluster, type Cluster } from './helpers/instances.ts';
 import { Browser } from './helpers/browser.ts';
 import { login, startLogin } from './helpers/login.ts';
@@ -235,7 +236,12 @@ for (const backend of BACKENDS) {
 
       const production = await startDezi({
         db: database.db,
-        config: { logLevel: 'warn', mode: 'production', registrationToken: null },
+        config: {
+          logLevel: 'warn',
+          mode: 'production',
+          registrationToken: null,
+          eseal: await testEsealFiles(),
+        },
       });
       started.push(production);
       assert.equal((await fetch(`${production.url}/metrics`)).status, 404);

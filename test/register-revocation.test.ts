@@ -50,7 +50,7 @@ for (const backend of BACKENDS)
         { voorletters: 'J.', voorvoegsel: null, achternaam: 'Jansen-Smit' },
         OPERATOR,
       );
-      assert.equal(await statusUri(first.verklaring.status_uri), 'revoked');
+      assert.equal(await statusUri(first.verklaring.status_uri), 'ingetrokken');
       assert.equal(await userinfoStatus(first.tokens.access_token), 401);
       const second = await fullLogin(p.bsn);
       assert.equal(second.verklaring.achternaam, 'Jansen-Smit');
@@ -63,12 +63,12 @@ for (const backend of BACKENDS)
       const person = (await dezi.register.findPersonByBsn(Bsn.parse(p.bsn)))!;
       const [employment] = await dezi.register.activeEmployments(person.id);
       await dezi.register.changeRole(employment!.id, { rolCode: '99.000', rolCodeBron: 'abonnee' }, OPERATOR);
-      assert.equal(await statusUri(first.verklaring.status_uri), 'revoked');
+      assert.equal(await statusUri(first.verklaring.status_uri), 'ingetrokken');
       assert.equal(await userinfoStatus(first.tokens.access_token), 401);
       const second = await fullLogin(p.bsn);
       assert.equal(second.verklaring.rol_code, '99.000');
       await dezi.register.endEmployment(employment!.id, OPERATOR);
-      assert.equal(await statusUri(second.verklaring.status_uri), 'revoked');
+      assert.equal(await statusUri(second.verklaring.status_uri), 'ingetrokken');
       assert.equal(await userinfoStatus(second.tokens.access_token), 401);
       const third = await login(rp, p.bsn);
       assert.equal(third.final.status, 403);
@@ -80,7 +80,7 @@ for (const backend of BACKENDS)
       const first = await fullLogin(p.bsn);
       const abonnee = (await dezi.register.findAbonnee(first.verklaring.abonnee_nummer as string))!;
       await dezi.register.setAbonneeStatus(abonnee.id, 'suspended', OPERATOR);
-      assert.equal(await statusUri(first.verklaring.status_uri), 'revoked');
+      assert.equal(await statusUri(first.verklaring.status_uri), 'ingetrokken');
       assert.equal(await userinfoStatus(first.tokens.access_token), 401);
       // One employment left: no choice page, straight to the other abonnee.
       const second = await fullLogin(p.bsn);

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listMigrations, migrate } from '../src/db/migrate.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
-import { ensureSigningKey, loadKeySet } from '../src/oidc/keys.ts';
 import { Secrets } from '../src/secrets.ts';
 import {
   ConflictError,
@@ -21,6 +20,8 @@ import { VerklaringService } from '../src/verklaring/verklaring.ts';
 import { recordAudit, verifyAuditChain, type Actor } from '../src/audit/audit.ts';
 import { generatedBsns } from '../bench/register-data.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
+import { testEsealKey, verklaringSettings } from './helpers/eseal.ts';
+import { amsterdamMidnightOf } from '../src/time.ts';
 
 const ISSUER = 'https://dezi.test';
 const OPERATOR: Actor = { kind: 'operator', name: 'beheerder' };
@@ -79,13 +80,8 @@ for (const backend of BACKENDS) {
       database = await openTestDatabase(backend);
       db = database.db;
       await migrate(db);
-      await ensureSigningKey(db, secrets);
-      const keys = await loadKeySet(db, secrets);
-      verklaringen = new VerklaringService(
-        db,
-        { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` },
-        () => keys.current,
-      );
+      const eseal = await testEsealKey();
+      verklaringen = new VerklaringService(db, verklaringSettings(ISSUER), () => eseal);
       // A BIG-register the test can fill: Dezi-nummer → beroepen.
       big = new Map();
       register = new Register(db, secrets, {
@@ -222,7 +218,7 @@ for (const backend of BACKENDS) {
         },
       );
       assert.equal(renamed.achternaam, 'Nieuw');
-      assert.equal(await statusOf(v.id), 'revoked');
+      assert.equal(await statusOf(v.id), 'ingetrokken');
       assert.equal((await register.getEmployment(e.id))?.status, 'active');
       assert.deepEqual(
         (await register.listLinkedMeans(p.id)).map((m) => m.id),
@@ -249,7 +245,7 @@ for (const backend of BACKENDS) {
         OPERATOR,
       );
       assert.equal((await register.nameHistory(p.id)).length, 2);
-      assert.equal(await statusOf(fresh.id), 'active');
+      assert.equal(await statusOf(fresh.id), 'actief');
       await assert.rejects(
         register.changeName(p.id, { voorletters: '', voorvoegsel: null, achternaam: 'X' }, OPERATOR),
       );
@@ -270,8 +266,8 @@ for (const backend of BACKENDS) {
       assert.equal((await register.activeEmployments(p.id)).length, 2);
       const ended = await register.endEmployment(e.id, OPERATOR);
       assert.equal(ended.status, 'ended');
-      assert.equal(await statusOf(v.id), 'revoked');
-      assert.equal(await statusOf(other.v.id), 'active', 'the other employment is untouched');
+      assert.equal(await statusOf(v.id), 'ingetrokken');
+      assert.equal(await statusOf(other.v.id), 'actief', 'the other employment is untouched');
       assert.deepEqual(
         (await register.activeEmployments(p.id)).map((x) => x.id),
         [other.e.id],
@@ -295,10 +291,11 @@ for (const backend of BACKENDS) {
       const ending = await register.endEmployment(e.id, OPERATOR, end);
       assert.equal(ending.status, 'active');
       assert.equal(ending.endDate, end);
-      assert.equal(await statusOf(v.id), 'revoked');
+      assert.equal(await statusOf(v.id), 'ingetrokken');
       const capped = await verklaringen.forEmployment(p, ending);
       const status = (await verklaringen.status(capped.id))!;
-      assert.equal(status.exp, Date.parse(`${end}T00:00:00Z`) / 1000);
+      // The first day without the employment, at 00:00 in the Netherlands.
+      assert.equal(status.exp, amsterdamMidnightOf(end) / 1000);
     });
 
     test('a role change revokes the verklaring with the old role; BIG rules are enforced', async () => {
@@ -325,12 +322,12 @@ for (const backend of BACKENDS) {
         register.changeRole(e.id, { rolCode: '30.000', rolCodeBron: null }, OPERATOR),
         /role source/,
       );
-      assert.equal(await statusOf(v.id), 'active', 'refused changes revoke nothing');
+      assert.equal(await statusOf(v.id), 'actief', 'refused changes revoke nothing');
       big.set(p.deziNummer, ['30']);
       const changed = await register.changeRole(e.id, { rolCode: '30.000', rolCodeBron: 'big' }, OPERATOR);
       assert.equal(changed.rolCode, '30.000');
       assert.equal(changed.rolCodeBron, 'http://www.dezi.nl/rol_bron/big');
-      assert.equal(await statusOf(v.id), 'revoked');
+      assert.equal(await statusOf(v.id), 'ingetrokken');
       const none = await register.changeRole(e.id, { rolCode: null, rolCodeBron: null }, OPERATOR);
       assert.equal(none.rolCode, null);
     });
@@ -373,9 +370,9 @@ for (const backend of BACKENDS) {
       const bystander = await employedWithVerklaring(await person());
       const suspended = await register.setPersonStatus(p.id, 'suspended', OPERATOR);
       assert.equal(suspended.status, 'suspended');
-      assert.equal(await statusOf(one.v.id), 'revoked');
-      assert.equal(await statusOf(two.v.id), 'revoked');
-      assert.equal(await statusOf(bystander.v.id), 'active');
+      assert.equal(await statusOf(one.v.id), 'ingetrokken');
+      assert.equal(await statusOf(two.v.id), 'ingetrokken');
+      assert.equal(await statusOf(bystander.v.id), 'actief');
       await register.setPersonStatus(p.id, 'active', OPERATOR);
       assert.equal((await register.getPerson(p.id))?.status, 'active');
       await assert.rejects(register.setPersonStatus(p.id, 'weg' as never, OPERATOR), /unknown person status/);
@@ -391,8 +388,8 @@ for (const backend of BACKENDS) {
       const here = await employedWithVerklaring(p);
       const elsewhere = await employedWithVerklaring(p);
       await register.setAbonneeStatus(here.a.id, 'suspended', OPERATOR);
-      assert.equal(await statusOf(here.v.id), 'revoked');
-      assert.equal(await statusOf(elsewhere.v.id), 'active');
+      assert.equal(await statusOf(here.v.id), 'ingetrokken');
+      assert.equal(await statusOf(elsewhere.v.id), 'actief');
       assert.deepEqual(
         (await register.activeEmployments(p.id)).map((e) => e.id),
         [elsewhere.e.id],

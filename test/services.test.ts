@@ -2,7 +2,7 @@
 // (concurrency, status, revocation), the BSN at rest.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeProtectedHeader, createLocalJWKSet, jwtVerify } from 'jose';
+import { decodeProtectedHeader, createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { migrate } from '../src/db/migrate.ts';
 import { ensureSigningKey, KeyUnsealError, loadKeySet, rotateSigningKey } from '../src/oidc/keys.ts';
 import { Secrets } from '../src/secrets.ts';
@@ -12,6 +12,7 @@ import { VerklaringService } from '../src/verklaring/verklaring.ts';
 import { seedProeftuin } from '../src/proeftuin/seed.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
+import { testEsealKey, verklaringSettings } from './helpers/eseal.ts';
 import type { Database } from '../src/db/database.ts';
 
 const ISSUER = 'https://dezi.test';
@@ -34,8 +35,8 @@ for (const backend of BACKENDS) {
     after(async () => database?.close());
 
     async function verklaringService(): Promise<VerklaringService> {
-      const keys = await loadKeySet(db, secrets);
-      return new VerklaringService(db, { issuer: ISSUER, jwksUri: `${ISSUER}/jwks` }, () => keys.current);
+      const eseal = await testEsealKey();
+      return new VerklaringService(db, verklaringSettings(ISSUER), () => eseal);
     }
 
     /** A seed person by surname, with their first active employment. */
@@ -135,33 +136,50 @@ for (const backend of BACKENDS) {
       const service = await verklaringService();
       const { person, employment } = await seedPerson('Mulder');
       const first = await service.forEmployment(person, employment);
-      assert.equal((await service.status(first.id))?.status, 'active');
+      assert.equal((await service.status(first.id))?.status, 'actief');
       assert.equal(await service.revoke({ employmentId: employment.id }, 'test'), 1);
       const status = await service.status(first.id);
-      assert.equal(status?.status, 'revoked');
-      assert.ok(status?.revoked_at);
+      assert.equal(status?.status, 'ingetrokken');
+      assert.ok(status?.revokedAt);
       const second = await service.forEmployment(person, employment);
       assert.notEqual(second.id, first.id);
       assert.equal(await service.status('00000000-0000-4000-8000-000000000000'), null);
     });
 
     test('key rotation: the new key signs, the old one stays published, a wrong secret cannot unseal', async () => {
-      const oldKid = (await loadKeySet(db, secrets)).current.kid;
-      const service = await verklaringService();
-      const { person, employment } = await seedPerson('Jong');
-      const old = await service.forEmployment(person, employment);
-      assert.equal(decodeProtectedHeader(old.jws).kid, oldKid);
+      const before = await loadKeySet(db, secrets);
+      const oldKid = before.current.kid;
+      const signedBefore = await new SignJWT({ probe: true })
+        .setProtectedHeader({ alg: before.current.alg, kid: oldKid })
+        .setIssuer(ISSUER)
+        .sign(before.current.privateKey);
 
       const newKid = await rotateSigningKey(db, secrets, 92 * 24 * 3600);
       const afterRotation = await loadKeySet(db, secrets);
       assert.equal(afterRotation.current.kid, newKid);
       assert.notEqual(newKid, oldKid);
       assert.deepEqual(afterRotation.published.map((k) => k.kid).sort(), [newKid, oldKid].sort());
-      // A verklaring signed before the rotation still verifies against the published keys.
+      // What was signed before the rotation still verifies against the published keys.
       const jwks = createLocalJWKSet({ keys: afterRotation.published.map((k) => k.publicJwk) });
-      await jwtVerify(old.jws, jwks, { issuer: ISSUER });
+      await jwtVerify(signedBefore, jwks, { issuer: ISSUER });
 
       await assert.rejects(loadKeySet(db, new Secrets(Buffer.alloc(32, 3))), KeyUnsealError);
+    });
+
+    test('a verklaring is signed with the eSeal key, not an id_token key, and names the eSeal JWKS', async () => {
+      const service = await verklaringService();
+      const eseal = await testEsealKey();
+      const { person, employment } = await seedPerson('Jong');
+      const v = await service.forEmployment(person, employment);
+      const header = decodeProtectedHeader(v.jws);
+      assert.deepEqual(Object.keys(header), ['alg', 'kid', 'typ', 'jku']);
+      assert.equal(header.kid, eseal.kid);
+      assert.equal(header.jku, `${ISSUER}/dezi/jwks.json`);
+      await jwtVerify(v.jws, createLocalJWKSet({ keys: [eseal.jwk] }), { issuer: 'https://abonnee.dezi.nl' });
+      const idTokenKeys = createLocalJWKSet({
+        keys: (await loadKeySet(db, secrets)).published.map((k) => k.publicJwk),
+      });
+      await assert.rejects(jwtVerify(v.jws, idTokenKeys), /no applicable key|signature/);
     });
   });
 }

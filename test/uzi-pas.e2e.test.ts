@@ -10,7 +10,7 @@ import { webcrypto, X509Certificate } from 'node:crypto';
 import type { UziPasConfig } from '../src/config.ts';
 import { LOA } from '../src/means/loa.ts';
 import { encodeUziSan } from '../src/means/uzi-pas/san.ts';
-import { x509 } from '../src/means/uzi-pas/x509.ts';
+import { x509 } from '../src/pki/x509.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import {
   issueCardCertificate,

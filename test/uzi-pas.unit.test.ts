@@ -24,7 +24,7 @@ import {
   uziOtherNames,
 } from '../src/means/uzi-pas/san.ts';
 import { UziTrustStore } from '../src/means/uzi-pas/trust.ts';
-import { x509 } from '../src/means/uzi-pas/x509.ts';
+import { x509 } from '../src/pki/x509.ts';
 import { loadTestUziPki, type TestCa, type TestUziPki } from '../src/proeftuin/uzi-pki.ts';
 
 const EXAMPLE = '2.16.528.1.1003.1.3.5.5.2-1-12345678-Z-90000111-01.015-00000000';

@@ -2,13 +2,14 @@
 //  - a client assertion (private_key_jwt style): a JWT signed by a key registered for the API
 //    client, iss = sub = client_id, aud = the API, exp within 5 minutes, jti used once;
 //  - a Dezi access token of a person who administers the abonnee of the employment chosen at
-//    login: that person acts for that abonnee.
+//    login, issued with the scope dezi:register-api (only to clients registered for it): that
+//    person acts for that abonnee. A zorgapplicatie's plain openid token opens nothing here.
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/database.ts';
-import { CLIENT_ASSERTION_ALGS } from '../oidc/clients.ts';
+import { CLIENT_ASSERTION_ALGS, REGISTER_API_SCOPE } from '../oidc/clients.ts';
 import { ADMINISTERS } from '../portal/authorisations.ts';
 import type { ApiClientStore } from './clients.ts';
 import { ApiProblem } from './problem.ts';
@@ -106,6 +107,12 @@ export class ApiAuthenticator {
   async #accessToken(value: string): Promise<ApiCaller> {
     const token = await this.#d.provider.AccessToken.find(value);
     if (!token || token.isExpired || !token.grantId) throw unauthorized('unknown or expired access token');
+    if (!token.scopes.has(REGISTER_API_SCOPE))
+      throw new ApiProblem(
+        403,
+        'forbidden',
+        `this access token was not issued for the register API: ask for the scope ${REGISTER_API_SCOPE} with a client registered for it`,
+      );
     // The employment the person chose at login, still active, at an abonnee they administer.
     const [row] = await this.#d.db.query<{ abonnee_id: string; abonnee_nummer: string; dezi_nummer: string }>(
       `SELECT a.id AS abonnee_id, a.abonnee_nummer, p.dezi_nummer

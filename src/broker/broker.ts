@@ -77,6 +77,8 @@ interface Interaction {
   prompt: string;
   policy: ClientMeansPolicy;
   loginHint?: string;
+  /** The scopes asked for, as oidc-provider checked them against the client's registration. */
+  scope: string;
   session?: { accountId: string; acr?: string; amr?: string[] };
 }
 
@@ -158,6 +160,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       prompt: details.prompt.name,
       policy: policyOf(client.metadata() as Record<string, unknown>),
       loginHint: typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined,
+      scope: typeof details.params.scope === 'string' ? details.params.scope : 'openid',
       session: details.session?.accountId
         ? {
             accountId: details.session.accountId,
@@ -244,7 +247,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
   ) {
     const verklaring = await d.verklaringen.forEmployment(person, employment);
     const grant = new d.provider.Grant({ accountId: person.id, clientId: i.clientId });
-    grant.addOIDCScope('openid');
+    grant.addOIDCScope(i.scope);
     const grantId = await grant.save();
     await d.db.query(
       `INSERT INTO broker_logins (grant_id, client_id, person_id, employment_id, verklaring_id, means_id, loa_authn, expires_at)

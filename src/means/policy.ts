@@ -3,6 +3,7 @@
 // 2027"). Pure functions: the broker (which means to offer) and the OpenID provider (whether a
 // session may be re-used) decide with the same rules.
 import { isLoa, meetsLoa, type LoA } from './loa.ts';
+import { amsterdamMidnightOf } from '../time.ts';
 
 /** One entry of dezi_allowed_means / dezi_excluded_means: from inclusive, until exclusive. */
 export interface MeansWindow {
@@ -37,31 +38,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_ENTRIES = 50;
 
-const AMSTERDAM_CLOCK = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Amsterdam',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-/** Amsterdam's offset from UTC (in ms) at an instant; the policy's dates are Dutch dates. */
-function amsterdamOffsetMs(instant: number): number {
-  const parts = AMSTERDAM_CLOCK.formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  return local - Math.floor(instant / 60_000) * 60_000;
-}
-
 /** A policy date as an instant: a plain date is midnight in the Netherlands. NaN when invalid. */
 export function policyInstant(value: string): number {
-  if (DATE.test(value)) {
-    const utcMidnight = Date.parse(`${value}T00:00:00Z`);
-    if (Number.isNaN(utcMidnight) || new Date(utcMidnight).toISOString().slice(0, 10) !== value) return NaN;
-    return utcMidnight - amsterdamOffsetMs(utcMidnight);
-  }
+  if (DATE.test(value)) return amsterdamMidnightOf(value);
   if (DATE_TIME.test(value)) return Date.parse(value);
   return NaN;
 }

@@ -1,6 +1,12 @@
 // Zorgapplicaties as OpenID clients: what Dezi requires of their metadata, and registration from
 // the command line (dynamic registration in the proeftuin goes through oidc-provider itself).
-import { randomBytes } from 'node:crypto';
+//
+// Two kinds of client (koppelvlak spec §4.2.3, and the NL GOV profile):
+//  - public (token_endpoint_auth_method "none"), as the spec has it: PKCE binds the code;
+//  - confidential (private_key_jwt), what the NL GOV profile recommends; it may also use PAR and JAR.
+// Userinfo is encrypted to the system's registered key (spec §4.3.3: the abonnee hands in a
+// certificate per system); a system without one gets the signed envelope.
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { LoA } from '../means/loa.ts';
@@ -11,29 +17,84 @@ import {
   PolicyError,
   type MeansWindow,
 } from '../means/policy.ts';
+import {
+  CertificateError,
+  checkCertificate,
+  parsePemChain,
+  parseX5c,
+  rsaPublicJwk,
+  thumbprints,
+  x5cOf,
+} from '../pki/certificates.ts';
 
 /** Asymmetric algorithms only: a client never authenticates with a shared secret. */
 export const CLIENT_ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
+/** The two ways a client meets the token endpoint. */
+export const CLIENT_AUTH_METHODS = ['none', 'private_key_jwt'] as const;
+
+/** The scope that lets an access token act on the register's REST API (/api/v1) for its person. */
+export const REGISTER_API_SCOPE = 'dezi:register-api';
+export const SCOPES = ['openid', REGISTER_API_SCOPE] as const;
+
+/** userinfo_encrypted_response_enc values; the first is the spec's and the default. */
+export const USERINFO_ENC_VALUES = ['A256CBC-HS512', 'A128CBC-HS256'] as const;
+export type UserinfoEnc = (typeof USERINFO_ENC_VALUES)[number];
+export const USERINFO_ALG = 'RSA-OAEP';
+
+/** The smallest RSA key userinfo is encrypted to (NCSC: 2048 bits at least). */
+const MIN_RSA_BITS = 2048;
+
+/** Where Dezi keeps the userinfo content encryption a client chose (see validateClientMetadata). */
+export const USERINFO_ENC_PROPERTY = 'dezi_userinfo_enc';
+
 /** Extra metadata Dezi understands; its validator also checks the client as a whole. */
-export const EXTRA_CLIENT_PROPERTIES = ['organization_name', ALLOWED_MEANS, EXCLUDED_MEANS] as const;
+export const EXTRA_CLIENT_PROPERTIES = [
+  'organization_name',
+  ALLOWED_MEANS,
+  EXCLUDED_MEANS,
+  'userinfo_encrypted_response_alg',
+  'userinfo_encrypted_response_enc',
+  'userinfo_signed_response_alg',
+  USERINFO_ENC_PROPERTY,
+] as const;
 
 interface Jwk {
   kty?: unknown;
   use?: unknown;
   alg?: unknown;
+  kid?: unknown;
+  n?: unknown;
+  e?: unknown;
   d?: unknown;
   p?: unknown;
   k?: unknown;
+  x5c?: unknown;
+  'x5t#S256'?: unknown;
+}
+
+function isEncryptionKey(k: Jwk): boolean {
+  return k?.kty === 'RSA' && k.use === 'enc' && (k.alg === undefined || k.alg === USERINFO_ALG);
 }
 
 /** The key the userinfo response is encrypted to: RSA, for encryption, RSA-OAEP or unspecified. */
 export function encryptionKeyOf(jwks: unknown): Jwk | undefined {
   const keys = (jwks as { keys?: unknown })?.keys;
   if (!Array.isArray(keys)) return undefined;
-  return keys.find(
-    (k: Jwk) => k?.kty === 'RSA' && k.use === 'enc' && (k.alg === undefined || k.alg === 'RSA-OAEP'),
-  );
+  return keys.find(isEncryptionKey);
+}
+
+/** How userinfo is delivered to this client: JWE (to which key, which enc), or the signed envelope. */
+export function userinfoEncryptionOf(
+  metadata: Record<string, unknown>,
+): { jwk: Jwk; enc: UserinfoEnc; certificate: X509Certificate | null } | null {
+  const jwk = encryptionKeyOf(metadata.jwks);
+  if (!jwk) return null;
+  const enc = (metadata[USERINFO_ENC_PROPERTY] as UserinfoEnc | undefined) ?? USERINFO_ENC_VALUES[0];
+  const certificate = Array.isArray(jwk.x5c)
+    ? new X509Certificate(Buffer.from(String(jwk.x5c[0]), 'base64'))
+    : null;
+  return { jwk, enc, certificate };
 }
 
 function httpsOrLoopback(uri: string): boolean {
@@ -47,8 +108,52 @@ function httpsOrLoopback(uri: string): boolean {
   return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
+function modulusBits(n: unknown): number {
+  if (typeof n !== 'string' || !/^[A-Za-z0-9_-]+$/.test(n)) return 0;
+  const bytes = Buffer.from(n, 'base64url');
+  const first = bytes.findIndex((b) => b !== 0);
+  if (first < 0) return 0;
+  return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first]!));
+}
+
+/**
+ * Checks the encryption key and, when it comes as a certificate (x5c), the certificate: RSA ≥ 2048,
+ * key usage for encryption, valid at `validAt` (at registration; a stored client is not re-judged on
+ * every read). Completes a JWK given only as a certificate with its n, e, kid and x5t#S256.
+ */
+export function checkEncryptionKey(key: Jwk, validAt: Date | undefined): void {
+  const what = `the encryption key${typeof key.kid === 'string' ? ` "${key.kid}"` : ''}`;
+  if (key.x5c !== undefined) {
+    let cert: X509Certificate;
+    try {
+      [cert] = parseX5c(key.x5c, `${what}'s x5c`) as [X509Certificate];
+      checkCertificate(
+        cert,
+        { minRsaBits: MIN_RSA_BITS, keyUsage: ['keyEncipherment', 'dataEncipherment'], validAt },
+        `the certificate in ${what}`,
+      );
+    } catch (err) {
+      if (err instanceof CertificateError) throw new errors.InvalidClientMetadata(err.message);
+      throw err;
+    }
+    const { n, e } = rsaPublicJwk(cert);
+    if ((key.n !== undefined && key.n !== n) || (key.e !== undefined && key.e !== e))
+      throw new errors.InvalidClientMetadata(
+        `${what}: n and e do not match the public key of its x5c certificate`,
+      );
+    key.n = n;
+    key.e = e;
+    const print = thumbprints(cert)['x5t#S256'];
+    key['x5t#S256'] ??= print;
+    key.kid ??= print;
+    return;
+  }
+  if (modulusBits(key.n) < MIN_RSA_BITS)
+    throw new errors.InvalidClientMetadata(`${what} must be an RSA key of at least ${MIN_RSA_BITS} bits`);
+}
+
 export function validateClientMetadata(
-  _ctx: KoaContextWithOIDC | undefined,
+  ctx: KoaContextWithOIDC | undefined,
   key: string,
   value: unknown,
   metadata: ClientMetadata,
@@ -66,8 +171,45 @@ export function validateClientMetadata(
       throw err;
     }
   }
+  if (key === 'userinfo_encrypted_response_alg' && value !== undefined && value !== USERINFO_ALG) {
+    throw new errors.InvalidClientMetadata(`userinfo_encrypted_response_alg must be ${USERINFO_ALG}`);
+  }
+  if (
+    key === 'userinfo_encrypted_response_enc' &&
+    value !== undefined &&
+    !(USERINFO_ENC_VALUES as readonly unknown[]).includes(value)
+  ) {
+    throw new errors.InvalidClientMetadata(
+      `userinfo_encrypted_response_enc must be one of ${USERINFO_ENC_VALUES.join(', ')}`,
+    );
+  }
+  if (key === 'userinfo_signed_response_alg' && value !== undefined && value !== 'RS256') {
+    throw new errors.InvalidClientMetadata(
+      'userinfo_signed_response_alg must be RS256: the envelope is signed so',
+    );
+  }
+  if (
+    key === USERINFO_ENC_PROPERTY &&
+    value !== undefined &&
+    !(USERINFO_ENC_VALUES as readonly unknown[]).includes(value)
+  ) {
+    throw new errors.InvalidClientMetadata(
+      `${USERINFO_ENC_PROPERTY} must be one of ${USERINFO_ENC_VALUES.join(', ')}`,
+    );
+  }
   // Whole-client rules, checked once (oidc-provider calls this for every extra property).
   if (key !== EXTRA_CLIENT_PROPERTIES[0]) return;
+  // The registration's userinfo_encrypted_response_* (OpenID Connect Registration §2) are checked
+  // above and kept as dezi_userinfo_enc: oidc-provider, whose own userinfo is off, would refuse them.
+  // An alg without an enc means A128CBC-HS256, the registration's default; no alg and no enc means
+  // Dezi's default, the spec's A256CBC-HS512.
+  const m = metadata as Record<string, unknown>;
+  if (m.userinfo_encrypted_response_alg !== undefined || m.userinfo_encrypted_response_enc !== undefined) {
+    m[USERINFO_ENC_PROPERTY] = m.userinfo_encrypted_response_enc ?? 'A128CBC-HS256';
+  }
+  delete m.userinfo_encrypted_response_alg;
+  delete m.userinfo_encrypted_response_enc;
+  delete m.userinfo_signed_response_alg;
   for (const uri of [
     ...(metadata.redirect_uris ?? []),
     ...((metadata.post_logout_redirect_uris as string[]) ?? []),
@@ -76,41 +218,97 @@ export function validateClientMetadata(
       throw new errors.InvalidClientMetadata(`${uri}: redirect URIs must use https (http only on localhost)`);
     }
   }
+  const method = metadata.token_endpoint_auth_method;
   // oidc-provider mints a secret before defaults apply when token_endpoint_auth_method is omitted
   // (RFC 7591's default is client_secret_basic); Dezi issues no secrets, so it says so.
-  if (metadata.client_secret !== undefined) {
+  if (metadata.client_secret !== undefined || !(CLIENT_AUTH_METHODS as readonly unknown[]).includes(method)) {
     throw new errors.InvalidClientMetadata(
-      'token_endpoint_auth_method must be private_key_jwt: Dezi issues no client secrets',
+      'token_endpoint_auth_method must be "none" (a public client with PKCE, as the koppelvlak has it) or ' +
+        '"private_key_jwt": Dezi issues no client secrets',
     );
   }
+  const isPublic = method === 'none';
   if (metadata.jwks_uri !== undefined) {
     throw new errors.InvalidClientMetadata('register keys by value in jwks; jwks_uri is not supported');
   }
   const keys = (metadata.jwks as { keys?: Jwk[] } | undefined)?.keys;
-  if (!Array.isArray(keys) || keys.length === 0) {
-    throw new errors.InvalidClientMetadata('jwks with a signing key and an encryption key is required');
+  if (
+    metadata.jwks !== undefined &&
+    (!Array.isArray(keys) || keys.some((k) => typeof k !== 'object' || k === null))
+  ) {
+    throw new errors.InvalidClientMetadata('jwks must be an object with an array "keys" of JWKs');
   }
-  if (keys.some((k) => k.d !== undefined || k.p !== undefined || k.k !== undefined)) {
+  if (keys?.some((k) => k.d !== undefined || k.p !== undefined || k.k !== undefined)) {
     throw new errors.InvalidClientMetadata('jwks must hold public keys only');
   }
-  if (!keys.some((k) => k.use === undefined || k.use === 'sig')) {
+  const signingKeys = (keys ?? []).filter((k) => k.use === undefined || k.use === 'sig');
+  if (isPublic) {
+    if (signingKeys.length > 0) {
+      throw new errors.InvalidClientMetadata(
+        'a public client (token_endpoint_auth_method "none") does not authenticate: register only an encryption key (use "enc"), or use private_key_jwt',
+      );
+    }
+    if (metadata.require_pushed_authorization_requests || metadata.require_signed_request_object) {
+      throw new errors.InvalidClientMetadata(
+        'PAR and signed request objects need client authentication: use private_key_jwt for them',
+      );
+    }
+  } else if (signingKeys.length === 0) {
     throw new errors.InvalidClientMetadata('jwks needs a signing key (use "sig") for private_key_jwt');
   }
-  if (!encryptionKeyOf(metadata.jwks)) {
+  const encKey = encryptionKeyOf(metadata.jwks);
+  if (encKey) {
+    // Dates only at registration (ctx set): a stored client is not re-judged on every read.
+    checkEncryptionKey(encKey, ctx ? new Date() : undefined);
+  }
+  if (!encKey && m[USERINFO_ENC_PROPERTY] !== undefined) {
     throw new errors.InvalidClientMetadata(
-      'jwks needs an RSA encryption key (use "enc", alg RSA-OAEP): userinfo is always encrypted',
+      'userinfo encryption needs an RSA encryption key in jwks (use "enc", alg RSA-OAEP, or a certificate in x5c)',
     );
   }
+}
+
+/** An encryption key (use "enc", RSA-OAEP) from a PEM certificate, as the abonnee hands it in. */
+export function encryptionJwkFromPem(pem: string, validAt = new Date()): Record<string, unknown> {
+  let chain: X509Certificate[];
+  try {
+    chain = parsePemChain(pem, 'the encryption certificate file');
+    checkCertificate(
+      chain[0]!,
+      { minRsaBits: MIN_RSA_BITS, keyUsage: ['keyEncipherment', 'dataEncipherment'], validAt },
+      'the encryption certificate',
+    );
+  } catch (err) {
+    if (err instanceof CertificateError) throw new errors.InvalidClientMetadata(err.message);
+    throw err;
+  }
+  const cert = chain[0]!;
+  const print = thumbprints(cert)['x5t#S256'];
+  return {
+    ...rsaPublicJwk(cert),
+    kid: print,
+    use: 'enc',
+    alg: USERINFO_ALG,
+    x5c: x5cOf([cert]),
+    'x5t#S256': print,
+  };
 }
 
 export interface NewClient {
   clientName: string;
   organizationName?: string;
   redirectUris: string[];
-  jwks: { keys: unknown[] };
+  /** A public client (token_endpoint_auth_method none, PKCE) as the koppelvlak has it. */
+  public?: boolean;
+  jwks?: { keys: unknown[] };
+  /** A PEM certificate that userinfo is encrypted to (spec §4.3.3). */
+  encryptionCertPem?: string;
+  userinfoEnc?: UserinfoEnc;
   publicSubject?: boolean;
   requirePar?: boolean;
   requireSignedRequestObject?: boolean;
+  /** May ask for REGISTER_API_SCOPE: its access tokens then work on /api/v1 for an administrator. */
+  registerApi?: boolean;
   /** The minimum level when a request has no acr_values. */
   defaultAcrValues?: LoA[];
   allowedMeans?: MeansWindow[];
@@ -119,15 +317,26 @@ export interface NewClient {
 
 /** Validates and stores a client, as `dezi client add` does; returns its metadata with client_id. */
 export async function addClient(provider: Provider, c: NewClient): Promise<ClientMetadata> {
+  const keys = [...(c.jwks?.keys ?? [])];
+  if (c.encryptionCertPem) {
+    if (keys.some((k) => isEncryptionKey(k as Jwk)))
+      throw new errors.InvalidClientMetadata(
+        'give the encryption key either in the JWKS or as a certificate, not both',
+      );
+    keys.push(encryptionJwkFromPem(c.encryptionCertPem));
+  }
+  for (const k of keys) if (isEncryptionKey(k as Jwk)) checkEncryptionKey(k as Jwk, new Date());
   const metadata: ClientMetadata = {
     client_id: `dezi-${randomBytes(12).toString('base64url')}`,
     client_name: c.clientName,
     redirect_uris: c.redirectUris,
-    jwks: c.jwks as ClientMetadata['jwks'],
-    token_endpoint_auth_method: 'private_key_jwt',
+    ...(keys.length ? { jwks: { keys } as ClientMetadata['jwks'] } : {}),
+    token_endpoint_auth_method: c.public ? 'none' : 'private_key_jwt',
     subject_type: c.publicSubject ? 'public' : 'pairwise',
+    scope: c.registerApi ? SCOPES.join(' ') : 'openid',
     require_pushed_authorization_requests: c.requirePar ?? false,
     require_signed_request_object: c.requireSignedRequestObject ?? false,
+    ...(c.userinfoEnc ? { [USERINFO_ENC_PROPERTY]: c.userinfoEnc } : {}),
     ...(c.organizationName ? { organization_name: c.organizationName } : {}),
     ...(c.defaultAcrValues?.length ? { default_acr_values: c.defaultAcrValues } : {}),
     ...(c.allowedMeans?.length ? { [ALLOWED_MEANS]: c.allowedMeans } : {}),

@@ -1,6 +1,7 @@
-// The OpenID provider for zorgapplicaties, on oidc-provider, configured to the koppelvlak and the
-// NL GOV Assurance profile: code flow only, PKCE S256 for every client, private_key_jwt, short-lived
-// ID tokens with an eIDAS acr, pairwise subjects.
+// The OpenID provider for zorgapplicaties, on oidc-provider, configured to the koppelvlak (spec v0.7
+// §3, §4) and, where the spec leaves room, the NL GOV Assurance profile and RFC 9700: code flow only,
+// PKCE S256 for every client, public clients as the spec has them and private_key_jwt for those that
+// can, query response mode only, short-lived ID tokens with an eIDAS acr, pairwise subjects.
 import { randomUUID } from 'node:crypto';
 import Provider, {
   errors,
@@ -18,13 +19,21 @@ import { parseLang, t, type Lang } from '../web/i18n.ts';
 import { page } from '../web/layout.ts';
 import { parseCookies } from '../web/web.ts';
 import { adapterFactory } from './adapter.ts';
-import { validateClientMetadata, CLIENT_ASSERTION_ALGS, EXTRA_CLIENT_PROPERTIES } from './clients.ts';
+import {
+  validateClientMetadata,
+  CLIENT_ASSERTION_ALGS,
+  CLIENT_AUTH_METHODS,
+  EXTRA_CLIENT_PROPERTIES,
+  SCOPES,
+  USERINFO_ALG,
+  USERINFO_ENC_VALUES,
+} from './clients.ts';
 import type { KeySet } from './keys.ts';
 
 export const ROUTES = {
   authorization: '/authorize',
   token: '/token',
-  jwks: '/jwks',
+  jwks: '/openid/connect/jwks.json',
   registration: '/register',
   pushed_authorization_request: '/par',
   end_session: '/logout',
@@ -112,6 +121,62 @@ function renderInto(
   ctx.body = page({ lang, proeftuin, ...build(lang) });
 }
 
+/** Discovery members in the order of spec §4.1; what Dezi offers beyond the spec follows them. */
+const SPEC_DISCOVERY_ORDER = [
+  'issuer',
+  'authorization_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'response_types_supported',
+  'subject_types_supported',
+  'id_token_signing_alg_values_supported',
+  'userinfo_endpoint',
+  'scopes_supported',
+  'request_parameter_supported',
+  'request_uri_parameter_supported',
+  'require_request_uri_registration',
+  'grant_types_supported',
+  'token_endpoint_auth_methods_supported',
+  'response_modes_supported',
+  'claims_parameter_supported',
+  'frontchannel_logout_supported',
+  'frontchannel_logout_session_supported',
+  'backchannel_logout_supported',
+  'backchannel_logout_session_supported',
+  'code_challenge_methods_supported',
+];
+
+/**
+ * oidc-provider's discovery document with the spec's values where it differs: only the query
+ * response mode, request_uri (from PAR) supported, pairwise first, no logout channels. oidc-provider
+ * only fills in members it lacks, so these are set on its answer.
+ */
+export function shapeDiscovery(body: Record<string, unknown>): Record<string, unknown> {
+  const fixed: Record<string, unknown> = {
+    ...body,
+    subject_types_supported: ['pairwise', 'public'],
+    request_uri_parameter_supported: true,
+    require_request_uri_registration: false,
+    response_modes_supported: ['query'],
+    frontchannel_logout_supported: false,
+    frontchannel_logout_session_supported: false,
+    backchannel_logout_supported: false,
+    backchannel_logout_session_supported: false,
+    // PAR and request objects need client authentication: not for public clients.
+    pushed_authorization_request_endpoint_auth_methods_supported: ['private_key_jwt'],
+  };
+  const ordered: Record<string, unknown> = {};
+  for (const key of SPEC_DISCOVERY_ORDER) if (fixed[key] !== undefined) ordered[key] = fixed[key];
+  for (const [key, value] of Object.entries(fixed))
+    if (!(key in ordered) && value !== undefined) ordered[key] = value;
+  return ordered;
+}
+
+/** The token answer of spec §4.2.4 carries two members oidc-provider does not write. */
+function shapeTokenResponse(body: Record<string, unknown>, issuer: string): Record<string, unknown> {
+  return { ...body, id_token_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', resource: [`${issuer}/*`] };
+}
+
 export function createProvider(d: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: adapterFactory(d.db),
@@ -136,9 +201,20 @@ export function createProvider(d: ProviderDeps): Provider {
         initialAccessToken: d.registrationToken ?? false,
       },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
-      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      requestObjects: {
+        enabled: true,
+        requireSignedRequestObject: false,
+        // A request object is the client's word only when the client can sign: not a public client.
+        async assertJwtClaimsAndHeader(_ctx, _claims, _header, client) {
+          if (client.clientAuthMethod === 'none') {
+            throw new errors.InvalidRequestObject(
+              'request objects need client authentication: use private_key_jwt, or send the parameters as they are',
+            );
+          }
+        },
+      },
       revocation: { enabled: true },
-      claimsParameter: { enabled: false },
+      claimsParameter: { enabled: true }, // the spec's discovery says claims_parameter_supported: true
       dPoP: { enabled: false }, // userinfo does not take sender-constrained tokens
       rpInitiatedLogout: {
         enabled: true,
@@ -164,7 +240,27 @@ export function createProvider(d: ProviderDeps): Provider {
     },
     pkce: { required: () => true },
     responseTypes: ['code'],
-    scopes: ['openid'],
+    scopes: [...SCOPES],
+    // The spec (§4.2.3) and OpenID Connect require redirect_uri at the token endpoint.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    extraParams: {
+      // Only the query response mode (spec §4.1). oidc-provider knows form_post and fragment too and
+      // cannot forget them; a request for one is refused here, the error sent back by query.
+      async response_mode(ctx, value) {
+        if (value !== undefined && value !== 'query') {
+          ctx.oidc.params!.response_mode = undefined;
+          throw new errors.UnsupportedResponseMode('only response_mode=query is supported');
+        }
+      },
+      // PAR needs client authentication: a public client sends its request to /authorize.
+      async client_id(ctx, _value, client) {
+        if (ctx.oidc.route === 'pushed_authorization_request' && client?.clientAuthMethod === 'none') {
+          throw new errors.InvalidRequest(
+            'pushed authorization requests need client authentication (private_key_jwt)',
+          );
+        }
+      },
+    },
     // acr and auth_time are only put in the ID token when a scope names them.
     claims: { openid: ['sub', 'acr', 'auth_time', 'jti'] },
     subjectTypes: ['public', 'pairwise'],
@@ -173,13 +269,14 @@ export function createProvider(d: ProviderDeps): Provider {
         subjectType: 'pairwise',
         sectorIdentifier: client.sectorIdentifier as string | undefined,
       }),
-    clientAuthMethods: ['private_key_jwt'],
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'private_key_jwt',
       id_token_signed_response_alg: 'RS256',
       subject_type: 'pairwise',
+      scope: 'openid',
     },
     // Dezi never logs anyone in below substantial (DEZI_FLOOR_LOA), so low is not advertised.
     acrValues: [LOA.substantial, LOA.high],
@@ -195,6 +292,18 @@ export function createProvider(d: ProviderDeps): Provider {
     // No refresh tokens: without offline_access in scopes and refresh_token in the grant types
     // oidc-provider issues none, and discovery does not advertise the grant.
     async assertJwtClientAuthClaimsAndHeader(ctx, claims, _header, client) {
+      // One way of authenticating, not two: a client_secret beside the assertion is refused, not ignored.
+      const body = ctx.oidc.body as Record<string, unknown> | undefined;
+      if (body?.client_secret !== undefined) {
+        throw new errors.InvalidRequest('client authentication must only be provided using one mechanism');
+      }
+      // The audience is the issuer, as one string (RFC 7523bis, the audience-injection class of
+      // attacks): not a list, not the token endpoint's URL.
+      if (typeof claims.aud !== 'string' || claims.aud !== d.issuer) {
+        throw new errors.InvalidClientAuth(
+          "the client assertion's aud must be the issuer identifier, as a single string",
+        );
+      }
       // The koppelvlak asks for a short-lived client assertion; oidc-provider only requires an exp.
       const now = Math.floor(Date.now() / 1000);
       if (typeof claims.exp === 'number' && claims.exp - now > MAX_CLIENT_ASSERTION_SECONDS) {
@@ -223,8 +332,8 @@ export function createProvider(d: ProviderDeps): Provider {
     routes: ROUTES,
     discovery: {
       userinfo_endpoint: `${d.issuer}${USERINFO_PATH}`,
-      userinfo_encryption_alg_values_supported: ['RSA-OAEP'],
-      userinfo_encryption_enc_values_supported: ['A256CBC-HS512'],
+      userinfo_encryption_alg_values_supported: [USERINFO_ALG],
+      userinfo_encryption_enc_values_supported: [...USERINFO_ENC_VALUES],
       userinfo_signing_alg_values_supported: ['RS256'],
       service_documentation: `${d.issuer}/proeftuin`,
       ui_locales_supported: ['nl', 'en'],
@@ -250,5 +359,12 @@ export function createProvider(d: ProviderDeps): Provider {
   };
   const provider = new Provider(d.issuer, configuration);
   provider.proxy = d.trustProxy;
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
+    if (ctx.oidc?.route === 'discovery') ctx.body = shapeDiscovery(ctx.body as Record<string, unknown>);
+    else if (ctx.oidc?.route === 'token' && 'id_token' in ctx.body)
+      ctx.body = shapeTokenResponse(ctx.body as Record<string, unknown>, d.issuer);
+  });
   return provider;
 }

@@ -1,13 +1,13 @@
-// Userinfo as the koppelvlak specifies: application/jwt, a JWE (RSA-OAEP, A256CBC-HS512) to the
-// client's registered encryption key, around an envelope JWT signed by Dezi, around the
-// Dezi-verklaring. Written here rather than by oidc-provider so that every header and claim is
-// exactly the published one.
+// Userinfo as the koppelvlak specifies (§4.3): application/jwt, the envelope JWT signed with the
+// id_token key around the Dezi-verklaring; encrypted (JWE, RSA-OAEP) to the key or certificate the
+// system registered, or, for a system that registered none, the signed envelope itself. Written here
+// rather than by oidc-provider so that every header and claim is exactly the published one.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CompactEncrypt, SignJWT, importJWK, type JWK } from 'jose';
+import { CompactEncrypt, CompactSign, importJWK, type CryptoKey, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Secrets } from '../secrets.ts';
-import { encryptionKeyOf } from './clients.ts';
+import { USERINFO_ALG, userinfoEncryptionOf } from './clients.ts';
 import type { SigningKey } from './keys.ts';
 import { subjectFor, USERINFO_PATH } from './provider.ts';
 
@@ -22,6 +22,8 @@ export interface LoginRecord {
 
 export interface UserinfoDeps {
   issuer: string;
+  /** The envelope's json_schema (…/userinfo.json). */
+  schemaUri: string;
   provider: Provider;
   secrets: Secrets;
   signingKey: () => SigningKey;
@@ -29,8 +31,42 @@ export interface UserinfoDeps {
   onDelivered?: (e: { clientId: string; personId: string; verklaringId: string }) => Promise<void>;
 }
 
-export function envelopeSchemaUri(issuer: string): string {
-  return `${issuer}/json_schemas/v1/envelope.json`;
+/** The envelope's payload, its members in the order of spec §4.3.5 (sub after aud: ours, for the RP's check). */
+export function envelopePayload(e: {
+  issuer: string;
+  clientId: string;
+  sub: string;
+  loaAuthn: string;
+  schemaUri: string;
+  verklaring: { id: string; jws: string };
+  now: number;
+}): string {
+  return JSON.stringify({
+    jti: randomUUID(),
+    iat: e.now,
+    exp: e.now + ENVELOPE_LIFETIME_SECONDS,
+    iss: e.issuer,
+    aud: e.clientId,
+    sub: e.sub,
+    loa_authn: e.loaAuthn,
+    json_schema: e.schemaUri,
+    verklaring_id: e.verklaring.id,
+    verklaring: e.verklaring.jws,
+  });
+}
+
+/** Imported encryption keys by client and kid: importing an RSA key costs more than using it. */
+const encryptionKeys = new Map<string, CryptoKey>();
+
+async function encryptionKey(clientId: string, jwk: JWK): Promise<CryptoKey> {
+  const id = `${clientId}\n${jwk.kid}\n${jwk.n}`;
+  let key = encryptionKeys.get(id);
+  if (!key) {
+    key = (await importJWK({ kty: 'RSA', n: jwk.n, e: jwk.e }, USERINFO_ALG)) as CryptoKey;
+    if (encryptionKeys.size >= 1000) encryptionKeys.clear();
+    encryptionKeys.set(id, key);
+  }
+  return key;
 }
 
 class BearerError extends Error {
@@ -74,42 +110,52 @@ export async function userinfoRoutes(app: FastifyInstance, d: UserinfoDeps): Pro
       if (!login || login.personId !== token.accountId) {
         throw new BearerError(401, 'invalid_token', 'access token no longer valid for this identity');
       }
-      const encJwk = encryptionKeyOf(client.metadata().jwks);
-      if (!encJwk) throw new BearerError(401, 'invalid_token', 'client has no encryption key registered');
+      const encryption = userinfoEncryptionOf(client.metadata() as Record<string, unknown>);
+      if (encryption?.certificate && Date.parse(encryption.certificate.validTo) <= Date.now()) {
+        throw new BearerError(
+          401,
+          'invalid_token',
+          `the encryption certificate registered for this client expired on ${new Date(encryption.certificate.validTo).toISOString()}; register a new one`,
+        );
+      }
 
       const key = d.signingKey();
-      const now = Math.floor(Date.now() / 1000);
-      const envelope = await new SignJWT({
-        loa_authn: login.loaAuthn,
-        json_schema: envelopeSchemaUri(d.issuer),
-        verklaring_id: login.verklaring.id,
-        verklaring: login.verklaring.jws,
-      })
+      const envelope = await new CompactSign(
+        new TextEncoder().encode(
+          envelopePayload({
+            issuer: d.issuer,
+            clientId: client.clientId,
+            sub: subjectFor(d.secrets, login.personId, client),
+            loaAuthn: login.loaAuthn,
+            schemaUri: d.schemaUri,
+            verklaring: login.verklaring,
+            now: Math.floor(Date.now() / 1000),
+          }),
+        ),
+      )
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-        .setJti(randomUUID())
-        .setIssuedAt(now)
-        .setExpirationTime(now + ENVELOPE_LIFETIME_SECONDS)
-        .setIssuer(d.issuer)
-        .setAudience(client.clientId)
-        .setSubject(subjectFor(d.secrets, login.personId, client))
         .sign(key.privateKey);
 
-      const jwe = await new CompactEncrypt(new TextEncoder().encode(envelope))
-        .setProtectedHeader({
-          alg: 'RSA-OAEP',
-          enc: 'A256CBC-HS512',
-          kid: (encJwk as JWK).kid,
-          typ: 'JWT',
-          cty: 'JWT',
-        })
-        .encrypt(await importJWK(encJwk as JWK, 'RSA-OAEP'));
+      // A system that registered no encryption key gets the signed envelope (spec §4.3: public
+      // client code accepts both); one that did gets it encrypted, header alg, enc, kid, typ, cty.
+      const body = encryption
+        ? await new CompactEncrypt(new TextEncoder().encode(envelope))
+            .setProtectedHeader({
+              alg: USERINFO_ALG,
+              enc: encryption.enc,
+              ...(typeof encryption.jwk.kid === 'string' ? { kid: encryption.jwk.kid } : {}),
+              typ: 'JWT',
+              cty: 'JWT',
+            })
+            .encrypt(await encryptionKey(client.clientId, encryption.jwk as JWK))
+        : envelope;
 
       await d.onDelivered?.({
         clientId: client.clientId,
         personId: login.personId,
         verklaringId: login.verklaring.id,
       });
-      return reply.header('cache-control', 'no-store').type('application/jwt').send(jwe);
+      return reply.header('cache-control', 'no-store').type('application/jwt').send(body);
     } catch (err) {
       if (!(err instanceof BearerError)) throw err;
       reply

@@ -16,7 +16,7 @@ import {
   SAN_OID,
   type CardType,
 } from '../means/uzi-pas/san.ts';
-import { x509 } from '../means/uzi-pas/x509.ts';
+import { x509 } from '../pki/x509.ts';
 import { SEED_ABONNEES, SEED_PERSONS } from './seed-data.ts';
 
 /** The password of every test card's PKCS#12 file (test data, printed on the proeftuin page). */

@@ -1,14 +1,26 @@
-// The Dezi-verklaring: a signed statement "this person works at this abonnee in this role".
-// Issued once per person × abonnee × role and re-used across logins until it nears expiry.
+// The Dezi-verklaring (spec §5): a signed statement "this person works at this abonnee in this
+// role", signed with the eSeal key (not the id_token key) and written exactly as the acceptance
+// environment writes it: header alg, kid, typ, jku; the payload's members in its order; compact JSON
+// with raw UTF-8; nbf and exp on 00:00 in the Netherlands, three months apart. Issued once per
+// person × abonnee × role and re-used across logins until it nears expiry.
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { CompactSign } from 'jose';
 import type { Database, Queryable } from '../db/database.ts';
 import { recordAudit, SYSTEM, type Actor } from '../audit/audit.ts';
 import type { Employment, Person } from '../register/register.ts';
-import type { SigningKey } from '../oidc/keys.ts';
 import { metrics } from '../ops/metrics.ts';
+import {
+  amsterdamDate,
+  amsterdamMidnight,
+  amsterdamMidnightMonthsLater,
+  amsterdamMidnightOf,
+} from '../time.ts';
+import { ESEAL_ALG, type EsealKey } from './eseal.ts';
 
-export const VERKLARING_LIFETIME_SECONDS = 92 * 24 * 3600;
+/** Calendar months from nbf to exp. */
+export const VERKLARING_MONTHS = 3;
+/** The longest a verklaring can live (three months and a day's rounding): how long its key stays published. */
+export const VERKLARING_LIFETIME_SECONDS = 93 * 24 * 3600;
 /** A verklaring with less than this left is not handed out again; a fresh one is issued. */
 const RENEW_BEFORE_SECONDS = 7 * 24 * 3600;
 
@@ -17,36 +29,97 @@ export interface IssuedVerklaring {
   jws: string;
 }
 
+/** The spec's Dutch status words (§6.2.3 names "actief"; the other two are ours, documented). */
+export type VerklaringStatusWord = 'actief' | 'ingetrokken' | 'verlopen';
+
 export interface VerklaringStatus {
-  verklaring_id: string;
-  status: 'active' | 'revoked' | 'expired';
+  verklaringId: string;
+  status: VerklaringStatusWord;
   nbf: number;
   exp: number;
-  revoked_at: number | null;
+  revokedAt: number | null;
 }
 
-export interface VerklaringEndpoints {
-  issuer: string;
-  jwksUri: string;
+/** What the verklaring names besides its subject: configuration (DEZI_VERKLARING_ISSUER, DEZI_JSON_SCHEMA_BASE). */
+export interface VerklaringSettings {
+  /** The register's URI (`iss`), not the OpenID issuer: https://abonnee.dezi.nl in production. */
+  iss: string;
+  /** `json_schema`: https://www.dezi.nl/json_schemas/v1/verklaring.json in production. */
+  schemaUri: string;
+  /** The OpenID issuer: status_uri and jku lie on it. */
+  authority: string;
 }
 
-export function statusUri(issuer: string, id: string): string {
-  return `${issuer}/status/v1/verklaring/${id}`;
+export const STATUS_PATH = '/status/v1/verklaring';
+
+export function statusUri(authority: string, id: string): string {
+  return `${authority}${STATUS_PATH}/${id}`;
 }
 
-export function verklaringSchemaUri(issuer: string): string {
-  return `${issuer}/json_schemas/v1/verklaring.json`;
+/** The JSON text of a verklaring's payload, its members in the acceptance vector's order. */
+export function verklaringPayload(v: {
+  schemaUri: string;
+  iss: string;
+  authority: string;
+  id: string;
+  jti: string;
+  person: Person;
+  employment: Employment;
+  nbf: number;
+  exp: number;
+}): string {
+  return JSON.stringify({
+    json_schema: v.schemaUri,
+    loa_dezi: v.person.loaDezi,
+    jti: v.jti,
+    verklaring_id: v.id,
+    dezi_nummer: v.person.deziNummer,
+    voorletters: v.person.voorletters,
+    voorvoegsel: v.person.voorvoegsel,
+    achternaam: v.person.achternaam,
+    abonnee_nummer: v.employment.abonnee.abonneeNummer,
+    abonnee_naam: v.employment.abonnee.naam,
+    rol_code: v.employment.rolCode,
+    rol_naam: v.employment.rolNaam,
+    rol_code_bron: v.employment.rolCodeBron,
+    status_uri: statusUri(v.authority, v.id),
+    nbf: v.nbf,
+    exp: v.exp,
+    iss: v.iss,
+  });
+}
+
+/**
+ * nbf: 00:00 in the Netherlands on the day of issue; exp: 00:00 three calendar months later, but
+ * never after the employment ends (its first day without) or the eSeal certificate expires.
+ */
+export function verklaringValidity(
+  now: number,
+  employmentEnd: string | null,
+  certificateNotAfter: Date,
+): { nbf: number; exp: number } {
+  const { year, month, day } = amsterdamDate(now);
+  const nbf = amsterdamMidnight(year, month, day);
+  let exp = amsterdamMidnightMonthsLater(now, VERKLARING_MONTHS);
+  if (employmentEnd) exp = Math.min(exp, amsterdamMidnightOf(employmentEnd));
+  exp = Math.min(exp, certificateNotAfter.getTime());
+  return { nbf: Math.floor(nbf / 1000), exp: Math.floor(exp / 1000) };
 }
 
 export class VerklaringService {
   readonly #db: Database;
-  readonly #endpoints: VerklaringEndpoints;
-  readonly #signingKey: () => SigningKey;
+  readonly #settings: VerklaringSettings;
+  readonly #eseal: () => EsealKey;
 
-  constructor(db: Database, endpoints: VerklaringEndpoints, signingKey: () => SigningKey) {
+  constructor(db: Database, settings: VerklaringSettings, eseal: () => EsealKey) {
     this.#db = db;
-    this.#endpoints = endpoints;
-    this.#signingKey = signingKey;
+    this.#settings = settings;
+    this.#eseal = eseal;
+  }
+
+  /** The URL of the eSeal JWKS that every verklaring names in its jku. */
+  get jku(): string {
+    return `${this.#settings.authority}/dezi/jwks.json`;
   }
 
   async #findReusable(person: Person, employment: Employment): Promise<IssuedVerklaring | null> {
@@ -65,34 +138,19 @@ export class VerklaringService {
     if (reusable) return reusable;
 
     const id = randomUUID();
-    const key = this.#signingKey();
-    const nbf = Math.floor(Date.now() / 1000);
-    // A verklaring never outlives the employment it states.
-    const employmentEnd = employment.endDate
-      ? Date.parse(`${employment.endDate}T00:00:00Z`) / 1000
-      : Infinity;
-    const exp = Math.min(nbf + VERKLARING_LIFETIME_SECONDS, employmentEnd);
-    const { issuer } = this.#endpoints;
-    const jws = await new SignJWT({
-      json_schema: verklaringSchemaUri(issuer),
-      loa_dezi: person.loaDezi,
+    const key = this.#eseal();
+    const { nbf, exp } = verklaringValidity(Date.now(), employment.endDate, key.notAfter);
+    const payload = verklaringPayload({
+      ...this.#settings,
+      id,
       jti: randomUUID(),
-      verklaring_id: id,
-      dezi_nummer: person.deziNummer,
-      voorletters: person.voorletters,
-      voorvoegsel: person.voorvoegsel,
-      achternaam: person.achternaam,
-      abonnee_nummer: employment.abonnee.abonneeNummer,
-      abonnee_naam: employment.abonnee.naam,
-      rol_code: employment.rolCode,
-      rol_naam: employment.rolNaam,
-      rol_code_bron: employment.rolCodeBron,
-      status_uri: statusUri(issuer, id),
+      person,
+      employment,
       nbf,
       exp,
-      iss: issuer,
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, jku: this.#endpoints.jwksUri, typ: 'JWT' })
+    });
+    const jws = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: ESEAL_ALG, kid: key.kid, typ: 'JWT', jku: this.jku })
       .sign(key.privateKey);
 
     // Two logins racing for the same person × abonnee × role: the unique index keeps one current
@@ -155,14 +213,18 @@ export class VerklaringService {
       [id],
     );
     if (!row) return null;
-    const expired = row.status === 'active' && row.exp * 1000 <= Date.now();
-    return {
-      verklaring_id: row.id,
-      status: expired ? 'expired' : row.status,
-      nbf: row.nbf,
-      exp: row.exp,
-      revoked_at: row.revoked_at,
-    };
+    const word: VerklaringStatusWord =
+      row.status === 'revoked' ? 'ingetrokken' : row.exp * 1000 <= Date.now() ? 'verlopen' : 'actief';
+    return { verklaringId: row.id, status: word, nbf: row.nbf, exp: row.exp, revokedAt: row.revoked_at };
+  }
+
+  /** Revoked verklaringen that have not expired yet, newest revocation first: the revocation list. */
+  async revokedUnexpired(): Promise<{ id: string; revokedAt: number }[]> {
+    const rows = await this.#db.query<{ id: string; revoked_at: number }>(
+      `SELECT id, extract(epoch FROM revoked_at)::bigint AS revoked_at FROM verklaringen
+       WHERE status = 'revoked' AND expires_at > now() ORDER BY revoked_at DESC, id`,
+    );
+    return rows.map((r) => ({ id: r.id, revokedAt: Number(r.revoked_at) }));
   }
 
   /**

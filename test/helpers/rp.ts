@@ -14,6 +14,9 @@ import {
 } from 'jose';
 import { REGISTRATION_TOKEN } from './dezi.ts';
 
+/** The verklaring's iss: the register's URI, as the acceptance environment writes it. */
+export const VERKLARING_ISS = 'https://abonnee.dezi.nl';
+
 export interface TestRp {
   config: client.Configuration;
   clientId: string;
@@ -125,13 +128,14 @@ export async function fetchUserinfo(rp: TestRp, accessToken: string, expectedSub
   });
   const verklaringJws = envelope.verklaring as string;
   const verklaringHeader = decodeProtectedHeader(verklaringJws);
-  // Never follow a jku that is not the issuer's own JWKS.
-  if (verklaringHeader.jku !== server.jwks_uri) throw new Error(`unexpected jku ${verklaringHeader.jku}`);
+  // Never follow a jku that is not the issuer's own eSeal JWKS.
+  const esealJwks = `${server.issuer}/dezi/jwks.json`;
+  if (verklaringHeader.jku !== esealJwks) throw new Error(`unexpected jku ${verklaringHeader.jku}`);
   const { payload: verklaring } = await jwtVerify(
     verklaringJws,
     createRemoteJWKSet(new URL(verklaringHeader.jku!)),
     {
-      issuer: server.issuer,
+      issuer: VERKLARING_ISS,
       algorithms: ['RS256'],
     },
   );

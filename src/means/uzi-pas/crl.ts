@@ -6,7 +6,7 @@ import type { X509Certificate } from 'node:crypto';
 import { upstreamFetchBytes } from '../http.ts';
 import { UziPasError } from './errors.ts';
 import type { UziTrustStore } from './trust.ts';
-import { x509 } from './x509.ts';
+import { x509 } from '../../pki/x509.ts';
 
 export type CrlSource = { kind: 'file'; path: string } | { kind: 'url'; url: string };
 

@@ -6,7 +6,7 @@ import type { UziCrlStore } from './crl.ts';
 import { UziPasError } from './errors.ts';
 import { CARD_TYPE_CA_OID, GarbledSanError, parseUziName, uziOtherNames, type UziCardName } from './san.ts';
 import { UziTrustStore } from './trust.ts';
-import { x509 } from './x509.ts';
+import { x509 } from '../../pki/x509.ts';
 
 export interface UziCard extends UziCardName {
   subject: string;

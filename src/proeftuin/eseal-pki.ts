@@ -1,0 +1,163 @@
+// The proeftuin's TEST eSeal: a TEST CA and a "TEST Dezi-register" eSeal certificate under it,
+// made at first start and kept in the data directory (as the TEST UZI PKI is), so that a relying
+// party can pin the TEST CA. Production reads a PKIoverheid eSeal from files instead.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { webcrypto } from 'node:crypto';
+import { x509 } from '../pki/x509.ts';
+import { fileEsealSource, type EsealMaterial, type EsealSource } from '../verklaring/eseal.ts';
+
+const RSA: webcrypto.RsaHashedKeyGenParams = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 3072, // NCSC guidance for RSA, as Dezi's own keys
+};
+const DAY = 24 * 3600 * 1000;
+const CA_SUBJECT = 'CN=TEST Dezi proeftuin eSeal CA, O=TEST Dezi proeftuin, C=NL';
+const ESEAL_SUBJECT = 'CN=TEST Dezi-register, O=TEST Dezi proeftuin, C=NL';
+
+export const TEST_ESEAL_FILES = {
+  caCert: 'test-eseal-ca.pem',
+  caKey: 'test-eseal-ca-key.pem',
+  chain: 'eseal.pem',
+  key: 'eseal-key.pem',
+} as const;
+
+interface TestCa {
+  certPem: string;
+  keys: webcrypto.CryptoKeyPair;
+}
+
+function serial(): string {
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = (bytes[0]! & 0x7f) | 0x10;
+  return Buffer.from(bytes).toString('hex');
+}
+
+async function pkcs8Pem(key: webcrypto.CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+}
+
+async function newCa(): Promise<TestCa> {
+  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: CA_SUBJECT,
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 10 * 365 * DAY),
+    signingAlgorithm: RSA,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keys };
+}
+
+async function importCa(certPem: string, keyPem: string): Promise<TestCa> {
+  const der = Buffer.from(keyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, RSA, true, ['sign']);
+  const publicKey = await new x509.X509Certificate(certPem).publicKey.export(
+    RSA,
+    ['verify'],
+    webcrypto as unknown as typeof globalThis.crypto,
+  );
+  return { certPem, keys: { privateKey, publicKey } };
+}
+
+/** A new eSeal key and certificate (valid three years, like the acceptance environment's) under the CA. */
+export async function issueTestEseal(
+  ca: TestCa,
+  o: { notBefore?: Date; notAfter?: Date; keyUsage?: number; modulusLength?: number } = {},
+): Promise<EsealMaterial> {
+  const keys = (await webcrypto.subtle.generateKey(
+    { ...RSA, modulusLength: o.modulusLength ?? RSA.modulusLength },
+    true,
+    ['sign', 'verify'],
+  )) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: ESEAL_SUBJECT,
+    issuer: new x509.X509Certificate(ca.certPem).subject,
+    notBefore: o.notBefore ?? new Date(Date.now() - DAY),
+    notAfter: o.notAfter ?? new Date(Date.now() + 3 * 365 * DAY),
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: RSA,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(o.keyUsage ?? x509.KeyUsageFlags.nonRepudiation, true),
+      // Document signing, as on the acceptance environment's eSeal certificate.
+      new x509.ExtendedKeyUsageExtension(['1.3.6.1.4.1.311.10.3.12']),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { keyPem: await pkcs8Pem(keys.privateKey), chainPem: `${cert.toString('pem')}\n${ca.certPem}\n` };
+}
+
+export interface TestEseal {
+  /** The TEST CA certificate (PEM): the trust anchor a relying party in the proeftuin pins. */
+  caPem: string;
+  source: EsealSource;
+  /** A new eSeal key and certificate under the same CA; instances pick it up at their next key poll. */
+  rotate(): Promise<void>;
+  /** A certificate under the same CA, for tests of what Dezi refuses. */
+  issue(o?: Parameters<typeof issueTestEseal>[1]): Promise<EsealMaterial>;
+}
+
+function writeAtomically(file: string, text: string, mode: number): void {
+  writeFileSync(`${file}.new`, text, { mode });
+  renameSync(`${file}.new`, file);
+}
+
+let inMemory: Promise<{ ca: TestCa; material: { current: EsealMaterial } }> | null = null;
+
+/**
+ * The TEST eSeal, kept in dir (created at first start), or with dir null in memory, once per
+ * process (so that instances started by one test share it, as instances on one host share files).
+ */
+export async function loadTestEseal(dir: string | null): Promise<TestEseal> {
+  if (dir === null) {
+    inMemory ??= (async () => {
+      const ca = await newCa();
+      return { ca, material: { current: await issueTestEseal(ca) } };
+    })();
+    const { ca, material } = await inMemory;
+    return {
+      caPem: ca.certPem,
+      source: { description: "the proeftuin's TEST eSeal (in memory)", read: async () => material.current },
+      rotate: async () => {
+        material.current = await issueTestEseal(ca);
+      },
+      issue: (o) => issueTestEseal(ca, o),
+    };
+  }
+  const file = (name: keyof typeof TEST_ESEAL_FILES) => join(dir, TEST_ESEAL_FILES[name]);
+  let ca: TestCa;
+  if (existsSync(file('caCert')) && existsSync(file('caKey'))) {
+    ca = await importCa(readFileSync(file('caCert'), 'utf8'), readFileSync(file('caKey'), 'utf8'));
+  } else {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ca = await newCa();
+    writeFileSync(file('caCert'), ca.certPem);
+    writeFileSync(file('caKey'), await pkcs8Pem(ca.keys.privateKey), { mode: 0o600 });
+  }
+  const write = (m: EsealMaterial) => {
+    // Key first: an instance polling in between reads a key that does not match the old
+    // certificate, refuses that pair and keeps signing; the next poll reads both new files.
+    writeAtomically(file('key'), m.keyPem, 0o600);
+    writeAtomically(file('chain'), m.chainPem, 0o644);
+  };
+  if (!existsSync(file('chain')) || !existsSync(file('key'))) write(await issueTestEseal(ca));
+  return {
+    caPem: ca.certPem,
+    source: fileEsealSource(file('key'), file('chain')),
+    rotate: async () => write(await issueTestEseal(ca)),
+    issue: (o) => issueTestEseal(ca, o),
+  };
+}
