@@ -55,7 +55,7 @@ for (const backend of BACKENDS)
       o: {
         key?: CryptoKey;
         alg?: string;
-        aud?: string;
+        aud?: string | string[];
         exp?: number;
         iat?: number;
         jti?: string;
@@ -215,6 +215,40 @@ for (const backend of BACKENDS)
         await assertion({ aud: 'https://other.example' }),
       );
       assert.equal(wrongAud.body.error, 'invalid_client');
+
+      // The audience-injection class (RFC 7523bis): only the issuer, as one string, is accepted; not
+      // a list that holds it, not the token endpoint's URL.
+      for (const aud of [[dezi.url, 'https://other.example'], [dezi.url], `${dezi.url}/token`]) {
+        const refused = await redeemWith(code, request.verifier, await assertion({ aud }));
+        assert.equal(refused.status, 401, JSON.stringify(aud));
+        assert.equal(refused.body.error, 'invalid_client');
+      }
+
+      // One way to authenticate: a client_secret beside a valid assertion is refused, not ignored.
+      const withSecret = await tokenRequest({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: request.verifier,
+        client_id: rp.clientId,
+        client_secret: 'anything',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: await assertion(),
+      });
+      assert.equal(withSecret.status, 400);
+      assert.equal(withSecret.body.error, 'invalid_request');
+
+      // redirect_uri is required at the token endpoint (spec §4.2.3, OpenID Connect Core 3.1.3.1).
+      const withoutRedirect = await tokenRequest({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: request.verifier,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: await assertion(),
+      });
+      assert.equal(withoutRedirect.status, 400);
+      assert.equal(withoutRedirect.body.error, 'invalid_request');
+      assert.match(withoutRedirect.body.error_description!, /redirect_uri/);
 
       const header = base64url.encode(JSON.stringify({ alg: 'none' }));
       const payload = base64url.encode(

@@ -17,12 +17,18 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(1);
 }
 const baseUrl = `http://localhost:${port}`;
+// --public: a public client with an encryption certificate, as the koppelvlak spec has it.
+const isPublic = process.argv.includes('--public') || process.env.EXAMPLE_PUBLIC === '1';
+const esealCaFile = process.env.DEZI_ESEAL_CA_FILE;
 const settings: ExampleSettings = {
   issuer: (process.env.DEZI_ISSUER ?? 'http://localhost:3000').replace(/\/$/, ''),
   baseUrl,
-  clientFile: resolve('.dezi', 'example-client.json'),
+  clientFile: resolve('.dezi', isPublic ? 'example-client-public.json' : 'example-client.json'),
   tokenFile: resolve('.dezi', 'proeftuin-registration-token'),
   registrationToken: process.env.DEZI_PROEFTUIN_REGISTRATION_TOKEN || undefined,
+  public: isPublic,
+  verklaringIssuer: process.env.DEZI_VERKLARING_ISSUER || 'https://abonnee.dezi.nl',
+  esealAnchors: esealCaFile ? [readFileSync(esealCaFile, 'utf8')] : [],
 };
 const redirectUri = `${baseUrl}/callback`;
 const CSS = readFileSync(join(import.meta.dirname, 'style.css'));

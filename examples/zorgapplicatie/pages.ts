@@ -155,9 +155,9 @@ export function resultPage(lang: Lang, r: LoginResult): string {
   const nl = lang === 'nl';
   const v = r.userinfo.verklaring;
   const status: Record<string, [string, string]> = {
-    active: ['geldig', 'valid'],
-    revoked: ['ingetrokken', 'revoked'],
-    expired: ['verlopen', 'expired'],
+    actief: ['geldig', 'valid'],
+    ingetrokken: ['ingetrokken', 'revoked'],
+    verlopen: ['verlopen', 'expired'],
   };
   const statusText =
     r.userinfo.status === null
@@ -166,7 +166,7 @@ export function resultPage(lang: Lang, r: LoginResult): string {
         >`
       : html`${status[r.userinfo.status]?.[nl ? 0 : 1] ?? r.userinfo.status}`;
   const warning =
-    r.userinfo.status === 'active'
+    r.userinfo.status === 'actief'
       ? ''
       : html`<div class="notice notice-warning" role="status">
           <p>

@@ -213,7 +213,9 @@ export class EsealRing {
     const version = rows.map((r) => `${r.kid}${r.retired ? '-' : '+'}`).join(',');
     if (!force && version === this.#version) return false;
     this.#version = version;
-    const jwks = rows.map((r) => (typeof r.jwk === 'string' ? (JSON.parse(r.jwk) as JWK) : r.jwk));
+    const jwks = rows.map((r) =>
+      publishedOrder(typeof r.jwk === 'string' ? (JSON.parse(r.jwk) as JWK) : r.jwk),
+    );
     // The key this instance signs with is always published, even if another instance retired it
     // long ago (an instance still running with an old file must not sign what nobody can verify).
     if (!jwks.some((k) => k.kid === this.#current.kid)) jwks.unshift(this.#current.jwk);
@@ -221,6 +223,11 @@ export class EsealRing {
     this.#jwksJson = JSON.stringify({ keys: jwks });
     return true;
   }
+}
+
+/** The members in the acceptance JWKS's order (jsonb keeps its own order, not ours). */
+function publishedOrder(j: JWK): JWK {
+  return { kty: j.kty, kid: j.kid, x5c: j.x5c, x5t: j.x5t, 'x5t#S256': j['x5t#S256'], n: j.n, e: j.e };
 }
 
 function hashOf(m: EsealMaterial): string {
