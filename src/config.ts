@@ -47,8 +47,13 @@ export interface DigidConfig {
   idpMetadata: { kind: 'url'; url: string } | { kind: 'file'; path: string } | null;
   /** How the IdP is asked to deliver its Response. */
   responseBinding: 'artifact' | 'post';
-  /** PEM files for mutual TLS on the artifact back channel; absent or null: no client certificate. */
-  backChannelTls?: { key: string; cert: string; ca: string | null } | null;
+  /**
+   * PEM files for TLS on the artifact back channel: the client certificate for mutual TLS (key and
+   * cert together, or neither), and the CAs the IdP's server certificate must chain to (null: the
+   * system's). Each may be set without the other; absent or null: neither.
+   */
+  backChannelTls?:
+    { key: string; cert: string; ca: string | null } | { key: null; cert: null; ca: string } | null;
 }
 
 export interface DeziConfig {
@@ -229,9 +234,14 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
   if (!tlsKey !== !tlsCert) {
     throw new ConfigError('DEZI_DIGID_TLS_KEY_FILE and DEZI_DIGID_TLS_CERT_FILE go together');
   }
-  for (const file of [keyFile, certFile, tlsKey, tlsCert, tlsCa]) {
-    if (file && !existsSync(file))
-      throw new ConfigError(`DigiD SP key or certificate file ${file} does not exist`);
+  for (const [name, file] of Object.entries({
+    DEZI_DIGID_SP_KEY_FILE: keyFile,
+    DEZI_DIGID_SP_CERT_FILE: certFile,
+    DEZI_DIGID_TLS_KEY_FILE: tlsKey,
+    DEZI_DIGID_TLS_CERT_FILE: tlsCert,
+    DEZI_DIGID_TLS_CA_FILE: tlsCa,
+  })) {
+    if (file && !existsSync(file)) throw new ConfigError(`${name}: the file ${file} does not exist`);
   }
   let idpMetadata: DigidConfig['idpMetadata'] = null;
   if (metadata) {
@@ -261,7 +271,9 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
     backChannelTls:
       tlsKey && tlsCert
         ? { key: resolve(tlsKey), cert: resolve(tlsCert), ca: tlsCa ? resolve(tlsCa) : null }
-        : null,
+        : tlsCa
+          ? { key: null, cert: null, ca: resolve(tlsCa) }
+          : null,
   };
 }
 
