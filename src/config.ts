@@ -1,7 +1,8 @@
 // Typed, validated configuration: the one place where the environment is read.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureDirectory } from './db/directory.ts';
 import { loadMeansFile } from './means/means-file.ts';
 import type { OidcMeansConfig } from './means/oidc/config.ts';
 import { MeansConfigError } from './means/means-config.ts';
@@ -210,7 +211,7 @@ function parseSecret(value: string): Buffer {
 function persistedValue(dataDir: string, name: string, create: () => string): string {
   const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDirectory(dataDir, 'the data directory (DEZI_DATA_DIR)');
   const value = create();
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);

@@ -2,6 +2,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
+import { ensureDirectory } from './directory.ts';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -193,6 +194,7 @@ export function withinTransaction(tx: Transaction, kind: Database['kind']): Data
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === 'pglite') {
+    if (config.dataDir) ensureDirectory(config.dataDir, 'the embedded database directory');
     const db = config.dataDir ? await PGlite.create(config.dataDir) : await PGlite.create();
     return new PgliteDatabase(db);
   }
