@@ -1,16 +1,26 @@
 // Two instances started at the same moment on a fresh PostgreSQL database, as two processes would be
-// (each with a pool of its own, nothing shared in memory): both come up, every time, and whatever the
-// first start creates (migrations, the signing key, the proeftuin seed) is there exactly once.
+// (in this one test process, but each with a database pool of its own, no shared handle): both come
+// up, every time, and whatever the first start creates (migrations, the signing key, the proeftuin
+// seed, the TEST UZI PKI in a shared data directory) is there exactly once.
 // PostgreSQL only: PGlite is one process's database, two processes cannot open it at once.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
-import type { Mode } from '../src/config.ts';
+import type { DeziConfig, Mode } from '../src/config.ts';
 import { listMigrations } from '../src/db/migrate.ts';
 import { verifyAuditChain } from '../src/audit/audit.ts';
 import { SEED_ABONNEES, SEED_ADMINS, SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { STAND_IN_ACCOUNTS } from '../src/proeftuin/oidc-means-op.ts';
-import { freePort, startDezi, testDatabaseConfig, type TestDezi } from './helpers/dezi.ts';
+import {
+  freePort,
+  startDezi,
+  testDatabaseConfig,
+  uziPasListenerConfig,
+  type TestDezi,
+} from './helpers/dezi.ts';
 
 const POSTGRES = process.env.DEZI_TEST_DATABASE_URL;
 if (!POSTGRES && process.env.CI)
@@ -29,13 +39,15 @@ async function twoPorts(): Promise<[number, number]> {
 async function startTwoAtOnce(
   mode: Mode,
   round: number,
-  check: (db: pg.Client) => Promise<void>,
+  check: (db: pg.Client, instances: TestDezi[]) => Promise<void>,
+  configFor: () => Promise<Partial<DeziConfig>> = async () => ({}),
 ): Promise<void> {
   const { config: database, drop } = await testDatabaseConfig('postgres');
   if (database.kind !== 'postgres') throw new Error('a PostgreSQL database was asked for');
   const ports = await twoPorts();
+  const configs = [await configFor(), await configFor()];
   const started = await Promise.allSettled(
-    ports.map((port) => startDezi({ port, database, config: { mode, logLevel: 'warn' } })),
+    ports.map((port, i) => startDezi({ port, database, config: { mode, logLevel: 'warn', ...configs[i] } })),
   );
   const instances = started
     .filter((s): s is PromiseFulfilledResult<TestDezi> => s.status === 'fulfilled')
@@ -57,7 +69,7 @@ async function startTwoAtOnce(
       assert.equal(((await discovery.json()) as { issuer: string }).issuer, d.url);
     }
     await client.connect();
-    await check(client);
+    await check(client, instances);
   } finally {
     for (const d of instances) await d.stop();
     await client.end().catch(() => undefined);
@@ -91,7 +103,13 @@ test(
     const employments = SEED_PERSONS.reduce((n, p) => n + p.employments.length, 0);
     const linked = STAND_IN_ACCOUNTS.filter((a) => a.linkedBsn).length;
     for (let round = 1; round <= 5; round++) {
-      await startTwoAtOnce('proeftuin', round, async (db) => {
+      // One data directory for both, as for two processes on one host: the TEST UZI PKI is made there.
+      const dataDir = mkdtempSync(join(tmpdir(), 'dezi-startup-'));
+      const configFor = async (): Promise<Partial<DeziConfig>> => ({
+        dataDir,
+        uziPas: { ...uziPasListenerConfig(await freePort()), testPkiDir: join(dataDir, 'uzi-pas') },
+      });
+      const check = async (db: pg.Client, instances: TestDezi[]) => {
         const label = `proeftuin, round ${round}`;
         await checkBookkeeping(db, label);
         assert.equal(await count(db, 'abonnees'), SEED_ABONNEES.length, `${label}: abonnees once`);
@@ -111,7 +129,30 @@ test(
           ['register.abonnee.add_administrator', SEED_ADMINS.length],
         ] as const)
           assert.equal(await count(db, 'audit_events WHERE action = $1', [action]), n, `${label}: ${action}`);
-      });
+        // Both trust the one TEST UZI root that is in the data directory.
+        const stored = JSON.parse(readFileSync(join(dataDir, 'uzi-pas', 'pki.json'), 'utf8')) as {
+          root: { certPem: string };
+        };
+        assert.deepEqual(
+          readdirSync(join(dataDir, 'uzi-pas')).filter((f) => f.startsWith('pki.json.')),
+          [],
+          `${label}: nothing left over beside pki.json`,
+        );
+        for (const d of instances) {
+          const res = await fetch(`${d.url}/proeftuin/uzi-pas/ca/root.pem`);
+          assert.equal(res.status, 200);
+          assert.equal(
+            await res.text(),
+            stored.root.certPem,
+            `${label}: ${d.url} uses the stored TEST UZI root`,
+          );
+        }
+      };
+      try {
+        await startTwoAtOnce('proeftuin', round, check, configFor);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     }
   },
 );
