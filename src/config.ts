@@ -1,7 +1,8 @@
 // Typed, validated configuration: the one place where the environment is read.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureDirectory } from './db/directory.ts';
 import { loadMeansFile } from './means/means-file.ts';
 import type { OidcMeansConfig } from './means/oidc/config.ts';
 import { MeansConfigError } from './means/means-config.ts';
@@ -47,8 +48,13 @@ export interface DigidConfig {
   idpMetadata: { kind: 'url'; url: string } | { kind: 'file'; path: string } | null;
   /** How the IdP is asked to deliver its Response. */
   responseBinding: 'artifact' | 'post';
-  /** PEM files for mutual TLS on the artifact back channel; absent or null: no client certificate. */
-  backChannelTls?: { key: string; cert: string; ca: string | null } | null;
+  /**
+   * PEM files for TLS on the artifact back channel: the client certificate for mutual TLS (key and
+   * cert together, or neither), and the CAs the IdP's server certificate must chain to (null: the
+   * system's). Each may be set without the other; absent or null: neither.
+   */
+  backChannelTls?:
+    { key: string; cert: string; ca: string | null } | { key: null; cert: null; ca: string } | null;
 }
 
 /** The eSeal that signs verklaringen and the revocation list (spec §3.4). */
@@ -236,7 +242,7 @@ function parseSecret(value: string): Buffer {
 function persistedValue(dataDir: string, name: string, create: () => string): string {
   const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDirectory(dataDir, 'the data directory (DEZI_DATA_DIR)');
   const value = create();
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
@@ -260,9 +266,14 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
   if (!tlsKey !== !tlsCert) {
     throw new ConfigError('DEZI_DIGID_TLS_KEY_FILE and DEZI_DIGID_TLS_CERT_FILE go together');
   }
-  for (const file of [keyFile, certFile, tlsKey, tlsCert, tlsCa]) {
-    if (file && !existsSync(file))
-      throw new ConfigError(`DigiD SP key or certificate file ${file} does not exist`);
+  for (const [name, file] of Object.entries({
+    DEZI_DIGID_SP_KEY_FILE: keyFile,
+    DEZI_DIGID_SP_CERT_FILE: certFile,
+    DEZI_DIGID_TLS_KEY_FILE: tlsKey,
+    DEZI_DIGID_TLS_CERT_FILE: tlsCert,
+    DEZI_DIGID_TLS_CA_FILE: tlsCa,
+  })) {
+    if (file && !existsSync(file)) throw new ConfigError(`${name}: the file ${file} does not exist`);
   }
   let idpMetadata: DigidConfig['idpMetadata'] = null;
   if (metadata) {
@@ -292,7 +303,9 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
     backChannelTls:
       tlsKey && tlsCert
         ? { key: resolve(tlsKey), cert: resolve(tlsCert), ca: tlsCa ? resolve(tlsCa) : null }
-        : null,
+        : tlsCa
+          ? { key: null, cert: null, ca: resolve(tlsCa) }
+          : null,
   };
 }
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { DataDirectoryError } from './db/directory.ts';
 import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
 import { ensureSigningKey, loadKeySet, rotateSigningKey } from './oidc/keys.ts';
@@ -301,7 +302,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(`dezi: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  if (err instanceof RegisterError) {
+  if (err instanceof RegisterError || err instanceof DataDirectoryError) {
     console.error(`dezi: ${err.message}`);
     process.exit(1);
   }

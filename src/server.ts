@@ -30,7 +30,6 @@ import { setupOidcMeans } from './means/oidc/compose.ts';
 import { brokerRoutes, loginForGrant } from './broker/broker.ts';
 import { recordAudit } from './audit/audit.ts';
 import { seedProeftuin } from './proeftuin/seed.ts';
-import { SEED_ADMINS } from './proeftuin/seed-data.ts';
 import { digidIdpRoutes } from './proeftuin/digid-idp.ts';
 import { proeftuinPages } from './proeftuin/pages.ts';
 import { setupUziPas } from './means/uzi-pas/setup.ts';
@@ -41,7 +40,6 @@ import { createTestMeans } from './proeftuin/test-means-adapter.ts';
 import { Web, staticRoutes } from './web/web.ts';
 import { html } from './web/html.ts';
 import { createPortal } from './portal/portal.ts';
-import { seedAdmins } from './portal/authorisations.ts';
 import { apiRoutes } from './api/routes.ts';
 import { t } from './web/i18n.ts';
 import { DEFAULT_OPS } from './ops/config.ts';
@@ -126,10 +124,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   const ops = config.ops ?? DEFAULT_OPS;
   const register = new Register(db, secrets, { big: bigRegisterFor(config) });
   const proeftuin = config.mode === 'proeftuin';
-  if (proeftuin) {
-    await seedProeftuin(register);
-    await seedAdmins(register, SEED_ADMINS);
-  }
+  if (proeftuin) await seedProeftuin(register);
 
   const https = config.issuer.startsWith('https:');
   // The level asked for when neither the request nor the client names one.

@@ -1,6 +1,6 @@
 // The dezi command line: client add, keys rotate/list, and clear errors for bad use.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as client from 'openid-client';
@@ -239,5 +239,37 @@ describe('dezi command line', () => {
       deziWith({ PORT: 'abc' }, 'migrate'),
       (e: { code: number; stderr: string }) => e.code === 2 && /PORT/.test(e.stderr),
     );
+  });
+});
+
+describe('the embedded database in production: its data directory', () => {
+  const { dir, start } = cliSandbox('dezi-data-dir-');
+  const production = { DEZI_MODE: 'production', DEZI_ISSUER: 'https://dezi.example', LOG_LEVEL: 'warn' };
+
+  test('a data directory whose parents do not exist is created, private (0700), and Dezi starts', async () => {
+    const dataDir = join(dir, 'srv', 'dezi', 'data');
+    const out = await start({ ...production, DEZI_DATA_DIR: dataDir });
+    assert.ok(out.started, `Dezi did not start:\n${out.stdout}${out.stderr}`);
+    assert.equal(out.code, 0, 'stopped cleanly');
+    assert.match(out.stdout, new RegExp(`PGlite \\(${join(dataDir, 'pgdata')}\\)`));
+    for (const created of ['srv', 'srv/dezi', 'srv/dezi/data', 'srv/dezi/data/pgdata']) {
+      const stat = statSync(join(dir, created));
+      assert.ok(stat.isDirectory(), `${created} is a directory`);
+      assert.equal((stat.mode & 0o777).toString(8), '700', `${created} is private to Dezi's user`);
+    }
+  });
+
+  test('a data directory under a regular file: one clear line naming the directory and the reason', async () => {
+    const file = join(dir, 'not-a-directory');
+    writeFileSync(file, 'a file, not a directory\n');
+    const dataDir = join(file, 'data');
+    const out = await start({ ...production, DEZI_DATA_DIR: dataDir });
+    assert.equal(out.started, false);
+    assert.equal(out.code, 1);
+    assert.equal(
+      out.stderr,
+      `dezi: cannot create the embedded database directory ${join(dataDir, 'pgdata')}: ${file} is a file, not a directory\n`,
+    );
+    assert.equal(out.stdout, '');
   });
 });

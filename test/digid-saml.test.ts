@@ -5,14 +5,20 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { createVerify, randomBytes } from 'node:crypto';
+import { createVerify, KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { x509 } from '../src/pki/x509.ts';
+import { loadConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { Secrets } from '../src/secrets.ts';
 import { LOA, type LoA } from '../src/means/loa.ts';
 import { MeansError, type MeansFailureKind, type MeansResult } from '../src/means/means.ts';
 import { createDigidMeans, DIGID_MEANS_ID } from '../src/means/digid/digid.ts';
+import { digidFromConfig } from '../src/means/digid/setup.ts';
 import {
   encodeArtifact,
   signSamlElement,
@@ -36,6 +42,53 @@ import {
   type AssertionFields,
 } from '../src/proeftuin/digid-saml.ts';
 import { BACKENDS, freePort, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
+
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+} as const;
+
+/** A CA (PEM) and a TLS server certificate for localhost that it issued, with its key. */
+async function caWithServerCertificate(): Promise<{ ca: string; server: SamlKeyPair }> {
+  const [caKeys, serverKeys] = (await Promise.all([
+    webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']),
+    webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']),
+  ])) as [webcrypto.CryptoKeyPair, webcrypto.CryptoKeyPair];
+  const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    ...validity,
+    serialNumber: '01',
+    name: 'CN=Test IdP TLS CA',
+    signingAlgorithm: RSA,
+    keys: caKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
+  });
+  const server = await x509.X509CertificateGenerator.create({
+    ...validity,
+    serialNumber: '02',
+    subject: 'CN=localhost',
+    issuer: ca.subject,
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: RSA,
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }]),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    ],
+  });
+  return {
+    ca: ca.toString('pem'),
+    server: {
+      privateKey: KeyObject.from(serverKeys.privateKey).export({ type: 'pkcs8', format: 'pem' }) as string,
+      certificate: server.toString('pem'),
+    },
+  };
+}
 
 const IDP = 'https://idp.example/saml/metadata';
 const SP = 'https://dezi.example/means/digid/metadata';
@@ -727,6 +780,91 @@ for (const backend of BACKENDS)
       } finally {
         https.closeAllConnections();
         await new Promise((r) => https.close(r));
+      }
+    });
+
+    test('DEZI_DIGID_TLS_CA_FILE alone: the back channel trusts a server certificate from that CA, presents none, refuses another', async () => {
+      const [idpTls, stranger] = await Promise.all([caWithServerCertificate(), generateKeyPair('localhost')]);
+      const dir = mkdtempSync(join(tmpdir(), 'dezi-digid-ca-'));
+      const file = (name: string, content: string) => {
+        const path = join(dir, name);
+        writeFileSync(path, content);
+        return path;
+      };
+      const env = {
+        DEZI_MODE: 'production',
+        DATABASE_URL: 'postgres://unused.invalid/dezi',
+        DEZI_SECRET: 'a'.repeat(64),
+        DEZI_ISSUER: new URL(ACS).origin,
+        DEZI_DATA_DIR: dir,
+        DEZI_DIGID_SP_ENTITY_ID: SP,
+        DEZI_DIGID_SP_KEY_FILE: file('sp-key.pem', spKey.privateKey),
+        DEZI_DIGID_SP_CERT_FILE: file('sp-cert.pem', spKey.certificate),
+        // The CA only: no DEZI_DIGID_TLS_KEY_FILE or DEZI_DIGID_TLS_CERT_FILE.
+        DEZI_DIGID_TLS_CA_FILE: file('idp-tls-ca.pem', idpTls.ca),
+      };
+      /** The client certificate each request that reached an IdP came with (null: none). */
+      const presented: (string | null)[] = [];
+      const servers: ReturnType<typeof createHttpsServer>[] = [];
+      try {
+        for (const [tls, ok] of [
+          [idpTls.server, true],
+          [stranger, false],
+        ] as const) {
+          const https = createHttpsServer(
+            { key: tls.privateKey, cert: tls.certificate, requestCert: true, rejectUnauthorized: false },
+            (req, res) => {
+              const peer = (req.socket as TLSSocket).getPeerCertificate();
+              presented.push(peer && Object.keys(peer).length > 0 ? String(peer.subject?.CN) : null);
+              let body = '';
+              req.on('data', (c) => (body += c));
+              req.on('end', () => {
+                const a = answer(/<samlp:ArtifactResolve\b[^>]*\sID="([^"]+)"/.exec(body)![1]!, body);
+                if (a !== 'hang') res.writeHead(a.status, { 'content-type': 'text/xml' }).end(a.body);
+              });
+            },
+          );
+          servers.push(https);
+          const port = await freePort();
+          await new Promise<void>((r) => https.listen(port, '127.0.0.1', r));
+          const metadataFile = file(
+            `idp-metadata-${port}.xml`,
+            idpMetadataXml({
+              entityId: IDP,
+              certificate: idpKey.certificate,
+              ssoUrl: 'https://idp.example/saml/sso',
+              artifactResolutionUrl: `https://localhost:${port}/ars`,
+            }),
+          );
+          // The whole path from the environment: configuration, setup (reads the files), adapter.
+          const config = loadConfig({ ...env, DEZI_DIGID_IDP_METADATA: metadataFile });
+          const m = (await digidFromConfig(config, database.db, secrets))!.means;
+          const state = randomBytes(32).toString('base64url');
+          const { redirectTo } = await m.start({ state, callbackUrl: CALLBACK, minimumLoa: LOA.substantial });
+          const xml = inflateRawSync(
+            Buffer.from(new URL(redirectTo).searchParams.get('SAMLRequest')!, 'base64'),
+          ).toString();
+          resolvesTo(signedResponseXml(fields(/\sID="([^"]+)"/.exec(xml)![1]!), idpKey));
+          const finish = m.finish({
+            query: { RelayState: state, SAMLart: encodeArtifact(IDP, 0) },
+            body: {},
+            expectedState: state,
+            minimumLoa: LOA.substantial,
+          });
+          if (ok) assert.equal((await finish).loaAuthn, LOA.substantial);
+          else await refused(finish, 'unavailable');
+        }
+        assert.deepEqual(
+          presented,
+          [null],
+          'the IdP whose certificate the CA issued was reached, without a client certificate; the other was not',
+        );
+      } finally {
+        for (const https of servers) {
+          https.closeAllConnections();
+          await new Promise((r) => https.close(r));
+        }
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   });

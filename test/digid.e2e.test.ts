@@ -347,4 +347,38 @@ describe('DigiD configuration', () => {
     }).digid!.backChannelTls;
     assert.deepEqual(tls, { key: FILE, cert: FILE, ca: null });
   });
+
+  test('DEZI_DIGID_TLS_CA_FILE is honoured on its own (no client certificate) and with one', () => {
+    const prod = {
+      ...base,
+      DEZI_MODE: 'production',
+      DATABASE_URL: 'postgres://x/y',
+      DEZI_DIGID_IDP_METADATA: 'https://idp.example/metadata',
+      DEZI_DIGID_SP_ENTITY_ID: 'https://dezi.example/means/digid/metadata',
+      DEZI_DIGID_SP_KEY_FILE: FILE,
+      DEZI_DIGID_SP_CERT_FILE: FILE,
+    };
+    for (const env of [base, prod]) {
+      assert.deepEqual(loadConfig({ ...env, DEZI_DIGID_TLS_CA_FILE: FILE }).digid!.backChannelTls, {
+        key: null,
+        cert: null,
+        ca: FILE,
+      });
+      assert.deepEqual(
+        loadConfig({
+          ...env,
+          DEZI_DIGID_TLS_KEY_FILE: FILE,
+          DEZI_DIGID_TLS_CERT_FILE: FILE,
+          DEZI_DIGID_TLS_CA_FILE: FILE,
+        }).digid!.backChannelTls,
+        { key: FILE, cert: FILE, ca: FILE },
+      );
+    }
+    assert.throws(
+      () => loadConfig({ ...prod, DEZI_DIGID_TLS_CA_FILE: '/nonexistent/ca.pem' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /DEZI_DIGID_TLS_CA_FILE.*\/nonexistent\/ca\.pem.*does not exist/.test(err.message),
+    );
+  });
 });

@@ -13,7 +13,7 @@ import { seedProeftuin } from '../src/proeftuin/seed.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
 import { testEsealKey, verklaringSettings } from './helpers/eseal.ts';
-import type { Database } from '../src/db/database.ts';
+import { withinTransaction, type Database } from '../src/db/database.ts';
 
 const ISSUER = 'https://dezi.test';
 
@@ -54,6 +54,39 @@ for (const backend of BACKENDS) {
         { n: number },
       ];
       assert.equal(n, SEED_PERSONS.length);
+    });
+
+    test('withinTransaction: one transaction; a transaction inside it is a savepoint', async () => {
+      await db.exec('CREATE TABLE within_tx (n int PRIMARY KEY)');
+      await db.transaction(async (tx) => {
+        const inner = withinTransaction(tx, db.kind);
+        await inner.query('INSERT INTO within_tx VALUES (1)');
+        // A statement that fails inside the nested transaction undoes that transaction only.
+        await assert.rejects(
+          inner.transaction(async (t) => {
+            await t.query('INSERT INTO within_tx VALUES (2)');
+            await t.query('INSERT INTO within_tx VALUES (1)');
+          }),
+          /duplicate key/,
+        );
+        await inner.transaction(async (t) => void (await t.query('INSERT INTO within_tx VALUES (3)')));
+      });
+      const rows = await db.query<{ n: number }>('SELECT n FROM within_tx ORDER BY n');
+      assert.deepEqual(
+        rows.map((r) => r.n),
+        [1, 3],
+      );
+      // An error out of the outer transaction undoes everything done through the inner view.
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          const inner = withinTransaction(tx, db.kind);
+          await inner.transaction(async (t) => void (await t.query('INSERT INTO within_tx VALUES (4)')));
+          throw new Error('stop');
+        }),
+        /stop/,
+      );
+      assert.equal((await db.query('SELECT n FROM within_tx WHERE n = 4')).length, 0);
+      await db.exec('DROP TABLE within_tx');
     });
 
     test('a means subject finds its person: BSN, UZI-nummer as Dezi-nummer, linked subject', async () => {

@@ -1,11 +1,15 @@
 // Small pure parts: the elfproef, the BSN wrapper, role codes, configuration, secrets, escaping, LoA.
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Bsn, InvalidBsnError, passesElfproef } from '../src/register/bsn.ts';
 import { parseRoleTable, roleByCode, roleTable } from '../src/register/roles.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { Secrets } from '../src/secrets.ts';
+import { DataDirectoryError, ensureDirectory } from '../src/db/directory.ts';
 import { html, SafeHtml } from '../src/web/html.ts';
 import { LOA, meetsLoa, minimumLoaFrom } from '../src/means/loa.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
@@ -95,6 +99,35 @@ describe('configuration', () => {
   });
   test('production mode has no registration token', () => {
     assert.equal(loadConfig({ ...base, DEZI_MODE: 'production' }).registrationToken, null);
+  });
+});
+
+describe('data directories', () => {
+  test('ensureDirectory creates missing parents (0700), keeps an existing directory, names what is in the way', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dezi-dir-'));
+    try {
+      const nested = join(root, 'a', 'b', 'c');
+      ensureDirectory(nested, 'the test directory');
+      for (const d of ['a', 'a/b', 'a/b/c'])
+        assert.equal((statSync(join(root, d)).mode & 0o777).toString(8), '700', d);
+      ensureDirectory(nested, 'the test directory'); // already there: fine
+      const file = join(root, 'file');
+      writeFileSync(file, '');
+      for (const [dir, blocker] of [
+        [file, file],
+        [join(file, 'x', 'y'), file],
+      ] as const) {
+        assert.throws(
+          () => ensureDirectory(dir, 'the test directory'),
+          (err: unknown) =>
+            err instanceof DataDirectoryError &&
+            err.message === `cannot create the test directory ${dir}: ${blocker} is a file, not a directory`,
+          dir,
+        );
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
+import { ensureDirectory } from './directory.ts';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -155,8 +156,45 @@ class PostgresDatabase implements Database {
   }
 }
 
+/**
+ * A Database whose every statement runs in the open transaction tx: for code written against Database
+ * (the Register, for instance) that must be part of one larger transaction. A transaction inside it
+ * is a savepoint, so that it still is all or nothing; such transactions run one after another.
+ */
+export function withinTransaction(tx: Transaction, kind: Database['kind']): Database {
+  let savepoints = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  const nested = async <T>(fn: (tx: Transaction) => Promise<T>): Promise<T> => {
+    const savepoint = `nested_${++savepoints}`;
+    await tx.query(`SAVEPOINT ${savepoint}`);
+    try {
+      const result = await fn(tx);
+      await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      return result;
+    } catch (err) {
+      await tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
+      throw err;
+    }
+  };
+  return {
+    kind,
+    query: (sql, params) => tx.query(sql, params),
+    exec: (sql) => tx.exec(sql),
+    transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+      const run = queue.then(() => nested(fn));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    poolStats: () => null,
+    close: async () => {
+      throw new Error('a database within a transaction is closed with the transaction');
+    },
+  };
+}
+
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === 'pglite') {
+    if (config.dataDir) ensureDirectory(config.dataDir, 'the embedded database directory');
     const db = config.dataDir ? await PGlite.create(config.dataDir) : await PGlite.create();
     return new PgliteDatabase(db);
   }

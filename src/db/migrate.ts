@@ -1,8 +1,10 @@
 // Plain SQL migrations, applied in order at start, once, under an advisory lock so that several
-// instances starting together do not race.
+// instances starting together do not race. The lock comes first: it also covers creating the
+// bookkeeping table, which two sessions cannot both create at once on a fresh database.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './database.ts';
+import { waitForAdvisoryLock } from './lock.ts';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 const LOCK_KEY = 7_347_712; // arbitrary, stable: "dezi migrations"
@@ -16,11 +18,11 @@ export function listMigrations(): { name: string; sql: string }[] {
 
 export async function migrate(db: Database): Promise<string[]> {
   const applied: string[] = [];
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  );
   await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await waitForAdvisoryLock(tx, LOCK_KEY, 'migration');
+    await tx.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const done = new Set(
       (await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name),
     );

@@ -10,6 +10,7 @@ import {
   type JWK,
 } from 'jose';
 import type { Database, Queryable } from '../db/database.ts';
+import { waitForAdvisoryLock } from '../db/lock.ts';
 import type { Secrets } from '../secrets.ts';
 
 export const SIGNING_ALG = 'RS256';
@@ -69,10 +70,14 @@ async function createKey(db: Queryable, secrets: Secrets): Promise<string> {
   return kid;
 }
 
-/** Creates the first key when there is none; safe when several instances start at once. */
+/**
+ * Creates the first key when there is none; safe when several instances start at once. The lock is
+ * the audit chain's, which another instance's first start may hold while it seeds the proeftuin in
+ * one transaction: waited for in short tries, not in one statement that the statement timeout ends.
+ */
 export async function ensureSigningKey(db: Database, secrets: Secrets): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(7347713)');
+    await waitForAdvisoryLock(tx, 7347713, 'signing key');
     const [row] = await tx.query('SELECT 1 FROM signing_keys WHERE retired_at IS NULL LIMIT 1');
     if (!row) await createKey(tx, secrets);
   });

@@ -1,7 +1,8 @@
 // The proeftuin's TEST eSeal: a TEST CA and a "TEST Dezi-register" eSeal certificate under it,
 // made at first start and kept in the data directory (as the TEST UZI PKI is), so that a relying
 // party can pin the TEST CA. Production reads a PKIoverheid eSeal from files instead.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { ensureDirectory } from '../db/directory.ts';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import { x509 } from '../pki/x509.ts';
@@ -110,6 +111,32 @@ export interface TestEseal {
   issue(o?: Parameters<typeof issueTestEseal>[1]): Promise<EsealMaterial>;
 }
 
+const LOCK_STALE_MS = 60_000;
+
+/** Runs fn while holding a lock directory in dir (mkdir is atomic); a lock older than a minute is stale. */
+async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, '.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) rmdirSync(lock);
+      } catch {
+        // gone meanwhile: try again
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
 function writeAtomically(file: string, text: string, mode: number): void {
   writeFileSync(`${file}.new`, text, { mode });
   renameSync(`${file}.new`, file);
@@ -138,26 +165,30 @@ export async function loadTestEseal(dir: string | null): Promise<TestEseal> {
     };
   }
   const file = (name: keyof typeof TEST_ESEAL_FILES) => join(dir, TEST_ESEAL_FILES[name]);
-  let ca: TestCa;
-  if (existsSync(file('caCert')) && existsSync(file('caKey'))) {
-    ca = await importCa(readFileSync(file('caCert'), 'utf8'), readFileSync(file('caKey'), 'utf8'));
-  } else {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    ca = await newCa();
-    writeFileSync(file('caCert'), ca.certPem);
-    writeFileSync(file('caKey'), await pkcs8Pem(ca.keys.privateKey), { mode: 0o600 });
-  }
   const write = (m: EsealMaterial) => {
     // Key first: an instance polling in between reads a key that does not match the old
     // certificate, refuses that pair and keeps signing; the next poll reads both new files.
     writeAtomically(file('key'), m.keyPem, 0o600);
     writeAtomically(file('chain'), m.chainPem, 0o644);
   };
-  if (!existsSync(file('chain')) || !existsSync(file('key'))) write(await issueTestEseal(ca));
+  ensureDirectory(dir, 'the TEST eSeal directory');
+  // Two instances starting at once on one data directory must end up with one CA and one eSeal.
+  const ca = await withDirectoryLock(dir, async () => {
+    let ca: TestCa;
+    if (existsSync(file('caCert')) && existsSync(file('caKey'))) {
+      ca = await importCa(readFileSync(file('caCert'), 'utf8'), readFileSync(file('caKey'), 'utf8'));
+    } else {
+      ca = await newCa();
+      writeAtomically(file('caKey'), await pkcs8Pem(ca.keys.privateKey), 0o600);
+      writeAtomically(file('caCert'), ca.certPem, 0o644);
+    }
+    if (!existsSync(file('chain')) || !existsSync(file('key'))) write(await issueTestEseal(ca));
+    return ca;
+  });
   return {
     caPem: ca.certPem,
     source: fileEsealSource(file('key'), file('chain')),
-    rotate: async () => write(await issueTestEseal(ca)),
+    rotate: () => withDirectoryLock(dir, async () => write(await issueTestEseal(ca))),
     issue: (o) => issueTestEseal(ca, o),
   };
 }

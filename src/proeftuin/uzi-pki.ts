@@ -2,9 +2,9 @@
 // the certificate listener, and test cards (certificate + key, PKCS#12 for a browser) for the test
 // persons, plus a revoked card, a server (S) card and a card whose UZI-nummer is in no register.
 // Generated at run time; kept in the data directory so that an imported card keeps working.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -332,7 +332,13 @@ interface StoredPki {
   revoked: Record<string, string[]>;
 }
 
-async function store(dir: string, pki: Omit<TestUziPki, 'server'>): Promise<void> {
+/**
+ * Stores a freshly generated PKI, unless another instance sharing the data directory stored one
+ * first: then that one is returned, so that every instance trusts and hands out the same TEST root.
+ * pki.json appears complete or not at all (written aside, then hard-linked into place, which fails
+ * when it exists).
+ */
+async function store(dir: string, pki: Omit<TestUziPki, 'server'>): Promise<Omit<TestUziPki, 'server'>> {
   const stored: StoredPki = {
     root: { certPem: pki.root.certPem, keyPem: await keyPem(pki.root.keys.privateKey) },
     cas: {} as StoredPki['cas'],
@@ -343,10 +349,24 @@ async function store(dir: string, pki: Omit<TestUziPki, 'server'>): Promise<void
     stored.cas[type] = { certPem: ca.certPem, keyPem: await keyPem(ca.keys.privateKey) };
   }
   mkdirSync(join(dir, 'cards'), { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, 'pki.json'), JSON.stringify(stored), { mode: 0o600 });
+  const file = join(dir, 'pki.json');
+  const aside = join(dir, `pki.json.${process.pid}.${randomBytes(6).toString('hex')}`);
+  writeFileSync(aside, JSON.stringify(stored), { mode: 0o600 });
+  try {
+    linkSync(aside, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return load(dir);
+    // A file system without hard links: the last instance to write wins, as before.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    renameSync(aside, file);
+  } finally {
+    rmSync(aside, { force: true });
+  }
   writeFileSync(join(dir, 'test-uzi-root-ca.pem'), pki.root.certPem);
   for (const card of pki.cards)
     writeFileSync(join(dir, 'cards', `${card.id}.p12`), card.p12, { mode: 0o600 });
+  return pki;
 }
 
 async function load(dir: string): Promise<Omit<TestUziPki, 'server'>> {
@@ -384,8 +404,7 @@ export async function loadTestUziPki(dir: string | null, hostnames: string[]): P
   } else if (existsSync(join(dir, 'pki.json'))) {
     pki = await load(dir);
   } else {
-    pki = await generate();
-    await store(dir, pki);
+    pki = await store(dir, await generate());
   }
   // The server certificate follows the configured host names, so it is made fresh at every start.
   return { ...pki, server: await serverCertificate(pki.root, hostnames) };

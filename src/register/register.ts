@@ -3,7 +3,7 @@
 // (AES-256-GCM) and found through a keyed blind index (HMAC-SHA-256). Every write is audited in the
 // same transaction, and every change that makes a verklaring untrue revokes it in that transaction.
 import { randomUUID } from 'node:crypto';
-import type { Database, Queryable } from '../db/database.ts';
+import { withinTransaction, type Database, type Queryable, type Transaction } from '../db/database.ts';
 import type { Secrets } from '../secrets.ts';
 import type { MeansSubject } from '../means/means.ts';
 import { isLoa } from '../means/loa.ts';
@@ -984,6 +984,16 @@ export class Register {
         means: rows[0]!.means_id,
       });
     });
+  }
+
+  /**
+   * Runs fn with a Register whose every statement is part of one transaction (its own transactions
+   * become savepoints): fn's changes are committed together, or not at all.
+   */
+  async inOneTransaction<T>(fn: (register: Register, tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#db.transaction((tx) =>
+      fn(new Register(withinTransaction(tx, this.#db.kind), this.#secrets, { big: this.#big }), tx),
+    );
   }
 
   // --- bulk import ----------------------------------------------------------------------------

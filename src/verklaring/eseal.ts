@@ -10,6 +10,7 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CryptoKey, JWK } from 'jose';
 import type { Database } from '../db/database.ts';
+import { waitForAdvisoryLock } from '../db/lock.ts';
 import {
   CertificateError,
   checkCertificate,
@@ -186,7 +187,7 @@ export class EsealRing {
 
   async #register(key: EsealKey): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK]);
+      await waitForAdvisoryLock(tx, ADVISORY_LOCK, 'eSeal registration');
       const inserted = await tx.query(
         `INSERT INTO eseal_certificates (kid, x5t_s256, jwk, not_after) VALUES ($1, $2, $3, $4)
          ON CONFLICT (x5t_s256) DO NOTHING RETURNING kid`,

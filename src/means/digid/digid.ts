@@ -59,9 +59,10 @@ export interface DigidOptions {
   timeoutMs?: number;
   /** How long a person may take at DigiD. */
   requestTtlSeconds?: number;
-  /** Mutual TLS on the artifact back channel (DigiD requires it): PEM client key and certificate, and
-   * the CA certificates that the IdP's server certificate must chain to (default: the system's). */
-  backChannelTls?: { key: string; cert: string; ca?: string } | null;
+  /** TLS on the artifact back channel: the PEM client key and certificate for mutual TLS (DigiD
+   * requires it; both or neither), and the CA certificates that the IdP's server certificate must
+   * chain to (default: the system's). Either may be given without the other. */
+  backChannelTls?: { key?: string; cert?: string; ca?: string } | null;
 }
 
 const RELAY_STATE = /^[A-Za-z0-9_-]{16,80}$/;
@@ -94,6 +95,8 @@ export function createDigidMeans(o: DigidOptions): {
 } {
   const timeoutMs = o.timeoutMs ?? 5000;
   const store = new SamlRequestStore(o.db, o.secrets, o.requestTtlSeconds ?? 900);
+  if (o.backChannelTls && !o.backChannelTls.key !== !o.backChannelTls.cert)
+    throw new Error('the back channel client key and certificate go together');
   const backChannel = o.backChannelTls
     ? {
         dispatcher: new Agent({

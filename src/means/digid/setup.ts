@@ -9,11 +9,12 @@ import { DIGID_ACS_PATH, DIGID_SP_METADATA_PATH, createDigidMeans, type DigidSp 
 import { SamlKeyError, readKeyPairFiles, storedKeyPair } from './keys.ts';
 import { metadataLoader } from './metadata.ts';
 
-function readTlsFiles(files: { key: string; cert: string; ca: string | null }) {
+/** The back channel's client certificate (when configured) and CAs (when configured), read. */
+function readTlsFiles(files: NonNullable<DigidConfig['backChannelTls']>) {
   try {
     return {
-      key: readFileSync(files.key, 'utf8'),
-      cert: readFileSync(files.cert, 'utf8'),
+      key: files.key ? readFileSync(files.key, 'utf8') : undefined,
+      cert: files.cert ? readFileSync(files.cert, 'utf8') : undefined,
       ca: files.ca ? readFileSync(files.ca, 'utf8') : undefined,
     };
   } catch (err) {
