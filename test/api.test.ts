@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { API_ROUTES } from '../src/api/schemas.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { api, apiKeys, as, assertion, operatorClient, type ApiTestClient } from './helpers/api.ts';
+import { bigFileWithCardioloog, enrolCardioloog } from './helpers/big.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { login } from './helpers/login.ts';
 import { redeem, registerRp } from './helpers/rp.ts';
@@ -35,9 +36,11 @@ for (const backend of BACKENDS)
       return { clientId: String(res.body.clientId), privateKey };
     }
 
+    const bigRegisterFile = bigFileWithCardioloog();
+
     before(async () => {
       database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
+      dezi = await startDezi({ db: database.db, config: { bigRegisterFile } });
       operator = await operatorClient(dezi.db);
       linde = await abonneeClient('90000111');
       zuidwijk = await abonneeClient('90000222');
@@ -333,6 +336,40 @@ for (const backend of BACKENDS)
       assert.equal(unknownPerson.status, 404);
       const badRole = await call('POST', '/invitations', { rolCode: '01.000', rolCodeBron: null });
       assert.equal(badRole.status, 400);
+    });
+
+    test('a BIG specialism through the API: an arts without it cannot be given 01.010, the cardioloog can', async () => {
+      const call = as(dezi.url, linde);
+      const jansen = (await call('GET', '/employments')).body.items!.find(
+        (e) => e.deziNummer === JANSEN.deziNummer,
+      )!;
+      // Jansen is arts and huisarts in the BIG-register, not cardioloog.
+      const refused = await call('PATCH', `/employments/${jansen.id}`, {
+        rolCode: '01.010',
+        rolCodeBron: 'big',
+      });
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      assert.equal(refused.type, PROBLEM);
+      assert.match(
+        String(refused.body.detail),
+        /no BIG registration for the specialism Cardioloog \(01\.010\)/,
+      );
+      assert.equal((await call('GET', `/employments/${jansen.id}`)).body.rolCode, '01.015');
+
+      const cardioloog = await enrolCardioloog(dezi.register, '90000111');
+      const [employment] = await dezi.register.employmentsOfPerson(cardioloog.id);
+      const changed = await call('PATCH', `/employments/${employment!.id}`, {
+        rolCode: '01.010',
+        rolCodeBron: 'big',
+      });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      assert.deepEqual([changed.body.rolCode, changed.body.rolNaam], ['01.010', 'Cardioloog']);
+      const huisarts = await call('PATCH', `/employments/${employment!.id}`, {
+        rolCode: '01.015',
+        rolCodeBron: 'big',
+      });
+      assert.equal(huisarts.status, 403, 'a cardioloog is no huisarts');
+      assert.equal((await call('GET', `/employments/${employment!.id}`)).body.rolCode, '01.010');
     });
 
     test('the operator adds and suspends an abonnee; a suspended abonnee’s system is refused', async () => {

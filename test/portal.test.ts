@@ -12,6 +12,7 @@ import {
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { Bsn, passesElfproef } from '../src/register/bsn.ts';
 import { Browser, findForm, type Exchange } from './helpers/browser.ts';
+import { bigFileWithCardioloog, CARDIOLOOG, enrolCardioloog } from './helpers/big.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { linkedTestMeans } from './helpers/linked-means.ts';
 import { digidLogin, oidcMeansLogin, startLogin } from './helpers/login.ts';
@@ -39,10 +40,11 @@ for (const backend of BACKENDS)
     let dezi: TestDezi;
     const bsns = freshBsns();
     const testMeans = linkedTestMeans();
+    const bigRegisterFile = bigFileWithCardioloog();
 
     before(async () => {
       database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
+      dezi = await startDezi({ db: database.db, config: { bigRegisterFile } });
       dezi.means.register(testMeans);
     });
 
@@ -352,6 +354,68 @@ for (const backend of BACKENDS)
       const bad = await other.submit(otherPage, '/mijn-dezi/code', { code: 'nonsense' }, NEVER);
       assert.equal(bad.status, 400);
       assertNoBsn(newcomer, bsn);
+    });
+
+    /** The cardioloog, working at De Linde as arts; enrolled once, by whichever test needs them first. */
+    async function cardioloog() {
+      return (
+        (await dezi.register.findPersonByDeziNummer(CARDIOLOOG.deziNummer)) ??
+        (await enrolCardioloog(dezi.register, '90000111'))
+      );
+    }
+
+    test('a BIG specialism in the abonnee portal: an arts without it cannot be made cardioloog, the cardioloog can', async () => {
+      const hartman = await cardioloog();
+      const amrani = (await dezi.register.findPersonByDeziNummer(AMRANI.deziNummer))!;
+      const atLinde = async (personId: string) =>
+        (await dezi.register.employmentsOfPerson(personId)).find(
+          (e) => e.abonnee.abonneeNummer === '90000111' && e.status !== 'ended',
+        )!;
+      const amraniAtLinde = await atLinde(amrani.id);
+      const admin = new Browser();
+      const page = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      const csrf = findForm(page.body, '/rol').fields.csrf!;
+      const setRole = (employment: string, rolCode: string) =>
+        admin.request(`${dezi.url}/abonnee/90000111/rol`, {
+          form: { csrf, employment, rolCode, rolCodeBron: 'big' },
+        });
+
+      // El Amrani is arts and huisarts in the BIG-register, not cardioloog: refused, and the page says why.
+      const refused = await setRole(amraniAtLinde.id, '01.010');
+      assert.equal(refused.status, 409);
+      assert.match(refused.body, /BIG-registratie ontbreekt/);
+      assert.match(
+        refused.body,
+        new RegExp(
+          `Dezi-nummer ${AMRANI.deziNummer} staat niet met de rol Cardioloog \\(01\\.010\\) in het BIG-register`,
+        ),
+      );
+      assert.equal((await dezi.register.getEmployment(amraniAtLinde.id))!.rolCode, '01.015');
+      await admin.goto(`${dezi.url}/abonnee/90000111?lang=en`);
+      const inEnglish = await setRole(amraniAtLinde.id, '01.010');
+      assert.equal(inEnglish.status, 409);
+      assert.match(inEnglish.body, /BIG registration missing/);
+      assert.match(inEnglish.body, /with the role Cardioloog \(01\.010\)/);
+      assert.doesNotMatch(inEnglish.body, /BIG-registratie ontbreekt/);
+      await admin.goto(`${dezi.url}/abonnee/90000111?lang=nl`);
+      // Arts (the beroep itself) she may be.
+      assert.equal((await setRole(amraniAtLinde.id, '01.000')).status, 303);
+      assert.equal((await dezi.register.getEmployment(amraniAtLinde.id))!.rolCode, '01.000');
+      assert.equal((await setRole(amraniAtLinde.id, '01.015')).status, 303);
+
+      // The cardioloog, working as arts, is made cardioloog.
+      const hartmanAtLinde = await atLinde(hartman.id);
+      const made = await setRole(hartmanAtLinde.id, '01.010');
+      assert.equal(made.status, 303, made.body.slice(0, 500));
+      assert.equal((await dezi.register.getEmployment(hartmanAtLinde.id))!.rolCode, '01.010');
+      const list = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      assert.match(list.body, /Cardioloog \(01\.010\)/);
+      assert.equal(
+        (await setRole(hartmanAtLinde.id, '01.047')).status,
+        409,
+        'no specialist ouderengeneeskunde',
+      );
+      assert.equal((await dezi.register.getEmployment(hartmanAtLinde.id))!.rolCode, '01.010');
     });
 
     test('the abonnee portal refuses another abonnee, a non-administrator, a missing token and a foreign origin', async () => {

@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import type { Invitations } from '../register/invitations.ts';
 import {
+  BigRoleError,
   isUuid,
   RegisterError,
   type Abonnee,
@@ -12,7 +13,7 @@ import {
   type Person,
   type Register,
 } from '../register/register.ts';
-import { roleTable, type RoleSource } from '../register/roles.ts';
+import { roleLabel, roleTable, type RoleSource } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -294,6 +295,14 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
   function refusal(req: FastifyRequest, reply: FastifyReply, a: Admin, err: unknown): FastifyReply {
     if (!(err instanceof RegisterError)) throw err;
     const back = `/abonnee/${a.abonnee.abonneeNummer}`;
+    if (err instanceof BigRoleError)
+      return web.renderProblem(req, reply, {
+        status: 409,
+        titleKey: 'portal.admin.big.title',
+        bodyKey: err.reason === 'unavailable' ? 'portal.admin.big_unavailable.body' : 'portal.admin.big.body',
+        vars: { dezi: err.deziNummer, rol: roleLabel(err.role.code) },
+        actions: html`<p><a href="${back}">${t(web.lang(req), 'portal.back')}</a></p>`,
+      });
     if (err.code === 'not_found') return problem(req, reply, 404, 'not_found', back);
     if (err.code === 'invalid') return problem(req, reply, 400, 'invalid', back);
     return problem(req, reply, 409, 'refused', back);

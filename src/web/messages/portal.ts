@@ -221,6 +221,15 @@ export const portalMessages = {
     nl: 'Het Dezi-register staat deze wijziging niet toe, bijvoorbeeld omdat de koppeling al is beëindigd of omdat voor deze rol een BIG-registratie nodig is.',
     en: 'The Dezi register does not allow this change, for instance because the employment has ended or the role needs a BIG registration.',
   },
+  'portal.admin.big.title': { nl: 'BIG-registratie ontbreekt', en: 'BIG registration missing' },
+  'portal.admin.big.body': {
+    nl: 'De persoon met Dezi-nummer {dezi} staat niet met de rol {rol} in het BIG-register. Een BIG-rol kan alleen worden gegeven als de persoon dat beroep heeft, en bij een specialisme dat specialisme. Kies een andere rol of geen rol.',
+    en: 'The BIG register does not list the person with Dezi-nummer {dezi} with the role {rol}. A BIG role can only be given when the person holds that profession, and for a specialism that specialism. Choose another role or no role.',
+  },
+  'portal.admin.big_unavailable.body': {
+    nl: 'Het Dezi-register kan het BIG-register niet raadplegen en kan de rol {rol} daarom niet geven. Kies een rol die niet uit het BIG-register komt, of neem contact op met de servicedesk.',
+    en: 'The Dezi register cannot consult the BIG register and therefore cannot give the role {rol}. Choose a role that does not come from the BIG register, or contact the service desk.',
+  },
   'portal.admin.employments': { nl: 'Zorgmedewerkers', en: 'Care workers' },
   'portal.admin.no_employments': {
     nl: 'Er zijn nog geen zorgmedewerkers gekoppeld.',
