@@ -418,6 +418,122 @@ for (const backend of BACKENDS)
       assert.equal((await dezi.register.getEmployment(hartmanAtLinde.id))!.rolCode, '01.010');
     });
 
+    test('an invitation with a BIG role: by Dezi-nummer checked at once; by code checked when used; role names on both sides', async () => {
+      const hartman = await cardioloog();
+      const admin = new Browser();
+      const portal = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      assert.match(portal.body, /bij een registratiecode pas wanneer de persoon de code gebruikt/);
+      const invitationsOf = async (deziNummer: string) =>
+        (
+          await dezi.db.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM invitations WHERE dezi_nummer = $1',
+            [deziNummer],
+          )
+        )[0]!.n;
+      const bosBefore = await invitationsOf(BOS.deziNummer);
+
+      // Bos holds no BIG registration: the invitation is refused now, not when Bos accepts it.
+      const refused = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: BOS.deziNummer, rolCode: '01.015', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(refused.status, 409);
+      assert.match(refused.body, /BIG-registratie ontbreekt/);
+      assert.match(
+        refused.body,
+        new RegExp(`Dezi-nummer ${BOS.deziNummer} staat niet met de rol Huisarts \\(01\\.015\\)`),
+      );
+      assert.doesNotMatch(refused.body, /verstuurd/);
+      assert.equal(await invitationsOf(BOS.deziNummer), bosBefore, 'no invitation is stored');
+      const [audited] = await dezi.db.query<{ outcome: string; detail: { reason: string } }>(
+        `SELECT outcome, detail FROM audit_events WHERE action = 'invitation.create' ORDER BY seq DESC LIMIT 1`,
+      );
+      assert.deepEqual([audited?.outcome, audited?.detail.reason], ['failure', 'big_not_registered']);
+      // Nor may the cardioloog be invited as huisarts.
+      const notHuisarts = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: CARDIOLOOG.deziNummer, rolCode: '01.015', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(notHuisarts.status, 409);
+      assert.equal(await invitationsOf(CARDIOLOOG.deziNummer), 0);
+
+      // As cardioloog the invitation is made, and the portal says to whom and as what.
+      const invited = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: CARDIOLOOG.deziNummer, rolCode: '01.010', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(invited.status, 200);
+      assert.match(invited.url, /melding=uitgenodigd&uitnodiging=/);
+      assert.match(
+        invited.body,
+        new RegExp(
+          `De uitnodiging voor Dezi-nummer ${CARDIOLOOG.deziNummer} als Cardioloog \\(01\\.010\\) is verstuurd`,
+        ),
+      );
+      assert.match(
+        invited.body,
+        new RegExp(`Dezi-nummer ${CARDIOLOOG.deziNummer},\\s+Cardioloog \\(01\\.010\\):\\s+openstaand`),
+      );
+      // Another abonnee's invitation id in the address shows nothing of it.
+      const foreign = await admin.goto(
+        `${dezi.url}/abonnee/90000111?melding=uitgenodigd&uitnodiging=00000000-0000-4000-8000-000000000000`,
+      );
+      assert.match(foreign.body, /De uitnodiging is verstuurd\./);
+
+      // Mijn Dezi shows the role by name too, and accepting makes the employment.
+      const person = new Browser();
+      const mijn = await portalLogin(person, '/mijn-dezi/inloggen', CARDIOLOOG.bsn);
+      assert.match(mijn.body, /Huisartsenpraktijk De Linde \(URA 90000111\):\s+Cardioloog \(01\.010\)/);
+      const english = await person.goto(`${dezi.url}/mijn-dezi?lang=en`);
+      assert.match(english.body, /Cardioloog \(01\.010\)/);
+      const cardiologyJobs = async () =>
+        (await dezi.register.employmentsOfPerson(hartman.id)).filter((e) => e.rolCode === '01.010').length;
+      const jobsBefore = await cardiologyJobs();
+      const accepted = await person.submit(english, '/uitnodigingen/accepteren', {}, NEVER);
+      assert.match(accepted.url, /melding=geaccepteerd/);
+      assert.equal(await cardiologyJobs(), jobsBefore + 1);
+
+      // A code: the person is unknown, so the portal says the BIG role is checked when the code is used.
+      const shown = await admin.submit(
+        await admin.goto(`${dezi.url}/abonnee/90000111`),
+        '/uitnodigen',
+        { deziNummer: '', rolCode: '01.015', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(shown.status, 200);
+      assert.match(shown.body, /Rol: Huisarts \(01\.015\)\./);
+      assert.match(shown.body, /controleert de BIG-registratie pas wanneer de persoon de code gebruikt/);
+      const code = /<code>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})<\/code>/.exec(shown.body)![1]!;
+      const list = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      assert.match(list.body, /met registratiecode,\s+Huisarts \(01\.015\):\s+openstaand/);
+      // Bos uses it: the register refuses the role, Mijn Dezi says which, and the invitation stays open.
+      const bos = new Browser();
+      const bosPage = await portalLogin(bos, '/mijn-dezi/inloggen', BOS.bsn);
+      const used = await bos.submit(bosPage, '/mijn-dezi/code', { code }, NEVER);
+      assert.equal(used.status, 409);
+      assert.match(used.body, /Deze rol staat niet in uw BIG-registratie/);
+      assert.match(used.body, /Deze uitnodiging is voor de rol Huisarts \(01\.015\)/);
+      assert.match(
+        (await admin.goto(`${dezi.url}/abonnee/90000111`)).body,
+        /met registratiecode,\s+Huisarts \(01\.015\):\s+openstaand/,
+      );
+      // A code for a role outside the BIG-register says nothing about BIG.
+      const plain = await admin.submit(
+        await admin.goto(`${dezi.url}/abonnee/90000111?lang=en`),
+        '/uitnodigen',
+        { deziNummer: '', rolCode: '86.000', rolCodeBron: 'abonnee' },
+        NEVER,
+      );
+      assert.match(plain.body, /Role: VIG-er \(86\.000\)\./);
+      assert.doesNotMatch(plain.body, /BIG/);
+    });
+
     test('the abonnee portal refuses another abonnee, a non-administrator, a missing token and a foreign origin', async () => {
       const smitPerson = (await dezi.register.findPersonByDeziNummer(SMIT.deziNummer))!;
       const [smitAtZuidwijk] = await dezi.register.employmentsOfPerson(smitPerson.id);

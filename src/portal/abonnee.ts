@@ -13,7 +13,7 @@ import {
   type Person,
   type Register,
 } from '../register/register.ts';
-import { roleLabel, roleTable, type RoleSource } from '../register/roles.ts';
+import { roleByCode, roleLabel, roleTable, type RoleSource } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -187,7 +187,16 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
       uitgenodigd: t(lang, 'portal.admin.notice.uitgenodigd'),
       ingetrokken: t(lang, 'portal.admin.notice.ingetrokken'),
     };
-    const notice = typeof melding === 'string' && Object.hasOwn(notices, melding) ? notices[melding] : null;
+    let notice = typeof melding === 'string' && Object.hasOwn(notices, melding) ? notices[melding] : null;
+    // The invitation just made (only one of this abonnee's own): to whom, as what.
+    const made = (req.query as Record<string, unknown>).uitnodiging;
+    const invited =
+      melding === 'uitgenodigd' ? invitations.find((i) => i.id === made && i.deziNummer !== null) : undefined;
+    if (invited)
+      notice = t(lang, 'portal.admin.notice.uitgenodigd_aan', {
+        dezi: invited.deziNummer!,
+        rol: invited.rolCode ? roleLabel(invited.rolCode) : t(lang, 'choose.norole'),
+      });
     const row = (e: Employment, n: number) => {
       const p = persons.get(e.personId);
       const end = e.endDate;
@@ -236,6 +245,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         ${csrf}
         ${textInput({ name: 'deziNummer', label: t(lang, 'portal.admin.invite.dezi_nummer'), hint: t(lang, 'portal.admin.invite.hint'), value: '', maxlength: 9, autocomplete: 'off' })}
         ${roleFields(lang, 'invite')}
+        <p class="hint">${t(lang, 'portal.admin.invite.big_hint')}</p>
         <button class="button" type="submit">${t(lang, 'portal.admin.invite.submit')}</button>
       </form>
 
@@ -247,7 +257,8 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
               ${invitations.map(
                 (i) =>
                   html`<li>
-                    ${i.deziNummer ? `Dezi-nummer ${i.deziNummer}` : t(lang, 'portal.admin.by_code')}${i.rolCode ? `, ${i.rolCode}` : ''}:
+                    ${i.deziNummer ? `Dezi-nummer ${i.deziNummer}` : t(lang, 'portal.admin.by_code')},
+                    ${i.rolCode ? roleLabel(i.rolCode) : t(lang, 'choose.norole')}:
                     ${t(lang, `portal.invitation.status.${i.status}` as MessageKey)}
                     ${
                       i.status === 'pending'
@@ -386,6 +397,15 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         a.person.deziNummer,
       );
     } catch (err) {
+      if (err instanceof BigRoleError)
+        await recordAudit(d.db, {
+          actor: a.actor,
+          action: 'invitation.create',
+          outcome: 'failure',
+          abonneeNummer: a.abonnee.abonneeNummer,
+          clientId: PORTAL_CLIENT_ID,
+          detail: { reason: `big_${err.reason}`, dezi_nummer: err.deziNummer, rol_code: err.role.code },
+        });
       return refusal(req, reply, a, err);
     }
     await recordAudit(d.db, {
@@ -400,14 +420,25 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         by_code: created.code !== undefined,
       },
     });
-    if (!created.code) return reply.redirect(`/abonnee/${a.abonnee.abonneeNummer}?melding=uitgenodigd`, 303);
-    // The code is shown once, here; only its hash is kept.
+    if (!created.code)
+      return reply.redirect(
+        `/abonnee/${a.abonnee.abonneeNummer}?melding=uitgenodigd&uitnodiging=${created.invitation.id}`,
+        303,
+      );
+    // The code is shown once, here; only its hash is kept. A BIG role is checked when it is used.
+    const rol = role.rolCode ? roleLabel(role.rolCode) : t(lang, 'choose.norole');
     return web.render(req, reply, {
       lang,
       title: t(lang, 'portal.admin.code.title'),
       body: html`<h1>${t(lang, 'portal.admin.code.title')}</h1>
         <p>${t(lang, 'portal.admin.code.intro')}</p>
         <p class="code-display"><code>${created.code}</code></p>
+        <p>${t(lang, 'portal.admin.code.role', { rol })}</p>
+        ${
+          role.rolCode && roleByCode(role.rolCode)?.big
+            ? html`<div class="notice" role="note"><p>${t(lang, 'portal.admin.code.big', { rol })}</p></div>`
+            : ''
+        }
         <p><a href="/abonnee/${a.abonnee.abonneeNummer}">${t(lang, 'portal.back')}</a></p>`,
     });
   });

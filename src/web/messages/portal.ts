@@ -191,6 +191,14 @@ export const portalMessages = {
     nl: 'Het Dezi-register kan deze koppeling niet maken, bijvoorbeeld omdat voor deze rol een BIG-registratie nodig is. Neem contact op met uw werkgever.',
     en: 'The Dezi register cannot make this employment, for instance because the role needs a BIG registration. Contact your employer.',
   },
+  'portal.invitation.big.title': {
+    nl: 'Deze rol staat niet in uw BIG-registratie',
+    en: 'This role is not in your BIG registration',
+  },
+  'portal.invitation.big.body': {
+    nl: 'Deze uitnodiging is voor de rol {rol}, maar u staat niet met die rol in het BIG-register. Het Dezi-register kan deze koppeling daarom niet maken. Neem contact op met uw werkgever.',
+    en: 'This invitation is for the role {rol}, but the BIG register does not list you with that role. The Dezi register therefore cannot make this employment. Contact your employer.',
+  },
   'portal.invitation.status.pending': { nl: 'openstaand', en: 'pending' },
   'portal.invitation.status.accepted': { nl: 'geaccepteerd', en: 'accepted' },
   'portal.invitation.status.withdrawn': { nl: 'ingetrokken', en: 'withdrawn' },
@@ -251,6 +259,10 @@ export const portalMessages = {
     nl: 'Zonder Dezi-nummer maakt Dezi een eenmalige registratiecode die u aan de persoon geeft.',
     en: 'Without a Dezi-nummer Dezi makes a one-time registration code that you hand to the person.',
   },
+  'portal.admin.invite.big_hint': {
+    nl: 'Een rol uit het BIG-register wordt gecontroleerd: bij een uitnodiging op Dezi-nummer meteen, bij een registratiecode pas wanneer de persoon de code gebruikt.',
+    en: 'A role from the BIG register is checked: for an invitation by Dezi-nummer right away, for a registration code only when the person uses the code.',
+  },
   'portal.admin.invite.submit': { nl: 'Uitnodiging maken', en: 'Create invitation' },
   'portal.admin.invitations': { nl: 'Uitnodigingen', en: 'Invitations' },
   'portal.admin.no_invitations': { nl: 'Er zijn geen uitnodigingen.', en: 'There are no invitations.' },
@@ -261,9 +273,18 @@ export const portalMessages = {
     nl: 'Geef deze code aan de persoon. Hij wordt maar één keer getoond en is 14 dagen geldig. De persoon vult hem in bij Mijn Dezi.',
     en: 'Give this code to the person. It is shown only once and is valid for 14 days. The person enters it in Mijn Dezi.',
   },
+  'portal.admin.code.role': { nl: 'Rol: {rol}.', en: 'Role: {rol}.' },
+  'portal.admin.code.big': {
+    nl: '{rol} is een rol uit het BIG-register. Het Dezi-register controleert de BIG-registratie pas wanneer de persoon de code gebruikt: staat de persoon niet met deze rol in het BIG-register, dan kan hij of zij de uitnodiging niet accepteren.',
+    en: '{rol} is a role from the BIG register. The Dezi register checks the BIG registration only when the person uses the code: if the BIG register does not list the person with this role, they cannot accept the invitation.',
+  },
   'portal.admin.notice.rol': { nl: 'De rol is gewijzigd.', en: 'The role is changed.' },
   'portal.admin.notice.beeindigd': { nl: 'De koppeling is beëindigd.', en: 'The employment is ended.' },
   'portal.admin.notice.uitgenodigd': { nl: 'De uitnodiging is verstuurd.', en: 'The invitation is sent.' },
+  'portal.admin.notice.uitgenodigd_aan': {
+    nl: 'De uitnodiging voor Dezi-nummer {dezi} als {rol} is verstuurd. De persoon accepteert haar in Mijn Dezi.',
+    en: 'The invitation to Dezi-nummer {dezi} as {rol} is sent. The person accepts it in Mijn Dezi.',
+  },
   'portal.admin.notice.ingetrokken': {
     nl: 'De uitnodiging is ingetrokken.',
     en: 'The invitation is withdrawn.',
