@@ -3,6 +3,7 @@
 // refuses everything outside the administrator's own abonnee.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { LOA } from '../src/means/loa.ts';
 import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
 import {
   STAND_IN_ACCOUNTS,
@@ -16,7 +17,7 @@ import { bigFileWithCardioloog, CARDIOLOOG, enrolCardioloog } from './helpers/bi
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { linkedTestMeans } from './helpers/linked-means.ts';
 import { digidLogin, oidcMeansLogin, startLogin } from './helpers/login.ts';
-import { DIGID, offeredMeans, TEST_MEANS } from './helpers/means.ts';
+import { DIGID, offeredMeans, openTestMeans, TEST_MEANS } from './helpers/means.ts';
 import { registerRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // administrator of 90000111
@@ -33,6 +34,31 @@ function* freshBsns(): Generator<string> {
 }
 
 const NEVER = 'http://never.invalid/';
+
+/** What a person reads on a page: the text outside tags, scripts and styles, entities decoded. */
+function visibleText(body: string): string {
+  return body
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+/** Raw values of levels and statuses, which a Dutch page must not show … */
+const ENGLISH_VALUES =
+  /\b(low|substantial|high|active|suspended|deceased|ended|future|pending|accepted|withdrawn|expired)\b/gi;
+/** … and their Dutch words, which an English page must not show. */
+const DUTCH_VALUES =
+  /\b(laag|substantieel|hoog|actief|geschorst|overleden|beëindigd|nog niet begonnen|openstaand|geaccepteerd|ingetrokken|verlopen)\b/gi;
+
+function assertNoneOf(words: RegExp, body: string, page: string) {
+  const found = visibleText(body).match(words);
+  assert.equal(found, null, `${page} shows ${JSON.stringify(found)}`);
+}
 
 for (const backend of BACKENDS)
   describe(`portals (${backend})`, () => {
@@ -532,6 +558,126 @@ for (const backend of BACKENDS)
       );
       assert.match(plain.body, /Role: VIG-er \(86\.000\)\./);
       assert.doesNotMatch(plain.body, /BIG/);
+    });
+
+    test('every word in the page’s language: levels of assurance and statuses, in Dutch and in English', async () => {
+      // A person with an employment of every status: not yet started (at De Linde, which Jansen
+      // administers), active, ended, and one at an abonnee that is suspended.
+      const bsn = bsns.next().value!;
+      const linde = (await dezi.register.findAbonnee('90000111'))!;
+      const zuidwijk = (await dezi.register.findAbonnee('90000222'))!;
+      const paused = await dezi.register.createAbonnee(
+        { abonneeNummer: '90000999', naam: 'Praktijk Gepauzeerd', kvk: '59000999' },
+        { kind: 'operator', name: 'test' },
+      );
+      const person = await dezi.register.enrol(
+        {
+          bsn: Bsn.parse(bsn),
+          deziNummer: '900019002',
+          voorletters: 'W.',
+          voorvoegsel: null,
+          achternaam: 'Woord',
+          loaDezi: LOA.high,
+        },
+        [
+          { abonneeId: linde.id, rolCode: '86.000', rolCodeBron: 'abonnee', startDate: '2999-01-01' },
+          { abonneeId: zuidwijk.id, rolCode: '92.000', rolCodeBron: 'abonnee' },
+          { abonneeId: zuidwijk.id, rolCode: null, rolCodeBron: null },
+          { abonneeId: paused.id, rolCode: null, rolCodeBron: null },
+        ],
+      );
+      const ended = (await dezi.register.employmentsOfPerson(person.id)).find(
+        (e) => e.abonnee.id === zuidwijk.id && e.rolCode === null,
+      )!;
+      await dezi.register.endEmployment(ended.id, { kind: 'operator', name: 'test' });
+      await dezi.register.setAbonneeStatus(paused.id, 'suspended', { kind: 'operator', name: 'test' });
+
+      // Mijn Dezi.
+      const browser = new Browser();
+      const mijn = await portalLogin(browser, '/mijn-dezi/inloggen', bsn);
+      const cells = (body: string) =>
+        [...body.matchAll(/<tr>\s*<td>([\s\S]*?)<\/td>\s*<td>[\s\S]*?<\/td>\s*<td>([\s\S]*?)<\/td>/g)]
+          .map(
+            (m) =>
+              `${visibleText(m[1]!)
+                .replace(/ \(URA.*$/, '')
+                .trim()}: ${visibleText(m[2]!).trim()}`,
+          )
+          .sort();
+      assert.deepEqual(cells(mijn.body), [
+        'Gezondheidscentrum Zuidwijk: actief',
+        'Gezondheidscentrum Zuidwijk: beëindigd',
+        'Huisartsenpraktijk De Linde: nog niet begonnen',
+        'Praktijk Gepauzeerd: geschorst',
+      ]);
+      assertNoneOf(ENGLISH_VALUES, mijn.body, 'Mijn Dezi (nl)');
+      const mijnEn = await browser.goto(`${dezi.url}/mijn-dezi?lang=en`);
+      assert.deepEqual(cells(mijnEn.body), [
+        'Gezondheidscentrum Zuidwijk: active',
+        'Gezondheidscentrum Zuidwijk: ended',
+        'Huisartsenpraktijk De Linde: not yet started',
+        'Praktijk Gepauzeerd: suspended',
+      ]);
+      assertNoneOf(DUTCH_VALUES, mijnEn.body, 'Mijn Dezi (en)');
+
+      // "Hoe wilt u inloggen?": each means with its level, as a word of the page's language.
+      const rp = await registerRp(dezi.url);
+      const nl = new Browser();
+      const { page: means } = await startLogin(nl, rp, { acr_values: LOA.substantial });
+      assert.ok(offeredMeans(means.body).includes(TEST_MEANS));
+      assert.match(visibleText(means.body), /Betrouwbaarheidsniveau: hoog/);
+      assert.match(visibleText(means.body), /Betrouwbaarheidsniveau: substantieel/);
+      assertNoneOf(ENGLISH_VALUES, means.body, 'the means page (nl)');
+      const testMeansPage = await openTestMeans(nl, means, NEVER);
+      assert.match(visibleText(testMeansPage.body), /op betrouwbaarheidsniveau substantieel\./);
+      assertNoneOf(ENGLISH_VALUES, testMeansPage.body, 'the test means (nl)');
+      const { page: digidChoice } = await startLogin(nl, rp, { acr_values: LOA.high });
+      const digid = await nl.submit(digidChoice, '/means', { means: DIGID }, NEVER);
+      assert.match(visibleText(digid.body), /Gevraagd niveau: DigiD Hoog\./);
+
+      const en = new Browser();
+      await en.goto(`${dezi.url}/proeftuin?lang=en`);
+      const { page: meansEn } = await startLogin(en, rp, { acr_values: LOA.substantial });
+      assert.match(visibleText(meansEn.body), /Level of assurance: high/);
+      assert.match(visibleText(meansEn.body), /Level of assurance: substantial/);
+      assertNoneOf(DUTCH_VALUES, meansEn.body, 'the means page (en)');
+      const testMeansEn = await openTestMeans(en, meansEn, NEVER);
+      assert.match(visibleText(testMeansEn.body), /at level of assurance substantial\./);
+      assertNoneOf(DUTCH_VALUES, testMeansEn.body, 'the test means (en)');
+      const { page: digidChoiceEn } = await startLogin(en, rp, { acr_values: LOA.high });
+      const digidEn = await en.submit(digidChoiceEn, '/means', { means: DIGID }, NEVER);
+      assert.match(visibleText(digidEn.body), /Requested level: DigiD Hoog \(high\)\./);
+
+      // The abonnee portal: employment and invitation statuses.
+      const admin = new Browser();
+      const portal = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      const withdrawn = await admin.submit(portal, '/uitnodigen', { deziNummer: '', rolCode: '' }, NEVER);
+      assert.equal(withdrawn.status, 200);
+      const listed = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      await admin.submit(listed, '/intrekken', {}, NEVER); // the newest invitation is listed first
+      const adminNl = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      const text = visibleText(adminNl.body);
+      assert.match(text, /W\. Woord Dezi-nummer 900019002 VIG-er \(86\.000\) · nog niet begonnen/);
+      assert.match(text, /J\. Jansen Dezi-nummer 900010001 Huisarts \(01\.015\) · actief/);
+      assert.match(text, /met registratiecode, geen rolcode: ingetrokken/);
+      assertNoneOf(ENGLISH_VALUES, adminNl.body, 'the abonnee portal (nl)');
+      const adminEn = await admin.goto(`${dezi.url}/abonnee/90000111?lang=en`);
+      const textEn = visibleText(adminEn.body);
+      assert.match(textEn, /W\. Woord Dezi-nummer 900019002 VIG-er \(86\.000\) · not yet started/);
+      assert.match(textEn, /by registration code, no role code: withdrawn/);
+      assertNoneOf(DUTCH_VALUES, adminEn.body, 'the abonnee portal (en)');
+
+      // The proeftuin's page: a suspended test person, role sources.
+      const proeftuin = await new Browser().goto(`${dezi.url}/proeftuin?lang=nl`);
+      assert.match(proeftuin.body, /<strong>\(geschorst\)<\/strong>/);
+      assert.match(visibleText(proeftuin.body), /Huisarts \(01\.015, BIG-register\)/);
+      assert.match(visibleText(proeftuin.body), /VIG-er \(86\.000, verklaring van de abonnee\)/);
+      assertNoneOf(ENGLISH_VALUES, proeftuin.body, 'the proeftuin page (nl)');
+      const proeftuinEn = await new Browser().goto(`${dezi.url}/proeftuin?lang=en`);
+      assert.match(proeftuinEn.body, /<strong>\(suspended\)<\/strong>/);
+      assert.match(visibleText(proeftuinEn.body), /Huisarts \(01\.015, BIG register\)/);
+      assert.match(visibleText(proeftuinEn.body), /VIG-er \(86\.000, declared by the abonnee\)/);
+      assertNoneOf(DUTCH_VALUES, proeftuinEn.body, 'the proeftuin page (en)');
     });
 
     test('the abonnee portal refuses another abonnee, a non-administrator, a missing token and a foreign origin', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../register/register.ts';
 import { roleByCode, roleLabel, roleTable, type RoleSource } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { t, type Lang, type MessageKey } from '../web/i18n.ts';
+import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { administeredAbonnees } from './authorisations.ts';
 import { csrfField, field, textInput, validPost } from './forms.ts';
@@ -201,12 +201,13 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
       const p = persons.get(e.personId);
       const end = e.endDate;
       const active = e.status !== 'ended';
+      const status = t(lang, `register.status.${e.status}`);
       return html`<li class="card">
         <p>
           <strong>${p ? fullName(p) : '?'}</strong>
           <span class="hint">Dezi-nummer ${p?.deziNummer ?? ''}</span><br />
           ${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')} ·
-          ${active ? t(lang, 'portal.status.active') : t(lang, 'portal.status.ended')}${end ? ` (${end})` : ''}
+          ${status}${end ? ` (${end})` : ''}
         </p>
         ${
           active
@@ -259,7 +260,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
                   html`<li>
                     ${i.deziNummer ? `Dezi-nummer ${i.deziNummer}` : t(lang, 'portal.admin.by_code')},
                     ${i.rolCode ? roleLabel(i.rolCode) : t(lang, 'choose.norole')}:
-                    ${t(lang, `portal.invitation.status.${i.status}` as MessageKey)}
+                    ${t(lang, `portal.invitation.status.${i.status}`)}
                     ${
                       i.status === 'pending'
                         ? html`<form method="post" action="${base}/intrekken" class="inline-form">

@@ -127,11 +127,12 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                 </thead>
                 <tbody>
                   ${employments.map((e) => {
-                    const active = e.status === 'active' && e.abonnee.status === 'active';
+                    // An abonnee that is suspended or ended makes the employment so too.
+                    const status = e.abonnee.status === 'active' ? e.status : e.abonnee.status;
                     return html`<tr>
                       <td>${e.abonnee.naam} <span class="hint">(URA ${e.abonnee.abonneeNummer})</span></td>
                       <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
-                      <td>${active ? t(lang, 'portal.status.active') : t(lang, 'portal.status.ended')}</td>
+                      <td>${t(lang, `register.status.${status}`)}</td>
                     </tr>`;
                   })}
                 </tbody>

@@ -10,8 +10,6 @@ export const portalMessages = {
   'portal.role_source.big': { nl: 'BIG-register', en: 'BIG register' },
   'portal.role_source.abonnee': { nl: 'Verklaring van de abonnee', en: 'Declared by the abonnee' },
   'portal.status': { nl: 'Status', en: 'Status' },
-  'portal.status.active': { nl: 'actief', en: 'active' },
-  'portal.status.ended': { nl: 'beëindigd', en: 'ended' },
   'portal.form.errors': {
     nl: 'Niet alle gegevens zijn goed ingevuld. Bekijk de meldingen bij de velden.',
     en: 'Not every field is filled in correctly. See the messages at the fields.',
