@@ -584,12 +584,13 @@ for (const backend of BACKENDS)
           { abonneeId: zuidwijk.id, rolCode: '92.000', rolCodeBron: 'abonnee' },
           { abonneeId: zuidwijk.id, rolCode: null, rolCodeBron: null },
           { abonneeId: paused.id, rolCode: null, rolCodeBron: null },
+          { abonneeId: paused.id, rolCode: '99.000', rolCodeBron: 'abonnee' },
         ],
       );
-      const ended = (await dezi.register.employmentsOfPerson(person.id)).find(
-        (e) => e.abonnee.id === zuidwijk.id && e.rolCode === null,
-      )!;
-      await dezi.register.endEmployment(ended.id, { kind: 'operator', name: 'test' });
+      // Ended: one at Zuidwijk, and one at the abonnee about to be suspended (ended stays ended).
+      for (const e of await dezi.register.employmentsOfPerson(person.id))
+        if ((e.abonnee.id === zuidwijk.id && e.rolCode === null) || e.rolCode === '99.000')
+          await dezi.register.endEmployment(e.id, { kind: 'operator', name: 'test' });
       await dezi.register.setAbonneeStatus(paused.id, 'suspended', { kind: 'operator', name: 'test' });
 
       // Mijn Dezi.
@@ -608,6 +609,7 @@ for (const backend of BACKENDS)
         'Gezondheidscentrum Zuidwijk: actief',
         'Gezondheidscentrum Zuidwijk: beëindigd',
         'Huisartsenpraktijk De Linde: nog niet begonnen',
+        'Praktijk Gepauzeerd: beëindigd',
         'Praktijk Gepauzeerd: geschorst',
       ]);
       assertNoneOf(ENGLISH_VALUES, mijn.body, 'Mijn Dezi (nl)');
@@ -616,6 +618,7 @@ for (const backend of BACKENDS)
         'Gezondheidscentrum Zuidwijk: active',
         'Gezondheidscentrum Zuidwijk: ended',
         'Huisartsenpraktijk De Linde: not yet started',
+        'Praktijk Gepauzeerd: ended',
         'Praktijk Gepauzeerd: suspended',
       ]);
       assertNoneOf(DUTCH_VALUES, mijnEn.body, 'Mijn Dezi (en)');

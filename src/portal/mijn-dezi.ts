@@ -127,8 +127,9 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                 </thead>
                 <tbody>
                   ${employments.map((e) => {
-                    // An abonnee that is suspended or ended makes the employment so too.
-                    const status = e.abonnee.status === 'active' ? e.status : e.abonnee.status;
+                    // An abonnee that is suspended or ended makes an employment not ended so too.
+                    const status =
+                      e.status === 'ended' || e.abonnee.status === 'active' ? e.status : e.abonnee.status;
                     return html`<tr>
                       <td>${e.abonnee.naam} <span class="hint">(URA ${e.abonnee.abonneeNummer})</span></td>
                       <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
