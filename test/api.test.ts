@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { API_ROUTES } from '../src/api/schemas.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { api, apiKeys, as, assertion, operatorClient, type ApiTestClient } from './helpers/api.ts';
+import { bigFileWithCardioloog, CARDIOLOOG, enrolCardioloog } from './helpers/big.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { login, startLogin } from './helpers/login.ts';
 import { Browser } from './helpers/browser.ts';
@@ -37,9 +38,11 @@ for (const backend of BACKENDS)
       return { clientId: String(res.body.clientId), privateKey };
     }
 
+    const bigRegisterFile = bigFileWithCardioloog();
+
     before(async () => {
       database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
+      dezi = await startDezi({ db: database.db, config: { bigRegisterFile } });
       operator = await operatorClient(dezi.db);
       linde = await abonneeClient('90000111');
       zuidwijk = await abonneeClient('90000222');
@@ -164,8 +167,8 @@ for (const backend of BACKENDS)
       const amraniAtZuidwijk = theirs.find((e) => e.deziNummer === AMRANI.deziNummer)!;
       const invitation = await as(dezi.url, zuidwijk)('POST', '/invitations', {
         deziNummer: BOS.deziNummer,
-        rolCode: '04.000',
-        rolCodeBron: 'big',
+        rolCode: '89.000',
+        rolCodeBron: 'abonnee',
       });
       assert.equal(invitation.status, 201);
       const before = JSON.stringify((await as(dezi.url, zuidwijk)('GET', '/employments')).body);
@@ -335,6 +338,111 @@ for (const backend of BACKENDS)
       assert.equal(unknownPerson.status, 404);
       const badRole = await call('POST', '/invitations', { rolCode: '01.000', rolCodeBron: null });
       assert.equal(badRole.status, 400);
+    });
+
+    test('a BIG specialism through the API: an arts without it cannot be given 01.010, the cardioloog can', async () => {
+      const call = as(dezi.url, linde);
+      const jansen = (await call('GET', '/employments')).body.items!.find(
+        (e) => e.deziNummer === JANSEN.deziNummer,
+      )!;
+      // Jansen is arts and huisarts in the BIG-register, not cardioloog.
+      const refused = await call('PATCH', `/employments/${jansen.id}`, {
+        rolCode: '01.010',
+        rolCodeBron: 'big',
+      });
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      assert.equal(refused.type, PROBLEM);
+      assert.match(
+        String(refused.body.detail),
+        /no BIG registration for the specialism Cardioloog \(01\.010\)/,
+      );
+      assert.equal((await call('GET', `/employments/${jansen.id}`)).body.rolCode, '01.015');
+
+      const cardioloog = await enrolCardioloog(dezi.register, '90000111');
+      const [employment] = await dezi.register.employmentsOfPerson(cardioloog.id);
+      const changed = await call('PATCH', `/employments/${employment!.id}`, {
+        rolCode: '01.010',
+        rolCodeBron: 'big',
+      });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      assert.deepEqual([changed.body.rolCode, changed.body.rolNaam], ['01.010', 'Cardioloog']);
+      const huisarts = await call('PATCH', `/employments/${employment!.id}`, {
+        rolCode: '01.015',
+        rolCodeBron: 'big',
+      });
+      assert.equal(huisarts.status, 403, 'a cardioloog is no huisarts');
+      assert.equal((await call('GET', `/employments/${employment!.id}`)).body.rolCode, '01.010');
+    });
+
+    test('an invitation by Dezi-nummer with a BIG role the person does not hold: 422 naming the reason, nothing stored', async () => {
+      const call = as(dezi.url, linde);
+      const invitationCount = async () => (await call('GET', '/invitations')).body.items!.length;
+      const before = await invitationCount();
+      const refusals: [Record<string, unknown>, RegExp][] = [
+        // Bos holds no BIG registration at all; el Amrani is arts and huisarts but no cardioloog.
+        [
+          { deziNummer: BOS.deziNummer, rolCode: '01.015', rolCodeBron: 'big' },
+          /^900010012 has no BIG registration for the specialism Huisarts \(01\.015\)$/,
+        ],
+        [
+          { deziNummer: BOS.deziNummer, rolCode: '30.000', rolCodeBron: 'big' },
+          /^900010012 has no BIG registration for Verpleegkundige \(30\.000\)$/,
+        ],
+        [
+          { deziNummer: AMRANI.deziNummer, rolCode: '01.010', rolCodeBron: 'big' },
+          /the specialism Cardioloog \(01\.010\)/,
+        ],
+      ];
+      for (const [body, detail] of refusals) {
+        const res = await call('POST', '/invitations', body);
+        assert.equal(res.status, 422, JSON.stringify(res.body));
+        assert.equal(res.type, PROBLEM);
+        assert.equal(res.body.type, 'https://dezi.nl/problems/big-registration-required');
+        assert.equal(res.body.title, 'The person does not hold this role in the BIG-register');
+        assert.equal(res.body.status, 422);
+        assert.match(String(res.body.detail), detail);
+      }
+      assert.equal(await invitationCount(), before, 'a refused invitation is not stored');
+      const [audited] = await dezi.db.query<{
+        outcome: string;
+        detail: { reason: string; rol_code: string };
+      }>(
+        `SELECT outcome, detail FROM audit_events WHERE action = 'api.invitation.create' ORDER BY seq DESC LIMIT 1`,
+      );
+      assert.deepEqual(
+        [audited?.outcome, audited?.detail.reason, audited?.detail.rol_code],
+        ['failure', 'big_not_registered', '01.010'],
+      );
+
+      // What the person holds is invited: el Amrani as huisarts or arts, the cardioloog as cardioloog.
+      for (const rolCode of ['01.015', '01.000']) {
+        const ok = await call('POST', '/invitations', {
+          deziNummer: AMRANI.deziNummer,
+          rolCode,
+          rolCodeBron: 'big',
+        });
+        assert.equal(ok.status, 201, JSON.stringify(ok.body));
+      }
+      if (!(await dezi.register.findPersonByDeziNummer(CARDIOLOOG.deziNummer)))
+        await enrolCardioloog(dezi.register, '90000111');
+      const cardioloog = await as(dezi.url, zuidwijk)('POST', '/invitations', {
+        deziNummer: CARDIOLOOG.deziNummer,
+        rolCode: '01.010',
+        rolCodeBron: 'big',
+      });
+      assert.equal(cardioloog.status, 201, JSON.stringify(cardioloog.body));
+      // A registration code: the person is unknown until the code is used, so the BIG role is checked then.
+      const byCode = await call('POST', '/invitations', { rolCode: '01.010', rolCodeBron: 'big' });
+      assert.equal(byCode.status, 201, JSON.stringify(byCode.body));
+      assert.match(String(byCode.body.registrationCode), /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+      const doc = (await api(dezi.url, 'GET', '/openapi.json')).body as {
+        paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+      };
+      assert.match(
+        doc.paths['/invitations']!.post!.responses['422']!.description,
+        /big-registration-required/,
+      );
     });
 
     test('the operator adds and suspends an abonnee; a suspended abonnee’s system is refused', async () => {

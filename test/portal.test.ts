@@ -3,6 +3,7 @@
 // refuses everything outside the administrator's own abonnee.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { LOA } from '../src/means/loa.ts';
 import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
 import {
   STAND_IN_ACCOUNTS,
@@ -12,10 +13,11 @@ import {
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { Bsn, passesElfproef } from '../src/register/bsn.ts';
 import { Browser, findForm, type Exchange } from './helpers/browser.ts';
+import { bigFileWithCardioloog, CARDIOLOOG, enrolCardioloog } from './helpers/big.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { linkedTestMeans } from './helpers/linked-means.ts';
 import { digidLogin, oidcMeansLogin, startLogin } from './helpers/login.ts';
-import { DIGID, offeredMeans, TEST_MEANS } from './helpers/means.ts';
+import { DIGID, offeredMeans, openTestMeans, TEST_MEANS } from './helpers/means.ts';
 import { registerRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // administrator of 90000111
@@ -33,16 +35,42 @@ function* freshBsns(): Generator<string> {
 
 const NEVER = 'http://never.invalid/';
 
+/** What a person reads on a page: the text outside tags, scripts and styles, entities decoded. */
+function visibleText(body: string): string {
+  return body
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+/** Raw values of levels and statuses, which a Dutch page must not show … */
+const ENGLISH_VALUES =
+  /\b(low|substantial|high|active|suspended|deceased|ended|future|pending|accepted|withdrawn|expired)\b/gi;
+/** … and their Dutch words, which an English page must not show. */
+const DUTCH_VALUES =
+  /\b(laag|substantieel|hoog|actief|geschorst|overleden|beëindigd|nog niet begonnen|openstaand|geaccepteerd|ingetrokken|verlopen)\b/gi;
+
+function assertNoneOf(words: RegExp, body: string, page: string) {
+  const found = visibleText(body).match(words);
+  assert.equal(found, null, `${page} shows ${JSON.stringify(found)}`);
+}
+
 for (const backend of BACKENDS)
   describe(`portals (${backend})`, () => {
     let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     const bsns = freshBsns();
     const testMeans = linkedTestMeans();
+    const bigRegisterFile = bigFileWithCardioloog();
 
     before(async () => {
       database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
+      dezi = await startDezi({ db: database.db, config: { bigRegisterFile } });
       dezi.means.register(testMeans);
     });
 
@@ -352,6 +380,307 @@ for (const backend of BACKENDS)
       const bad = await other.submit(otherPage, '/mijn-dezi/code', { code: 'nonsense' }, NEVER);
       assert.equal(bad.status, 400);
       assertNoBsn(newcomer, bsn);
+    });
+
+    /** The cardioloog, working at De Linde as arts; enrolled once, by whichever test needs them first. */
+    async function cardioloog() {
+      return (
+        (await dezi.register.findPersonByDeziNummer(CARDIOLOOG.deziNummer)) ??
+        (await enrolCardioloog(dezi.register, '90000111'))
+      );
+    }
+
+    test('a BIG specialism in the abonnee portal: an arts without it cannot be made cardioloog, the cardioloog can', async () => {
+      const hartman = await cardioloog();
+      const amrani = (await dezi.register.findPersonByDeziNummer(AMRANI.deziNummer))!;
+      const atLinde = async (personId: string) =>
+        (await dezi.register.employmentsOfPerson(personId)).find(
+          (e) => e.abonnee.abonneeNummer === '90000111' && e.status !== 'ended',
+        )!;
+      const amraniAtLinde = await atLinde(amrani.id);
+      const admin = new Browser();
+      const page = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      const csrf = findForm(page.body, '/rol').fields.csrf!;
+      const setRole = (employment: string, rolCode: string) =>
+        admin.request(`${dezi.url}/abonnee/90000111/rol`, {
+          form: { csrf, employment, rolCode, rolCodeBron: 'big' },
+        });
+
+      // El Amrani is arts and huisarts in the BIG-register, not cardioloog: refused, and the page says why.
+      const refused = await setRole(amraniAtLinde.id, '01.010');
+      assert.equal(refused.status, 409);
+      assert.match(refused.body, /BIG-registratie ontbreekt/);
+      assert.match(
+        refused.body,
+        new RegExp(
+          `Dezi-nummer ${AMRANI.deziNummer} staat niet met de rol Cardioloog \\(01\\.010\\) in het BIG-register`,
+        ),
+      );
+      assert.equal((await dezi.register.getEmployment(amraniAtLinde.id))!.rolCode, '01.015');
+      await admin.goto(`${dezi.url}/abonnee/90000111?lang=en`);
+      const inEnglish = await setRole(amraniAtLinde.id, '01.010');
+      assert.equal(inEnglish.status, 409);
+      assert.match(inEnglish.body, /BIG registration missing/);
+      assert.match(inEnglish.body, /with the role Cardioloog \(01\.010\)/);
+      assert.doesNotMatch(inEnglish.body, /BIG-registratie ontbreekt/);
+      await admin.goto(`${dezi.url}/abonnee/90000111?lang=nl`);
+      // Arts (the beroep itself) she may be.
+      assert.equal((await setRole(amraniAtLinde.id, '01.000')).status, 303);
+      assert.equal((await dezi.register.getEmployment(amraniAtLinde.id))!.rolCode, '01.000');
+      assert.equal((await setRole(amraniAtLinde.id, '01.015')).status, 303);
+
+      // The cardioloog, working as arts, is made cardioloog.
+      const hartmanAtLinde = await atLinde(hartman.id);
+      const made = await setRole(hartmanAtLinde.id, '01.010');
+      assert.equal(made.status, 303, made.body.slice(0, 500));
+      assert.equal((await dezi.register.getEmployment(hartmanAtLinde.id))!.rolCode, '01.010');
+      const list = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      assert.match(list.body, /Cardioloog \(01\.010\)/);
+      assert.equal(
+        (await setRole(hartmanAtLinde.id, '01.047')).status,
+        409,
+        'no specialist ouderengeneeskunde',
+      );
+      assert.equal((await dezi.register.getEmployment(hartmanAtLinde.id))!.rolCode, '01.010');
+    });
+
+    test('an invitation with a BIG role: by Dezi-nummer checked at once; by code checked when used; role names on both sides', async () => {
+      const hartman = await cardioloog();
+      const admin = new Browser();
+      const portal = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      assert.match(portal.body, /bij een registratiecode pas wanneer de persoon de code gebruikt/);
+      const invitationsOf = async (deziNummer: string) =>
+        (
+          await dezi.db.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM invitations WHERE dezi_nummer = $1',
+            [deziNummer],
+          )
+        )[0]!.n;
+      const bosBefore = await invitationsOf(BOS.deziNummer);
+
+      // Bos holds no BIG registration: the invitation is refused now, not when Bos accepts it.
+      const refused = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: BOS.deziNummer, rolCode: '01.015', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(refused.status, 409);
+      assert.match(refused.body, /BIG-registratie ontbreekt/);
+      assert.match(
+        refused.body,
+        new RegExp(`Dezi-nummer ${BOS.deziNummer} staat niet met de rol Huisarts \\(01\\.015\\)`),
+      );
+      assert.doesNotMatch(refused.body, /verstuurd/);
+      assert.equal(await invitationsOf(BOS.deziNummer), bosBefore, 'no invitation is stored');
+      const [audited] = await dezi.db.query<{ outcome: string; detail: { reason: string } }>(
+        `SELECT outcome, detail FROM audit_events WHERE action = 'invitation.create' ORDER BY seq DESC LIMIT 1`,
+      );
+      assert.deepEqual([audited?.outcome, audited?.detail.reason], ['failure', 'big_not_registered']);
+      // Nor may the cardioloog be invited as huisarts.
+      const notHuisarts = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: CARDIOLOOG.deziNummer, rolCode: '01.015', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(notHuisarts.status, 409);
+      assert.equal(await invitationsOf(CARDIOLOOG.deziNummer), 0);
+
+      // As cardioloog the invitation is made, and the portal says to whom and as what.
+      const invited = await admin.submit(
+        portal,
+        '/uitnodigen',
+        { deziNummer: CARDIOLOOG.deziNummer, rolCode: '01.010', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(invited.status, 200);
+      assert.match(invited.url, /melding=uitgenodigd&uitnodiging=/);
+      assert.match(
+        invited.body,
+        new RegExp(
+          `De uitnodiging voor Dezi-nummer ${CARDIOLOOG.deziNummer} als Cardioloog \\(01\\.010\\) is verstuurd`,
+        ),
+      );
+      assert.match(
+        invited.body,
+        new RegExp(`Dezi-nummer ${CARDIOLOOG.deziNummer},\\s+Cardioloog \\(01\\.010\\):\\s+openstaand`),
+      );
+      // Another abonnee's invitation id in the address shows nothing of it.
+      const foreign = await admin.goto(
+        `${dezi.url}/abonnee/90000111?melding=uitgenodigd&uitnodiging=00000000-0000-4000-8000-000000000000`,
+      );
+      assert.match(foreign.body, /De uitnodiging is verstuurd\./);
+
+      // Mijn Dezi shows the role by name too, and accepting makes the employment.
+      const person = new Browser();
+      const mijn = await portalLogin(person, '/mijn-dezi/inloggen', CARDIOLOOG.bsn);
+      assert.match(mijn.body, /Huisartsenpraktijk De Linde \(URA 90000111\):\s+Cardioloog \(01\.010\)/);
+      const english = await person.goto(`${dezi.url}/mijn-dezi?lang=en`);
+      assert.match(english.body, /Cardioloog \(01\.010\)/);
+      const cardiologyJobs = async () =>
+        (await dezi.register.employmentsOfPerson(hartman.id)).filter((e) => e.rolCode === '01.010').length;
+      const jobsBefore = await cardiologyJobs();
+      const accepted = await person.submit(english, '/uitnodigingen/accepteren', {}, NEVER);
+      assert.match(accepted.url, /melding=geaccepteerd/);
+      assert.equal(await cardiologyJobs(), jobsBefore + 1);
+
+      // A code: the person is unknown, so the portal says the BIG role is checked when the code is used.
+      const shown = await admin.submit(
+        await admin.goto(`${dezi.url}/abonnee/90000111`),
+        '/uitnodigen',
+        { deziNummer: '', rolCode: '01.015', rolCodeBron: 'big' },
+        NEVER,
+      );
+      assert.equal(shown.status, 200);
+      assert.match(shown.body, /Rol: Huisarts \(01\.015\)\./);
+      assert.match(shown.body, /controleert de BIG-registratie pas wanneer de persoon de code gebruikt/);
+      const code = /<code>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})<\/code>/.exec(shown.body)![1]!;
+      const list = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      assert.match(list.body, /met registratiecode,\s+Huisarts \(01\.015\):\s+openstaand/);
+      // Bos uses it: the register refuses the role, Mijn Dezi says which, and the invitation stays open.
+      const bos = new Browser();
+      const bosPage = await portalLogin(bos, '/mijn-dezi/inloggen', BOS.bsn);
+      const used = await bos.submit(bosPage, '/mijn-dezi/code', { code }, NEVER);
+      assert.equal(used.status, 409);
+      assert.match(used.body, /Deze rol staat niet in uw BIG-registratie/);
+      assert.match(used.body, /Deze uitnodiging is voor de rol Huisarts \(01\.015\)/);
+      assert.match(
+        (await admin.goto(`${dezi.url}/abonnee/90000111`)).body,
+        /met registratiecode,\s+Huisarts \(01\.015\):\s+openstaand/,
+      );
+      // A code for a role outside the BIG-register says nothing about BIG.
+      const plain = await admin.submit(
+        await admin.goto(`${dezi.url}/abonnee/90000111?lang=en`),
+        '/uitnodigen',
+        { deziNummer: '', rolCode: '86.000', rolCodeBron: 'abonnee' },
+        NEVER,
+      );
+      assert.match(plain.body, /Role: VIG-er \(86\.000\)\./);
+      assert.doesNotMatch(plain.body, /BIG/);
+    });
+
+    test('every word in the page’s language: levels of assurance and statuses, in Dutch and in English', async () => {
+      // A person with an employment of every status: not yet started (at De Linde, which Jansen
+      // administers), active, ended, and one at an abonnee that is suspended.
+      const bsn = bsns.next().value!;
+      const linde = (await dezi.register.findAbonnee('90000111'))!;
+      const zuidwijk = (await dezi.register.findAbonnee('90000222'))!;
+      const paused = await dezi.register.createAbonnee(
+        { abonneeNummer: '90000999', naam: 'Praktijk Gepauzeerd', kvk: '59000999' },
+        { kind: 'operator', name: 'test' },
+      );
+      const person = await dezi.register.enrol(
+        {
+          bsn: Bsn.parse(bsn),
+          deziNummer: '900019002',
+          voorletters: 'W.',
+          voorvoegsel: null,
+          achternaam: 'Woord',
+          loaDezi: LOA.high,
+        },
+        [
+          { abonneeId: linde.id, rolCode: '86.000', rolCodeBron: 'abonnee', startDate: '2999-01-01' },
+          { abonneeId: zuidwijk.id, rolCode: '92.000', rolCodeBron: 'abonnee' },
+          { abonneeId: zuidwijk.id, rolCode: null, rolCodeBron: null },
+          { abonneeId: paused.id, rolCode: null, rolCodeBron: null },
+          { abonneeId: paused.id, rolCode: '99.000', rolCodeBron: 'abonnee' },
+        ],
+      );
+      // Ended: one at Zuidwijk, and one at the abonnee about to be suspended (ended stays ended).
+      for (const e of await dezi.register.employmentsOfPerson(person.id))
+        if ((e.abonnee.id === zuidwijk.id && e.rolCode === null) || e.rolCode === '99.000')
+          await dezi.register.endEmployment(e.id, { kind: 'operator', name: 'test' });
+      await dezi.register.setAbonneeStatus(paused.id, 'suspended', { kind: 'operator', name: 'test' });
+
+      // Mijn Dezi.
+      const browser = new Browser();
+      const mijn = await portalLogin(browser, '/mijn-dezi/inloggen', bsn);
+      const cells = (body: string) =>
+        [...body.matchAll(/<tr>\s*<td>([\s\S]*?)<\/td>\s*<td>[\s\S]*?<\/td>\s*<td>([\s\S]*?)<\/td>/g)]
+          .map(
+            (m) =>
+              `${visibleText(m[1]!)
+                .replace(/ \(URA.*$/, '')
+                .trim()}: ${visibleText(m[2]!).trim()}`,
+          )
+          .sort();
+      assert.deepEqual(cells(mijn.body), [
+        'Gezondheidscentrum Zuidwijk: actief',
+        'Gezondheidscentrum Zuidwijk: beëindigd',
+        'Huisartsenpraktijk De Linde: nog niet begonnen',
+        'Praktijk Gepauzeerd: beëindigd',
+        'Praktijk Gepauzeerd: geschorst',
+      ]);
+      assertNoneOf(ENGLISH_VALUES, mijn.body, 'Mijn Dezi (nl)');
+      const mijnEn = await browser.goto(`${dezi.url}/mijn-dezi?lang=en`);
+      assert.deepEqual(cells(mijnEn.body), [
+        'Gezondheidscentrum Zuidwijk: active',
+        'Gezondheidscentrum Zuidwijk: ended',
+        'Huisartsenpraktijk De Linde: not yet started',
+        'Praktijk Gepauzeerd: ended',
+        'Praktijk Gepauzeerd: suspended',
+      ]);
+      assertNoneOf(DUTCH_VALUES, mijnEn.body, 'Mijn Dezi (en)');
+
+      // "Hoe wilt u inloggen?": each means with its level, as a word of the page's language.
+      const rp = await registerRp(dezi.url);
+      const nl = new Browser();
+      const { page: means } = await startLogin(nl, rp, { acr_values: LOA.substantial });
+      assert.ok(offeredMeans(means.body).includes(TEST_MEANS));
+      assert.match(visibleText(means.body), /Betrouwbaarheidsniveau: hoog/);
+      assert.match(visibleText(means.body), /Betrouwbaarheidsniveau: substantieel/);
+      assertNoneOf(ENGLISH_VALUES, means.body, 'the means page (nl)');
+      const testMeansPage = await openTestMeans(nl, means, NEVER);
+      assert.match(visibleText(testMeansPage.body), /op betrouwbaarheidsniveau substantieel\./);
+      assertNoneOf(ENGLISH_VALUES, testMeansPage.body, 'the test means (nl)');
+      const { page: digidChoice } = await startLogin(nl, rp, { acr_values: LOA.high });
+      const digid = await nl.submit(digidChoice, '/means', { means: DIGID }, NEVER);
+      assert.match(visibleText(digid.body), /Gevraagd niveau: DigiD Hoog\./);
+
+      const en = new Browser();
+      await en.goto(`${dezi.url}/proeftuin?lang=en`);
+      const { page: meansEn } = await startLogin(en, rp, { acr_values: LOA.substantial });
+      assert.match(visibleText(meansEn.body), /Level of assurance: high/);
+      assert.match(visibleText(meansEn.body), /Level of assurance: substantial/);
+      assertNoneOf(DUTCH_VALUES, meansEn.body, 'the means page (en)');
+      const testMeansEn = await openTestMeans(en, meansEn, NEVER);
+      assert.match(visibleText(testMeansEn.body), /at level of assurance substantial\./);
+      assertNoneOf(DUTCH_VALUES, testMeansEn.body, 'the test means (en)');
+      const { page: digidChoiceEn } = await startLogin(en, rp, { acr_values: LOA.high });
+      const digidEn = await en.submit(digidChoiceEn, '/means', { means: DIGID }, NEVER);
+      assert.match(visibleText(digidEn.body), /Requested level: DigiD Hoog \(high\)\./);
+
+      // The abonnee portal: employment and invitation statuses.
+      const admin = new Browser();
+      const portal = await portalLogin(admin, '/abonnee/inloggen', JANSEN.bsn);
+      const withdrawn = await admin.submit(portal, '/uitnodigen', { deziNummer: '', rolCode: '' }, NEVER);
+      assert.equal(withdrawn.status, 200);
+      const listed = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      await admin.submit(listed, '/intrekken', {}, NEVER); // the newest invitation is listed first
+      const adminNl = await admin.goto(`${dezi.url}/abonnee/90000111`);
+      const text = visibleText(adminNl.body);
+      assert.match(text, /W\. Woord Dezi-nummer 900019002 VIG-er \(86\.000\) · nog niet begonnen/);
+      assert.match(text, /J\. Jansen Dezi-nummer 900010001 Huisarts \(01\.015\) · actief/);
+      assert.match(text, /met registratiecode, geen rolcode: ingetrokken/);
+      assertNoneOf(ENGLISH_VALUES, adminNl.body, 'the abonnee portal (nl)');
+      const adminEn = await admin.goto(`${dezi.url}/abonnee/90000111?lang=en`);
+      const textEn = visibleText(adminEn.body);
+      assert.match(textEn, /W\. Woord Dezi-nummer 900019002 VIG-er \(86\.000\) · not yet started/);
+      assert.match(textEn, /by registration code, no role code: withdrawn/);
+      assertNoneOf(DUTCH_VALUES, adminEn.body, 'the abonnee portal (en)');
+
+      // The proeftuin's page: a suspended test person, role sources.
+      const proeftuin = await new Browser().goto(`${dezi.url}/proeftuin?lang=nl`);
+      assert.match(proeftuin.body, /<strong>\(geschorst\)<\/strong>/);
+      assert.match(visibleText(proeftuin.body), /Huisarts \(01\.015, BIG-register\)/);
+      assert.match(visibleText(proeftuin.body), /VIG-er \(86\.000, verklaring van de abonnee\)/);
+      assertNoneOf(ENGLISH_VALUES, proeftuin.body, 'the proeftuin page (nl)');
+      const proeftuinEn = await new Browser().goto(`${dezi.url}/proeftuin?lang=en`);
+      assert.match(proeftuinEn.body, /<strong>\(suspended\)<\/strong>/);
+      assert.match(visibleText(proeftuinEn.body), /Huisarts \(01\.015, BIG register\)/);
+      assert.match(visibleText(proeftuinEn.body), /VIG-er \(86\.000, declared by the abonnee\)/);
+      assertNoneOf(DUTCH_VALUES, proeftuinEn.body, 'the proeftuin page (en)');
     });
 
     test('the abonnee portal refuses another abonnee, a non-administrator, a missing token and a foreign origin', async () => {

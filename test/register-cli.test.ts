@@ -1,5 +1,6 @@
 // The operator's register commands, run as a beheerder runs them: dezi abonnee, person, import, audit.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { openDatabase } from '../src/db/database.ts';
@@ -10,7 +11,7 @@ import { cliSandbox } from './helpers/cli.ts';
 const SLOW = 300_000;
 
 describe('dezi register commands', () => {
-  const { dir, dezi } = cliSandbox('dezi-register-cli-', { DEZI_MODE: 'production' }, 120_000);
+  const { dir, dezi, deziWith } = cliSandbox('dezi-register-cli-', { DEZI_MODE: 'production' }, 120_000);
   const fails = async (args: string[], code: number, message: RegExp) => {
     await assert.rejects(dezi(...args), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, code, err.stderr);
@@ -127,6 +128,30 @@ describe('dezi register commands', () => {
       }
       await fails(['audit', 'verify'], 1, /audit: record 3 was changed after it was written/);
       await fails(['audit', 'verify', 'extra'], 2, /takes no arguments/);
+    },
+  );
+
+  test(
+    'a malformed DEZI_BIG_REGISTER_FILE stops a register command, naming the file and the line',
+    { timeout: SLOW },
+    async () => {
+      const file = join(dir, 'big-register.csv');
+      writeFileSync(
+        file,
+        'dezi_nummer,big_nummer,beroep,specialismen\n900010001,19000000101,01,01.015\n900010002,19000000201,01,17.060\n',
+      );
+      await assert.rejects(
+        deziWith({ DEZI_BIG_REGISTER_FILE: file }, 'person', 'show', '900010001'),
+        (err: { code: number; stderr: string }) => {
+          assert.equal(err.code, 1, err.stderr);
+          assert.match(
+            err.stderr,
+            new RegExp(`${file} line 3: specialisme 17\\.060 does not belong to beroep 01`),
+          );
+          assert.doesNotMatch(err.stderr, /at .*\.ts:/, 'a message, not a stack trace');
+          return true;
+        },
+      );
     },
   );
 });

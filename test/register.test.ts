@@ -2,11 +2,15 @@
 // person per BSN, name changes, employments and roles (BIG), status changes and the revocations they
 // cause, linked means, abonnees, and the hash-chained append-only audit trail.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { listMigrations, migrate } from '../src/db/migrate.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { Secrets } from '../src/secrets.ts';
 import {
+  BigRoleError,
   ConflictError,
   NotFoundError,
   Register,
@@ -14,7 +18,15 @@ import {
   type Person,
 } from '../src/register/register.ts';
 import { Bsn } from '../src/register/bsn.ts';
-import { bigRegisterFor, FileBigRegister, NoBigRegister } from '../src/register/big.ts';
+import {
+  BigRegisterError,
+  bigRegisterFor,
+  FileBigRegister,
+  holdsBigRole,
+  NoBigRegister,
+} from '../src/register/big.ts';
+import { roleByCode } from '../src/register/roles.ts';
+import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { LOA } from '../src/means/loa.ts';
 import { VerklaringService } from '../src/verklaring/verklaring.ts';
 import { recordAudit, verifyAuditChain, type Actor } from '../src/audit/audit.ts';
@@ -82,10 +94,17 @@ for (const backend of BACKENDS) {
       await migrate(db);
       const eseal = await testEsealKey();
       verklaringen = new VerklaringService(db, verklaringSettings(ISSUER), () => eseal);
-      // A BIG-register the test can fill: Dezi-nummer → beroepen.
+      // A BIG-register the test can fill: Dezi-nummer → beroepen ("01") and specialisms ("01.015").
       big = new Map();
       register = new Register(db, secrets, {
-        big: { isRegistered: async (p, beroep) => big.get(p.deziNummer)?.includes(beroep) ?? false },
+        big: {
+          registrationsOf: async (p) => {
+            const held = big.get(p.deziNummer) ?? [];
+            return held
+              .filter((c) => /^[0-9]{2}$/.test(c))
+              .map((beroep) => ({ beroep, specialismen: held.filter((c) => c.startsWith(`${beroep}.`)) }));
+          },
+        },
       });
     });
     after(async () => database?.close());
@@ -338,6 +357,12 @@ for (const backend of BACKENDS) {
       const base = { personId: p.id, abonneeId: a.id, rolCode: '01.015', rolCodeBron: 'big' as const };
       await assert.rejects(register.createEmployment(base, OPERATOR), /no BIG registration/);
       big.set(p.deziNummer, ['01']);
+      // An arts is not yet a huisarts: 01.015 is a specialism, which the BIG-register must list.
+      await assert.rejects(
+        register.createEmployment(base, OPERATOR),
+        /no BIG registration for the specialism/,
+      );
+      big.set(p.deziNummer, ['01', '01.015']);
       await assert.rejects(register.createEmployment({ ...base, agb: '123' }, OPERATOR), /AGB/);
       await assert.rejects(
         register.createEmployment({ ...base, startDate: '2024-05-01', endDate: '2024-04-01' }, OPERATOR),
@@ -361,6 +386,58 @@ for (const backend of BACKENDS) {
       await register.setPersonStatus(p.id, 'deceased', OPERATOR);
       await assert.rejects(register.createEmployment(base, OPERATOR), /deceased/);
       await assert.rejects(register.setPersonStatus(p.id, 'active', OPERATOR), ConflictError);
+    });
+
+    test('a BIG specialism must be held: an arts without cardiology cannot be made cardioloog, one with it can', async () => {
+      const arts = await person('Arts');
+      const cardioloog = await person('Cardioloog');
+      big.set(arts.deziNummer, ['01']);
+      big.set(cardioloog.deziNummer, ['01', '01.010']);
+      const a = await abonnee();
+      const cardiologie = { rolCode: '01.010', rolCodeBron: 'big' as const };
+      const refusedAs = (reason: string) => (err: unknown) =>
+        err instanceof BigRoleError &&
+        err.code === 'forbidden' &&
+        err.reason === reason &&
+        err.role.code === '01.010' &&
+        /no BIG registration for the specialism Cardioloog \(01\.010\)/.test(err.message);
+
+      // A new employment as cardioloog: refused for the arts, nothing recorded.
+      await assert.rejects(
+        register.createEmployment({ personId: arts.id, abonneeId: a.id, ...cardiologie }, OPERATOR),
+        refusedAs('not_registered'),
+      );
+      assert.equal((await register.employmentsOfPerson(arts.id)).length, 0);
+      // As arts (the beroep itself) the arts may work; a later change to cardioloog is refused.
+      const e = await register.createEmployment(
+        { personId: arts.id, abonneeId: a.id, rolCode: '01.000', rolCodeBron: 'big' },
+        OPERATOR,
+      );
+      const v = await verklaringen.forEmployment(arts, e);
+      await assert.rejects(register.changeRole(e.id, cardiologie, OPERATOR), refusedAs('not_registered'));
+      assert.equal((await register.getEmployment(e.id))!.rolCode, '01.000');
+      assert.equal(await statusOf(v.id), 'actief', 'a refused change revokes nothing');
+      await assert.rejects(register.checkRole(arts, '01.010', 'big'), refusedAs('not_registered'));
+      await register.checkRole(arts, '01.000', 'big');
+
+      // The cardioloog may be cardioloog and arts, but not huisarts.
+      const c = await register.createEmployment(
+        { personId: cardioloog.id, abonneeId: a.id, ...cardiologie },
+        OPERATOR,
+      );
+      assert.equal(c.rolNaam, 'Cardioloog');
+      await assert.rejects(
+        register.changeRole(c.id, { rolCode: '01.015', rolCodeBron: 'big' }, OPERATOR),
+        /no BIG registration for the specialism Huisarts \(01\.015\)/,
+      );
+      assert.equal(
+        (await register.changeRole(c.id, { rolCode: '01.000', rolCodeBron: 'big' }, OPERATOR)).rolCode,
+        '01.000',
+      );
+      // Once the BIG-register lists the specialism, the arts may be given it too.
+      big.set(arts.deziNummer, ['01', '01.010']);
+      assert.equal((await register.changeRole(e.id, cardiologie, OPERATOR)).rolCode, '01.010');
+      assert.equal(await statusOf(v.id), 'ingetrokken');
     });
 
     test('suspending a person revokes every verklaring of theirs; reactivating revokes nothing', async () => {
@@ -511,10 +588,97 @@ for (const backend of BACKENDS) {
 
     test('the proeftuin BIG-register file: registrations by Dezi-nummer and beroep; bad files refused', async () => {
       const file = FileBigRegister.fromFile();
-      assert.equal(await file.isRegistered({ deziNummer: '900010001', achternaam: 'Jansen' }, '01'), true);
-      assert.equal(await file.isRegistered({ deziNummer: '900010001', achternaam: 'Jansen' }, '30'), false);
+      const jansen = await file.registrationsOf({ deziNummer: '900010001', achternaam: 'Jansen' });
+      assert.equal(holdsBigRole(jansen, '01.000'), true);
+      assert.equal(holdsBigRole(jansen, '30.000'), false);
       assert.throws(() => new FileBigRegister('dezi_nummer,big_nummer,beroep\n12,3,4\n'), /line 2/);
       assert.throws(() => new FileBigRegister('nummer\n'), /header/);
+    });
+
+    test('the BIG-register file lists specialisms per beroep (optional fourth column); the old format still reads', async () => {
+      const file = FileBigRegister.fromFile();
+      const held = async (deziNummer: string) => file.registrationsOf({ deziNummer, achternaam: 'x' });
+      assert.deepEqual(await held('900010001'), [{ beroep: '01', specialismen: ['01.015'] }]);
+      assert.deepEqual(await held('900010011'), [{ beroep: '01', specialismen: ['01.047'] }]);
+      assert.deepEqual(await held('900010012'), [], 'Bos holds no BIG registration');
+      const jansen = await held('900010001');
+      assert.equal(holdsBigRole(jansen, '01.015'), true, 'Jansen is huisarts');
+      assert.equal(holdsBigRole(jansen, '01.010'), false, 'but no cardioloog');
+      assert.equal(holdsBigRole(jansen, '01.047'), false);
+      assert.equal(holdsBigRole(jansen, '17.060'), false, 'nor a specialism of another beroep');
+
+      // The three-column format of before: beroepen only, so no specialism is held.
+      const old = new FileBigRegister('dezi_nummer,big_nummer,beroep\r\n900000001,19000000001,01\r\n');
+      const arts = await old.registrationsOf({ deziNummer: '900000001', achternaam: 'x' });
+      assert.equal(holdsBigRole(arts, '01.000'), true);
+      assert.equal(holdsBigRole(arts, '01.015'), false);
+
+      // Several rows and several specialisms of one person add up; blank lines are skipped.
+      const many = new FileBigRegister(
+        [
+          'dezi_nummer,big_nummer,beroep,specialismen',
+          '900000002,19000000002,01,01.010;01.016',
+          '',
+          '900000002,59000000002,17, 17.060 ',
+          '900000002,19000000002,01,01.041',
+        ].join('\n'),
+      );
+      const specialist = await many.registrationsOf({ deziNummer: '900000002', achternaam: 'x' });
+      for (const code of ['01.000', '01.010', '01.016', '01.041', '17.000', '17.060'])
+        assert.equal(holdsBigRole(specialist, code), true, code);
+      for (const code of ['01.015', '17.075', '30.000'])
+        assert.equal(holdsBigRole(specialist, code), false, code);
+
+      // A malformed line is refused with its line number (blank lines counted) and what is wrong.
+      const header = 'dezi_nummer,big_nummer,beroep,specialismen';
+      const refused: [string, RegExp][] = [
+        ['900000003,19000000003,01,01.010\n\n900000004,19000000004,01', /line 4: expected 4 fields/],
+        ['900000003,19000000003,01,01.010,extra', /line 2: expected 4 fields/],
+        ['900000003,19000000003,01,cardioloog', /line 2: specialisme "cardioloog" is not a role code/],
+        ['900000003,19000000003,01,01.010,01.015', /line 2: expected 4 fields/],
+        ['900000003,19000000003,01,01.010 01.015', /line 2: specialisme "01.010 01.015"/],
+        ['900000003,19000000003,01,01.010;', /line 2: specialisme ""/],
+        ['900000003,19000000003,01,17.060', /line 2: specialisme 17\.060 does not belong to beroep 01/],
+        ['900000003,19000000003,01,01.000', /line 2: 01\.000 is the beroep itself/],
+        ['90000000,19000000003,01,', /line 2: dezi_nummer must be 9 digits/],
+        ['900000003,1900000000,01,', /line 2: big_nummer must be 11 digits/],
+        ['900000003,19000000003,1,', /line 2: beroep must be 2 digits/],
+      ];
+      for (const [lines, why] of refused)
+        assert.throws(
+          () => new FileBigRegister(`${header}\n${lines}\n`),
+          (err: unknown) => {
+            assert.ok(err instanceof BigRegisterError, String(err));
+            assert.match(err.message, why);
+            return true;
+          },
+        );
+      assert.throws(
+        () => new FileBigRegister('dezi_nummer,big_nummer,beroep\n900000003,19000000003,01,01.010\n'),
+        /line 2: expected 3 fields/,
+        'the three-column format has no specialisms',
+      );
+      assert.throws(() => new FileBigRegister('dezi_nummer,big_nummer,specialismen\n'), /header must be/);
+      // From a file, the error names the file too.
+      const dir = mkdtempSync(join(tmpdir(), 'dezi-big-'));
+      const path = join(dir, 'big.csv');
+      writeFileSync(path, `${header}\n900000003,19000000003,01,01.010\n900000003,19000000003,01,Q\n`);
+      assert.throws(() => FileBigRegister.fromFile(path), new RegExp(`${path} line 3: specialisme "Q"`));
+      assert.throws(() => bigRegisterFor({ mode: 'production', bigRegisterFile: path }), /line 3/);
+      rmSync(dir, { recursive: true });
+    });
+
+    test('every BIG role of the proeftuin seed is held in the proeftuin BIG-register file', async () => {
+      const file = FileBigRegister.fromFile();
+      let checked = 0;
+      for (const p of SEED_PERSONS)
+        for (const e of p.employments) {
+          if (!e.rolCode || !roleByCode(e.rolCode)?.big) continue;
+          const held = await file.registrationsOf({ deziNummer: p.deziNummer, achternaam: p.achternaam });
+          assert.ok(holdsBigRole(held, e.rolCode), `${p.achternaam} ${e.rolCode}`);
+          checked++;
+        }
+      assert.ok(checked >= 10, `${checked} BIG employments checked`);
     });
 
     test('production without a BIG-register refuses BIG roles and records nothing; other roles work', async () => {

@@ -20,6 +20,8 @@ function operation(r: ApiRoute): Record<string, unknown> {
   };
   if (r.params) responses['404'] = problemResponse('Not found, or not visible to this client');
   if (r.method !== 'GET') responses['409'] = problemResponse('Conflicts with the current state');
+  for (const [status, description] of Object.entries(r.problems ?? {}))
+    responses[status] = problemResponse(description);
   return {
     operationId: r.operationId,
     summary: r.summary,

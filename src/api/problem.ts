@@ -9,6 +9,7 @@ export type ProblemType =
   | 'forbidden'
   | 'not-found'
   | 'conflict'
+  | 'big-registration-required'
   | 'unsupported-media-type'
   | 'server-error';
 
@@ -18,6 +19,7 @@ const TITLES: Record<ProblemType, string> = {
   forbidden: 'Not allowed for this client',
   'not-found': 'Not found',
   conflict: 'Conflicts with the current state',
+  'big-registration-required': 'The person does not hold this role in the BIG-register',
   'unsupported-media-type': 'Unsupported media type',
   'server-error': 'Internal error',
 };

@@ -7,6 +7,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { Invitations, type Invitation } from '../register/invitations.ts';
 import {
+  BigRoleError,
   isUuid,
   RegisterError,
   type Abonnee,
@@ -199,15 +200,28 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
     async createInvitation(req, caller) {
       const c = caller as AbonneeCaller;
       const b = req.body as { deziNummer?: string; rolCode: string | null; rolCodeBron: RoleSource | null };
-      const { invitation, code } = await invitations.create(
-        {
-          abonneeId: c.abonneeId,
-          deziNummer: b.deziNummer ?? null,
-          rolCode: b.rolCode,
-          rolCodeBron: b.rolCodeBron,
-        },
-        c.deziNummer ?? `api:${c.clientId}`,
-      );
+      let created;
+      try {
+        created = await invitations.create(
+          {
+            abonneeId: c.abonneeId,
+            deziNummer: b.deziNummer ?? null,
+            rolCode: b.rolCode,
+            rolCodeBron: b.rolCodeBron,
+          },
+          c.deziNummer ?? `api:${c.clientId}`,
+        );
+      } catch (err) {
+        // The person would get a 409 when accepting: refuse the invitation now, and say why.
+        if (!(err instanceof BigRoleError)) throw err;
+        await audit(caller, 'invitation.create', 'failure', {
+          reason: `big_${err.reason}`,
+          dezi_nummer: err.deziNummer,
+          rol_code: err.role.code,
+        });
+        throw new ApiProblem(422, 'big-registration-required', err.message);
+      }
+      const { invitation, code } = created;
       await audit(caller, 'invitation.create', 'success', {
         invitation_id: invitation.id,
         dezi_nummer: invitation.deziNummer,

@@ -145,6 +145,8 @@ export interface ApiRoute {
   body?: JsonSchema;
   /** Status of the success answer and its schema (none for 204). */
   success: { status: number; schema?: JsonSchema; description: string };
+  /** Problem answers of this operation besides the ones every operation has: status → description. */
+  problems?: Record<string, string>;
 }
 
 const employmentId = {
@@ -255,6 +257,11 @@ export const API_ROUTES: ApiRoute[] = [
       properties: { ...roleBody.properties, deziNummer },
     },
     success: { status: 201, description: 'The invitation', schema: ref('Invitation') },
+    problems: {
+      '422':
+        'big-registration-required: the invited person does not hold the BIG role in the BIG-register ' +
+        '(checked now for an invitation by Dezi-nummer; for a registration code when the code is used)',
+    },
   },
   {
     operationId: 'withdrawInvitation',

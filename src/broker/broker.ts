@@ -398,7 +398,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       o.preferred === 'hint' ? t(lang, 'policy.hinted', { client: i.clientName }) : null,
       o.preferred === 'device' ? t(lang, 'policy.preferred') : null,
       o.linked ? t(lang, 'policy.linked') : null,
-      t(lang, 'login.loa', { loa: loaLabel(o.means.loa) }),
+      t(lang, 'login.loa', { loa: t(lang, `loa.${loaLabel(o.means.loa)}`) }),
     ].filter((n): n is string => n !== null);
     return html`<li>
       <button

@@ -36,6 +36,9 @@ export function minimumLoaFrom(acrValues: string | undefined, fallback: LoA): Lo
   return meetsLoa(lowest, DEZI_FLOOR_LOA) ? lowest : DEZI_FLOOR_LOA;
 }
 
-export function loaLabel(loa: LoA): string {
-  return loa.slice(loa.lastIndexOf('/') + 1);
+/** The level's short name: low, substantial or high (a message key part, not a word for a page). */
+export type LoaLabel = keyof typeof LOA;
+
+export function loaLabel(loa: LoA): LoaLabel {
+  return (Object.keys(LOA) as LoaLabel[]).find((label) => LOA[label] === loa)!;
 }

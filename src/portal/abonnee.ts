@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import type { Invitations } from '../register/invitations.ts';
 import {
+  BigRoleError,
   isUuid,
   RegisterError,
   type Abonnee,
@@ -12,9 +13,9 @@ import {
   type Person,
   type Register,
 } from '../register/register.ts';
-import { roleTable, type RoleSource } from '../register/roles.ts';
+import { roleByCode, roleLabel, roleTable, type RoleSource } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { t, type Lang, type MessageKey } from '../web/i18n.ts';
+import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { administeredAbonnees } from './authorisations.ts';
 import { csrfField, field, textInput, validPost } from './forms.ts';
@@ -186,17 +187,27 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
       uitgenodigd: t(lang, 'portal.admin.notice.uitgenodigd'),
       ingetrokken: t(lang, 'portal.admin.notice.ingetrokken'),
     };
-    const notice = typeof melding === 'string' && Object.hasOwn(notices, melding) ? notices[melding] : null;
+    let notice = typeof melding === 'string' && Object.hasOwn(notices, melding) ? notices[melding] : null;
+    // The invitation just made (only one of this abonnee's own): to whom, as what.
+    const made = (req.query as Record<string, unknown>).uitnodiging;
+    const invited =
+      melding === 'uitgenodigd' ? invitations.find((i) => i.id === made && i.deziNummer !== null) : undefined;
+    if (invited)
+      notice = t(lang, 'portal.admin.notice.uitgenodigd_aan', {
+        dezi: invited.deziNummer!,
+        rol: invited.rolCode ? roleLabel(invited.rolCode) : t(lang, 'choose.norole'),
+      });
     const row = (e: Employment, n: number) => {
       const p = persons.get(e.personId);
       const end = e.endDate;
       const active = e.status !== 'ended';
+      const status = t(lang, `register.status.${e.status}`);
       return html`<li class="card">
         <p>
           <strong>${p ? fullName(p) : '?'}</strong>
           <span class="hint">Dezi-nummer ${p?.deziNummer ?? ''}</span><br />
           ${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')} ·
-          ${active ? t(lang, 'portal.status.active') : t(lang, 'portal.status.ended')}${end ? ` (${end})` : ''}
+          ${status}${end ? ` (${end})` : ''}
         </p>
         ${
           active
@@ -235,6 +246,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         ${csrf}
         ${textInput({ name: 'deziNummer', label: t(lang, 'portal.admin.invite.dezi_nummer'), hint: t(lang, 'portal.admin.invite.hint'), value: '', maxlength: 9, autocomplete: 'off' })}
         ${roleFields(lang, 'invite')}
+        <p class="hint">${t(lang, 'portal.admin.invite.big_hint')}</p>
         <button class="button" type="submit">${t(lang, 'portal.admin.invite.submit')}</button>
       </form>
 
@@ -246,8 +258,9 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
               ${invitations.map(
                 (i) =>
                   html`<li>
-                    ${i.deziNummer ? `Dezi-nummer ${i.deziNummer}` : t(lang, 'portal.admin.by_code')}${i.rolCode ? `, ${i.rolCode}` : ''}:
-                    ${t(lang, `portal.invitation.status.${i.status}` as MessageKey)}
+                    ${i.deziNummer ? `Dezi-nummer ${i.deziNummer}` : t(lang, 'portal.admin.by_code')},
+                    ${i.rolCode ? roleLabel(i.rolCode) : t(lang, 'choose.norole')}:
+                    ${t(lang, `portal.invitation.status.${i.status}`)}
                     ${
                       i.status === 'pending'
                         ? html`<form method="post" action="${base}/intrekken" class="inline-form">
@@ -294,6 +307,14 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
   function refusal(req: FastifyRequest, reply: FastifyReply, a: Admin, err: unknown): FastifyReply {
     if (!(err instanceof RegisterError)) throw err;
     const back = `/abonnee/${a.abonnee.abonneeNummer}`;
+    if (err instanceof BigRoleError)
+      return web.renderProblem(req, reply, {
+        status: 409,
+        titleKey: 'portal.admin.big.title',
+        bodyKey: err.reason === 'unavailable' ? 'portal.admin.big_unavailable.body' : 'portal.admin.big.body',
+        vars: { dezi: err.deziNummer, rol: roleLabel(err.role.code) },
+        actions: html`<p><a href="${back}">${t(web.lang(req), 'portal.back')}</a></p>`,
+      });
     if (err.code === 'not_found') return problem(req, reply, 404, 'not_found', back);
     if (err.code === 'invalid') return problem(req, reply, 400, 'invalid', back);
     return problem(req, reply, 409, 'refused', back);
@@ -377,6 +398,15 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         a.person.deziNummer,
       );
     } catch (err) {
+      if (err instanceof BigRoleError)
+        await recordAudit(d.db, {
+          actor: a.actor,
+          action: 'invitation.create',
+          outcome: 'failure',
+          abonneeNummer: a.abonnee.abonneeNummer,
+          clientId: PORTAL_CLIENT_ID,
+          detail: { reason: `big_${err.reason}`, dezi_nummer: err.deziNummer, rol_code: err.role.code },
+        });
       return refusal(req, reply, a, err);
     }
     await recordAudit(d.db, {
@@ -391,14 +421,25 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         by_code: created.code !== undefined,
       },
     });
-    if (!created.code) return reply.redirect(`/abonnee/${a.abonnee.abonneeNummer}?melding=uitgenodigd`, 303);
-    // The code is shown once, here; only its hash is kept.
+    if (!created.code)
+      return reply.redirect(
+        `/abonnee/${a.abonnee.abonneeNummer}?melding=uitgenodigd&uitnodiging=${created.invitation.id}`,
+        303,
+      );
+    // The code is shown once, here; only its hash is kept. A BIG role is checked when it is used.
+    const rol = role.rolCode ? roleLabel(role.rolCode) : t(lang, 'choose.norole');
     return web.render(req, reply, {
       lang,
       title: t(lang, 'portal.admin.code.title'),
       body: html`<h1>${t(lang, 'portal.admin.code.title')}</h1>
         <p>${t(lang, 'portal.admin.code.intro')}</p>
         <p class="code-display"><code>${created.code}</code></p>
+        <p>${t(lang, 'portal.admin.code.role', { rol })}</p>
+        ${
+          role.rolCode && roleByCode(role.rolCode)?.big
+            ? html`<div class="notice" role="note"><p>${t(lang, 'portal.admin.code.big', { rol })}</p></div>`
+            : ''
+        }
         <p><a href="/abonnee/${a.abonnee.abonneeNummer}">${t(lang, 'portal.back')}</a></p>`,
     });
   });

@@ -6,7 +6,8 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import type { MeansRegistry } from '../means/registry.ts';
 import type { Invitations } from '../register/invitations.ts';
-import { isUuid, RegisterError, type Person, type Register } from '../register/register.ts';
+import { BigRoleError, isUuid, RegisterError, type Person, type Register } from '../register/register.ts';
+import { roleLabel } from '../register/roles.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -126,11 +127,13 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                 </thead>
                 <tbody>
                   ${employments.map((e) => {
-                    const active = e.status === 'active' && e.abonnee.status === 'active';
+                    // An abonnee that is suspended or ended makes an employment not ended so too.
+                    const status =
+                      e.status === 'ended' || e.abonnee.status === 'active' ? e.status : e.abonnee.status;
                     return html`<tr>
                       <td>${e.abonnee.naam} <span class="hint">(URA ${e.abonnee.abonneeNummer})</span></td>
                       <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
-                      <td>${active ? t(lang, 'portal.status.active') : t(lang, 'portal.status.ended')}</td>
+                      <td>${t(lang, `register.status.${status}`)}</td>
                     </tr>`;
                   })}
                 </tbody>
@@ -149,7 +152,8 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                     <form method="post" action="/mijn-dezi/uitnodigingen/accepteren" class="inline-form">
                       ${csrf}<input type="hidden" name="id" value="${i.id}" />
                       <span
-                        >${i.abonneeNaam} (URA ${i.abonneeNummer})${i.rolCode ? `: ${i.rolCode}` : ''}</span
+                        >${i.abonneeNaam} (URA ${i.abonneeNummer}):
+                        ${i.rolCode ? roleLabel(i.rolCode) : t(lang, 'choose.norole')}</span
                       >
                       <button class="button" type="submit">
                         ${t(lang, 'portal.mijn.accept', { abonnee: i.abonneeNaam })}
@@ -302,6 +306,15 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
     } catch (err) {
       if (!(err instanceof RegisterError)) throw err;
       await audit(person, 'invitation.accept', 'failure', { reason: err.code });
+      // A BIG role the BIG-register does not list for this person: say which role.
+      if (err instanceof BigRoleError && err.reason === 'not_registered')
+        return web.renderProblem(req, reply, {
+          status: 409,
+          titleKey: 'portal.invitation.big.title',
+          bodyKey: 'portal.invitation.big.body',
+          vars: { rol: roleLabel(err.role.code) },
+          actions: html`<p><a href="/mijn-dezi">${t(web.lang(req), 'portal.back')}</a></p>`,
+        });
       // Not found (or used, or expired) is one answer; a role the register refuses is another.
       const refused = err.code === 'forbidden' || err.code === 'conflict';
       return web.renderProblem(req, reply, {

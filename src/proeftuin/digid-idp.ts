@@ -176,7 +176,10 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
   function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: MessageKey | null) {
     const lang = web.lang(req, reply);
     const body = html`<h1>${t(lang, 'digid.idp.title')}</h1>
-      <p>${t(lang, 'digid.idp.intro')} ${t(lang, 'digid.idp.level', { level: p.level })}</p>
+      <p>
+        ${t(lang, 'digid.idp.intro')}
+        ${t(lang, 'digid.idp.level', { level: t(lang, `digid.level.${p.level}`) })}
+      </p>
       ${error ? html`<div class="notice notice-error" role="alert" id="bsn-error"><p class="error-message">${t(lang, error)}</p></div>` : ''}
       <form method="post" action="${DIGID_IDP_PATH}/authenticate">
         <input type="hidden" name="csrf" value="${web.csrfToken(`digid-idp:${p.id}`)}" />

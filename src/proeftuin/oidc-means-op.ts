@@ -70,7 +70,7 @@ export const STAND_IN_ACCOUNTS: StandInAccount[] = [
     sub: 'zid-2c8d4e6f10a3b597',
     label: {
       nl: 'F. el Amrani, pseudoniem gekoppeld, niveau midden (te laag)',
-      en: 'F. el Amrani, linked pseudonym, level midden (too low)',
+      en: 'F. el Amrani, linked pseudonym, level midden (medium: too low)',
     },
     acr: STAND_IN_ACR.midden,
     uziNummer: person('Amrani').deziNummer,

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { roleByCode } from '../register/roles.ts';
 import { html } from '../web/html.ts';
+import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { SEED_ABONNEES, SEED_PERSONS, UNKNOWN_TEST_BSN } from './seed-data.ts';
 
@@ -17,7 +18,7 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
       const employments = p.employments.length
         ? p.employments.map((e) => {
             const role = e.rolCode
-              ? `${roleByCode(e.rolCode)?.naam ?? e.rolCode} (${e.rolCode}, ${e.rolCodeBron})`
+              ? `${roleByCode(e.rolCode)?.naam ?? e.rolCode} (${e.rolCode}, ${t(lang, `register.role_source.${e.rolCodeBron!}`)})`
               : nl
                 ? 'geen rolcode'
                 : 'no role code';
@@ -26,7 +27,8 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
         : [html`<li>${nl ? 'geen koppeling' : 'no employment'}</li>`];
       return html`<tr>
         <td>
-          ${name}${p.status !== 'active' ? html` <strong>(${p.status})</strong>` : ''}<br /><span class="hint"
+          ${name}${p.status !== 'active' ? html` <strong>(${t(lang, `register.status.${p.status}`)})</strong>` : ''}<br /><span
+            class="hint"
             >${p.note[lang]}</span
           >
         </td>

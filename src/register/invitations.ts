@@ -92,7 +92,12 @@ export class Invitations {
     this.#register = register;
   }
 
-  /** Invites by Dezi-nummer, or (deziNummer null) creates a one-time registration code. */
+  /**
+   * Invites by Dezi-nummer, or (deziNummer null) creates a one-time registration code. By
+   * Dezi-nummer the person is known, so the role is checked now as the register will check it at
+   * acceptance (a BIG role the person does not hold: BigRoleError); for a code the person is unknown
+   * until it is used, so a BIG role is checked then only.
+   */
   async create(
     i: {
       abonneeId: string;
@@ -107,6 +112,7 @@ export class Invitations {
       const person = await this.#register.findPersonByDeziNummer(i.deziNummer);
       if (!person || person.status !== 'active')
         throw new InvitationError('not_found', 'no active person with this Dezi-nummer');
+      await this.#register.checkRole(person, i.rolCode, i.rolCodeBron);
     }
     const code = i.deziNummer === null ? newCode() : undefined;
     const id = randomUUID();

@@ -10,8 +10,8 @@ import { isLoa } from '../means/loa.ts';
 import { describeActor, recordAudit, SYSTEM, type Actor } from '../audit/audit.ts';
 import { revokeVerklaringen } from '../verklaring/verklaring.ts';
 import { Bsn } from './bsn.ts';
-import { beroepOf, roleByCode, ROLE_SOURCE_URI, type RoleSource } from './roles.ts';
-import { BigRegisterError, FileBigRegister, type BigRegister } from './big.ts';
+import { beroepOf, roleByCode, ROLE_SOURCE_URI, type Role, type RoleSource } from './roles.ts';
+import { BigRegisterError, FileBigRegister, holdsBigRole, type BigRegister } from './big.ts';
 
 export type PersonStatus = 'active' | 'suspended' | 'deceased' | 'ended';
 export type AbonneeStatus = 'active' | 'suspended' | 'ended';
@@ -83,6 +83,24 @@ export class RegisterError extends Error {
   constructor(message: string, code: RegisterError['code'] = 'invalid') {
     super(message);
     this.code = code;
+  }
+}
+
+/**
+ * A BIG role the person does not hold in the BIG-register (`not_registered`), or a BIG-register that
+ * cannot be asked (`unavailable`). Code `forbidden`, as every BIG refusal; the portals and the API
+ * recognise this class to say why.
+ */
+export class BigRoleError extends RegisterError {
+  override name = 'BigRoleError';
+  readonly reason: 'not_registered' | 'unavailable';
+  readonly deziNummer: string;
+  readonly role: Role;
+  constructor(message: string, reason: BigRoleError['reason'], deziNummer: string, role: Role) {
+    super(message, 'forbidden');
+    this.reason = reason;
+    this.deziNummer = deziNummer;
+    this.role = role;
   }
 }
 
@@ -731,21 +749,36 @@ export class Register {
 
   // --- employments ----------------------------------------------------------------------------
 
-  /** The role rules: a known code; a BIG profession only from the BIG-register, with a registration. */
-  async #checkRole(person: Person, rolCode: string | null, rolCodeBron: RoleSource | null): Promise<void> {
+  /**
+   * The role rules, for every path that gives a person a role (createEmployment, changeRole, an
+   * invitation by Dezi-nummer): a known code; a BIG profession only from the BIG-register, and only
+   * when the person holds it there (holdsBigRole: the beroep for NN.000, else that specialism).
+   */
+  async checkRole(person: Person, rolCode: string | null, rolCodeBron: RoleSource | null): Promise<void> {
     checkRoleCode(rolCode, rolCodeBron);
     const role = rolCode ? roleByCode(rolCode) : undefined;
     if (!role?.big) return;
-    let registered: boolean;
+    let registrations;
     try {
-      registered = await this.#big.isRegistered(person, beroepOf(role.code));
+      registrations = await this.#big.registrationsOf(person);
     } catch (err) {
       if (err instanceof BigRegisterError)
-        throw new RegisterError(`the BIG-register cannot be checked: ${err.message}`, 'forbidden');
+        throw new BigRoleError(
+          `the BIG-register cannot be checked: ${err.message}`,
+          'unavailable',
+          person.deziNummer,
+          role,
+        );
       throw err;
     }
-    if (!registered)
-      throw new RegisterError(`${person.deziNummer} has no BIG registration for ${role.naam}`, 'forbidden');
+    if (holdsBigRole(registrations, role.code)) return;
+    const specialism = role.code !== `${beroepOf(role.code)}.000`;
+    throw new BigRoleError(
+      `${person.deziNummer} has no BIG registration for ${specialism ? 'the specialism ' : ''}${role.naam} (${role.code})`,
+      'not_registered',
+      person.deziNummer,
+      role,
+    );
   }
 
   async createEmployment(e: NewEmployment, actor: Actor = SYSTEM, tx?: Queryable): Promise<Employment> {
@@ -761,7 +794,7 @@ export class Register {
       const abonnee = await this.getAbonnee(e.abonneeId, q);
       if (!abonnee) throw new NotFoundError('abonnee');
       if (abonnee.status === 'ended') throw new ConflictError(`abonnee ${abonnee.abonneeNummer} has ended`);
-      await this.#checkRole(person, e.rolCode, e.rolCodeBron);
+      await this.checkRole(person, e.rolCode, e.rolCodeBron);
       const id = randomUUID();
       await q.query(
         `INSERT INTO employments (id, person_id, abonnee_id, rol_code, rol_code_bron, start_date, end_date, agb)
@@ -811,7 +844,7 @@ export class Register {
       if (current.status === 'ended') throw new ConflictError('the employment has ended');
       if (current.rolCode === role.rolCode && current.roleSource === role.rolCodeBron) return current;
       const person = await this.#lockPerson(tx, current.personId);
-      await this.#checkRole(person, role.rolCode, role.rolCodeBron);
+      await this.checkRole(person, role.rolCode, role.rolCodeBron);
       await tx.query(
         'UPDATE employments SET rol_code = $2, rol_code_bron = $3, updated_at = now() WHERE id = $1',
         [employmentId, role.rolCode, role.rolCodeBron],

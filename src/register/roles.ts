@@ -45,6 +45,12 @@ export function roleByCode(code: string): Role | undefined {
   return roleTable().get(code);
 }
 
+/** A role as people read it: its name and its code, "Huisarts (01.015)"; an unknown code as is. */
+export function roleLabel(code: string): string {
+  const role = roleByCode(code);
+  return role ? `${role.naam} (${role.code})` : code;
+}
+
 /** The BIG beroep a role code belongs to (01 arts, 30 verpleegkundige, …). */
 export function beroepOf(rolCode: string): string {
   return rolCode.slice(0, 2);

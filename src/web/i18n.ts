@@ -30,6 +30,10 @@ const coreMessages = {
   },
   'login.cancel': { nl: 'Annuleren en terug naar {client}', en: 'Cancel and return to {client}' },
   'login.loa': { nl: 'Betrouwbaarheidsniveau: {loa}', en: 'Level of assurance: {loa}' },
+  // eIDAS levels by loaLabel(), as a page shows them: `loa.${loaLabel(loa)}`.
+  'loa.low': { nl: 'laag', en: 'low' },
+  'loa.substantial': { nl: 'substantieel', en: 'substantial' },
+  'loa.high': { nl: 'hoog', en: 'high' },
   'choose.title': { nl: 'Waar werk je? Wat ben je?', en: 'Where do you work? What is your role?' },
   'choose.intro': {
     nl: 'U werkt voor meer dan één zorgaanbieder of in meer dan één rol. Kies waarmee u nu inlogt bij {client}.',

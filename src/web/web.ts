@@ -96,7 +96,14 @@ export class Web {
   renderProblem(
     req: FastifyRequest,
     reply: FastifyReply,
-    o: { status: number; titleKey: MessageKey; bodyKey: MessageKey; actions?: SafeHtml },
+    o: {
+      status: number;
+      titleKey: MessageKey;
+      bodyKey: MessageKey;
+      /** Values for the body's {placeholders}. */
+      vars?: Record<string, string>;
+      actions?: SafeHtml;
+    },
   ): FastifyReply {
     const lang = this.lang(req, reply);
     return this.render(req, reply, {
@@ -104,7 +111,7 @@ export class Web {
       status: o.status,
       title: t(lang, o.titleKey),
       body: html`<h1>${t(lang, o.titleKey)}</h1>
-        <div class="notice notice-error" role="alert"><p>${t(lang, o.bodyKey)}</p></div>
+        <div class="notice notice-error" role="alert"><p>${t(lang, o.bodyKey, o.vars)}</p></div>
         ${o.actions ?? ''}`,
     });
   }

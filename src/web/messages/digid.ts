@@ -8,6 +8,11 @@ export const digidMessages = {
     en: 'This is the proeftuin’s stand-in for DigiD. Choose a test person or type a BSN.',
   },
   'digid.idp.level': { nl: 'Gevraagd niveau: DigiD {level}.', en: 'Requested level: DigiD {level}.' },
+  // DigiD's own level names (Logius uses them in English too), with the meaning for English pages.
+  'digid.level.basis': { nl: 'Basis', en: 'Basis (basic)' },
+  'digid.level.midden': { nl: 'Midden', en: 'Midden (medium)' },
+  'digid.level.substantieel': { nl: 'Substantieel', en: 'Substantieel (substantial)' },
+  'digid.level.hoog': { nl: 'Hoog', en: 'Hoog (high)' },
   'digid.idp.person': { nl: 'Testpersoon', en: 'Test person' },
   'digid.idp.person_none': { nl: '— kies een testpersoon —', en: '— choose a test person —' },
   'digid.idp.bsn': { nl: 'Of typ een BSN', en: 'Or type a BSN' },

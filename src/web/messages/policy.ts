@@ -48,7 +48,7 @@ export const policyMessages = {
     en: 'Log in with the test means (proeftuin)',
   },
   'testmeans.intro': {
-    nl: 'Dit is het testinlogmiddel van de proeftuin, op betrouwbaarheidsniveau substantial. Kies een testpersoon.',
+    nl: 'Dit is het testinlogmiddel van de proeftuin, op betrouwbaarheidsniveau substantieel. Kies een testpersoon.',
     en: 'This is the proeftuin’s test login means, at level of assurance substantial. Choose a test person.',
   },
   'testmeans.person': { nl: 'Testpersoon', en: 'Test person' },

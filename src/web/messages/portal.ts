@@ -10,8 +10,6 @@ export const portalMessages = {
   'portal.role_source.big': { nl: 'BIG-register', en: 'BIG register' },
   'portal.role_source.abonnee': { nl: 'Verklaring van de abonnee', en: 'Declared by the abonnee' },
   'portal.status': { nl: 'Status', en: 'Status' },
-  'portal.status.active': { nl: 'actief', en: 'active' },
-  'portal.status.ended': { nl: 'beëindigd', en: 'ended' },
   'portal.form.errors': {
     nl: 'Niet alle gegevens zijn goed ingevuld. Bekijk de meldingen bij de velden.',
     en: 'Not every field is filled in correctly. See the messages at the fields.',
@@ -191,6 +189,14 @@ export const portalMessages = {
     nl: 'Het Dezi-register kan deze koppeling niet maken, bijvoorbeeld omdat voor deze rol een BIG-registratie nodig is. Neem contact op met uw werkgever.',
     en: 'The Dezi register cannot make this employment, for instance because the role needs a BIG registration. Contact your employer.',
   },
+  'portal.invitation.big.title': {
+    nl: 'Deze rol staat niet in uw BIG-registratie',
+    en: 'This role is not in your BIG registration',
+  },
+  'portal.invitation.big.body': {
+    nl: 'Deze uitnodiging is voor de rol {rol}, maar u staat niet met die rol in het BIG-register. Het Dezi-register kan deze koppeling daarom niet maken. Neem contact op met uw werkgever.',
+    en: 'This invitation is for the role {rol}, but the BIG register does not list you with that role. The Dezi register therefore cannot make this employment. Contact your employer.',
+  },
   'portal.invitation.status.pending': { nl: 'openstaand', en: 'pending' },
   'portal.invitation.status.accepted': { nl: 'geaccepteerd', en: 'accepted' },
   'portal.invitation.status.withdrawn': { nl: 'ingetrokken', en: 'withdrawn' },
@@ -221,6 +227,15 @@ export const portalMessages = {
     nl: 'Het Dezi-register staat deze wijziging niet toe, bijvoorbeeld omdat de koppeling al is beëindigd of omdat voor deze rol een BIG-registratie nodig is.',
     en: 'The Dezi register does not allow this change, for instance because the employment has ended or the role needs a BIG registration.',
   },
+  'portal.admin.big.title': { nl: 'BIG-registratie ontbreekt', en: 'BIG registration missing' },
+  'portal.admin.big.body': {
+    nl: 'De persoon met Dezi-nummer {dezi} staat niet met de rol {rol} in het BIG-register. Een BIG-rol kan alleen worden gegeven als de persoon dat beroep heeft, en bij een specialisme dat specialisme. Kies een andere rol of geen rol.',
+    en: 'The BIG register does not list the person with Dezi-nummer {dezi} with the role {rol}. A BIG role can only be given when the person holds that profession, and for a specialism that specialism. Choose another role or no role.',
+  },
+  'portal.admin.big_unavailable.body': {
+    nl: 'Het Dezi-register kan het BIG-register niet raadplegen en kan de rol {rol} daarom niet geven. Kies een rol die niet uit het BIG-register komt, of neem contact op met de servicedesk.',
+    en: 'The Dezi register cannot consult the BIG register and therefore cannot give the role {rol}. Choose a role that does not come from the BIG register, or contact the service desk.',
+  },
   'portal.admin.employments': { nl: 'Zorgmedewerkers', en: 'Care workers' },
   'portal.admin.no_employments': {
     nl: 'Er zijn nog geen zorgmedewerkers gekoppeld.',
@@ -242,6 +257,10 @@ export const portalMessages = {
     nl: 'Zonder Dezi-nummer maakt Dezi een eenmalige registratiecode die u aan de persoon geeft.',
     en: 'Without a Dezi-nummer Dezi makes a one-time registration code that you hand to the person.',
   },
+  'portal.admin.invite.big_hint': {
+    nl: 'Een rol uit het BIG-register wordt gecontroleerd: bij een uitnodiging op Dezi-nummer meteen, bij een registratiecode pas wanneer de persoon de code gebruikt.',
+    en: 'A role from the BIG register is checked: for an invitation by Dezi-nummer right away, for a registration code only when the person uses the code.',
+  },
   'portal.admin.invite.submit': { nl: 'Uitnodiging maken', en: 'Create invitation' },
   'portal.admin.invitations': { nl: 'Uitnodigingen', en: 'Invitations' },
   'portal.admin.no_invitations': { nl: 'Er zijn geen uitnodigingen.', en: 'There are no invitations.' },
@@ -252,9 +271,18 @@ export const portalMessages = {
     nl: 'Geef deze code aan de persoon. Hij wordt maar één keer getoond en is 14 dagen geldig. De persoon vult hem in bij Mijn Dezi.',
     en: 'Give this code to the person. It is shown only once and is valid for 14 days. The person enters it in Mijn Dezi.',
   },
+  'portal.admin.code.role': { nl: 'Rol: {rol}.', en: 'Role: {rol}.' },
+  'portal.admin.code.big': {
+    nl: '{rol} is een rol uit het BIG-register. Het Dezi-register controleert de BIG-registratie pas wanneer de persoon de code gebruikt: staat de persoon niet met deze rol in het BIG-register, dan kan hij of zij de uitnodiging niet accepteren.',
+    en: '{rol} is a role from the BIG register. The Dezi register checks the BIG registration only when the person uses the code: if the BIG register does not list the person with this role, they cannot accept the invitation.',
+  },
   'portal.admin.notice.rol': { nl: 'De rol is gewijzigd.', en: 'The role is changed.' },
   'portal.admin.notice.beeindigd': { nl: 'De koppeling is beëindigd.', en: 'The employment is ended.' },
   'portal.admin.notice.uitgenodigd': { nl: 'De uitnodiging is verstuurd.', en: 'The invitation is sent.' },
+  'portal.admin.notice.uitgenodigd_aan': {
+    nl: 'De uitnodiging voor Dezi-nummer {dezi} als {rol} is verstuurd. De persoon accepteert haar in Mijn Dezi.',
+    en: 'The invitation to Dezi-nummer {dezi} as {rol} is sent. The person accepts it in Mijn Dezi.',
+  },
   'portal.admin.notice.ingetrokken': {
     nl: 'De uitnodiging is ingetrokken.',
     en: 'The invitation is withdrawn.',
