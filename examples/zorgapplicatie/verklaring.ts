@@ -83,7 +83,12 @@ export interface VerklaringTrust {
 function checkCertificate(jwk: JWK, trust: VerklaringTrust, at: Date): void {
   if (!Array.isArray(jwk.x5c) || jwk.x5c.length === 0)
     throw new VerificationError('verklaring: de sleutel heeft geen certificaat (x5c)');
-  const chain = jwk.x5c.map((c) => new X509Certificate(Buffer.from(c, 'base64')));
+  let chain: X509Certificate[];
+  try {
+    chain = jwk.x5c.map((c) => new X509Certificate(Buffer.from(c, 'base64')));
+  } catch {
+    throw new VerificationError('verklaring: het certificaat van de sleutel (x5c) is onleesbaar');
+  }
   const leaf = chain[0]!;
   const key = leaf.publicKey.export({ format: 'jwk' }) as JWK;
   if (key.n !== jwk.n || key.e !== jwk.e)
