@@ -46,6 +46,25 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
+/**
+ * The signed revocation list (spec §6.3), as a large consumer polls it: a GET, the JWS checked to be
+ * one (three parts) and of the media type the spec names. Verifying the signature is the poller's
+ * CPU, not Dezi's, and is left out of the load driver.
+ */
+export async function revocationList(up: Upstreams, rp: Rp, rec: Recorder | null) {
+  const res = await new Client(up, rec).send(
+    'GET /revocatiecontrole/v1',
+    'GET',
+    `${rp.issuer}/revocatiecontrole/v1`,
+    {
+      accept: 'application/jose',
+    },
+  );
+  if (res.status !== 200)
+    throw new Error(`revocation list answered ${res.status}: ${res.body.slice(0, 200)}`);
+  if (res.body.split('.').length !== 3) throw new Error('the revocation list is not a compact JWS');
+}
+
 /** Step names: the path with its identifiers taken out. */
 function stepName(method: string, url: string): string {
   const path = new URL(url).pathname
@@ -166,9 +185,14 @@ export async function userinfo(
     return;
   }
   if (!rp.serverKeys) {
-    const jwks = await new Client(up, null).send('GET /jwks', 'GET', `${rp.issuer}/jwks`, {
-      accept: 'application/json',
-    });
+    const jwks = await new Client(up, null).send(
+      'GET /jwks',
+      'GET',
+      `${rp.issuer}/openid/connect/jwks.json`,
+      {
+        accept: 'application/json',
+      },
+    );
     rp.serverKeys = createLocalJWKSet(JSON.parse(jwks.body) as JSONWebKeySet);
   }
   const { plaintext } = await compactDecrypt(res.body, rp.decryptionKey);

@@ -17,7 +17,7 @@ import { loadKeySet } from '../src/oidc/keys.ts';
 import { createProvider } from '../src/oidc/provider.ts';
 import { Register } from '../src/register/register.ts';
 import { freePort } from '../test/helpers/dezi.ts';
-import { fullFlow, pkce, REDIRECT_URI, rpKeys, token, userinfo, type Rp } from './flows.ts';
+import { fullFlow, pkce, REDIRECT_URI, revocationList, rpKeys, token, userinfo, type Rp } from './flows.ts';
 import {
   closedLoop,
   cpuSeconds,
@@ -377,6 +377,13 @@ async function dezi(instances: number, databaseUrl: string, withEndpointsAndSoak
         closedLoop(ENDPOINT_SECONDS, CONCURRENCY, (n) =>
           userinfo(up, rp, null, tokens[n % tokens.length]!, true),
         ),
+      ),
+    );
+
+    // The signed revocation list, as a thousand pollers would fetch it: served from memory.
+    rows.push(
+      await measure('Dezi revocation list (from cache)', servers, 'requests', () =>
+        closedLoop(ENDPOINT_SECONDS, CONCURRENCY, () => revocationList(up, rp, null)),
       ),
     );
 

@@ -34,6 +34,7 @@ for (const backend of BACKENDS.filter((b) => b === 'postgres'))
         'Dezi full login, 1 instance',
         'Dezi token endpoint alone',
         'Dezi userinfo alone',
+        'Dezi revocation list (from cache)',
         'Dezi full login, 2 instances',
       ]);
       for (const row of results.rows) {
