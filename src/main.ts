@@ -80,12 +80,14 @@ async function start(): Promise<void> {
     `  mode:        ${config.mode}`,
     `  database:    ${config.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${config.database.dataDir ?? 'in memory'})`}`,
     `  discovery:   ${config.issuer}/.well-known/openid-configuration`,
+    `  eSeal:       ${config.issuer}/dezi/jwks.json   revocation list: ${config.issuer}/revocatiecontrole/v1`,
   ];
   if (config.mode === 'proeftuin') {
     lines.push(
       `  proeftuin:   ${config.issuer}/proeftuin   (test persons, how to connect)`,
       `  registration: ${config.issuer}/register   initial access token: ${config.registrationToken}`,
-      `  example app: npm run example   (then open http://localhost:3001)`,
+      `  example app: npm run example   (then open http://localhost:3001; a public client: npm run example -- --public)`,
+      `  TEST eSeal CA (to pin): ${config.issuer}/proeftuin/test-eseal-ca.pem`,
     );
     if (config.uziPas)
       lines.push(`  UZI-pas:     ${config.issuer}/proeftuin/uzi-pas   (TEST UZI cards to import)`);

@@ -387,7 +387,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
         sp: { entityId: digid.sp.entityId, acsUrl: digid.sp.acsUrl, certificate: digid.sp.key.certificate },
       });
     }
-    await app.register(proeftuinPages, { issuer: config.issuer, web });
+    await app.register(proeftuinPages, { issuer: config.issuer, web, esealCaPem: testEseal?.caPem ?? null });
     if (uziPki) await app.register(uziProeftuinRoutes, { web, pki: uziPki });
     await app.register(testMeansRoutes, {
       issuer: config.issuer,

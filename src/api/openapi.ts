@@ -81,7 +81,9 @@ export function openApiDocument(issuer: string): Record<string, unknown> {
           type: 'http',
           scheme: 'bearer',
           description:
-            'A Dezi access token from a login whose chosen employment is at an abonnee the person administers.',
+            'A Dezi access token with the scope dezi:register-api (only clients registered for it may ask for it), ' +
+            'from a login whose chosen employment is at an abonnee the person administers. ' +
+            "A zorgapplicatie's openid token is refused (403).",
         },
       },
     },

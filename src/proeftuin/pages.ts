@@ -7,8 +7,25 @@ import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { SEED_ABONNEES, SEED_PERSONS, UNKNOWN_TEST_BSN } from './seed-data.ts';
 
-export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; web: Web }): Promise<void> {
+export const ESEAL_CA_PATH = '/proeftuin/test-eseal-ca.pem';
+
+export async function proeftuinPages(
+  app: FastifyInstance,
+  d: { issuer: string; web: Web; esealCaPem: string | null },
+): Promise<void> {
   const abonneeName = new Map(SEED_ABONNEES.map((a) => [a.abonneeNummer, a.naam]));
+
+  // The TEST CA above the TEST eSeal: what a relying party pins in the proeftuin, as it pins
+  // PKIoverheid in production. Test data, nothing secret.
+  if (d.esealCaPem) {
+    const pem = d.esealCaPem;
+    app.get(ESEAL_CA_PATH, async (_req, reply) =>
+      reply
+        .type('application/x-pem-file')
+        .header('content-disposition', 'attachment; filename="test-eseal-ca.pem"')
+        .send(pem),
+    );
+  }
 
   app.get('/proeftuin', async (req, reply) => {
     const lang = d.web.lang(req, reply);
@@ -60,7 +77,36 @@ export async function proeftuinPages(app: FastifyInstance, d: { issuer: string; 
               : 'with the initial access token Dezi prints at start (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
           }
         </li>
-        <li>${nl ? 'Voorbeeld-zorgapplicatie' : 'Example application'}: <code>npm run example</code></li>
+        <li>
+          ${
+            nl
+              ? 'Een publieke client zoals de koppelvlakspecificatie hem beschrijft: registreer met'
+              : 'A public client as the interface specification describes it: register with'
+          }
+          <code>"token_endpoint_auth_method": "none"</code>
+          ${
+            nl
+              ? 'en, voor een versleuteld userinfo-antwoord, uw certificaat als'
+              : 'and, for an encrypted userinfo answer, your certificate as'
+          }
+          <code>{"kty": "RSA", "use": "enc", "x5c": ["…"]}</code>
+          ${nl ? 'in' : 'in'} <code>jwks</code>.
+        </li>
+        <li>
+          ${nl ? 'Verklaringen en revocatielijst zijn ondertekend met het TEST-eSeal' : 'Verklaringen and the revocation list are signed with the TEST eSeal'}
+          (<code>${d.issuer}/dezi/jwks.json</code>)${
+            d.esealCaPem
+              ? html`; ${nl ? 'de TEST-CA erboven' : 'the TEST CA above it'}:
+                  <a href="${ESEAL_CA_PATH}" download>test-eseal-ca.pem</a>`
+              : ''
+          }.
+          ${nl ? 'Revocatielijst' : 'Revocation list'}: <code>${d.issuer}/revocatiecontrole/v1</code>
+        </li>
+        <li>
+          ${nl ? 'Voorbeeld-zorgapplicatie' : 'Example application'}:
+          <code>npm run example</code> (${nl ? 'publieke client' : 'public client'}:
+          <code>npm run example -- --public</code>)
+        </li>
         <li>
           ${nl ? 'Registratie-API (abonneesystemen)' : 'Register API (abonnee systems)'}:
           <a href="/api/v1/openapi.json"><code>${d.issuer}/api/v1/openapi.json</code></a>
