@@ -299,7 +299,8 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
       await expectAccessible(page, 'the test means stand-in');
       await setTestMeansMode(dezi.url, 'down');
       await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
-      await page.waitForURL(/\/callback\/testmiddel/);
+      // Not at the callback (which carried a one-time code) but at the login's outcome page.
+      await page.waitForURL(/\/interaction\/[^/]+\/uitkomst$/);
       assert.equal(await page.locator('h1').textContent(), 'Inlogmiddel tijdelijk niet beschikbaar');
       await expectAccessible(page, 'the fallback page');
       // The same login continues with DigiD.

@@ -5,23 +5,41 @@
 // one-time artifact, code or result was not requested again.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { encodeArtifact } from '../src/means/digid/artifact.ts';
 import { LOA } from '../src/means/loa.ts';
 import {
   OIDC_MEANS_STAND_IN_PATH,
   STAND_IN_ACCOUNTS,
   ZORGID_MEANS_ID,
 } from '../src/proeftuin/oidc-means-op.ts';
-import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
+import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { Browser, radioValues, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
-import { chooseEmployment, digidLogin, startLogin, yiviLogin, yiviPage } from './helpers/login.ts';
-import { DIGID, openTestMeans, testMeansLogin } from './helpers/means.ts';
+import {
+  chooseEmployment,
+  codeIssued,
+  digidLogin,
+  oidcMeansLogin,
+  startLogin,
+  yiviLogin,
+  yiviPage,
+} from './helpers/login.ts';
+import {
+  DIGID,
+  offeredMeans,
+  openTestMeans,
+  setTestMeansMode,
+  TEST_MEANS,
+  testMeansLogin,
+} from './helpers/means.ts';
 import { fetchUserinfo, redeem, registerRp, type AuthRequest, type TestRp } from './helpers/rp.ts';
 
 const person = (achternaam: string) => SEED_PERSONS.find((p) => p.achternaam === achternaam)!;
 const JANSEN = person('Jansen');
 const AMRANI = person('Amrani');
-const PSEUDONYM = STAND_IN_ACCOUNTS[0]!;
+const BOS = person('Bos');
+const VAN_DIJK = person('Dijk');
+const [PSEUDONYM, UZI] = STAND_IN_ACCOUNTS as [(typeof STAND_IN_ACCOUNTS)[0], (typeof STAND_IN_ACCOUNTS)[0]];
 /** Both of F. el Amrani's employments: De Linde and Zuidwijk. */
 const ZUIDWIJK = '90000222';
 
@@ -140,6 +158,156 @@ for (const backend of BACKENDS)
       const { request, page } = await startLogin(browser, rp, { acr_values: LOA.substantial });
       const choice = await testMeansLogin(browser, page, AMRANI.deziNummer, rp.redirectUri);
       await choiceSurvivesTheSwitch(browser, request, choice);
+    });
+
+    /** A refusal reached from a means' callback, in Dutch, then English, then Dutch: the same outcome. */
+    async function sameOutcomeBothWays(
+      browser: Browser,
+      page: Exchange,
+      o: { status: number; nl: RegExp; en: RegExp },
+    ): Promise<Exchange> {
+      assert.equal(page.status, o.status, page.body.slice(0, 600));
+      assert.match(page.body, o.nl);
+      const before = callbacks(browser).length;
+      assert.equal(before, 1);
+      const english = await switchLanguage(browser, page, 'en');
+      assert.equal(english.status, o.status);
+      assert.match(english.body, o.en);
+      const dutch = await switchLanguage(browser, english, 'nl');
+      assert.equal(dutch.status, o.status);
+      assert.match(dutch.body, o.nl);
+      const again = await switchLanguage(browser, dutch, 'en');
+      assert.equal(again.status, o.status);
+      assert.match(again.body, o.en);
+      assert.equal(callbacks(browser).length, before, 'the callback was not requested again');
+      return again;
+    }
+
+    test('not in the register: the same page in English, with the offer to register, which still works', async () => {
+      const browser = new Browser();
+      const { page } = await startLogin(browser, rp);
+      const unknown = await digidLogin(browser, page, UNKNOWN_TEST_BSN, rp.redirectUri);
+      assert.match(unknown.body, /Registreer u in het Dezi-register/);
+      const english = await sameOutcomeBothWays(browser, unknown, {
+        status: 403,
+        nl: /U staat niet in het Dezi-register/,
+        en: /You are not in the Dezi register/,
+      });
+      const offer = linkTo(english, /Register in the Dezi register/);
+      assert.equal(new URL(offer).pathname, '/registreren/gegevens');
+      const form = await browser.goto(offer);
+      assert.equal(form.status, 200, form.body.slice(0, 600));
+      assert.match(form.body, /Confirm your details/);
+      assert.match(form.body, /name="achternaam"/);
+      // The login itself is still there: cancelling it returns to the zorgapplicatie.
+      const back = await browser.submit(english, '/annuleren', {}, rp.redirectUri);
+      assert.equal(new URL(back.location!).searchParams.get('error'), 'access_denied');
+      assert.ok(!codeIssued(browser, rp.redirectUri));
+    });
+
+    test('not active, and no employment: the same page in English', async () => {
+      for (const [who, nl, en] of [
+        [VAN_DIJK, /Uw zorgidentiteit is niet actief/, /Your health-care identity is not active/],
+        [BOS, /Geen actieve koppeling/, /No active employment/],
+      ] as const) {
+        const browser = new Browser();
+        const { page } = await startLogin(browser, rp);
+        const refused = await digidLogin(browser, page, who.bsn, rp.redirectUri);
+        const english = await sameOutcomeBothWays(browser, refused, { status: 403, nl, en });
+        const back = await browser.submit(english, '/annuleren', {}, rp.redirectUri);
+        assert.equal(new URL(back.location!).searchParams.get('error'), 'access_denied');
+      }
+    });
+
+    test('cancelled at DigiD: the same page in English, and "Try again" still logs in', async () => {
+      const browser = new Browser();
+      const { request, page } = await startLogin(browser, rp);
+      const digid = await browser.submit(page, '/means', { means: DIGID }, rp.redirectUri);
+      const cancelled = await browser.submit(
+        digid,
+        '/proeftuin/digid/authenticate',
+        { action: 'cancel' },
+        rp.redirectUri,
+      );
+      const english = await sameOutcomeBothWays(browser, cancelled, {
+        status: 400,
+        nl: /Inloggen geannuleerd/,
+        en: /Login cancelled/,
+      });
+      const retry = await browser.goto(linkTo(english, /Try again/));
+      assert.match(retry.body, /How do you want to log in\?/);
+      const v = await verklaring(await digidLogin(browser, retry, JANSEN.bsn, rp.redirectUri), request);
+      assert.equal(v.dezi_nummer, JANSEN.deziNummer);
+    });
+
+    test('a DigiD answer that is refused: the same page in English, and the login goes on', async () => {
+      const browser = new Browser();
+      const { request, page } = await startLogin(browser, rp);
+      const acsUrl = `${dezi.url}/means/digid/acs`;
+      const toAcs = await digidLogin(browser, page, JANSEN.bsn, acsUrl);
+      assert.ok(toAcs.location!.startsWith(acsUrl));
+      // An artifact of the right IdP that it never issued: resolution finds nothing.
+      const forged = new URL(toAcs.location!);
+      forged.searchParams.set('SAMLart', encodeArtifact(`${dezi.url}/proeftuin/digid/metadata`, 0));
+      const failed = await browser.goto(forged.href, rp.redirectUri);
+      const english = await sameOutcomeBothWays(browser, failed, {
+        status: 400,
+        nl: /Inloggen is niet gelukt/,
+        en: /Login failed/,
+      });
+      const retry = await browser.goto(linkTo(english, /Try again/));
+      const v = await verklaring(await digidLogin(browser, retry, JANSEN.bsn, rp.redirectUri), request);
+      assert.equal(v.dezi_nummer, JANSEN.deziNummer);
+    });
+
+    test('a means that stops answering: the page with the other means in English, and one of them logs in', async () => {
+      const browser = new Browser();
+      const { request, page } = await startLogin(browser, rp, { acr_values: LOA.substantial });
+      const standIn = await openTestMeans(browser, page, rp.redirectUri);
+      await setTestMeansMode(dezi.url, 'down');
+      let english: Exchange;
+      try {
+        const fallback = await browser.submit(
+          standIn,
+          '/proeftuin/testmiddel/login',
+          { person: JANSEN.deziNummer, action: 'login' },
+          rp.redirectUri,
+        );
+        english = await sameOutcomeBothWays(browser, fallback, {
+          status: 200,
+          nl: /Testmiddel \(proeftuin\) reageert op dit moment niet/,
+          en: /Test means \(proeftuin\) is not responding at the moment/,
+        });
+      } finally {
+        await setTestMeansMode(dezi.url, 'up');
+      }
+      const others = offeredMeans(english.body);
+      assert.ok(others.includes(DIGID) && !others.includes(TEST_MEANS), others.join());
+      const v = await verklaring(await digidLogin(browser, english, JANSEN.bsn, rp.redirectUri), request);
+      assert.equal(v.dezi_nummer, JANSEN.deziNummer);
+    });
+
+    test('an OpenID Connect means finds nobody: the same page in English', async () => {
+      const browser = new Browser();
+      const { page } = await startLogin(browser, rp);
+      const unknown = await oidcMeansLogin(browser, page, ZORGID_MEANS_ID, UZI.sub, rp.redirectUri);
+      await sameOutcomeBothWays(browser, unknown, {
+        status: 403,
+        nl: /U staat niet in het Dezi-register/,
+        en: /You are not in the Dezi register/,
+      });
+    });
+
+    test("a portal login that the portal refuses after the means: its page in English, the means' answer not replayed", async () => {
+      const browser = new Browser();
+      const page = await browser.goto(`${dezi.url}/mijn-dezi/inloggen`);
+      const refused = await oidcMeansLogin(browser, page, ZORGID_MEANS_ID, UZI.sub, `${dezi.url}/nergens`);
+      assert.match(refused.url, /\/mijn-dezi\//);
+      await sameOutcomeBothWays(browser, refused, {
+        status: 403,
+        nl: /Dit inlogmiddel is niet gekoppeld/,
+        en: /This login means is not linked/,
+      });
     });
 
     test("the OpenID means stand-in's page: the switch stays at the stand-in, and its login goes on", async () => {

@@ -296,9 +296,10 @@ for (const backend of BACKENDS)
       const second = await startLogin(b, rp);
       await b.submit(second.page, '/means', { means: FAKE_OP_MEANS_ID }, dezi.url);
       const uidB = /\/interaction\/([A-Za-z0-9_-]+)/.exec(second.page.url)![1]!;
-      const mixed = await b.request(
+      const mixed = await b.goto(
         `${dezi.url}/interaction/${uidB}/callback/${FAKE_OP_MEANS_ID}?code=${new URL(answerA).searchParams.get('code')}&state=${stateA}`,
       );
+      assert.match(mixed.url, /\/uitkomst$/);
       assert.equal(mixed.status, 400);
       assert.match(mixed.body, /Inloggen is niet gelukt/);
       assert.ok(!codeIssued(b, rp.redirectUri));
@@ -310,7 +311,8 @@ for (const backend of BACKENDS)
       assert.match(final.url, /\/kies$/);
       const callback = browser.history.find((h) => h.url.includes(`/callback/${FAKE_OP_MEANS_ID}?`))!;
       const tokenRequests = op.tokenRequests.length;
-      const replay = await browser.request(callback.url);
+      const replay = await browser.goto(callback.url);
+      assert.match(replay.url, /\/uitkomst$/);
       assert.equal(replay.status, 400);
       assert.match(replay.body, /Inloggen is niet gelukt/);
       assert.equal(op.tokenRequests.length, tokenRequests, 'the code was not offered again');
