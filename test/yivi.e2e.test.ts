@@ -396,7 +396,7 @@ for (const backend of BACKENDS)
 
     test('an attribute below the requested level is refused although Dezi asked only for the high one', async () => {
       // At high, Dezi asks for the high attribute only; a server that discloses the BSN anyway fails.
-      await refused({}, 400, /niet gelukt/, {});
+      await refused({}, 400, /Betrouwbaarheidsniveau te laag.*betrouwbaarheidsniveau substantieel/s, {});
     });
 
     test('the requestor token never reaches the browser', async () => {

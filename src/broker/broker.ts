@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { isUnavailable } from '../db/database.ts';
 import { metrics } from '../ops/metrics.ts';
 import type { Database } from '../db/database.ts';
-import { loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
+import { LOA, loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
 import { MeansError, type LoginMeans, type MeansResult, type MeansSubject } from '../means/means.ts';
 import {
   formatPolicyDate,
@@ -122,6 +122,12 @@ const PROBLEM_STATUS: Record<BrokerProblem, number> = {
   no_employment: 403,
   means_failed: 400,
   means_cancelled: 400,
+};
+
+const LOA_WORDS: Record<LoA, MessageKey> = {
+  [LOA.low]: 'broker.loa.low',
+  [LOA.substantial]: 'broker.loa.substantial',
+  [LOA.high]: 'broker.loa.high',
 };
 
 class InteractionGone extends Error {}
@@ -549,6 +555,58 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     });
   }
 
+  /**
+   * The means logged the person in, but below the level this login asks for: a refusal of its own
+   * (audited, counted), and the means that reach the level to go on with the same login.
+   */
+  async function loaTooLow(
+    reply: FastifyReply,
+    i: Interaction,
+    tx: BrokerTransaction,
+    meansId: string,
+    reached: LoA | null,
+  ) {
+    metrics.login(meansId, 'failure');
+    await recordAudit(d.db, {
+      actor: null,
+      action: 'login',
+      outcome: 'failure',
+      clientId: i.clientId,
+      detail: { reason: 'means_loa_too_low', means: meansId, loa_authn: reached, minimum_loa: tx.minimumLoa },
+    });
+    return showOutcome(reply, i, { kind: 'loa_too_low', meansId, reached });
+  }
+
+  async function loaTooLowPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    i: Interaction,
+    tx: BrokerTransaction,
+    outcome: { meansId: string; reached: LoA | null },
+  ) {
+    const lang = web.lang(req, reply);
+    // The means that just answered too low is not offered again: this person's account with it
+    // does not reach the level. "Hoe wilt u inloggen?" still lists it.
+    const usable = await otherUsableMeans(req, i, outcome.meansId);
+    const required = t(lang, LOA_WORDS[tx.minimumLoa]);
+    const title = t(lang, 'broker.loa_too_low.title');
+    const vars = { means: meansName(outcome.meansId, lang), client: i.clientName, required };
+    const text = outcome.reached
+      ? t(lang, 'broker.loa_too_low.body', { ...vars, reached: t(lang, LOA_WORDS[outcome.reached]) })
+      : t(lang, 'broker.loa_too_low.body_unknown', vars);
+    const body = html`<h1>${title}</h1>
+      <div class="notice notice-error" role="alert"><p>${text}</p></div>
+      ${
+        usable.length
+          ? html`<h2>${t(lang, 'broker.loa_too_low.alternatives', { required })}</h2>
+              ${meansForm(i, usable, lang)}`
+          : html`<p>${t(lang, 'broker.loa_too_low.none')}</p>
+              <p><a class="button" href="/interaction/${i.uid}">${t(lang, 'error.try_again')}</a></p>`
+      }
+      ${cancelForm(i, lang)}`;
+    return web.render(req, reply, { lang, status: 400, title, body });
+  }
+
   const meansTimeoutMs = d.meansTimeoutMs ?? 10_000;
 
   app.get(
@@ -649,6 +707,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       } catch (err) {
         if (!(err instanceof MeansError)) throw err;
         req.log.info({ means: meansId, kind: err.kind, reason: err.message }, 'means login failed');
+        if (err.kind === 'insufficient_loa') return loaTooLow(reply, i, tx, meansId, err.reached ?? null);
         metrics.login(meansId, 'failure');
         await recordAudit(d.db, {
           actor: null,
@@ -662,8 +721,25 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         if (err.kind === 'unavailable') return fallback(reply, i, means);
         return showOutcome(reply, i, { kind: 'problem', problem: 'means_failed' });
       }
-      if (result.meansId !== meansId || !meetsLoa(result.loaAuthn, tx.minimumLoa)) {
+      if (result.meansId !== meansId) {
+        // An adapter answering for another means: a fault, not something the person can change.
+        req.log.warn({ means: meansId, answered: result.meansId }, 'means answered as another means');
+        metrics.login(meansId, 'failure');
+        await recordAudit(d.db, {
+          actor: null,
+          action: 'login',
+          outcome: 'failure',
+          clientId: i.clientId,
+          detail: { reason: 'means_mismatch', means: meansId },
+        });
         return showOutcome(reply, i, { kind: 'problem', problem: 'means_failed' });
+      }
+      if (!meetsLoa(result.loaAuthn, tx.minimumLoa)) {
+        req.log.info(
+          { means: meansId, loa_authn: result.loaAuthn, minimum_loa: tx.minimumLoa },
+          'means answered below the level',
+        );
+        return loaTooLow(reply, i, tx, meansId, result.loaAuthn);
       }
       // Remembered on this device for next time: the means id, nothing about the person.
       reply.header(
@@ -694,6 +770,8 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         }
         case 'means_unavailable':
           return fallbackPage(req, reply, i, outcome.meansId);
+        case 'loa_too_low':
+          return loaTooLowPage(req, reply, i, tx, outcome);
       }
     }),
   );

@@ -28,7 +28,9 @@ export type BrokerOutcome =
   /** registrationOffered: the portal offered this browser to register (it keeps the offer itself). */
   | { kind: 'problem'; problem: BrokerProblem; registrationOffered?: boolean }
   /** The means did not answer: the other means, to go on with. */
-  | { kind: 'means_unavailable'; meansId: string };
+  | { kind: 'means_unavailable'; meansId: string }
+  /** The means answered below the login's minimum (reached: its level, when known). */
+  | { kind: 'loa_too_low'; meansId: string; reached: LoA | null };
 
 export class TransactionStore {
   readonly #db: Database;
