@@ -101,6 +101,74 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await context.close();
   });
 
+  test('switching to English on the choice of employment after DigiD keeps the login', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const callbacks: string[] = [];
+    page.on('request', (r) => {
+      if (/\/interaction\/[^/]+\/callback\//.test(r.url())) callbacks.push(r.url());
+    });
+    await page.goto(exampleUrl);
+    await page.getByRole('button', { name: /Inloggen met Dezi/ }).click();
+    await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
+    await page.waitForURL(/\/proeftuin\/digid\/sso/);
+    await page.getByLabel('Testpersoon').selectOption(AMRANI.bsn);
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    await page.waitForURL(/\/kies$/);
+    assert.equal(callbacks.length, 1, 'one DigiD callback, with its artifact');
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/\/kies\?lang=en$/);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.equal(await page.locator('h1').textContent(), 'Where do you work? What is your role?');
+    await expectAccessible(page, 'the choice of employment in English');
+    await page.getByLabel(/Gezondheidscentrum Zuidwijk/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.waitForURL(new RegExp(`^${exampleUrl}`));
+    const text = await page.locator('main').textContent();
+    assert.match(text!, new RegExp(AMRANI.deziNummer));
+    assert.match(text!, /90000222/);
+    assert.equal(callbacks.length, 1, 'the artifact was not sent again');
+    await context.close();
+  });
+
+  test("a level too low, after switching the OpenID stand-in's page to English: accessible, both languages, another means logs in", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(exampleUrl);
+    await page.getByRole('button', { name: /Inloggen met Dezi/ }).click();
+    await page.getByRole('button', { name: /Ziekenhuispas \(proeftuin, NEN 7518\)/ }).click();
+    await page.waitForURL(/\/proeftuin\/oidc-means\/interaction\/[^/?]+$/);
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/\/proeftuin\/oidc-means\/interaction\/[^/?]+\?lang=en$/);
+    await page.getByLabel(/F\. el Amrani, linked pseudonym, level midden/).check();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+
+    await page.waitForURL(/\/interaction\/[^/]+\/uitkomst$/);
+    assert.equal(await page.locator('h1').textContent(), 'Level of assurance too low');
+    assert.match(
+      (await page.getByRole('alert').textContent())!,
+      /at level of assurance low, but .* requires at least level of assurance high/,
+    );
+    await expectAccessible(page, 'the level-too-low page in English');
+    await page.getByRole('link', { name: 'Nederlands' }).click();
+    await page.waitForURL(/\/uitkomst\?lang=nl$/);
+    assert.equal(await page.locator('h1').textContent(), 'Betrouwbaarheidsniveau te laag');
+    await expectAccessible(page, 'the level-too-low page');
+
+    await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
+    await page.waitForURL(/\/proeftuin\/digid\/sso/);
+    await page.getByLabel('Testpersoon').selectOption(AMRANI.bsn);
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    await page.waitForURL(/\/kies$/);
+    await page.getByLabel(/Huisartsenpraktijk De Linde/).check();
+    await page.getByRole('button', { name: 'Doorgaan' }).click();
+    await page.waitForURL(new RegExp(`^${exampleUrl}`));
+    assert.match((await page.locator('main').textContent())!, new RegExp(AMRANI.deziNummer));
+    await context.close();
+  });
+
   test('error pages, the proeftuin page and English are accessible too', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -299,7 +367,8 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
       await expectAccessible(page, 'the test means stand-in');
       await setTestMeansMode(dezi.url, 'down');
       await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
-      await page.waitForURL(/\/callback\/testmiddel/);
+      // Not at the callback (which carried a one-time code) but at the login's outcome page.
+      await page.waitForURL(/\/interaction\/[^/]+\/uitkomst$/);
       assert.equal(await page.locator('h1').textContent(), 'Inlogmiddel tijdelijk niet beschikbaar');
       await expectAccessible(page, 'the fallback page');
       // The same login continues with DigiD.

@@ -303,7 +303,11 @@ for (const backend of BACKENDS)
       const { page } = await startLogin(browser, rp);
       await digidLogin(browser, page, AMRANI.bsn, rp.redirectUri);
       const callback = browser.history.find((h) => h.url.includes('/callback/digid'))!;
-      const replay = await browser.request(callback.url);
+      const answer = await browser.request(callback.url);
+      // Not rendered in place (Post/Redirect/Get): the outcome page of this login says it failed.
+      assert.equal(answer.status, 303);
+      assert.match(answer.location!, /\/interaction\/[A-Za-z0-9_-]+\/uitkomst$/);
+      const replay = await browser.follow(answer);
       assert.equal(replay.status, 400);
       assert.match(replay.body, /Inloggen is niet gelukt/);
     });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LOA } from '../src/means/loa.ts';
+import { registry } from '../src/ops/metrics.ts';
 import {
   STAND_IN_ACCOUNTS,
   STAND_IN_ACR,
@@ -19,13 +20,19 @@ import {
   fakeOpenIdProvider,
   type OpBehaviour,
 } from './helpers/fake-upstreams.ts';
-import { codeIssued, digidLogin, oidcMeansLogin, startLogin } from './helpers/login.ts';
+import { chooseEmployment, codeIssued, digidLogin, oidcMeansLogin, startLogin } from './helpers/login.ts';
 import { DIGID, offeredMeans, unusableMeans } from './helpers/means.ts';
 import { fetchUserinfo, redeem, registerRp, type AuthRequest, type TestRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!;
+/** The broker's login counter (dezi_logins_total) for this means and outcome. */
+async function loginCount(means: string, outcome: 'success' | 'failure'): Promise<number> {
+  const metric = await registry.getSingleMetric('dezi_logins_total')!.get();
+  return metric.values.find((v) => v.labels.means === means && v.labels.outcome === outcome)?.value ?? 0;
+}
+
 const [PSEUDONYM, UZI, TOO_LOW] = STAND_IN_ACCOUNTS as [
   (typeof STAND_IN_ACCOUNTS)[0],
   (typeof STAND_IN_ACCOUNTS)[0],
@@ -106,9 +113,85 @@ for (const backend of BACKENDS)
       const { page } = await startLogin(browser, rp);
       const final = await oidcMeansLogin(browser, page, ZORGID_MEANS_ID, TOO_LOW.sub, rp.redirectUri);
       assert.equal(final.status, 400);
-      assert.match(final.body, /Inloggen is niet gelukt/);
+      assert.match(final.body, /Betrouwbaarheidsniveau te laag/);
       assert.ok(!codeIssued(browser, rp.redirectUri));
       assert.match(dezi.logs.text(), /"kind":"insufficient_loa"/);
+    });
+
+    test('a hospital pass answering below the level: says so, offers the means that reach it, the same login goes on', async () => {
+      const browser = new Browser();
+      const { request, page } = await startLogin(browser, rp);
+      const meansPage = offeredMeans(page.body);
+      assert.ok(meansPage.includes(ZIEKENHUISPAS_MEANS_ID));
+      const failuresBefore = await loginCount(ZIEKENHUISPAS_MEANS_ID, 'failure');
+      const final = await oidcMeansLogin(browser, page, ZIEKENHUISPAS_MEANS_ID, TOO_LOW.sub, rp.redirectUri);
+      assert.equal(final.status, 400);
+      assert.match(final.url, /\/interaction\/[A-Za-z0-9_-]+\/uitkomst$/);
+      assert.match(final.body, /<h1>Betrouwbaarheidsniveau te laag<\/h1>/);
+      assert.match(
+        final.body,
+        /U bent met Ziekenhuispas \(proeftuin, NEN 7518\) ingelogd op betrouwbaarheidsniveau laag, maar Testzorgapplicatie vraagt ten minste betrouwbaarheidsniveau hoog\./,
+      );
+      assert.doesNotMatch(final.body, /Inloggen is niet gelukt|geen geldig antwoord/);
+      // The means that reach high and this client accepts, as "Hoe wilt u inloggen?" lists them,
+      // without the one that just answered too low.
+      const offered = offeredMeans(final.body);
+      assert.deepEqual(
+        offered,
+        meansPage.filter((id) => id !== ZIEKENHUISPAS_MEANS_ID),
+      );
+      assert.ok(offered.length >= 2 && offered.includes(DIGID), offered.join());
+      for (const id of offered) assert.equal(dezi.means.get(id)!.loa, LOA.high, id);
+      assert.equal(
+        [...final.body.matchAll(/Betrouwbaarheidsniveau: high/g)].length,
+        offered.length,
+        'each offered means shows its level',
+      );
+
+      // In English, by the page's own switch: the same outcome, the callback not requested again.
+      const callbacks = () => browser.history.filter((h) => h.url.includes('/callback/')).length;
+      const calls = callbacks();
+      const href = /<a class="lang-switch" href="([^"]+)"/.exec(final.body)![1]!.replace(/&amp;/g, '&');
+      const english = await browser.request(new URL(href, final.url).href);
+      assert.equal(english.status, 400);
+      assert.match(english.body, /<h1>Level of assurance too low<\/h1>/);
+      assert.match(
+        english.body,
+        /You logged in with Hospital pass \(proeftuin, NEN 7518\) at level of assurance low, but Testzorgapplicatie requires at least level of assurance high\./,
+      );
+      assert.deepEqual(offeredMeans(english.body), offered);
+      assert.equal(callbacks(), calls);
+
+      // The refusal is in the audit trail, without personal data, and counted.
+      const audit = await dezi.db.query<{ actor: string | null; detail: Record<string, unknown> }>(
+        `SELECT actor, detail FROM audit_events WHERE action = 'login' AND outcome = 'failure'
+           AND client_id = $1 AND detail->>'reason' = 'means_loa_too_low' AND detail->>'means' = $2`,
+        [rp.clientId, ZIEKENHUISPAS_MEANS_ID],
+      );
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]!.actor, null);
+      assert.deepEqual(audit[0]!.detail, {
+        reason: 'means_loa_too_low',
+        means: ZIEKENHUISPAS_MEANS_ID,
+        loa_authn: LOA.low,
+        minimum_loa: LOA.high,
+      });
+      assert.equal(await loginCount(ZIEKENHUISPAS_MEANS_ID, 'failure'), failuresBefore + 1);
+
+      // F. el Amrani goes on with DigiD in the same login: the choice of employment, and the code.
+      const digid = await browser.submit(english, '/means', { means: DIGID }, rp.redirectUri);
+      const choice = await browser.submit(
+        digid,
+        '/proeftuin/digid/authenticate',
+        { bsn: AMRANI.bsn, action: 'login' },
+        rp.redirectUri,
+      );
+      assert.match(choice.url, /\/kies$/);
+      const done = await chooseEmployment(browser, choice, '90000222', rp.redirectUri);
+      const { claims, userinfo } = await redeemed(done, request);
+      assert.equal(claims.acr, LOA.high);
+      assert.equal(userinfo.verklaring.dezi_nummer, AMRANI.deziNummer);
+      assert.equal(userinfo.verklaring.abonnee_nummer, '90000222');
     });
 
     test('cancelling at the supplier: a clear page, nothing issued', async () => {
@@ -265,7 +348,8 @@ for (const backend of BACKENDS)
       refused({ idToken: (c) => ({ ...c, iat: c.iat! - 3600, exp: c.iat! - 1800 }) }));
     test('wrong issuer', () => refused({ idToken: (c) => ({ ...c, iss: 'https://evil.example' }) }));
     test('wrong signature', () => refused({ signWithWrongKey: true }));
-    test('acr too low', () => refused({ idToken: (c) => ({ ...c, acr: FAKE_ACR.laag }) }));
+    test('acr too low', () =>
+      refused({ idToken: (c) => ({ ...c, acr: FAKE_ACR.laag }) }, 400, /Betrouwbaarheidsniveau te laag/));
     test('unknown acr, and none', async () => {
       await refused({ idToken: (c) => ({ ...c, acr: 'urn:unknown' }) });
       await refused({ idToken: ({ acr: _a, ...c }) => c });
@@ -296,9 +380,10 @@ for (const backend of BACKENDS)
       const second = await startLogin(b, rp);
       await b.submit(second.page, '/means', { means: FAKE_OP_MEANS_ID }, dezi.url);
       const uidB = /\/interaction\/([A-Za-z0-9_-]+)/.exec(second.page.url)![1]!;
-      const mixed = await b.request(
+      const mixed = await b.goto(
         `${dezi.url}/interaction/${uidB}/callback/${FAKE_OP_MEANS_ID}?code=${new URL(answerA).searchParams.get('code')}&state=${stateA}`,
       );
+      assert.match(mixed.url, /\/uitkomst$/);
       assert.equal(mixed.status, 400);
       assert.match(mixed.body, /Inloggen is niet gelukt/);
       assert.ok(!codeIssued(b, rp.redirectUri));
@@ -310,7 +395,8 @@ for (const backend of BACKENDS)
       assert.match(final.url, /\/kies$/);
       const callback = browser.history.find((h) => h.url.includes(`/callback/${FAKE_OP_MEANS_ID}?`))!;
       const tokenRequests = op.tokenRequests.length;
-      const replay = await browser.request(callback.url);
+      const replay = await browser.goto(callback.url);
+      assert.match(replay.url, /\/uitkomst$/);
       assert.equal(replay.status, 400);
       assert.match(replay.body, /Inloggen is niet gelukt/);
       assert.equal(op.tokenRequests.length, tokenRequests, 'the code was not offered again');

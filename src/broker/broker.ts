@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { isUnavailable } from '../db/database.ts';
 import { metrics } from '../ops/metrics.ts';
 import type { Database } from '../db/database.ts';
-import { loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
+import { LOA, loaLabel, meetsLoa, minimumLoaFrom, type LoA } from '../means/loa.ts';
 import { MeansError, type LoginMeans, type MeansResult, type MeansSubject } from '../means/means.ts';
 import {
   formatPolicyDate,
@@ -25,7 +25,12 @@ import type { VerklaringService } from '../verklaring/verklaring.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import { parseCookies, type Web } from '../web/web.ts';
-import { TransactionStore, type BrokerTransaction } from './transactions.ts';
+import {
+  TransactionStore,
+  type BrokerOutcome,
+  type BrokerProblem,
+  type BrokerTransaction,
+} from './transactions.ts';
 
 export interface BrokerDeps {
   issuer: string;
@@ -61,12 +66,16 @@ export interface BrokerPortalHook {
     reply: FastifyReply,
     login: AuthenticatedLogin,
   ): Promise<FastifyReply | null>;
-  /** For a person not in the register: an offer to register, shown on the "unknown person" page. */
-  offerRegistration(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    login: AuthenticatedLogin,
-  ): Promise<SafeHtml | null>;
+  /**
+   * For a person not in the register: prepares an offer to register, bound to this browser (the
+   * means result goes no further than this call). Whether an offer was made.
+   */
+  offerRegistration(req: FastifyRequest, reply: FastifyReply, login: AuthenticatedLogin): Promise<boolean>;
+  /**
+   * The offer that offerRegistration made to this browser, in this language, while it still stands;
+   * shown on the "unknown person" page, as often as that page is (reloaded, another language).
+   */
+  registrationOffer(req: FastifyRequest, lang: Lang): Promise<SafeHtml | null>;
 }
 
 interface Interaction {
@@ -108,6 +117,20 @@ export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Pro
 }
 
 const UID = /^[A-Za-z0-9_-]{10,64}$/;
+
+const PROBLEM_STATUS: Record<BrokerProblem, number> = {
+  unknown_person: 403,
+  person_inactive: 403,
+  no_employment: 403,
+  means_failed: 400,
+  means_cancelled: 400,
+};
+
+const LOA_WORDS: Record<LoA, MessageKey> = {
+  [LOA.low]: 'broker.loa.low',
+  [LOA.substantial]: 'broker.loa.substantial',
+  [LOA.high]: 'broker.loa.high',
+};
 
 class InteractionGone extends Error {}
 
@@ -210,18 +233,22 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     </form>`;
   }
 
-  function problem(
+  /**
+   * Ends a step that consumed one-time input (a means callback: its state, and the artifact, code or
+   * result it carried) with the outcome stored in the transaction and a redirect to the page that
+   * shows it (Post/Redirect/Get): that page can be reloaded, or switched to another language, and
+   * shows the same outcome without the callback being replayed.
+   */
+  async function showOutcome(reply: FastifyReply, i: Interaction, outcome: BrokerOutcome) {
+    await transactions.setOutcome(i.uid, i.minimumLoa, outcome);
+    return reply.redirect(`/interaction/${i.uid}/uitkomst`, 303);
+  }
+
+  function problemPage(
     req: FastifyRequest,
     reply: FastifyReply,
     i: Interaction,
-    status: number,
-    key:
-      | 'unknown_person'
-      | 'person_inactive'
-      | 'no_employment'
-      | 'means_failed'
-      | 'means_cancelled'
-      | 'means_unavailable',
+    key: BrokerProblem,
     extra?: SafeHtml | null,
   ) {
     const lang = web.lang(req, reply);
@@ -229,7 +256,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       ? html`<p><a class="button" href="/interaction/${i.uid}">${t(lang, 'error.try_again')}</a></p>`
       : '';
     return web.renderProblem(req, reply, {
-      status,
+      status: PROBLEM_STATUS[key],
       titleKey: `error.${key}.title` as MessageKey,
       bodyKey: `error.${key}.body` as MessageKey,
       actions: html`${extra ?? ''}${retry}${cancelForm(i, lang)}`,
@@ -310,8 +337,8 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         detail: { reason: 'unknown_person', means: meansId },
       });
       metrics.login(meansId, 'failure');
-      const offer = await d.portal?.offerRegistration(req, reply, login);
-      return problem(req, reply, i, 403, 'unknown_person', offer);
+      const registrationOffered = (await d.portal?.offerRegistration(req, reply, login)) ?? false;
+      return showOutcome(reply, i, { kind: 'problem', problem: 'unknown_person', registrationOffered });
     }
     if (person.status !== 'active') {
       await recordAudit(d.db, {
@@ -322,10 +349,10 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         detail: { reason: `person_${person.status}`, means: meansId },
       });
       metrics.login(meansId, 'failure');
-      return problem(req, reply, i, 403, 'person_inactive');
+      return showOutcome(reply, i, { kind: 'problem', problem: 'person_inactive' });
     }
     const employments = await d.register.activeEmployments(person.id);
-    if (employments.length === 0) return problem(req, reply, i, 403, 'no_employment');
+    if (employments.length === 0) return showOutcome(reply, i, { kind: 'problem', problem: 'no_employment' });
     if (employments.length === 1)
       return finishLogin(req, reply, i, person, employments[0]!, loaAuthn, meansId);
     await transactions.put(i.uid, {
@@ -490,14 +517,27 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
 
   /**
    * A means failed as unavailable (down, or its upstream did not answer in time): the same login
-   * goes on with another means.
+   * goes on with another means, offered on the outcome page.
    */
-  async function fallback(req: FastifyRequest, reply: FastifyReply, i: Interaction, failed: LoginMeans) {
+  async function fallback(reply: FastifyReply, i: Interaction, failed: LoginMeans) {
     d.means.reportUnavailable(failed.id);
+    return showOutcome(reply, i, { kind: 'means_unavailable', meansId: failed.id });
+  }
+
+  /** The name of a means on a page; its id should it have been disabled since. */
+  function meansName(meansId: string, lang: Lang): string {
+    return d.means.get(meansId)?.displayName[lang] ?? meansId;
+  }
+
+  /** The other means that are up, as on "Hoe wilt u inloggen?" (accepted, at this level). */
+  async function otherUsableMeans(req: FastifyRequest, i: Interaction, failedId: string) {
+    return (await meansOptions(req, i)).filter((o) => o.means.id !== failedId && o.state === 'available');
+  }
+
+  async function fallbackPage(req: FastifyRequest, reply: FastifyReply, i: Interaction, failedId: string) {
     const lang = web.lang(req, reply);
-    const others = (await meansOptions(req, i)).filter((o) => o.means.id !== failed.id);
-    const usable = others.filter((o) => o.state === 'available');
-    const name = failed.displayName[lang];
+    const usable = await otherUsableMeans(req, i, failedId);
+    const name = meansName(failedId, lang);
     const body = html`<h1>${t(lang, 'error.means_unavailable.title')}</h1>
       <div class="notice notice-error" role="alert">
         <p>${t(lang, usable.length ? 'policy.fallback.body' : 'policy.fallback.none', { means: name })}</p>
@@ -516,6 +556,58 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       title: t(lang, 'error.means_unavailable.title'),
       body,
     });
+  }
+
+  /**
+   * The means logged the person in, but below the level this login asks for: a refusal of its own
+   * (audited, counted), and the means that reach the level to go on with the same login.
+   */
+  async function loaTooLow(
+    reply: FastifyReply,
+    i: Interaction,
+    tx: BrokerTransaction,
+    meansId: string,
+    reached: LoA | null,
+  ) {
+    metrics.login(meansId, 'failure');
+    await recordAudit(d.db, {
+      actor: null,
+      action: 'login',
+      outcome: 'failure',
+      clientId: i.clientId,
+      detail: { reason: 'means_loa_too_low', means: meansId, loa_authn: reached, minimum_loa: tx.minimumLoa },
+    });
+    return showOutcome(reply, i, { kind: 'loa_too_low', meansId, reached });
+  }
+
+  async function loaTooLowPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    i: Interaction,
+    tx: BrokerTransaction,
+    outcome: { meansId: string; reached: LoA | null },
+  ) {
+    const lang = web.lang(req, reply);
+    // The means that just answered too low is not offered again: this person's account with it
+    // does not reach the level. "Hoe wilt u inloggen?" still lists it.
+    const usable = await otherUsableMeans(req, i, outcome.meansId);
+    const required = t(lang, LOA_WORDS[tx.minimumLoa]);
+    const title = t(lang, 'broker.loa_too_low.title');
+    const vars = { means: meansName(outcome.meansId, lang), client: i.clientName, required };
+    const text = outcome.reached
+      ? t(lang, 'broker.loa_too_low.body', { ...vars, reached: t(lang, LOA_WORDS[outcome.reached]) })
+      : t(lang, 'broker.loa_too_low.body_unknown', vars);
+    const body = html`<h1>${title}</h1>
+      <div class="notice notice-error" role="alert"><p>${text}</p></div>
+      ${
+        usable.length
+          ? html`<h2>${t(lang, 'broker.loa_too_low.alternatives', { required })}</h2>
+              ${meansForm(i, usable, lang)}`
+          : html`<p>${t(lang, 'broker.loa_too_low.none')}</p>
+              <p><a class="button" href="/interaction/${i.uid}">${t(lang, 'error.try_again')}</a></p>`
+      }
+      ${cancelForm(i, lang)}`;
+    return web.render(req, reply, { lang, status: 400, title, body });
   }
 
   const meansTimeoutMs = d.meansTimeoutMs ?? 10_000;
@@ -571,7 +663,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
           </p>`,
         });
       }
-      if (!(await d.means.isUp(means.id))) return fallback(req, reply, i, means);
+      if (!(await d.means.isUp(means.id))) return fallback(reply, i, means);
       const state = randomBytes(32).toString('base64url');
       await transactions.put(i.uid, { minimumLoa: i.minimumLoa, meansId: means.id, meansState: state });
       let redirectTo: string;
@@ -588,7 +680,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       } catch (err) {
         if (!(err instanceof MeansError)) throw err;
         req.log.info({ means: means.id, kind: err.kind, reason: err.message }, 'means could not start');
-        return fallback(req, reply, i, means);
+        return fallback(reply, i, means);
       }
       return reply.redirect(redirectTo, 303);
     }),
@@ -601,7 +693,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       const means = d.means.get(meansId);
       const tx = means ? await transactions.takeMeansState(i.uid, meansId) : null;
       if (!means || !tx?.meansState) {
-        return problem(req, reply, i, 400, 'means_failed');
+        return showOutcome(reply, i, { kind: 'problem', problem: 'means_failed' });
       }
       let result: MeansResult;
       try {
@@ -618,6 +710,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       } catch (err) {
         if (!(err instanceof MeansError)) throw err;
         req.log.info({ means: meansId, kind: err.kind, reason: err.message }, 'means login failed');
+        if (err.kind === 'insufficient_loa') return loaTooLow(reply, i, tx, meansId, err.reached ?? null);
         metrics.login(meansId, 'failure');
         await recordAudit(d.db, {
           actor: null,
@@ -626,12 +719,30 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
           clientId: i.clientId,
           detail: { reason: `means_${err.kind}`, means: meansId },
         });
-        if (err.kind === 'cancelled') return problem(req, reply, i, 400, 'means_cancelled');
-        if (err.kind === 'unavailable') return fallback(req, reply, i, means);
-        return problem(req, reply, i, 400, 'means_failed');
+        if (err.kind === 'cancelled')
+          return showOutcome(reply, i, { kind: 'problem', problem: 'means_cancelled' });
+        if (err.kind === 'unavailable') return fallback(reply, i, means);
+        return showOutcome(reply, i, { kind: 'problem', problem: 'means_failed' });
       }
-      if (result.meansId !== meansId || !meetsLoa(result.loaAuthn, tx.minimumLoa)) {
-        return problem(req, reply, i, 400, 'means_failed');
+      if (result.meansId !== meansId) {
+        // An adapter answering for another means: a fault, not something the person can change.
+        req.log.warn({ means: meansId, answered: result.meansId }, 'means answered as another means');
+        metrics.login(meansId, 'failure');
+        await recordAudit(d.db, {
+          actor: null,
+          action: 'login',
+          outcome: 'failure',
+          clientId: i.clientId,
+          detail: { reason: 'means_mismatch', means: meansId },
+        });
+        return showOutcome(reply, i, { kind: 'problem', problem: 'means_failed' });
+      }
+      if (!meetsLoa(result.loaAuthn, tx.minimumLoa)) {
+        req.log.info(
+          { means: meansId, loa_authn: result.loaAuthn, minimum_loa: tx.minimumLoa },
+          'means answered below the level',
+        );
+        return loaTooLow(reply, i, tx, meansId, result.loaAuthn);
       }
       // Remembered on this device for next time: the means id, nothing about the person.
       reply.header(
@@ -643,6 +754,28 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       );
       const person = await d.register.findPersonBySubject(result.subject);
       return continueWithPerson(req, reply, i, person, result.loaAuthn, meansId, result.subject);
+    }),
+  );
+
+  // The outcome of the last callback (see showOutcome): the same page as often as it is asked for.
+  app.get(
+    '/interaction/:uid/uitkomst',
+    route(async (req, reply, i) => {
+      const tx = await transactions.get(i.uid);
+      const outcome = tx?.outcome;
+      if (!tx || !outcome) return reply.redirect(`/interaction/${i.uid}`, 303);
+      switch (outcome.kind) {
+        case 'problem': {
+          const offer = outcome.registrationOffered
+            ? await d.portal?.registrationOffer(req, web.lang(req))
+            : null;
+          return problemPage(req, reply, i, outcome.problem, offer);
+        }
+        case 'means_unavailable':
+          return fallbackPage(req, reply, i, outcome.meansId);
+        case 'loa_too_low':
+          return loaTooLowPage(req, reply, i, tx, outcome);
+      }
     }),
   );
 

@@ -12,7 +12,25 @@ export interface BrokerTransaction {
   personId?: string;
   loaAuthn?: LoA;
   authenticatedWith?: string;
+  /**
+   * What a step that consumed one-time input (a means callback) decided, for the outcome page to
+   * show: that step redirects there instead of rendering a page in place (Post/Redirect/Get), so
+   * that reloading the page or switching its language shows the same outcome again.
+   */
+  outcome?: BrokerOutcome;
 }
+
+/** A refusal that ends this way of logging in, with a page that says why. */
+export type BrokerProblem =
+  'unknown_person' | 'person_inactive' | 'no_employment' | 'means_failed' | 'means_cancelled';
+
+export type BrokerOutcome =
+  /** registrationOffered: the portal offered this browser to register (it keeps the offer itself). */
+  | { kind: 'problem'; problem: BrokerProblem; registrationOffered?: boolean }
+  /** The means did not answer: the other means, to go on with. */
+  | { kind: 'means_unavailable'; meansId: string }
+  /** The means answered below the login's minimum (reached: its level, when known). */
+  | { kind: 'loa_too_low'; meansId: string; reached: LoA | null };
 
 export class TransactionStore {
   readonly #db: Database;
@@ -54,6 +72,23 @@ export class TransactionStore {
       [uid, meansId],
     );
     return row?.state ?? null;
+  }
+
+  /**
+   * Records an outcome on the transaction, keeping what it holds (a login waiting for the choice of
+   * employment stays possible) but not a pending means state; creates it when there is none.
+   */
+  async setOutcome(uid: string, minimumLoa: LoA, outcome: BrokerOutcome): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO broker_transactions (interaction_uid, state, expires_at)
+       VALUES ($1, $2, now() + make_interval(secs => $3))
+       ON CONFLICT (interaction_uid) DO UPDATE
+         SET state = CASE WHEN broker_transactions.expires_at > now()
+               THEN (broker_transactions.state - 'meansState') || jsonb_build_object('outcome', excluded.state->'outcome')
+               ELSE excluded.state END,
+             expires_at = excluded.expires_at`,
+      [uid, JSON.stringify({ minimumLoa, outcome }), this.#ttlSeconds],
+    );
   }
 
   async delete(uid: string): Promise<void> {

@@ -38,9 +38,12 @@ export type MeansFailureKind = 'cancelled' | 'invalid_response' | 'unavailable' 
 export class MeansError extends Error {
   override name = 'MeansError';
   readonly kind: MeansFailureKind;
-  constructor(kind: MeansFailureKind, message: string, options?: ErrorOptions) {
+  /** With insufficient_loa: the level the means did reach, when it is one (the person is told). */
+  readonly reached?: LoA;
+  constructor(kind: MeansFailureKind, message: string, options?: ErrorOptions & { reached?: LoA | null }) {
     super(message, options);
     this.kind = kind;
+    if (options?.reached) this.reached = options.reached;
   }
 }
 

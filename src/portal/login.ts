@@ -5,7 +5,7 @@
 // the person, the broker hands the result to this hook in-process: the portal sets its own
 // session and no code or token is ever minted for it (the portal runs inside Dezi and needs none).
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportJWK, generateKeyPair } from 'jose';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata } from 'oidc-provider';
@@ -21,6 +21,20 @@ import type { PortalPurpose, PortalState } from './sessions.ts';
 
 export const PORTAL_CLIENT_ID = 'dezi-portal';
 export const PORTAL_RETURN_PATH = '/mijn-dezi/terug';
+/** Where a portal login that a means completed but the portal refuses says why (one page per reason). */
+export const PORTAL_LOGIN_PROBLEM_PATH = '/mijn-dezi/niet-gelukt';
+
+/** The portal's refusals after a means: status, and where "Terug" leads. */
+const LOGIN_PROBLEMS = {
+  login_expired: { status: 400, back: '/mijn-dezi' },
+  loa_too_low: { status: 403, back: '/mijn-dezi' },
+  person_inactive: { status: 403, back: '/' },
+  unknown_means: { status: 403, back: '/registreren' },
+  session_expired: { status: 403, back: '/mijn-dezi' },
+  link_other_person: { status: 409, back: '/mijn-dezi' },
+} as const;
+
+type LoginProblem = keyof typeof LOGIN_PROBLEMS;
 
 /** Where each kind of portal login lands. */
 const LANDING: Record<PortalPurpose, string> = {
@@ -100,14 +114,13 @@ export class PortalLogin implements BrokerPortalHook {
     return reply.redirect(url.href, 303);
   }
 
-  #problem(req: FastifyRequest, reply: FastifyReply, status: number, key: string, back = '/mijn-dezi') {
-    const lang = this.#d.web.lang(req, reply);
-    return this.#d.web.renderProblem(req, reply, {
-      status,
-      titleKey: `portal.${key}.title` as MessageKey,
-      bodyKey: `portal.${key}.body` as MessageKey,
-      actions: html`<p><a href="${back}">${t(lang, 'portal.back')}</a></p>`,
-    });
+  /**
+   * A refusal, on a page of its own: this runs in the broker's means callback, which consumed
+   * one-time input, so the page is not rendered there (reloading it, or switching its language,
+   * would replay the callback) but redirected to.
+   */
+  #problem(reply: FastifyReply, key: LoginProblem) {
+    return reply.redirect(`${PORTAL_LOGIN_PROBLEM_PATH}/${key}`, 303);
   }
 
   async afterMeans(
@@ -123,15 +136,15 @@ export class PortalLogin implements BrokerPortalHook {
       state = undefined;
     }
     const flight = await this.#d.state.takeLogin(req, reply, state);
-    if (!flight) return this.#problem(req, reply, 400, 'login_expired');
+    if (!flight) return this.#problem(reply, 'login_expired');
     // The portal asks for LoA high; the broker enforced it, and this says so where it matters.
-    if (!meetsLoa(login.loaAuthn, LOA.high)) return this.#problem(req, reply, 403, 'loa_too_low');
+    if (!meetsLoa(login.loaAuthn, LOA.high)) return this.#problem(reply, 'loa_too_low');
     const { person, subject } = login;
 
     if (flight.purpose === 'koppelen') return this.#link(req, reply, login, flight.personId);
 
     if (person) {
-      if (person.status !== 'active') return this.#problem(req, reply, 403, 'person_inactive', '/');
+      if (person.status !== 'active') return this.#problem(reply, 'person_inactive');
       await this.#d.state.startSession(reply, {
         personId: person.id,
         meansId: login.meansId,
@@ -168,13 +181,13 @@ export class PortalLogin implements BrokerPortalHook {
       return reply.redirect('/registreren/gegevens', 303);
     }
     // A market means not linked to anyone: registering needs a BSN means (DigiD) first.
-    return this.#problem(req, reply, 403, 'unknown_means', '/registreren');
+    return this.#problem(reply, 'unknown_means');
   }
 
   async #link(req: FastifyRequest, reply: FastifyReply, login: AuthenticatedLogin, personId: string | null) {
     const session = await this.#d.state.session(req);
     if (!session || !personId || session.personId !== personId)
-      return this.#problem(req, reply, 403, 'session_expired');
+      return this.#problem(reply, 'session_expired');
     const owner = (await this.#d.register.getPerson(personId))!;
     const { person, subject } = login;
     const audit = (outcome: 'success' | 'failure', reason: string | null) =>
@@ -187,7 +200,7 @@ export class PortalLogin implements BrokerPortalHook {
       });
     if (person && person.id !== personId) {
       await audit('failure', 'linked_to_another_person');
-      return this.#problem(req, reply, 409, 'link_other_person');
+      return this.#problem(reply, 'link_other_person');
     }
     if (person || !subject || subject.kind !== 'linked') {
       // A BSN or UZI-nummer means already identifies the person through the register itself.
@@ -203,25 +216,45 @@ export class PortalLogin implements BrokerPortalHook {
     } catch (err) {
       if (!(err instanceof RegisterError)) throw err;
       await audit('failure', 'linked_to_another_person');
-      return this.#problem(req, reply, 409, 'link_other_person');
+      return this.#problem(reply, 'link_other_person');
     }
     await audit('success', null);
     return reply.redirect('/mijn-dezi?melding=gekoppeld', 303);
   }
 
   async offerRegistration(
-    req: FastifyRequest,
+    _req: FastifyRequest,
     reply: FastifyReply,
     login: AuthenticatedLogin,
-  ): Promise<SafeHtml | null> {
-    if (login.subject?.kind !== 'bsn' || !meetsLoa(login.loaAuthn, LOA.high)) return null;
+  ): Promise<boolean> {
+    if (login.subject?.kind !== 'bsn' || !meetsLoa(login.loaAuthn, LOA.high)) return false;
     await this.#d.state.startRegistration(reply, {
       bsn: login.subject.bsn,
       meansId: login.meansId,
       loaAuthn: login.loaAuthn,
     });
-    const lang = this.#d.web.lang(req);
+    return true;
+  }
+
+  async registrationOffer(req: FastifyRequest, lang: Lang): Promise<SafeHtml | null> {
+    if (!(await this.#d.state.registration(req))) return null;
     return html`<p>${t(lang, 'portal.register.offer')}</p>
       <p><a class="button" href="/registreren/gegevens">${t(lang, 'portal.register.offer_button')}</a></p>`;
   }
+}
+
+/** The pages of the portal's refusals after a means (see PortalLogin's #problem). */
+export async function portalLoginRoutes(app: FastifyInstance, d: { web: Web }): Promise<void> {
+  app.get(`${PORTAL_LOGIN_PROBLEM_PATH}/:reason`, async (req, reply) => {
+    const { reason } = req.params as { reason: string };
+    if (!Object.hasOwn(LOGIN_PROBLEMS, reason)) return reply.callNotFound();
+    const { status, back } = LOGIN_PROBLEMS[reason as LoginProblem];
+    const lang = d.web.lang(req, reply);
+    return d.web.renderProblem(req, reply, {
+      status,
+      titleKey: `portal.${reason}.title` as MessageKey,
+      bodyKey: `portal.${reason}.body` as MessageKey,
+      actions: html`<p><a href="${back}">${t(lang, 'portal.back')}</a></p>`,
+    });
+  });
 }

@@ -10,7 +10,7 @@ import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { abonneePortalRoutes } from './abonnee.ts';
-import { ensurePortalClient, PortalLogin } from './login.ts';
+import { ensurePortalClient, PortalLogin, portalLoginRoutes } from './login.ts';
 import { mijnDeziRoutes } from './mijn-dezi.ts';
 import { registrationRoutes } from './registration.ts';
 import { PortalState } from './sessions.ts';
@@ -41,6 +41,7 @@ export function createPortal(d: PortalDeps): Portal {
     hook: login,
     async routes(app) {
       await ensurePortalClient(d.provider, d.issuer);
+      await app.register(portalLoginRoutes, deps);
       await app.register(registrationRoutes, deps);
       await app.register(mijnDeziRoutes, deps);
       await app.register(abonneePortalRoutes, deps);

@@ -67,7 +67,9 @@ export function createTestMeans(o: TestMeansOptions): LoginMeans {
       }
       if (!isLoa(answer.loa)) throw new MeansError('invalid_response', 'unknown level of assurance');
       if (!meetsLoa(answer.loa, callback.minimumLoa)) {
-        throw new MeansError('insufficient_loa', 'level of assurance below the requested minimum');
+        throw new MeansError('insufficient_loa', 'level of assurance below the requested minimum', {
+          reached: answer.loa,
+        });
       }
       let bsn: Bsn;
       try {

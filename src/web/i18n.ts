@@ -6,6 +6,7 @@ import { uziMessages } from './messages/uzi.ts';
 import { yiviOidcMessages } from './messages/yivi-oidc.ts';
 import { policyMessages } from './messages/policy.ts';
 import { opsMessages } from './messages/ops.ts';
+import { brokerMessages } from './messages/broker.ts';
 
 export type Lang = 'nl' | 'en';
 export type Messages = Record<string, Record<Lang, string>>;
@@ -127,6 +128,7 @@ const messages = {
   ...yiviOidcMessages,
   ...policyMessages,
   ...opsMessages,
+  ...brokerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -64,8 +64,12 @@ export class Web {
     return parseLang(parseCookies(req.headers.cookie)[LANG_COOKIE]) ?? 'nl';
   }
 
+  /**
+   * This page's URL in the other language. The URL the browser asked for (originalUrl): a route that
+   * hands the request to a mounted sub-application (the proeftuin's OpenID stand-in) rewrites req.url.
+   */
   switchLangUrl(req: FastifyRequest, lang: Lang): string {
-    const url = new URL(req.url, 'http://x');
+    const url = new URL(req.originalUrl, 'http://x');
     url.searchParams.set('lang', lang === 'nl' ? 'en' : 'nl');
     return `${url.pathname}${url.search}`;
   }

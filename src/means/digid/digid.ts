@@ -199,7 +199,9 @@ export function createDigidMeans(o: DigidOptions): {
       }
       const loa = loaOfDigidLevel(assertion.level);
       if (!loa || !meetsLoa(loa, callback.minimumLoa)) {
-        throw new MeansError('insufficient_loa', `DigiD ${assertion.level} is below the requested level`);
+        throw new MeansError('insufficient_loa', `DigiD ${assertion.level} is below the requested level`, {
+          reached: loa, // null for basis, which is below every eIDAS level
+        });
       }
       return { meansId: DIGID_MEANS_ID, subject: { kind: 'bsn', bsn: assertion.bsn }, loaAuthn: loa };
     },

@@ -172,7 +172,9 @@ export async function createOidcMeans(
         typeof claims.acr === 'string' && Object.hasOwn(c.acr, claims.acr) ? c.acr[claims.acr]! : null;
       if (!level) throw new MeansError('invalid_response', 'the ID token carries no known acr');
       if (!meetsLoa(level, callback.minimumLoa)) {
-        throw new MeansError('insufficient_loa', 'the supplier authenticated below the requested level');
+        throw new MeansError('insufficient_loa', 'the supplier authenticated below the requested level', {
+          reached: level,
+        });
       }
       return {
         meansId: c.id,

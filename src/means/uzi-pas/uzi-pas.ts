@@ -51,7 +51,9 @@ export function createUziPasMeans(o: UziPasMeansOptions): LoginMeans {
       }
       if ('refused' in outcome) throw new UziPasError(outcome.refused, 'refused at the certificate endpoint');
       if (!meetsLoa(LOA.high, callback.minimumLoa)) {
-        throw new MeansError('insufficient_loa', 'level of assurance below the requested minimum');
+        throw new MeansError('insufficient_loa', 'level of assurance below the requested minimum', {
+          reached: LOA.high,
+        });
       }
       return {
         meansId: UZI_PAS_MEANS_ID,

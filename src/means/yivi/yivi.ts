@@ -123,7 +123,9 @@ export async function createYiviMeans(
       if (attribute.status !== 'PRESENT')
         throw new MeansError('invalid_response', 'Yivi attribute is not present');
       if (!meetsLoa(configured.loa, callback.minimumLoa)) {
-        throw new MeansError('insufficient_loa', 'the disclosed attribute is below the requested level');
+        throw new MeansError('insufficient_loa', 'the disclosed attribute is below the requested level', {
+          reached: configured.loa,
+        });
       }
       return {
         meansId: id,
