@@ -6,14 +6,10 @@ import { ensureDirectory } from '../db/directory.ts';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import { x509 } from '../pki/x509.ts';
+import { certificateSerial, importKeyPair, newKeys, pkcs8Pem, rsa } from './test-keys.ts';
 import { fileEsealSource, type EsealMaterial, type EsealSource } from '../verklaring/eseal.ts';
 
-const RSA: webcrypto.RsaHashedKeyGenParams = {
-  name: 'RSASSA-PKCS1-v1_5',
-  hash: 'SHA-256',
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 3072, // NCSC guidance for RSA, as Dezi's own keys
-};
+const RSA = rsa(3072); // NCSC guidance for RSA, as Dezi's own keys
 const DAY = 24 * 3600 * 1000;
 const CA_SUBJECT = 'CN=TEST Dezi proeftuin eSeal CA, O=TEST Dezi proeftuin, C=NL';
 const ESEAL_SUBJECT = 'CN=TEST Dezi-register, O=TEST Dezi proeftuin, C=NL';
@@ -30,21 +26,10 @@ interface TestCa {
   keys: webcrypto.CryptoKeyPair;
 }
 
-function serial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0]! & 0x7f) | 0x10;
-  return Buffer.from(bytes).toString('hex');
-}
-
-async function pkcs8Pem(key: webcrypto.CryptoKey): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
-}
-
 async function newCa(): Promise<TestCa> {
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await newKeys(RSA);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
+    serialNumber: certificateSerial(),
     name: CA_SUBJECT,
     notBefore: new Date(Date.now() - DAY),
     notAfter: new Date(Date.now() + 10 * 365 * DAY),
@@ -60,14 +45,7 @@ async function newCa(): Promise<TestCa> {
 }
 
 async function importCa(certPem: string, keyPem: string): Promise<TestCa> {
-  const der = Buffer.from(keyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, RSA, true, ['sign']);
-  const publicKey = await new x509.X509Certificate(certPem).publicKey.export(
-    RSA,
-    ['verify'],
-    webcrypto as unknown as typeof globalThis.crypto,
-  );
-  return { certPem, keys: { privateKey, publicKey } };
+  return { certPem, keys: await importKeyPair(certPem, keyPem, RSA) };
 }
 
 /** A new eSeal key and certificate (valid three years, like the acceptance environment's) under the CA. */
@@ -75,13 +53,9 @@ export async function issueTestEseal(
   ca: TestCa,
   o: { notBefore?: Date; notAfter?: Date; keyUsage?: number; modulusLength?: number } = {},
 ): Promise<EsealMaterial> {
-  const keys = (await webcrypto.subtle.generateKey(
-    { ...RSA, modulusLength: o.modulusLength ?? RSA.modulusLength },
-    true,
-    ['sign', 'verify'],
-  )) as webcrypto.CryptoKeyPair;
+  const keys = await newKeys(rsa(o.modulusLength ?? RSA.modulusLength));
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
+    serialNumber: certificateSerial(),
     subject: ESEAL_SUBJECT,
     issuer: new x509.X509Certificate(ca.certPem).subject,
     notBefore: o.notBefore ?? new Date(Date.now() - DAY),

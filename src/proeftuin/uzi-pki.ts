@@ -6,7 +6,6 @@ import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writ
 import { join } from 'node:path';
 import { randomBytes, webcrypto } from 'node:crypto';
 
-type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import forge from 'node-forge';
 import {
@@ -18,18 +17,14 @@ import {
 } from '../means/uzi-pas/san.ts';
 import { x509 } from '../pki/x509.ts';
 import { SEED_ABONNEES, SEED_PERSONS } from './seed-data.ts';
+import { certificateSerial, importKeyPair, newKeys, pkcs8Pem, rsa } from './test-keys.ts';
 
 /** The password of every test card's PKCS#12 file (test data, printed on the proeftuin page). */
 export const TEST_CARD_PASSWORD = 'proeftuin';
 /** A UZI-nummer that belongs to no test person. */
 export const UNKNOWN_UZI_NUMMER = '900099999';
 
-const RSA: webcrypto.RsaHashedKeyGenParams = {
-  name: 'RSASSA-PKCS1-v1_5',
-  hash: 'SHA-256',
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 2048,
-};
+const RSA = rsa(2048);
 
 const DAY = 24 * 3600 * 1000;
 
@@ -74,39 +69,9 @@ export interface TestUziPki {
   revoked: Record<string, string[]>;
 }
 
-async function newKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
-}
-
-async function keyPem(key: CryptoKey): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`.replace(
-    /\n\n/g,
-    '\n',
-  );
-}
-
-async function importPair(certPem: string, pkcs8Pem: string): Promise<CryptoKeyPair> {
-  const der = Buffer.from(pkcs8Pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, RSA, true, ['sign']);
-  const publicKey = await new x509.X509Certificate(certPem).publicKey.export(
-    RSA,
-    ['verify'],
-    webcrypto as unknown as typeof globalThis.crypto,
-  );
-  return { privateKey, publicKey };
-}
-
-function serial(): string {
-  // Positive, 16 bytes, no leading zero byte.
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0]! & 0x7f) | 0x10;
-  return Buffer.from(bytes).toString('hex');
-}
-
 async function issueCa(name: string, keys: CryptoKeyPair, issuer: TestCa | null): Promise<string> {
   const common = {
-    serialNumber: serial(),
+    serialNumber: certificateSerial(),
     notBefore: new Date(Date.now() - DAY),
     notAfter: new Date(Date.now() + 10 * 365 * DAY),
     signingAlgorithm: RSA,
@@ -162,7 +127,7 @@ export async function issueCardCertificate(ca: TestCa, spec: CardSpec, keys: Cry
   const san = spec.san === undefined ? encodeUziSan(value) : spec.san;
   const org = SEED_ABONNEES.find((a) => a.abonneeNummer === spec.abonneeNummer)?.naam ?? 'TEST';
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
+    serialNumber: certificateSerial(),
     subject: `CN=${spec.holder}, 2.5.4.5=${spec.uziNummer}, O=${org}, C=NL`,
     issuer: new x509.X509Certificate(ca.certPem).subject,
     notBefore: spec.notBefore ?? new Date(Date.now() - DAY),
@@ -206,10 +171,10 @@ async function newCard(
   id: string,
   purpose: TestCardPurpose,
 ): Promise<TestCard> {
-  const keys = await newKeys();
+  const keys = await newKeys(RSA);
   const ca = pki.cas[spec.cardType];
   const certPem = await issueCardCertificate(ca, spec, keys);
-  const kp = await keyPem(keys.privateKey);
+  const kp = await pkcs8Pem(keys.privateKey);
   return {
     id,
     purpose,
@@ -230,11 +195,11 @@ async function newCard(
 }
 
 async function generate(): Promise<Omit<TestUziPki, 'server'>> {
-  const rootKeys = await newKeys();
+  const rootKeys = await newKeys(RSA);
   const root: TestCa = { name: ROOT_NAME, keys: rootKeys, certPem: await issueCa(ROOT_NAME, rootKeys, null) };
   const cas = {} as Record<CardType, TestCa>;
   for (const type of ['Z', 'N', 'M', 'S'] as const) {
-    const keys = await newKeys();
+    const keys = await newKeys(RSA);
     cas[type] = { name: CA_NAMES[type], keys, certPem: await issueCa(CA_NAMES[type], keys, root) };
   }
   const pki = { root, cas };
@@ -297,14 +262,14 @@ async function serverCertificate(
   root: TestCa,
   hostnames: string[],
 ): Promise<{ certPem: string; keyPem: string }> {
-  const keys = await newKeys();
+  const keys = await newKeys(RSA);
   const names = hostnames.map((h) =>
     /^[\d.]+$/.test(h) || h.includes(':')
       ? { type: 'ip' as const, value: h.replace(/^\[|\]$/g, '') }
       : { type: 'dns' as const, value: h },
   );
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
+    serialNumber: certificateSerial(),
     subject: `CN=${hostnames[0]}, O=TEST Dezi proeftuin, C=NL`,
     issuer: new x509.X509Certificate(root.certPem).subject,
     notBefore: new Date(Date.now() - DAY),
@@ -322,7 +287,7 @@ async function serverCertificate(
       new x509.SubjectAlternativeNameExtension(names),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey) };
+  return { certPem: cert.toString('pem'), keyPem: await pkcs8Pem(keys.privateKey) };
 }
 
 interface StoredPki {
@@ -340,13 +305,13 @@ interface StoredPki {
  */
 async function store(dir: string, pki: Omit<TestUziPki, 'server'>): Promise<Omit<TestUziPki, 'server'>> {
   const stored: StoredPki = {
-    root: { certPem: pki.root.certPem, keyPem: await keyPem(pki.root.keys.privateKey) },
+    root: { certPem: pki.root.certPem, keyPem: await pkcs8Pem(pki.root.keys.privateKey) },
     cas: {} as StoredPki['cas'],
     cards: pki.cards.map((c) => ({ ...c, p12: c.p12.toString('base64') })),
     revoked: pki.revoked,
   };
   for (const [type, ca] of Object.entries(pki.cas) as [CardType, TestCa][]) {
-    stored.cas[type] = { certPem: ca.certPem, keyPem: await keyPem(ca.keys.privateKey) };
+    stored.cas[type] = { certPem: ca.certPem, keyPem: await pkcs8Pem(ca.keys.privateKey) };
   }
   mkdirSync(join(dir, 'cards'), { recursive: true, mode: 0o700 });
   const file = join(dir, 'pki.json');
@@ -374,12 +339,16 @@ async function load(dir: string): Promise<Omit<TestUziPki, 'server'>> {
   const root: TestCa = {
     name: ROOT_NAME,
     certPem: stored.root.certPem,
-    keys: await importPair(stored.root.certPem, stored.root.keyPem),
+    keys: await importKeyPair(stored.root.certPem, stored.root.keyPem, RSA),
   };
   const cas = {} as Record<CardType, TestCa>;
   for (const type of ['Z', 'N', 'M', 'S'] as const) {
     const s = stored.cas[type];
-    cas[type] = { name: CA_NAMES[type], certPem: s.certPem, keys: await importPair(s.certPem, s.keyPem) };
+    cas[type] = {
+      name: CA_NAMES[type],
+      certPem: s.certPem,
+      keys: await importKeyPair(s.certPem, s.keyPem, RSA),
+    };
   }
   return {
     root,
