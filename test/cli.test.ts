@@ -11,6 +11,7 @@ import { keyMaterial, redeem, fetchUserinfo, REDIRECT_URI, type TestRp } from '.
 import { login } from './helpers/login.ts';
 import { encryptionCertificate } from './helpers/certificates.ts';
 import { specRp } from './helpers/spec-rp.ts';
+import { testEsealFiles } from './helpers/eseal.ts';
 
 describe('dezi command line', () => {
   const { dir, dezi, deziWith } = cliSandbox('dezi-cli-', {
@@ -242,9 +243,18 @@ describe('dezi command line', () => {
   });
 });
 
+// Production needs an eSeal to start; the TEST eSeal's files stand in for the PKIoverheid one.
+const eseal = await testEsealFiles();
+
 describe('the embedded database in production: its data directory', () => {
   const { dir, start } = cliSandbox('dezi-data-dir-');
-  const production = { DEZI_MODE: 'production', DEZI_ISSUER: 'https://dezi.example', LOG_LEVEL: 'warn' };
+  const production = {
+    DEZI_MODE: 'production',
+    DEZI_ISSUER: 'https://dezi.example',
+    LOG_LEVEL: 'warn',
+    DEZI_ESEAL_KEY_FILE: eseal.keyFile,
+    DEZI_ESEAL_CERT_FILE: eseal.certFile,
+  };
 
   test('a data directory whose parents do not exist is created, private (0700), and Dezi starts', async () => {
     const dataDir = join(dir, 'srv', 'dezi', 'data');

@@ -143,7 +143,7 @@ for (const backend of BACKENDS)
       assert.ok(offered.length >= 2 && offered.includes(DIGID), offered.join());
       for (const id of offered) assert.equal(dezi.means.get(id)!.loa, LOA.high, id);
       assert.equal(
-        [...final.body.matchAll(/Betrouwbaarheidsniveau: high/g)].length,
+        [...final.body.matchAll(/Betrouwbaarheidsniveau: hoog/g)].length,
         offered.length,
         'each offered means shows its level',
       );

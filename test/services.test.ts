@@ -199,6 +199,35 @@ for (const backend of BACKENDS) {
       await assert.rejects(loadKeySet(db, new Secrets(Buffer.alloc(32, 3))), KeyUnsealError);
     });
 
+    test('a verklaring naming another authority or register URI is not handed out again; a new one is', async () => {
+      const eseal = await testEsealKey();
+      const { person, employment } = await seedPerson('Berg');
+      const before = await new VerklaringService(db, verklaringSettings(ISSUER), () => eseal).forEmployment(
+        person,
+        employment,
+      );
+      // Same settings: re-used.
+      const same = await new VerklaringService(db, verklaringSettings(ISSUER), () => eseal).forEmployment(
+        person,
+        employment,
+      );
+      assert.equal(same.id, before.id);
+      // The proeftuin moved to another address: the old one names a jku and status_uri nobody serves.
+      const moved = new VerklaringService(db, verklaringSettings('https://dezi-elders.test'), () => eseal);
+      const after = await moved.forEmployment(person, employment);
+      assert.notEqual(after.id, before.id);
+      assert.equal(decodeProtectedHeader(after.jws).jku, 'https://dezi-elders.test/dezi/jwks.json');
+      assert.equal((await moved.forEmployment(person, employment)).id, after.id, 'and that one is re-used');
+      // Not revoked: what it states is still true; it is only no longer handed out.
+      assert.equal((await moved.status(before.id))?.status, 'actief');
+      const renamed = new VerklaringService(
+        db,
+        { ...verklaringSettings('https://dezi-elders.test'), iss: 'https://register.test' },
+        () => eseal,
+      );
+      assert.notEqual((await renamed.forEmployment(person, employment)).id, after.id);
+    });
+
     test('a verklaring is signed with the eSeal key, not an id_token key, and names the eSeal JWKS', async () => {
       const service = await verklaringService();
       const eseal = await testEsealKey();

@@ -122,7 +122,7 @@ export class VerklaringService {
     return `${this.#settings.authority}/dezi/jwks.json`;
   }
 
-  async #findReusable(person: Person, employment: Employment): Promise<IssuedVerklaring | null> {
+  async #findCurrent(person: Person, employment: Employment): Promise<IssuedVerklaring | null> {
     const [row] = await this.#db.query<{ id: string; jws: string }>(
       `SELECT id, jws FROM verklaringen
        WHERE person_id = $1 AND abonnee_id = $2 AND rol_key = $3 AND is_current AND status = 'active'
@@ -132,10 +132,29 @@ export class VerklaringService {
     return row ?? null;
   }
 
+  /**
+   * Whether a stored verklaring still names what Dezi names now: its jku and status_uri lie on this
+   * authority and its iss and json_schema are the configured ones. After a change of DEZI_ISSUER (the
+   * proeftuin moved to another port) or of the register's URIs, a relying party would refuse it.
+   */
+  #namesCurrentSettings(jws: string): boolean {
+    const [header, payload] = jws
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    return (
+      header.jku === this.jku &&
+      payload.iss === this.#settings.iss &&
+      payload.json_schema === this.#settings.schemaUri &&
+      payload.status_uri === statusUri(this.#settings.authority, payload.verklaring_id)
+    );
+  }
+
   /** The current verklaring for this person at this employment, issuing one when needed. */
   async forEmployment(person: Person, employment: Employment): Promise<IssuedVerklaring> {
-    const reusable = await this.#findReusable(person, employment);
-    if (reusable) return reusable;
+    const current = await this.#findCurrent(person, employment);
+    if (current && this.#namesCurrentSettings(current.jws)) return current;
+    const outdated = current?.id ?? null;
 
     const id = randomUUID();
     const key = this.#eseal();
@@ -159,8 +178,8 @@ export class VerklaringService {
       await tx.query(
         `UPDATE verklaringen SET is_current = false
          WHERE person_id = $1 AND abonnee_id = $2 AND rol_key = $3 AND is_current
-           AND (status = 'revoked' OR expires_at <= now() + make_interval(secs => $4))`,
-        [person.id, employment.abonnee.id, employment.rolCode ?? '-', RENEW_BEFORE_SECONDS],
+           AND (status = 'revoked' OR expires_at <= now() + make_interval(secs => $4) OR id = $5)`,
+        [person.id, employment.abonnee.id, employment.rolCode ?? '-', RENEW_BEFORE_SECONDS, outdated],
       );
       const rows = await tx.query<{ id: string }>(
         `INSERT INTO verklaringen (id, person_id, abonnee_id, employment_id, rol_key, jws, kid, not_before, expires_at)
@@ -194,7 +213,7 @@ export class VerklaringService {
       metrics.verklaringIssued();
       return { id, jws };
     }
-    const winner = await this.#findReusable(person, employment);
+    const winner = await this.#findCurrent(person, employment);
     if (!winner) throw new Error('verklaring: concurrent issue left no current verklaring');
     return winner;
   }
