@@ -30,6 +30,7 @@ import { encryptionCertificate } from './helpers/certificates.ts';
 import { testEsealFiles } from './helpers/eseal.ts';
 import { specRp } from './helpers/spec-rp.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { CLIENT_CACHE_MS } from '../src/oidc/adapter.ts';
 
 const VECTORS = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'dezi', 'vectors');
 const REDIRECT = 'https://applicatie.zorgclient.test/login';
@@ -591,6 +592,37 @@ for (const backend of BACKENDS)
         assert.equal(refused.status, 400, JSON.stringify(extra));
         assert.equal(refused.body.error, 'invalid_client_metadata');
       }
+    });
+
+    test('a certificate that expired since registration: userinfo refuses and says why, not sends in clear', async () => {
+      const cert = await encryptionCertificate();
+      const registered = await registerPublic(dezi.url, {
+        jwks: { keys: [{ kty: 'RSA', use: 'enc', x5c: [cert.x5c] }] },
+      });
+      assert.equal(registered.status, 201);
+      const clientId = registered.body.client_id as string;
+      // Time passes: the stored certificate is now one that has expired (same key).
+      const expired = await encryptionCertificate({
+        keys: cert.keys,
+        notAfter: new Date(Date.now() - 60_000),
+      });
+      await dezi.db.query(
+        `UPDATE oidc_payloads SET payload = jsonb_set(payload, '{jwks,keys,0,x5c}', $2::jsonb)
+         WHERE model = 'Client' AND id = $1`,
+        [clientId, JSON.stringify([expired.x5c])],
+      );
+      await new Promise((r) => setTimeout(r, CLIENT_CACHE_MS + 100)); // instances re-read clients
+      const rp = specRp(dezi.url, clientId, REDIRECT);
+      const tokens = await rp.token(await rp.login(JANSEN.bsn));
+      const res = await fetch(`${dezi.url}/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      assert.equal(res.status, 401);
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_token');
+      assert.match(
+        res.headers.get('www-authenticate')!,
+        /encryption certificate registered for this client expired/,
+      );
     });
 
     test('a registered certificate is checked: size, key usage, validity, its key; a clear error', async () => {

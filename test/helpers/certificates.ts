@@ -10,6 +10,8 @@ export interface EncryptionCertificate {
   x5tS256: string;
   /** RSA-OAEP private key for jose's compactDecrypt. */
   privateKey: webcrypto.CryptoKey;
+  /** The signing form of the key pair, to issue another certificate for the same key. */
+  keys: webcrypto.CryptoKeyPair;
 }
 
 export async function encryptionCertificate(
@@ -18,13 +20,17 @@ export async function encryptionCertificate(
     notBefore?: Date;
     notAfter?: Date;
     keyUsage?: 'keyEncipherment' | 'digitalSignature';
+    /** The key pair of an earlier certificate: a new certificate for the same key. */
+    keys?: webcrypto.CryptoKeyPair;
   } = {},
 ): Promise<EncryptionCertificate> {
   const signing = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]) };
-  const keys = (await webcrypto.subtle.generateKey({ ...signing, modulusLength: o.bits ?? 2048 }, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
+  const keys =
+    o.keys ??
+    ((await webcrypto.subtle.generateKey({ ...signing, modulusLength: o.bits ?? 2048 }, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '0a1b2c3d4e5f',
     name: 'CN=EPD Zuid userinfo, O=Zorgsoft Test B.V., C=NL',
@@ -55,5 +61,6 @@ export async function encryptionCertificate(
     x5c: der.toString('base64'),
     x5tS256: createHash('sha256').update(der).digest('base64url'),
     privateKey,
+    keys,
   };
 }
