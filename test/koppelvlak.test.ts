@@ -658,6 +658,43 @@ for (const backend of BACKENDS)
     });
   });
 
+describe('the revocation list on its schedule', () => {
+  test('a revocation appears within the refresh interval, without anyone asking for a rebuild', async () => {
+    const dezi = await startDezi({
+      config: {
+        koppelvlak: {
+          ...DEFAULT_KOPPELVLAK,
+          revocationListRefreshSeconds: 1,
+          revocationListValiditySeconds: 60,
+        },
+      },
+    });
+    try {
+      const registered = await registerPublic(dezi.url);
+      const rp = specRp(dezi.url, registered.body.client_id as string, REDIRECT);
+      const info = await rp.userinfo((await rp.token(await rp.login(JANSEN.bsn))).access_token);
+      const id = info.verklaring.verklaring_id as string;
+      const listed = async () =>
+        ((await rp.revocationList()).payload.revocaties as { verklaringId: string }[]).some(
+          (r) => r.verklaringId === id,
+        );
+      assert.equal(await listed(), false);
+      const person = (await dezi.register.findPersonByBsn(Bsn.parse(JANSEN.bsn)))!;
+      await dezi.register.setPersonStatus(person.id, 'suspended', OPERATOR);
+      const revokedAt = Date.now();
+      while (!(await listed())) {
+        assert.ok(Date.now() - revokedAt < 2500, 'listed within the 1-second refresh (and a margin)');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const list = await rp.revocationList();
+      assert.equal(Number(list.payload.ververs_tijdstip) - Number(list.payload.nbf), 1);
+      assert.equal(Number(list.payload.exp) - Number(list.payload.nbf), 60);
+    } finally {
+      await dezi.stop();
+    }
+  });
+});
+
 describe('the eSeal in production: refused unless it is usable', () => {
   test("a certificate that is not the key's, expired, too small or not for signing; start refuses", async () => {
     const database = await openTestDatabase('pglite');
