@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { Secrets } from '../src/secrets.ts';
 import { LOA, type LoA } from '../src/means/loa.ts';
-import { MeansError, type MeansFailureKind, type MeansResult } from '../src/means/means.ts';
+import { MeansError, type LoginMeans, type MeansFailureKind, type MeansResult } from '../src/means/means.ts';
 import { createDigidMeans, DIGID_MEANS_ID } from '../src/means/digid/digid.ts';
 import { digidFromConfig } from '../src/means/digid/setup.ts';
 import {
@@ -226,6 +226,27 @@ for (const backend of BACKENDS)
         expectedState: state,
         minimumLoa,
       });
+    }
+
+    /**
+     * A login whose Response the IdP hands over on the back channel (artifact): it logs in at
+     * substantial, or, when the back channel's TLS is refused, fails as unavailable.
+     */
+    async function loginOverBackChannel(m: LoginMeans, ok: boolean): Promise<void> {
+      const state = randomBytes(32).toString('base64url');
+      const { redirectTo } = await m.start({ state, callbackUrl: CALLBACK, minimumLoa: LOA.substantial });
+      const xml = inflateRawSync(
+        Buffer.from(new URL(redirectTo).searchParams.get('SAMLRequest')!, 'base64'),
+      ).toString();
+      resolvesTo(signedResponseXml(fields(/\sID="([^"]+)"/.exec(xml)![1]!), idpKey));
+      const finish = m.finish({
+        query: { RelayState: state, SAMLart: encodeArtifact(IDP, 0) },
+        body: {},
+        expectedState: state,
+        minimumLoa: LOA.substantial,
+      });
+      if (ok) assert.equal((await finish).loaAuthn, LOA.substantial);
+      else await refused(finish, 'unavailable');
     }
 
     async function refused(p: Promise<MeansResult>, kind: MeansFailureKind, message?: RegExp) {
@@ -757,20 +778,7 @@ for (const backend of BACKENDS)
           [strangerTls, false],
         ] as const) {
           const m = withTls(tls);
-          const state = randomBytes(32).toString('base64url');
-          const { redirectTo } = await m.start({ state, callbackUrl: CALLBACK, minimumLoa: LOA.substantial });
-          const xml = inflateRawSync(
-            Buffer.from(new URL(redirectTo).searchParams.get('SAMLRequest')!, 'base64'),
-          ).toString();
-          resolvesTo(signedResponseXml(fields(/\sID="([^"]+)"/.exec(xml)![1]!), idpKey));
-          const finish = m.finish({
-            query: { RelayState: state, SAMLart: encodeArtifact(IDP, 0) },
-            body: {},
-            expectedState: state,
-            minimumLoa: LOA.substantial,
-          });
-          if (ok) assert.equal((await finish).loaAuthn, LOA.substantial);
-          else await refused(finish, 'unavailable');
+          await loginOverBackChannel(m, ok);
         }
         assert.deepEqual(
           seen,
@@ -839,20 +847,7 @@ for (const backend of BACKENDS)
           // The whole path from the environment: configuration, setup (reads the files), adapter.
           const config = loadConfig({ ...env, DEZI_DIGID_IDP_METADATA: metadataFile });
           const m = (await digidFromConfig(config, database.db, secrets))!.means;
-          const state = randomBytes(32).toString('base64url');
-          const { redirectTo } = await m.start({ state, callbackUrl: CALLBACK, minimumLoa: LOA.substantial });
-          const xml = inflateRawSync(
-            Buffer.from(new URL(redirectTo).searchParams.get('SAMLRequest')!, 'base64'),
-          ).toString();
-          resolvesTo(signedResponseXml(fields(/\sID="([^"]+)"/.exec(xml)![1]!), idpKey));
-          const finish = m.finish({
-            query: { RelayState: state, SAMLart: encodeArtifact(IDP, 0) },
-            body: {},
-            expectedState: state,
-            minimumLoa: LOA.substantial,
-          });
-          if (ok) assert.equal((await finish).loaAuthn, LOA.substantial);
-          else await refused(finish, 'unavailable');
+          await loginOverBackChannel(m, ok);
         }
         assert.deepEqual(
           presented,
