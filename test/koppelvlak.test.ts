@@ -573,14 +573,15 @@ for (const backend of BACKENDS)
         client_id: plainClient,
         response_type: 'code',
         scope: 'openid',
+        redirect_uri: REDIRECT,
         request,
       }).toString();
       const jar = await new Browser().request(url.href);
-      const location = jar.location ? new URL(jar.location) : null;
-      assert.ok(
-        jar.status === 400 || location?.searchParams.get('error') === 'invalid_request_object',
-        jar.body.slice(0, 300),
-      );
+      // The error goes back to the (registered) redirect URI, naming the reason.
+      assert.equal(jar.status, 303, jar.body.slice(0, 300));
+      const location = new URL(jar.location!);
+      assert.equal(location.searchParams.get('error'), 'invalid_request_object');
+      assert.match(location.searchParams.get('error_description')!, /client authentication/);
 
       const { jwks } = await import('./helpers/rp.ts').then((m) => m.keyMaterial());
       for (const extra of [
