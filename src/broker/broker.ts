@@ -315,6 +315,23 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     return reply.redirect(redirectTo, 303);
   }
 
+  /** A login that stopped after the means: one audit record (no personal data beyond the actor) and the counter. */
+  async function loginRefused(
+    i: Interaction,
+    meansId: string,
+    detail: Record<string, unknown> & { reason: string },
+    actor: string | null = null,
+  ) {
+    metrics.login(meansId, 'failure');
+    await recordAudit(d.db, {
+      actor,
+      action: 'login',
+      outcome: 'failure',
+      clientId: i.clientId,
+      detail: { ...detail, means: meansId },
+    });
+  }
+
   /** After the person is known: skip the choice when there is one employment, else ask. */
   async function continueWithPerson(
     req: FastifyRequest,
@@ -329,26 +346,12 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     const takenOver = await d.portal?.afterMeans(req, reply, login);
     if (takenOver) return takenOver;
     if (!person) {
-      await recordAudit(d.db, {
-        actor: null,
-        action: 'login',
-        outcome: 'failure',
-        clientId: i.clientId,
-        detail: { reason: 'unknown_person', means: meansId },
-      });
-      metrics.login(meansId, 'failure');
+      await loginRefused(i, meansId, { reason: 'unknown_person' });
       const registrationOffered = (await d.portal?.offerRegistration(req, reply, login)) ?? false;
       return showOutcome(reply, i, { kind: 'problem', problem: 'unknown_person', registrationOffered });
     }
     if (person.status !== 'active') {
-      await recordAudit(d.db, {
-        actor: person.deziNummer,
-        action: 'login',
-        outcome: 'failure',
-        clientId: i.clientId,
-        detail: { reason: `person_${person.status}`, means: meansId },
-      });
-      metrics.login(meansId, 'failure');
+      await loginRefused(i, meansId, { reason: `person_${person.status}` }, person.deziNummer);
       return showOutcome(reply, i, { kind: 'problem', problem: 'person_inactive' });
     }
     const employments = await d.register.activeEmployments(person.id);
@@ -569,13 +572,10 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     meansId: string,
     reached: LoA | null,
   ) {
-    metrics.login(meansId, 'failure');
-    await recordAudit(d.db, {
-      actor: null,
-      action: 'login',
-      outcome: 'failure',
-      clientId: i.clientId,
-      detail: { reason: 'means_loa_too_low', means: meansId, loa_authn: reached, minimum_loa: tx.minimumLoa },
+    await loginRefused(i, meansId, {
+      reason: 'means_loa_too_low',
+      loa_authn: reached,
+      minimum_loa: tx.minimumLoa,
     });
     return showOutcome(reply, i, { kind: 'loa_too_low', meansId, reached });
   }
@@ -711,14 +711,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         if (!(err instanceof MeansError)) throw err;
         req.log.info({ means: meansId, kind: err.kind, reason: err.message }, 'means login failed');
         if (err.kind === 'insufficient_loa') return loaTooLow(reply, i, tx, meansId, err.reached ?? null);
-        metrics.login(meansId, 'failure');
-        await recordAudit(d.db, {
-          actor: null,
-          action: 'login',
-          outcome: 'failure',
-          clientId: i.clientId,
-          detail: { reason: `means_${err.kind}`, means: meansId },
-        });
+        await loginRefused(i, meansId, { reason: `means_${err.kind}` });
         if (err.kind === 'cancelled')
           return showOutcome(reply, i, { kind: 'problem', problem: 'means_cancelled' });
         if (err.kind === 'unavailable') return fallback(reply, i, means);
@@ -727,14 +720,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       if (result.meansId !== meansId) {
         // An adapter answering for another means: a fault, not something the person can change.
         req.log.warn({ means: meansId, answered: result.meansId }, 'means answered as another means');
-        metrics.login(meansId, 'failure');
-        await recordAudit(d.db, {
-          actor: null,
-          action: 'login',
-          outcome: 'failure',
-          clientId: i.clientId,
-          detail: { reason: 'means_mismatch', means: meansId },
-        });
+        await loginRefused(i, meansId, { reason: 'means_mismatch' });
         return showOutcome(reply, i, { kind: 'problem', problem: 'means_failed' });
       }
       if (!meetsLoa(result.loaAuthn, tx.minimumLoa)) {
