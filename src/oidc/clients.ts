@@ -84,17 +84,30 @@ export function encryptionKeyOf(jwks: unknown): Jwk | undefined {
   return keys.find(isEncryptionKey);
 }
 
-/** How userinfo is delivered to this client: JWE (to which key, which enc), or the signed envelope. */
+/** The end of validity of registered certificates, by their base64 DER: parsed once, not per request. */
+const certificateNotAfter = new Map<string, number>();
+
+function notAfterOf(x5c0: string): number {
+  let notAfter = certificateNotAfter.get(x5c0);
+  if (notAfter === undefined) {
+    notAfter = Date.parse(new X509Certificate(Buffer.from(x5c0, 'base64')).validTo);
+    if (certificateNotAfter.size >= 1000) certificateNotAfter.clear();
+    certificateNotAfter.set(x5c0, notAfter);
+  }
+  return notAfter;
+}
+
+/**
+ * How userinfo is delivered to this client: JWE (to which key, which enc, until when its certificate
+ * is valid), or, null, the signed envelope.
+ */
 export function userinfoEncryptionOf(
   metadata: Record<string, unknown>,
-): { jwk: Jwk; enc: UserinfoEnc; certificate: X509Certificate | null } | null {
+): { jwk: Jwk; enc: UserinfoEnc; certificateNotAfter: number | null } | null {
   const jwk = encryptionKeyOf(metadata.jwks);
   if (!jwk) return null;
   const enc = (metadata[USERINFO_ENC_PROPERTY] as UserinfoEnc | undefined) ?? USERINFO_ENC_VALUES[0];
-  const certificate = Array.isArray(jwk.x5c)
-    ? new X509Certificate(Buffer.from(String(jwk.x5c[0]), 'base64'))
-    : null;
-  return { jwk, enc, certificate };
+  return { jwk, enc, certificateNotAfter: Array.isArray(jwk.x5c) ? notAfterOf(String(jwk.x5c[0])) : null };
 }
 
 function httpsOrLoopback(uri: string): boolean {

@@ -111,11 +111,12 @@ export async function userinfoRoutes(app: FastifyInstance, d: UserinfoDeps): Pro
         throw new BearerError(401, 'invalid_token', 'access token no longer valid for this identity');
       }
       const encryption = userinfoEncryptionOf(client.metadata() as Record<string, unknown>);
-      if (encryption?.certificate && Date.parse(encryption.certificate.validTo) <= Date.now()) {
+      const notAfter = encryption?.certificateNotAfter ?? null;
+      if (notAfter !== null && notAfter <= Date.now()) {
         throw new BearerError(
           401,
           'invalid_token',
-          `the encryption certificate registered for this client expired on ${new Date(encryption.certificate.validTo).toISOString()}; register a new one`,
+          `the encryption certificate registered for this client expired on ${new Date(notAfter).toISOString()}; register a new one`,
         );
       }
 
