@@ -370,7 +370,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     interactionTtlSeconds: TTL.Interaction,
     grantTtlSeconds: TTL.Grant,
     defaultMinimumLoa,
-    portal: portal.hook,
+    completions: [portal.completion],
+    registration: portal.registration,
   });
   await app.register(portal.routes);
   await app.register(apiRoutes, { issuer: config.issuer, db, provider, register });

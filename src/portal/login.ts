@@ -2,15 +2,16 @@
 // first-party client of the OpenID provider ("dezi-portal"); a portal login is an ordinary
 // authorization request at LoA high with prompt=login, so the broker runs it exactly as for a
 // zorgapplicatie (means choice, means policy, the register lookup). When a means has identified
-// the person, the broker hands the result to this hook in-process: the portal sets its own
-// session and no code or token is ever minted for it (the portal runs inside Dezi and needs none).
+// the person, the broker hands the result to this client's completion in-process: the portal sets
+// its own session and no code, token or verklaring is ever made for it (the portal runs inside Dezi
+// and needs none), and it audits its own outcomes (portal.login, means.link).
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportJWK, generateKeyPair } from 'jose';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata } from 'oidc-provider';
 import { recordAudit } from '../audit/audit.ts';
-import type { AuthenticatedLogin, BrokerPortalHook } from '../broker/broker.ts';
+import type { AuthenticatedLogin, LoginCompletion, RegistrationOffers } from '../broker/completion.ts';
 import type { Database } from '../db/database.ts';
 import { LOA, meetsLoa } from '../means/loa.ts';
 import { RegisterError, type Register } from '../register/register.ts';
@@ -82,7 +83,8 @@ export interface PortalLoginDeps {
   state: PortalState;
 }
 
-export class PortalLogin implements BrokerPortalHook {
+export class PortalLogin implements LoginCompletion, RegistrationOffers {
+  readonly clientId = PORTAL_CLIENT_ID;
   readonly #d: PortalLoginDeps;
   constructor(d: PortalLoginDeps) {
     this.#d = d;
@@ -123,12 +125,15 @@ export class PortalLogin implements BrokerPortalHook {
     return reply.redirect(`${PORTAL_LOGIN_PROBLEM_PATH}/${key}`, 303);
   }
 
-  async afterMeans(
+  async complete(req: FastifyRequest, reply: FastifyReply, login: AuthenticatedLogin): Promise<void> {
+    await this.#complete(req, reply, login);
+  }
+
+  async #complete(
     req: FastifyRequest,
     reply: FastifyReply,
     login: AuthenticatedLogin,
-  ): Promise<FastifyReply | null> {
-    if (login.clientId !== PORTAL_CLIENT_ID) return null;
+  ): Promise<FastifyReply> {
     let state: unknown;
     try {
       state = (await this.#d.provider.interactionDetails(req.raw, reply.raw)).params.state;
@@ -222,11 +227,7 @@ export class PortalLogin implements BrokerPortalHook {
     return reply.redirect('/mijn-dezi?melding=gekoppeld', 303);
   }
 
-  async offerRegistration(
-    _req: FastifyRequest,
-    reply: FastifyReply,
-    login: AuthenticatedLogin,
-  ): Promise<boolean> {
+  async offer(_req: FastifyRequest, reply: FastifyReply, login: AuthenticatedLogin): Promise<boolean> {
     if (login.subject?.kind !== 'bsn' || !meetsLoa(login.loaAuthn, LOA.high)) return false;
     await this.#d.state.startRegistration(reply, {
       bsn: login.subject.bsn,
@@ -236,7 +237,7 @@ export class PortalLogin implements BrokerPortalHook {
     return true;
   }
 
-  async registrationOffer(req: FastifyRequest, lang: Lang): Promise<SafeHtml | null> {
+  async offerHtml(req: FastifyRequest, lang: Lang): Promise<SafeHtml | null> {
     if (!(await this.#d.state.registration(req))) return null;
     return html`<p>${t(lang, 'portal.register.offer')}</p>
       <p><a class="button" href="/registreren/gegevens">${t(lang, 'portal.register.offer_button')}</a></p>`;

@@ -1,8 +1,8 @@
-// The portals composed: Mijn Dezi, self-registration and the abonnee portal, with the hook the
-// broker calls after a means (see login.ts).
+// The portals composed: Mijn Dezi, self-registration and the abonnee portal, with the completion
+// the broker hands the portals' logins to after a means (see login.ts).
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
-import type { BrokerPortalHook } from '../broker/broker.ts';
+import type { LoginCompletion, RegistrationOffers } from '../broker/completion.ts';
 import type { Database } from '../db/database.ts';
 import type { MeansRegistry } from '../means/registry.ts';
 import { Invitations } from '../register/invitations.ts';
@@ -26,8 +26,9 @@ export interface PortalDeps {
 }
 
 export interface Portal {
-  /** Passed to the broker: portal logins and the offer to self-register. */
-  hook: BrokerPortalHook;
+  /** Passed to the broker: the portals' own logins, and the offer to self-register. */
+  completion: LoginCompletion;
+  registration: RegistrationOffers;
   routes(app: FastifyInstance): Promise<void>;
   purgeExpired(): Promise<void>;
 }
@@ -38,7 +39,8 @@ export function createPortal(d: PortalDeps): Portal {
   const invitations = new Invitations(d.db, d.register);
   const deps = { ...d, state, login, invitations };
   return {
-    hook: login,
+    completion: login,
+    registration: login,
     async routes(app) {
       await ensurePortalClient(d.provider, d.issuer);
       await app.register(portalLoginRoutes, deps);
