@@ -3,7 +3,7 @@
 // level below the login's minimum gets the page that says so and offers the means that reach it; an
 // answer in another means' name is a failed login. Both are audited (no personal data) and counted.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TransactionStore } from '../src/broker/transactions.ts';
 import { LOA } from '../src/means/loa.ts';
 import { MeansError, type LoginMeans, type MeansResult } from '../src/means/means.ts';
@@ -11,10 +11,11 @@ import { registry } from '../src/ops/metrics.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Bsn } from '../src/register/bsn.ts';
 import { Browser } from './helpers/browser.ts';
-import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
 import { codeIssued, startLogin } from './helpers/login.ts';
 import { DIGID, offeredMeans } from './helpers/means.ts';
-import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts';
+import { fetchUserinfo, redeem, type TestRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const SCRIPTED = 'gescript';
@@ -26,15 +27,12 @@ async function loginCount(means: string, outcome: 'success' | 'failure'): Promis
 
 for (const backend of BACKENDS)
   describe(`the broker checks what a means answers (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let rp: TestRp;
     let answer: Partial<MeansResult> = {};
 
-    before(async () => {
-      database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
-      rp = await registerRp(dezi.url);
+    withDezi(backend, { rp: true }, async (started) => {
+      ({ dezi, rp } = started);
       // Declares high, goes straight back to the callback, and answers as scripted.
       const scripted: LoginMeans = {
         id: SCRIPTED,
@@ -58,11 +56,6 @@ for (const backend of BACKENDS)
         health: async () => true,
       };
       dezi.means.register(scripted);
-    });
-
-    after(async () => {
-      await dezi?.stop();
-      await database?.close();
     });
 
     async function failures(reason: string) {

@@ -4,7 +4,7 @@
 // the other language with the same outcome, the login goes on, and the callback that carried a
 // one-time artifact, code or result was not requested again.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { encodeArtifact } from '../src/means/digid/artifact.ts';
 import { LOA } from '../src/means/loa.ts';
 import {
@@ -14,7 +14,8 @@ import {
 } from '../src/proeftuin/oidc-means-op.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { Browser, radioValues, type Exchange } from './helpers/browser.ts';
-import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
 import {
   chooseEmployment,
   codeIssued,
@@ -32,7 +33,7 @@ import {
   TEST_MEANS,
   testMeansLogin,
 } from './helpers/means.ts';
-import { fetchUserinfo, redeem, registerRp, type AuthRequest, type TestRp } from './helpers/rp.ts';
+import { fetchUserinfo, redeem, type AuthRequest, type TestRp } from './helpers/rp.ts';
 
 const person = (achternaam: string) => SEED_PERSONS.find((p) => p.achternaam === achternaam)!;
 const JANSEN = person('Jansen');
@@ -84,20 +85,10 @@ function linkTo(page: Exchange, text: RegExp): string {
 
 for (const backend of BACKENDS)
   describe(`switching language keeps the login (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let rp: TestRp;
 
-    before(async () => {
-      database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
-      rp = await registerRp(dezi.url);
-    });
-
-    after(async () => {
-      await dezi?.stop();
-      await database?.close();
-    });
+    withDezi(backend, { rp: true }, (started) => ({ dezi, rp } = started));
 
     async function verklaring(final: Exchange, request: AuthRequest) {
       assert.equal(final.status, 303, final.body.slice(0, 600));

@@ -4,7 +4,7 @@
 // portal's completion, which answers the browser itself, so no "login" record, verklaring or count
 // is made for the internal portal client, and no request fails on the way. The chain still verifies.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { verifyAuditChain } from '../src/audit/audit.ts';
 import { LOA } from '../src/means/loa.ts';
 import { MeansError, type LoginMeans, type MeansResult } from '../src/means/means.ts';
@@ -13,9 +13,10 @@ import { PORTAL_CLIENT_ID } from '../src/portal/login.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { Bsn } from '../src/register/bsn.ts';
 import { Browser, findForm, type Exchange } from './helpers/browser.ts';
-import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
 import { codeIssued, digidLogin, startLogin } from './helpers/login.ts';
-import { registerRp, type TestRp } from './helpers/rp.ts';
+import { type TestRp } from './helpers/rp.ts';
 
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // one employment
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!; // more than one
@@ -38,15 +39,12 @@ type Script =
 
 for (const backend of BACKENDS)
   describe(`every outcome of a login is audited and counted once (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let rp: TestRp;
     let script: Script = { answer: { bsn: JANSEN.bsn } };
 
-    before(async () => {
-      database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
-      rp = await registerRp(dezi.url);
+    withDezi(backend, { rp: true }, async (started) => {
+      ({ dezi, rp } = started);
       const scripted: LoginMeans = {
         id: SCRIPTED,
         displayName: { nl: 'Gescript middel', en: 'Scripted means' },
@@ -71,11 +69,6 @@ for (const backend of BACKENDS)
         health: async () => !('down' in script),
       };
       dezi.means.register(scripted);
-    });
-
-    after(async () => {
-      await dezi?.stop();
-      await database?.close();
     });
 
     /** The login records of this client since `seq`, oldest first. */

@@ -1,12 +1,13 @@
 // The first slice end to end over HTTP: an openid-client relying party registers itself, a person
 // logs in through the DigiD stand-in, and the verklaring arrives exactly as the koppelvlak says.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SEED_ABONNEES, SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { LOA } from '../src/means/loa.ts';
 import { Browser, radioValues } from './helpers/browser.ts';
 import { Bsn } from '../src/register/bsn.ts';
-import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
 import { digidLogin, login, startLogin } from './helpers/login.ts';
 import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts';
 import { amsterdamDate, amsterdamMidnightMonthsLater, amsterdamMidnightOf } from '../src/time.ts';
@@ -26,21 +27,11 @@ const abonneeNaam = (nummer: string) => SEED_ABONNEES.find((a) => a.abonneeNumme
 
 for (const backend of BACKENDS)
   describe(`login end to end (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let rp: TestRp;
     const browsers: Browser[] = [];
 
-    before(async () => {
-      database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
-      rp = await registerRp(dezi.url);
-    });
-
-    after(async () => {
-      await dezi?.stop();
-      await database?.close();
-    });
+    withDezi(backend, { rp: true }, (started) => ({ dezi, rp } = started));
 
     async function fullLogin(bsn: string, choose?: (values: string[]) => string) {
       const out = await login(rp, bsn, { choose });
@@ -348,10 +339,9 @@ for (const backend of BACKENDS)
       await dezi.register.setPersonStatus(person.id, 'active', { kind: 'operator', name: 'test' });
 
       const b = await fullLogin(smit.bsn);
-      await database.db.query(
-        "UPDATE verklaringen SET status = 'revoked', revoked_at = now() WHERE id = $1",
-        [b.userinfo.verklaring.verklaring_id],
-      );
+      await dezi.db.query("UPDATE verklaringen SET status = 'revoked', revoked_at = now() WHERE id = $1", [
+        b.userinfo.verklaring.verklaring_id,
+      ]);
       const revoked = await fetch(`${dezi.url}/userinfo`, {
         headers: { authorization: `Bearer ${b.tokens.access_token}` },
       });
@@ -417,12 +407,12 @@ for (const backend of BACKENDS)
         assert.ok(!new RegExp(`(?<!\\d)${bsn}(?!\\d)`).test(dezi.logs.text()), 'BSN in a log line');
       }
       // Every text column of every table.
-      const tables = await database.db.query<{ table_name: string }>(
+      const tables = await dezi.db.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
       );
       let rowsChecked = 0;
       for (const { table_name } of tables) {
-        const rows = await database.db.query<{ row: string }>(`SELECT t::text AS row FROM ${table_name} t`);
+        const rows = await dezi.db.query<{ row: string }>(`SELECT t::text AS row FROM ${table_name} t`);
         rowsChecked += rows.length;
         for (const { row } of rows) {
           for (const bsn of bsns) assert.ok(!row.includes(bsn), `BSN in clear in table ${table_name}`);

@@ -14,6 +14,7 @@ import {
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Browser, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, freePort, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
 import {
   FAKE_ACR,
   FAKE_OP_MEANS_ID,
@@ -41,20 +42,10 @@ const [PSEUDONYM, UZI, TOO_LOW] = STAND_IN_ACCOUNTS as [
 
 for (const backend of BACKENDS)
   describe(`OpenID Connect means through the stand-in supplier (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let rp: TestRp;
 
-    before(async () => {
-      database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
-      rp = await registerRp(dezi.url);
-    });
-
-    after(async () => {
-      await dezi?.stop();
-      await database?.close();
-    });
+    withDezi(backend, { rp: true }, (started) => ({ dezi, rp } = started));
 
     async function redeemed(final: Exchange, request: AuthRequest) {
       assert.equal(final.status, 303, final.body.slice(0, 400));
@@ -266,22 +257,22 @@ for (const backend of BACKENDS)
 
 for (const backend of BACKENDS)
   describe(`OpenID Connect means against a misbehaving provider (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let op: Awaited<ReturnType<typeof fakeOpenIdProvider>>;
     let rp: TestRp;
 
     before(async () => {
-      database = await openTestDatabase(backend);
       op = await fakeOpenIdProvider();
-      dezi = await startDezi({ db: database.db, config: { oidcMeans: [op.config] } });
-      rp = await registerRp(dezi.url);
     });
 
+    withDezi(
+      backend,
+      { config: () => ({ oidcMeans: [op.config] }), rp: true },
+      (started) => ({ dezi, rp } = started),
+    );
+
     after(async () => {
-      await dezi?.stop();
       await op?.close();
-      await database?.close();
     });
 
     async function attempt(behaviour: OpBehaviour) {

@@ -2,19 +2,19 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as client from 'openid-client';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Browser } from './helpers/browser.ts';
-import { BACKENDS, openTestDatabase, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { BACKENDS, REGISTRATION_TOKEN, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
 import { login } from './helpers/login.ts';
 import {
   authorizationRequest,
   fetchUserinfo,
   keyMaterial,
   redeem,
-  registerRp,
   REDIRECT_URI,
   type TestRp,
 } from './helpers/rp.ts';
@@ -23,19 +23,9 @@ const BSN = SEED_PERSONS[0]!.bsn;
 
 for (const backend of BACKENDS)
   describe(`the OpenID provider refuses (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let rp: TestRp;
-
-    before(async () => {
-      database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
-      rp = await registerRp(dezi.url);
-    });
-    after(async () => {
-      await dezi?.stop();
-      await database?.close();
-    });
+    withDezi(backend, { rp: true }, (started) => ({ dezi, rp } = started));
 
     /** Logs in and returns the code (not yet redeemed) with the request it answers. */
     async function codeFor(params: Record<string, string> = {}) {

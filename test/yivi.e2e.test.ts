@@ -10,6 +10,7 @@ import { YIVI_STAND_IN_JWT_ISSUER } from '../src/proeftuin/yivi-server.ts';
 import { YIVI_MEANS_ID, YIVI_PAGE_PATH } from '../src/means/yivi/yivi.ts';
 import { Browser } from './helpers/browser.ts';
 import { BACKENDS, freePort, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
 import {
   FAKE_BSN_ATTRIBUTE,
   FAKE_HIGH_ATTRIBUTE,
@@ -27,20 +28,10 @@ const SUBSTANTIAL = { acr_values: LOA.substantial };
 
 for (const backend of BACKENDS)
   describe(`Yivi login (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let rp: TestRp;
 
-    before(async () => {
-      database = await openTestDatabase(backend);
-      dezi = await startDezi({ db: database.db });
-      rp = await registerRp(dezi.url);
-    });
-
-    after(async () => {
-      await dezi?.stop();
-      await database?.close();
-    });
+    withDezi(backend, { rp: true }, (started) => ({ dezi, rp } = started));
 
     async function redeemed(
       browser: Browser,
@@ -210,22 +201,22 @@ for (const backend of BACKENDS)
 
 for (const backend of BACKENDS)
   describe(`Yivi against a misbehaving IRMA server (${backend})`, () => {
-    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let dezi: TestDezi;
     let irma: Awaited<ReturnType<typeof fakeIrmaServer>>;
     let rp: TestRp;
 
     before(async () => {
-      database = await openTestDatabase(backend);
       irma = await fakeIrmaServer();
-      dezi = await startDezi({ db: database.db, config: { yivi: irma.config } });
-      rp = await registerRp(dezi.url);
     });
 
+    withDezi(
+      backend,
+      { config: () => ({ yivi: irma.config }), rp: true },
+      (started) => ({ dezi, rp } = started),
+    );
+
     after(async () => {
-      await dezi?.stop();
       await irma?.close();
-      await database?.close();
     });
 
     /** A login through Yivi up to the broker's answer; the fake server has "disclosed" already. */
