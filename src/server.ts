@@ -8,6 +8,7 @@ import type Provider from 'oidc-provider';
 import { ConfigError, DEFAULT_KOPPELVLAK, type DeziConfig } from './config.ts';
 import { isUnavailable, openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { SingleUseStore } from './db/single-use.ts';
 import { Secrets } from './secrets.ts';
 import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
 import { LiveProvider } from './oidc/live-provider.ts';
@@ -420,6 +421,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       db.query('DELETE FROM broker_logins WHERE expires_at < now()'),
       db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'"),
       portal.purgeExpired(),
+      SingleUseStore.purge(db),
       purgeSamlState(db),
       limiter.purge(),
     ]).catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'purge failed'));

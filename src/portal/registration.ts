@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
+import { keyHash } from '../db/single-use.ts';
 import { RegisterError, type Register } from '../register/register.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
@@ -56,7 +57,7 @@ export function parseName(
 
 export async function registrationRoutes(app: FastifyInstance, d: RegistrationDeps): Promise<void> {
   const { web } = d;
-  const binding = (p: PendingRegistration) => `registration:${p.tokenHash}`;
+  const binding = (p: PendingRegistration) => `registration:${keyHash(p.token)}`;
 
   app.get('/registreren', async (req, reply) => {
     if (await d.state.registration(req)) return reply.redirect('/registreren/gegevens', 303);

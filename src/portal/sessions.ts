@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { keyHash, SingleUseStore } from '../db/single-use.ts';
 import type { LoA } from '../means/loa.ts';
 import { Bsn } from '../register/bsn.ts';
 import type { Secrets } from '../secrets.ts';
@@ -26,7 +27,8 @@ export interface PortalSession {
 }
 
 export interface PendingRegistration {
-  tokenHash: string;
+  /** The browser's registration token (from its cookie), which takes the registration. */
+  token: string;
   meansId: string;
   loaAuthn: LoA;
 }
@@ -40,15 +42,31 @@ function cookieToken(req: FastifyRequest, name: string): string | null {
   return value && TOKEN.test(value) ? value : null;
 }
 
+interface LoginInFlight {
+  purpose: PortalPurpose;
+  personId: string | null;
+}
+
+interface WaitingRegistration {
+  /** The BSN, sealed with the registration's key hash as associated data. */
+  bsnSealed: string;
+  meansId: string;
+  loaAuthn: LoA;
+}
+
 export class PortalState {
   readonly #db: Database;
   readonly #secrets: Secrets;
   readonly #web: Web;
+  readonly #logins: SingleUseStore<LoginInFlight>;
+  readonly #registrations: SingleUseStore<WaitingRegistration>;
 
   constructor(db: Database, secrets: Secrets, web: Web) {
     this.#db = db;
     this.#secrets = secrets;
     this.#web = web;
+    this.#logins = new SingleUseStore(db, 'portal.login', LOGIN_SECONDS);
+    this.#registrations = new SingleUseStore(db, 'portal.registration', REGISTRATION_SECONDS);
   }
 
   #setCookie(reply: FastifyReply, name: string, value: string, maxAge: number): void {
@@ -99,11 +117,7 @@ export class PortalState {
   /** Returns the state value to send through the broker; the browser keeps the same in a cookie. */
   async startLogin(reply: FastifyReply, purpose: PortalPurpose, personId: string | null): Promise<string> {
     const state = newToken();
-    await this.#db.query(
-      `INSERT INTO portal_logins (state_hash, purpose, person_id, expires_at)
-       VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-      [hashToken(state), purpose, personId, LOGIN_SECONDS],
-    );
+    await this.#logins.put(state, { purpose, personId });
     this.#setCookie(reply, LOGIN_COOKIE, state, LOGIN_SECONDS);
     return state;
   }
@@ -120,11 +134,7 @@ export class PortalState {
     const token = cookieToken(req, LOGIN_COOKIE);
     if (!token || typeof state !== 'string' || token !== state) return null;
     this.#setCookie(reply, LOGIN_COOKIE, '', 0);
-    const [row] = await this.#db.query<{ purpose: PortalPurpose; person_id: string | null }>(
-      'DELETE FROM portal_logins WHERE state_hash = $1 AND expires_at > now() RETURNING purpose, person_id',
-      [hashToken(token)],
-    );
-    return row ? { purpose: row.purpose, personId: row.person_id } : null;
+    return this.#logins.take(token);
   }
 
   // --- a self-registration waiting for confirmation --------------------------------------------
@@ -134,28 +144,24 @@ export class PortalState {
     r: { bsn: Bsn; meansId: string; loaAuthn: LoA },
   ): Promise<void> {
     const token = newToken();
-    const tokenHash = hashToken(token);
     const sealed = this.#secrets.encrypt(
       'bsn-encryption',
       Buffer.from(r.bsn.reveal()),
-      `registration:${tokenHash}`,
+      `registration:${keyHash(token)}`,
     );
-    await this.#db.query(
-      `INSERT INTO pending_registrations (token_hash, bsn_sealed, bsn_key_id, means_id, loa_authn, expires_at)
-       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-      [tokenHash, sealed, this.#secrets.keyId, r.meansId, r.loaAuthn, REGISTRATION_SECONDS],
-    );
+    await this.#registrations.put(token, {
+      bsnSealed: sealed.toString('base64'),
+      meansId: r.meansId,
+      loaAuthn: r.loaAuthn,
+    });
     this.#setCookie(reply, REGISTRATION_COOKIE, token, REGISTRATION_SECONDS);
   }
 
   async registration(req: FastifyRequest): Promise<PendingRegistration | null> {
     const token = cookieToken(req, REGISTRATION_COOKIE);
     if (!token) return null;
-    const [row] = await this.#db.query<{ token_hash: string; means_id: string; loa_authn: LoA }>(
-      'SELECT token_hash, means_id, loa_authn FROM pending_registrations WHERE token_hash = $1 AND expires_at > now()',
-      [hashToken(token)],
-    );
-    return row ? { tokenHash: row.token_hash, meansId: row.means_id, loaAuthn: row.loa_authn } : null;
+    const waiting = await this.#registrations.peek(token);
+    return waiting ? { token, meansId: waiting.meansId, loaAuthn: waiting.loaAuthn } : null;
   }
 
   /** Takes the waiting registration out, once, and unseals its BSN. */
@@ -163,21 +169,20 @@ export class PortalState {
     reply: FastifyReply,
     pending: PendingRegistration,
   ): Promise<{ bsn: Bsn; meansId: string; loaAuthn: LoA } | null> {
-    const [row] = await this.#db.query<{ bsn_sealed: Buffer | Uint8Array; means_id: string; loa_authn: LoA }>(
-      'DELETE FROM pending_registrations WHERE token_hash = $1 AND expires_at > now() RETURNING bsn_sealed, means_id, loa_authn',
-      [pending.tokenHash],
-    );
+    const waiting = await this.#registrations.take(pending.token);
     this.#setCookie(reply, REGISTRATION_COOKIE, '', 0);
-    if (!row) return null;
+    if (!waiting) return null;
     const digits = this.#secrets
-      .decrypt('bsn-encryption', Buffer.from(row.bsn_sealed), `registration:${pending.tokenHash}`)
+      .decrypt(
+        'bsn-encryption',
+        Buffer.from(waiting.bsnSealed, 'base64'),
+        `registration:${keyHash(pending.token)}`,
+      )
       .toString();
-    return { bsn: Bsn.parse(digits), meansId: row.means_id, loaAuthn: row.loa_authn };
+    return { bsn: Bsn.parse(digits), meansId: waiting.meansId, loaAuthn: waiting.loaAuthn };
   }
 
   async purgeExpired(): Promise<void> {
     await this.#db.query('DELETE FROM portal_sessions WHERE expires_at < now()');
-    await this.#db.query('DELETE FROM portal_logins WHERE expires_at < now()');
-    await this.#db.query('DELETE FROM pending_registrations WHERE expires_at < now()');
   }
 }
