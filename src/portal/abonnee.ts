@@ -18,7 +18,7 @@ import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { administeredAbonnees } from './authorisations.ts';
-import { csrfField, field, textInput, validPost } from './forms.ts';
+import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import { fullName, portalPerson, sessionBinding } from './mijn-dezi.ts';
 import type { PortalSession, PortalState } from './sessions.ts';
@@ -293,12 +293,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
           bodyKey: 'portal.session_expired.body',
         });
       if (a === 'forbidden') return problem(req, reply, 403, 'forbidden', '/mijn-dezi');
-      if (!validPost(web, d.issuer, req, sessionBinding(a.session)))
-        return web.renderProblem(req, reply, {
-          status: 403,
-          titleKey: 'error.bad_request.title',
-          bodyKey: 'error.bad_request.body',
-        });
+      if (!validPost(web, d.issuer, req, sessionBinding(a.session))) return refuseFormPost(web, req, reply);
       return fn(req, reply, a);
     });
   }

@@ -9,10 +9,7 @@ export function csrfField(web: Web, binding: string): SafeHtml {
 }
 
 /** A post is accepted only from our own origin, with the token of the state it acts on. */
-export function validPost(web: Web, issuer: string, req: FastifyRequest, binding: string): boolean {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  return web.sameOrigin(req, issuer) && web.verifyCsrf(binding, body.csrf);
-}
+export { validFormPost as validPost, refuseFormPost } from '../web/csrf.ts';
 
 export function field(req: FastifyRequest, name: string, max = 200): string {
   const value = ((req.body ?? {}) as Record<string, unknown>)[name];

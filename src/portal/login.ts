@@ -16,7 +16,7 @@ import type { Database } from '../db/database.ts';
 import { LOA, meetsLoa } from '../means/loa.ts';
 import { RegisterError, type Register } from '../register/register.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { t, type Lang, type MessageKey } from '../web/i18n.ts';
+import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import type { PortalPurpose, PortalState } from './sessions.ts';
 
@@ -247,14 +247,15 @@ export class PortalLogin implements LoginCompletion, RegistrationOffers {
 /** The pages of the portal's refusals after a means (see PortalLogin's #problem). */
 export async function portalLoginRoutes(app: FastifyInstance, d: { web: Web }): Promise<void> {
   app.get(`${PORTAL_LOGIN_PROBLEM_PATH}/:reason`, async (req, reply) => {
-    const { reason } = req.params as { reason: string };
-    if (!Object.hasOwn(LOGIN_PROBLEMS, reason)) return reply.callNotFound();
-    const { status, back } = LOGIN_PROBLEMS[reason as LoginProblem];
+    const { reason: asked } = req.params as { reason: string };
+    if (!Object.hasOwn(LOGIN_PROBLEMS, asked)) return reply.callNotFound();
+    const reason = asked as LoginProblem;
+    const { status, back } = LOGIN_PROBLEMS[reason];
     const lang = d.web.lang(req, reply);
     return d.web.renderProblem(req, reply, {
       status,
-      titleKey: `portal.${reason}.title` as MessageKey,
-      bodyKey: `portal.${reason}.body` as MessageKey,
+      titleKey: `portal.${reason}.title` as const,
+      bodyKey: `portal.${reason}.body` as const,
       actions: html`<p><a href="${back}">${t(lang, 'portal.back')}</a></p>`,
     });
   });

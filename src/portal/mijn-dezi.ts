@@ -9,9 +9,9 @@ import type { Invitations } from '../register/invitations.ts';
 import { BigRoleError, isUuid, RegisterError, type Person, type Register } from '../register/register.ts';
 import { roleLabel } from '../register/roles.ts';
 import { html } from '../web/html.ts';
-import { t, type Lang, type MessageKey } from '../web/i18n.ts';
+import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { csrfField, field, textInput, validPost } from './forms.ts';
+import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import type { PortalSession, PortalState } from './sessions.ts';
 
@@ -104,7 +104,7 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
     const csrf = csrfField(web, sessionBinding(session));
     const meansName = (id: string) => d.means.get(id)?.displayName[lang] ?? id;
     const body = html`<h1>${t(lang, 'portal.mijn.title')}</h1>
-      ${notice ? html`<div class="notice" role="status"><p>${t(lang, `portal.mijn.notice.${notice}` as MessageKey)}</p></div>` : ''}
+      ${notice ? html`<div class="notice" role="status"><p>${t(lang, `portal.mijn.notice.${notice}` as const)}</p></div>` : ''}
       <dl class="facts">
         <dt>${t(lang, 'portal.mijn.dezi_nummer')}</dt>
         <dd><code>${person.deziNummer}</code></dd>
@@ -248,12 +248,7 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
           bodyKey: 'portal.session_expired.body',
           actions: html`<p><a href="/mijn-dezi">${t(web.lang(req), 'portal.mijn.login')}</a></p>`,
         });
-      if (!validPost(web, d.issuer, req, sessionBinding(me.session)))
-        return web.renderProblem(req, reply, {
-          status: 403,
-          titleKey: 'error.bad_request.title',
-          bodyKey: 'error.bad_request.body',
-        });
+      if (!validPost(web, d.issuer, req, sessionBinding(me.session))) return refuseFormPost(web, req, reply);
       return fn(req, reply, me);
     });
   }

@@ -9,7 +9,7 @@ import { RegisterError, type Register } from '../register/register.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { csrfField, field, textInput, validPost } from './forms.ts';
+import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
 import type { PortalLogin } from './login.ts';
 import type { PendingRegistration, PortalState } from './sessions.ts';
 
@@ -134,12 +134,7 @@ export async function registrationRoutes(app: FastifyInstance, d: RegistrationDe
         bodyKey: 'portal.login_expired.body',
         actions: html`<p><a href="/registreren">${t(web.lang(req), 'portal.register.start')}</a></p>`,
       });
-    if (!validPost(web, d.issuer, req, binding(pending)))
-      return web.renderProblem(req, reply, {
-        status: 403,
-        titleKey: 'error.bad_request.title',
-        bodyKey: 'error.bad_request.body',
-      });
+    if (!validPost(web, d.issuer, req, binding(pending))) return refuseFormPost(web, req, reply);
     const lang = web.lang(req, reply);
     const values = {
       voorletters: field(req, 'voorletters', 30),

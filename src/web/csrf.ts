@@ -4,6 +4,27 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Web } from './web.ts';
 
+/** A post is accepted only from our own origin (when the browser names it), with the token of its state. */
+export function validFormPost(
+  web: Web,
+  issuer: string,
+  req: FastifyRequest,
+  binding: string | null,
+): boolean {
+  const token = ((req.body ?? {}) as Record<string, unknown>).csrf;
+  return binding !== null && web.sameOrigin(req, issuer) && web.verifyCsrf(binding, token);
+}
+
+/** The answer to a refused form post: a readable page, nothing done. */
+export function refuseFormPost(web: Web, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  req.log.info({ origin: req.headers.origin ?? null }, 'form post refused: CSRF token or Origin');
+  return web.renderProblem(req, reply, {
+    status: 403,
+    titleKey: 'error.bad_request.title',
+    bodyKey: 'error.bad_request.body',
+  });
+}
+
 export function csrfGuard(
   web: Web,
   issuer: string,
@@ -12,14 +33,7 @@ export function csrfGuard(
 ): preHandlerAsyncHookHandler {
   return async function csrf(req: FastifyRequest, reply: FastifyReply) {
     if (req.method !== 'POST') return;
-    const bound = binding(req);
-    const token = ((req.body ?? {}) as Record<string, unknown>).csrf;
-    if (bound !== null && web.sameOrigin(req, issuer) && web.verifyCsrf(bound, token)) return;
-    req.log.info({ origin: req.headers.origin ?? null }, 'form post refused: CSRF token or Origin');
-    return web.renderProblem(req, reply, {
-      status: 403,
-      titleKey: 'error.bad_request.title',
-      bodyKey: 'error.bad_request.body',
-    });
+    if (validFormPost(web, issuer, req, binding(req))) return;
+    return refuseFormPost(web, req, reply);
   };
 }

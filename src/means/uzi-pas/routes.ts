@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Database } from '../../db/database.ts';
 import { html } from '../../web/html.ts';
-import { t, type MessageKey } from '../../web/i18n.ts';
+import { t } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
 import type { CertificateSource } from './certificate-source.ts';
 import { UziPasError, type UziPasRefusal } from './errors.ts';
@@ -29,8 +29,8 @@ export async function certificateEndpoint(app: FastifyInstance, d: CertificateEn
       const lang = d.web.lang(req, reply);
       return d.web.renderProblem(req, reply, {
         status: reason === 'revocation_unavailable' ? 503 : 403,
-        titleKey: `uzi.refused.${reason}.title` as MessageKey,
-        bodyKey: `uzi.refused.${reason}.body` as MessageKey,
+        titleKey: `uzi.refused.${reason}.title` as const,
+        bodyKey: `uzi.refused.${reason}.body` as const,
         actions: html`<p><a class="button" href="${back}">${t(lang, 'uzi.refused.continue')}</a></p>`,
       });
     };
