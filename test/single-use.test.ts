@@ -27,6 +27,14 @@ for (const backend of BACKENDS)
       assert.equal(await a.take('key-1'), null);
     });
 
+    test('a take that names fields takes only a value holding them, and leaves it otherwise', async () => {
+      const s = new SingleUseStore<{ login: string; n: number }>(database.db, 'test.match', 60);
+      await s.put('handle', { login: 'a', n: 1 });
+      assert.equal(await s.take('handle', { login: 'b' }), null);
+      assert.deepEqual(await s.take('handle', { login: 'a' }), { login: 'a', n: 1 });
+      assert.equal(await s.take('handle', { login: 'a' }), null);
+    });
+
     test('an expired value is neither read nor taken, and the purge removes it', async () => {
       const s = new SingleUseStore<string>(database.db, 'test.expiry', 60);
       await s.put('old', 'value', { ttlSeconds: -1 });

@@ -35,12 +35,15 @@ export class SingleUseStore<T> {
     return row?.value ?? null;
   }
 
-  /** Takes the value out, once: whoever comes second, or late, gets null. */
-  async take(key: string): Promise<T | null> {
+  /**
+   * Takes the value out, once: whoever comes second, or late, gets null. With `match`, only a value
+   * holding those fields is taken: a key presented by the wrong login leaves the entry for the right one.
+   */
+  async take(key: string, match?: Partial<T>): Promise<T | null> {
     const [row] = await this.#db.query<{ value: T; live: boolean }>(
-      `DELETE FROM single_use WHERE namespace = $1 AND key_hash = $2
+      `DELETE FROM single_use WHERE namespace = $1 AND key_hash = $2 AND value @> $3::jsonb
        RETURNING value, expires_at > now() AS live`,
-      [this.#namespace, keyHash(key)],
+      [this.#namespace, keyHash(key), JSON.stringify(match ?? {})],
     );
     return row?.live ? row.value : null;
   }

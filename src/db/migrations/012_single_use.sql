@@ -14,3 +14,5 @@ CREATE INDEX single_use_expires ON single_use (expires_at);
 -- minutes of logins and registrations) is started again by the person.
 DROP TABLE portal_logins;
 DROP TABLE pending_registrations;
+-- So do the Yivi sessions between start and finish (the requestor token sealed, the state as an HMAC).
+DROP TABLE means_yivi_sessions;

@@ -2,6 +2,7 @@
 // page and finish the login. Holds no attribute value; the requestor token is sealed.
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
+import { keyHash, SingleUseStore } from '../../db/single-use.ts';
 import type { Secrets } from '../../secrets.ts';
 import type { SessionPointer } from './irma-server.ts';
 
@@ -14,86 +15,68 @@ export interface YiviSession {
   callbackUrl: string;
 }
 
-interface Row {
-  handle_hash: string;
-  means_id: string;
-  requestor_token_sealed: Uint8Array;
-  session_ptr: SessionPointer;
-  callback_url: string;
+/** What is stored: the requestor token sealed (bound to the handle's key), the state as an HMAC. */
+interface Stored {
+  meansId: string;
+  stateMac: string;
+  requestorTokenSealed: string;
+  sessionPtr: SessionPointer;
+  callbackUrl: string;
 }
 
 export class YiviSessionStore {
-  readonly #db: Database;
   readonly #secrets: Secrets;
-  readonly #ttlSeconds: number;
+  readonly #store: SingleUseStore<Stored>;
 
   constructor(db: Database, secrets: Secrets, ttlSeconds: number) {
-    this.#db = db;
     this.#secrets = secrets;
-    this.#ttlSeconds = ttlSeconds;
+    this.#store = new SingleUseStore(db, 'yivi.session', ttlSeconds);
   }
 
-  #hash(kind: 'handle' | 'state', value: string): string {
-    return this.#secrets.hmac('means-state', `yivi-${kind}:${value}`);
+  #stateMac(state: string): string {
+    return this.#secrets.hmac('means-state', `yivi-state:${state}`);
   }
 
   /** Stores a started session; returns the handle the QR page is addressed by. */
   async create(state: string, s: YiviSession): Promise<string> {
     const handle = randomBytes(32).toString('base64url');
-    const handleHash = this.#hash('handle', handle);
-    await this.#db.query('DELETE FROM means_yivi_sessions WHERE expires_at < now()');
-    await this.#db.query(
-      `INSERT INTO means_yivi_sessions
-         (handle_hash, means_id, state_hash, requestor_token_sealed, session_ptr, callback_url, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))`,
-      [
-        handleHash,
-        s.meansId,
-        this.#hash('state', state),
-        this.#secrets.encrypt('means-state', Buffer.from(s.requestorToken), handleHash),
-        JSON.stringify(s.sessionPtr),
-        s.callbackUrl,
-        this.#ttlSeconds,
-      ],
-    );
+    await this.#store.put(handle, {
+      meansId: s.meansId,
+      stateMac: this.#stateMac(state),
+      requestorTokenSealed: this.#secrets
+        .encrypt('means-state', Buffer.from(s.requestorToken), keyHash(handle))
+        .toString('base64'),
+      sessionPtr: s.sessionPtr,
+      callbackUrl: s.callbackUrl,
+    });
     return handle;
   }
 
   /** A session still waiting for its result, for the QR page. */
   async pending(handle: string): Promise<YiviSession | null> {
     if (!HANDLE.test(handle)) return null;
-    const [row] = await this.#db.query<Row>(
-      `SELECT handle_hash, means_id, requestor_token_sealed, session_ptr, callback_url
-       FROM means_yivi_sessions WHERE handle_hash = $1 AND finished_at IS NULL AND expires_at > now()`,
-      [this.#hash('handle', handle)],
-    );
-    return row ? this.#toSession(row) : null;
+    const stored = await this.#store.peek(handle);
+    return stored ? this.#toSession(handle, stored) : null;
   }
 
   /**
    * Takes the session once, and only for the login that started it: a handle of another login, a
-   * used or an expired one finds nothing.
+   * used or an expired one finds nothing (and leaves the session to its own login).
    */
   async take(handle: string, meansId: string, state: string): Promise<YiviSession | null> {
     if (!HANDLE.test(handle)) return null;
-    const [row] = await this.#db.query<Row>(
-      `UPDATE means_yivi_sessions SET finished_at = now()
-       WHERE handle_hash = $1 AND means_id = $2 AND state_hash = $3
-         AND finished_at IS NULL AND expires_at > now()
-       RETURNING handle_hash, means_id, requestor_token_sealed, session_ptr, callback_url`,
-      [this.#hash('handle', handle), meansId, this.#hash('state', state)],
-    );
-    return row ? this.#toSession(row) : null;
+    const stored = await this.#store.take(handle, { meansId, stateMac: this.#stateMac(state) });
+    return stored ? this.#toSession(handle, stored) : null;
   }
 
-  #toSession(row: Row): YiviSession {
+  #toSession(handle: string, s: Stored): YiviSession {
     return {
-      meansId: row.means_id,
+      meansId: s.meansId,
       requestorToken: this.#secrets
-        .decrypt('means-state', Buffer.from(row.requestor_token_sealed), row.handle_hash)
+        .decrypt('means-state', Buffer.from(s.requestorTokenSealed, 'base64'), keyHash(handle))
         .toString('utf8'),
-      sessionPtr: typeof row.session_ptr === 'string' ? JSON.parse(row.session_ptr) : row.session_ptr,
-      callbackUrl: row.callback_url,
+      sessionPtr: s.sessionPtr,
+      callbackUrl: s.callbackUrl,
     };
   }
 }
