@@ -20,7 +20,7 @@ import {
 import { LOA } from './means/loa.ts';
 import { parseMeansWindowArg, PolicyError, type MeansWindow } from './means/policy.ts';
 import { Register } from './register/register.ts';
-import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
+import { revokeVerklaringen, VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
@@ -163,7 +163,7 @@ async function clientAdd(args: string[]): Promise<void> {
       db,
       secrets,
       keys,
-      register: new Register(db, secrets, { big: bigRegisterFor(config) }),
+      register: new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: revokeVerklaringen }),
       registrationToken: null,
       proeftuin: config.mode === 'proeftuin',
       trustProxy: false,
@@ -234,7 +234,7 @@ async function main(argv: string[]): Promise<void> {
             client_id: await apiClientAdd(
               parsed,
               db,
-              new Register(db, secrets, { big: bigRegisterFor(config) }),
+              new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: revokeVerklaringen }),
             ),
           }),
         ),
@@ -279,7 +279,10 @@ async function main(argv: string[]): Promise<void> {
         runRegisterCommand(
           {
             db,
-            register: new Register(db, secrets, { big: bigRegisterFor(config) }),
+            register: new Register(db, secrets, {
+              big: bigRegisterFor(config),
+              onInvalidated: revokeVerklaringen,
+            }),
             out: (l) => console.log(l),
             err: (l) => console.error(l),
             tty: process.stderr.isTTY === true,

@@ -16,7 +16,11 @@ import { purgeExpired } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
 import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
-import { VERKLARING_LIFETIME_SECONDS, VerklaringService } from './verklaring/verklaring.ts';
+import {
+  revokeVerklaringen,
+  VERKLARING_LIFETIME_SECONDS,
+  VerklaringService,
+} from './verklaring/verklaring.ts';
 import { verklaringRoutes } from './verklaring/routes.ts';
 import { EsealRing, fileEsealSource, type EsealSource } from './verklaring/eseal.ts';
 import { RevocationListCache } from './verklaring/revocation-list.ts';
@@ -122,7 +126,11 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await ensureSigningKey(db, secrets);
   const keyRing = await KeyRing.open(db, secrets);
   const ops = config.ops ?? DEFAULT_OPS;
-  const register = new Register(db, secrets, { big: bigRegisterFor(config) });
+  // A change in the register revokes the verklaringen it makes untrue, in the change's transaction.
+  const register = new Register(db, secrets, {
+    big: bigRegisterFor(config),
+    onInvalidated: revokeVerklaringen,
+  });
   const proeftuin = config.mode === 'proeftuin';
   if (proeftuin) await seedProeftuin(register);
 

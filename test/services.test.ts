@@ -8,7 +8,7 @@ import { ensureSigningKey, KeyUnsealError, loadKeySet, rotateSigningKey } from '
 import { Secrets } from '../src/secrets.ts';
 import { Register } from '../src/register/register.ts';
 import { Bsn } from '../src/register/bsn.ts';
-import { VerklaringService } from '../src/verklaring/verklaring.ts';
+import { revokeVerklaringen, VerklaringService } from '../src/verklaring/verklaring.ts';
 import { seedProeftuin } from '../src/proeftuin/seed.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
@@ -29,7 +29,7 @@ for (const backend of BACKENDS) {
       db = database.db;
       await migrate(db);
       await ensureSigningKey(db, secrets);
-      register = new Register(db, secrets);
+      register = new Register(db, secrets, { onInvalidated: revokeVerklaringen });
       await seedProeftuin(register);
     });
     after(async () => database?.close());
@@ -146,7 +146,9 @@ for (const backend of BACKENDS) {
       );
       // With another master secret the same BSN is not found.
       assert.equal(
-        await new Register(db, new Secrets(Buffer.alloc(32, 9))).findPersonByBsn(Bsn.parse(jansen.bsn)),
+        await new Register(db, new Secrets(Buffer.alloc(32, 9)), {
+          onInvalidated: revokeVerklaringen,
+        }).findPersonByBsn(Bsn.parse(jansen.bsn)),
         null,
       );
     });
