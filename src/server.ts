@@ -356,7 +356,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     schemaUri: `${koppelvlak.schemaBase}/userinfo.json`,
     provider,
     secrets,
-    signingKey: () => keyRing.keys.current,
+    signingKey: (alg) => keyRing.keys.currentByAlg[alg],
     loginForGrant: (grantId: string) => loginForGrant(db, grantId),
     onDelivered: (e) =>
       recordAudit(db, {

@@ -172,6 +172,9 @@ describe('dezi command line', () => {
         ['--jwks', sigOnly, '--userinfo-enc', 'A128CBC-HS256'],
         /userinfo encryption needs an RSA encryption key/,
       ],
+      [['--jwks', sigOnly, '--id-token-alg', 'HS256'], /--id-token-alg must be one of RS256, PS256, ES256/],
+      [['--jwks', sigOnly, '--id-token-alg', 'none'], /--id-token-alg must be one of RS256, PS256, ES256/],
+      [['--jwks', sigOnly, '--userinfo-alg', 'EdDSA'], /--userinfo-alg must be one of RS256, PS256, ES256/],
     ];
     for (const [args, message] of cases) {
       await assert.rejects(
@@ -193,6 +196,29 @@ describe('dezi command line', () => {
       sigOnly,
     );
     assert.match(JSON.parse(stdout).userinfo, /signed envelope/);
+    assert.equal(JSON.parse(stdout).id_token_signed_response_alg, 'RS256', 'the default');
+    assert.equal(JSON.parse(stdout).userinfo_signed_response_alg, 'RS256', 'the default');
+    // --id-token-alg and --userinfo-alg are stored as the client's choice.
+    const chosen = JSON.parse(
+      (
+        await dezi(
+          'client',
+          'add',
+          '--name',
+          'Y',
+          '--redirect-uri',
+          REDIRECT_URI,
+          '--jwks',
+          sigOnly,
+          '--id-token-alg',
+          'ES256',
+          '--userinfo-alg',
+          'PS256',
+        )
+      ).stdout,
+    );
+    assert.equal(chosen.id_token_signed_response_alg, 'ES256');
+    assert.equal(chosen.userinfo_signed_response_alg, 'PS256');
   });
 
   test('keys rotate adds a key and keeps the old one published; rotate --eseal makes a new TEST eSeal', async () => {
@@ -206,10 +232,18 @@ describe('dezi command line', () => {
     const before = idTokenKeys((await dezi('keys', 'list')).stdout);
     await dezi('keys', 'rotate');
     const after = idTokenKeys((await dezi('keys', 'list')).stdout);
-    assert.equal(after.length, before.length + 1);
+    // One new key per id_token algorithm (RS256, PS256, ES256), rotated together.
+    assert.equal(after.length, before.length + 3);
+    for (const alg of ['RS256', 'PS256', 'ES256'])
+      assert.equal(after.filter((l) => l.includes(` ${alg} (current)`)).length, 1, `one current ${alg} key`);
     assert.match(after[0]!, /\(current\)/);
     const oldKid = before[0]!.split(' ')[0]!;
     assert.ok(after.some((l) => l.startsWith(oldKid) && !l.includes('(current)')));
+    for (const l of before.filter((l) => l.includes('(current)')))
+      assert.ok(
+        after.some((a) => a.startsWith(l.split(' ')[0]!) && !a.includes('(current)')),
+        `${l}: retired, still published`,
+      );
 
     const chain = () => readFileSync(join(dir, 'eseal', 'eseal.pem'), 'utf8');
     await dezi('keys', 'rotate', '--eseal'); // creates the TEST eSeal at first use

@@ -193,7 +193,18 @@ for (const backend of BACKENDS) {
       const afterRotation = await loadKeySet(db, secrets);
       assert.equal(afterRotation.current.kid, newKid);
       assert.notEqual(newKid, oldKid);
-      assert.deepEqual(afterRotation.published.map((k) => k.kid).sort(), [newKid, oldKid].sort());
+      const rs256 = afterRotation.published.filter((k) => k.alg === 'RS256');
+      assert.deepEqual(rs256.map((k) => k.kid).sort(), [newKid, oldKid].sort());
+      // PS256 and ES256 were rotated with it: the new key of each current, the old one still published.
+      for (const alg of ['PS256', 'ES256'] as const) {
+        const ofAlg = afterRotation.published.filter((k) => k.alg === alg).map((k) => k.kid);
+        assert.deepEqual(
+          ofAlg.sort(),
+          [before.currentByAlg[alg].kid, afterRotation.currentByAlg[alg].kid].sort(),
+        );
+        assert.notEqual(afterRotation.currentByAlg[alg].kid, before.currentByAlg[alg].kid);
+      }
+      assert.equal(afterRotation.published.length, 6);
       // What was signed before the rotation still verifies against the published keys.
       const jwks = createLocalJWKSet({ keys: afterRotation.published.map((k) => k.publicJwk) });
       await jwtVerify(signedBefore, jwks, { issuer: ISSUER });
