@@ -172,9 +172,6 @@ describe('dezi command line', () => {
         ['--jwks', sigOnly, '--userinfo-enc', 'A128CBC-HS256'],
         /userinfo encryption needs an RSA encryption key/,
       ],
-      [['--jwks', sigOnly, '--id-token-alg', 'HS256'], /--id-token-alg must be one of RS256, PS256, ES256/],
-      [['--jwks', sigOnly, '--id-token-alg', 'none'], /--id-token-alg must be one of RS256, PS256, ES256/],
-      [['--jwks', sigOnly, '--userinfo-alg', 'EdDSA'], /--userinfo-alg must be one of RS256, PS256, ES256/],
     ];
     for (const [args, message] of cases) {
       await assert.rejects(
@@ -182,6 +179,32 @@ describe('dezi command line', () => {
         (err: { code: number; stderr: string }) =>
           err.code === 1 && message.test(err.stderr) && !/at .*\.ts:/.test(err.stderr),
         args.join(' '),
+      );
+    }
+    // An algorithm Dezi does not sign with is a usage error (exit 2), before anything is stored.
+    for (const [option, alg] of [
+      ['--id-token-alg', 'HS256'],
+      ['--id-token-alg', 'none'],
+      ['--userinfo-alg', 'EdDSA'],
+    ]) {
+      await assert.rejects(
+        dezi(
+          'client',
+          'add',
+          '--name',
+          'X',
+          '--redirect-uri',
+          REDIRECT_URI,
+          '--jwks',
+          sigOnly,
+          option!,
+          alg!,
+        ),
+        (err: { code: number; stderr: string }) =>
+          err.code === 2 &&
+          new RegExp(`${option} must be one of RS256, PS256, ES256`).test(err.stderr) &&
+          !/at .*\.ts:/.test(err.stderr),
+        `${option} ${alg}`,
       );
     }
     // A private_key_jwt client without an encryption key is fine: it gets the signed envelope.
