@@ -282,21 +282,22 @@ for (const backend of BACKENDS) {
     test('onInvalidated runs in the change’s transaction: a failure after the revocation rolls both back', async () => {
       // A register whose callback revokes (as the composition root wires it), sees the change it was
       // called for, and then fails: nothing of the change, and nothing of the revocation, may remain.
-      const seen: { criteria: unknown; reason: string; achternaam?: string }[] = [];
+      const p = await person('Voor');
+      const { a, e, v } = await employedWithVerklaring(p);
+      const seen: { criteria: unknown; reason: string; achternaam: string | undefined }[] = [];
       const failing = new Register(db, secrets, {
         big: { registrationsOf: async () => [] },
         onInvalidated: async (tx, criteria, reason, actor) => {
           await revokeVerklaringen(tx, criteria, reason, actor);
+          // Read through the callback's own handle: only inside the change's transaction is it visible.
           const [row] = await tx.query<{ achternaam: string }>(
             'SELECT achternaam FROM persons WHERE id = $1',
-            ['personId' in criteria ? criteria.personId : p.id],
+            [p.id],
           );
           seen.push({ criteria, reason, achternaam: row?.achternaam });
           throw new Error('a failure after the revocation');
         },
       });
-      const p = await person('Voor');
-      const { a, e, v } = await employedWithVerklaring(p);
       const auditCount = async () =>
         Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_events'))[0]!.n);
       const before = await auditCount();

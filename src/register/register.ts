@@ -328,7 +328,10 @@ export class Register {
     return this.#c.db;
   }
 
-  /** For the importer: the entity modules' bulk writes, with this register's vault. */
+  /**
+   * For the importer (register/import.ts) only: what the entity modules' bulk writes need. Not for
+   * other folders: they use the methods above, which audit and keep the register's rules.
+   */
   get context(): RegisterContext {
     return this.#c;
   }
