@@ -54,8 +54,8 @@ const USAGE = `Usage: dezi <command>
                                  --userinfo-alg: how id_tokens and the envelope are signed (RS256, the
                                  koppelvlak's, unless given). Dates YYYY-MM-DD
                                  (e.g. --allow-means uzi-pas:..2027-07-01: UZI-pas until 1 July 2027)
-  keys rotate                    add a new id_token signing key; the old one stays published until
-                                 everything it signed has expired
+  keys rotate                    add new id_token signing keys (RS256, PS256, ES256, together); the
+                                 old ones stay published until everything they signed has expired
   keys rotate --eseal            proeftuin: a new TEST eSeal certificate (production: replace the
                                  files DEZI_ESEAL_KEY_FILE and DEZI_ESEAL_CERT_FILE name)
   keys list                      list the published id_token keys and eSeal certificates
