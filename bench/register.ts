@@ -11,6 +11,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { Secrets } from '../src/secrets.ts';
 import { Register } from '../src/register/register.ts';
+import { revokeVerklaringen } from '../src/verklaring/verklaring.ts';
 import { Bsn } from '../src/register/bsn.ts';
 import { importUziRegister } from '../src/register/import.ts';
 import { writeUziExport } from './register-data.ts';
@@ -46,7 +47,7 @@ try {
   const [{ n }] = (await db.query<{ n: string }>('SELECT count(*) AS n FROM persons')) as [{ n: string }];
   if (Number(n) > 0) throw new Error('the benchmark needs an empty database (persons is not empty)');
   const secrets = new Secrets(Buffer.alloc(32, 0x11)); // a benchmark key, nothing real is sealed
-  const register = new Register(db, secrets);
+  const register = new Register(db, secrets, { onInvalidated: revokeVerklaringen });
   const file = join(dir, 'uzi-export.csv');
   log(`generating ${persons} persons …`);
   const sample = await writeUziExport(file, persons, {

@@ -16,6 +16,7 @@ import { Secrets } from '../src/secrets.ts';
 import { loadKeySet } from '../src/oidc/keys.ts';
 import { createProvider } from '../src/oidc/provider.ts';
 import { Register } from '../src/register/register.ts';
+import { revokeVerklaringen } from '../src/verklaring/verklaring.ts';
 import { freePort } from '../test/helpers/dezi.ts';
 import { fullFlow, pkce, REDIRECT_URI, revocationList, rpKeys, token, userinfo, type Rp } from './flows.ts';
 import {
@@ -292,7 +293,7 @@ async function mintCodes(databaseUrl: string, rp: Rp, count: number) {
   const db = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 8 });
   try {
     const secrets = new Secrets(Buffer.from(SECRET, 'hex'));
-    const register = new Register(db, secrets);
+    const register = new Register(db, secrets, { onInvalidated: revokeVerklaringen });
     const provider = createProvider({
       issuer: rp.issuer,
       db,

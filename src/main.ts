@@ -8,19 +8,27 @@ import { openDatabase } from './db/database.ts';
 import { DataDirectoryError } from './db/directory.ts';
 import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
-import { ensureSigningKey, loadKeySet, rotateSigningKey } from './oidc/keys.ts';
+import {
+  ensureSigningKey,
+  ID_TOKEN_ALGS,
+  isIdTokenAlg,
+  loadKeySet,
+  rotateSigningKey,
+  type IdTokenAlg,
+} from './oidc/keys.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
 import {
   addClient,
   encryptionKeyOf,
   USERINFO_ENC_PROPERTY,
+  userinfoSigningAlgOf,
   USERINFO_ENC_VALUES,
   type UserinfoEnc,
 } from './oidc/clients.ts';
 import { LOA } from './means/loa.ts';
 import { parseMeansWindowArg, PolicyError, type MeansWindow } from './means/policy.ts';
 import { Register } from './register/register.ts';
-import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
+import { revokeVerklaringen, VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
@@ -37,14 +45,17 @@ const USAGE = `Usage: dezi <command>
              (--public | --jwks FILE) [--encryption-cert FILE.pem] [--userinfo-enc A128CBC-HS256]
              [--organization NAME] [--public-subject] [--require-par] [--require-signed-request]
              [--default-acr low|substantial|high] [--register-api]
+             [--id-token-alg RS256|PS256|ES256] [--userinfo-alg RS256|PS256|ES256]
              [--allow-means ID[:FROM..UNTIL] …] [--exclude-means ID[:FROM..UNTIL] …]
                                  register a zorgapplicatie (prints its client_id). --public: a public
                                  client with PKCE, as the koppelvlak has it; --jwks: the public keys of
                                  a private_key_jwt client. --encryption-cert: the certificate userinfo
-                                 is encrypted to (without one: the signed envelope). Dates YYYY-MM-DD
+                                 is encrypted to (without one: the signed envelope). --id-token-alg,
+                                 --userinfo-alg: how id_tokens and the envelope are signed (RS256, the
+                                 koppelvlak's, unless given). Dates YYYY-MM-DD
                                  (e.g. --allow-means uzi-pas:..2027-07-01: UZI-pas until 1 July 2027)
-  keys rotate                    add a new id_token signing key; the old one stays published until
-                                 everything it signed has expired
+  keys rotate                    add new id_token signing keys (RS256, PS256, ES256, together); the
+                                 old ones stay published until everything they signed has expired
   keys rotate --eseal            proeftuin: a new TEST eSeal certificate (production: replace the
                                  files DEZI_ESEAL_KEY_FILE and DEZI_ESEAL_CERT_FILE name)
   keys list                      list the published id_token keys and eSeal certificates
@@ -106,6 +117,8 @@ async function clientAdd(args: string[]): Promise<void> {
       public: { type: 'boolean', default: false },
       'encryption-cert': { type: 'string' },
       'userinfo-enc': { type: 'string' },
+      'id-token-alg': { type: 'string' },
+      'userinfo-alg': { type: 'string' },
       'register-api': { type: 'boolean', default: false },
       organization: { type: 'string' },
       'public-subject': { type: 'boolean', default: false },
@@ -126,6 +139,11 @@ async function clientAdd(args: string[]): Promise<void> {
   const userinfoEnc = values['userinfo-enc'];
   if (userinfoEnc !== undefined && !(USERINFO_ENC_VALUES as readonly string[]).includes(userinfoEnc)) {
     throw new UsageError(`--userinfo-enc must be one of ${USERINFO_ENC_VALUES.join(', ')}`);
+  }
+  for (const option of ['id-token-alg', 'userinfo-alg'] as const) {
+    const alg = values[option];
+    if (alg !== undefined && !isIdTokenAlg(alg))
+      throw new UsageError(`--${option} must be one of ${ID_TOKEN_ALGS.join(', ')}`);
   }
   const defaultAcr = values['default-acr'];
   if (defaultAcr !== undefined && !Object.hasOwn(LOA, defaultAcr)) {
@@ -163,7 +181,7 @@ async function clientAdd(args: string[]): Promise<void> {
       db,
       secrets,
       keys,
-      register: new Register(db, secrets, { big: bigRegisterFor(config) }),
+      register: new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: revokeVerklaringen }),
       registrationToken: null,
       proeftuin: config.mode === 'proeftuin',
       trustProxy: false,
@@ -176,6 +194,8 @@ async function clientAdd(args: string[]): Promise<void> {
       jwks,
       encryptionCertPem,
       userinfoEnc: userinfoEnc as UserinfoEnc | undefined,
+      idTokenAlg: values['id-token-alg'] as IdTokenAlg | undefined,
+      userinfoAlg: values['userinfo-alg'] as IdTokenAlg | undefined,
       registerApi: values['register-api'],
       publicSubject: values['public-subject'],
       requirePar: values['require-par'],
@@ -190,6 +210,8 @@ async function clientAdd(args: string[]): Promise<void> {
           client_id: client.client_id,
           client_name: client.client_name,
           token_endpoint_auth_method: client.token_endpoint_auth_method,
+          id_token_signed_response_alg: client.id_token_signed_response_alg,
+          userinfo_signed_response_alg: userinfoSigningAlgOf(client as Record<string, unknown>),
           userinfo: encryptionKeyOf(client.jwks)
             ? `JWE (RSA-OAEP, ${(client as Record<string, unknown>)[USERINFO_ENC_PROPERTY] ?? USERINFO_ENC_VALUES[0]})`
             : 'signed envelope (no encryption key registered)',
@@ -234,7 +256,7 @@ async function main(argv: string[]): Promise<void> {
             client_id: await apiClientAdd(
               parsed,
               db,
-              new Register(db, secrets, { big: bigRegisterFor(config) }),
+              new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: revokeVerklaringen }),
             ),
           }),
         ),
@@ -244,8 +266,10 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { eseal: { type: 'boolean', default: false } } });
       if (values.eseal) return rotateEseal();
       return withDatabase(async ({ db, secrets }) => {
-        const kid = await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
-        console.log(`new signing key ${kid}; running instances pick it up within a few seconds`);
+        await rotateSigningKey(db, secrets, VERKLARING_LIFETIME_SECONDS + TTL.IdToken);
+        const keys = await loadKeySet(db, secrets);
+        const kids = ID_TOKEN_ALGS.map((alg) => `${keys.currentByAlg[alg].kid} ${alg}`).join(', ');
+        console.log(`new signing keys ${kids}; running instances pick them up within a few seconds`);
       });
     }
     case 'keys list':
@@ -253,7 +277,9 @@ async function main(argv: string[]): Promise<void> {
         const keys = await loadKeySet(db, secrets);
         console.log('id_token and envelope keys (/openid/connect/jwks.json):');
         for (const k of keys.published)
-          console.log(`  ${k.kid} ${k.alg}${k === keys.current ? ' (current)' : ''}`);
+          console.log(
+            `  ${k.kid} ${k.alg}${k === keys.currentByAlg[k.alg as IdTokenAlg] ? ' (current)' : ''}`,
+          );
         console.log('eSeal certificates (/dezi/jwks.json):');
         const rows = await db.query<{
           kid: string;
@@ -279,7 +305,10 @@ async function main(argv: string[]): Promise<void> {
         runRegisterCommand(
           {
             db,
-            register: new Register(db, secrets, { big: bigRegisterFor(config) }),
+            register: new Register(db, secrets, {
+              big: bigRegisterFor(config),
+              onInvalidated: revokeVerklaringen,
+            }),
             out: (l) => console.log(l),
             err: (l) => console.error(l),
             tty: process.stderr.isTTY === true,

@@ -17,7 +17,11 @@ import { purgeExpired } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
 import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
-import { VERKLARING_LIFETIME_SECONDS, VerklaringService } from './verklaring/verklaring.ts';
+import {
+  revokeVerklaringen,
+  VERKLARING_LIFETIME_SECONDS,
+  VerklaringService,
+} from './verklaring/verklaring.ts';
 import { verklaringRoutes } from './verklaring/routes.ts';
 import { EsealRing, fileEsealSource, type EsealSource } from './verklaring/eseal.ts';
 import { RevocationListCache } from './verklaring/revocation-list.ts';
@@ -123,7 +127,11 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await ensureSigningKey(db, secrets);
   const keyRing = await KeyRing.open(db, secrets);
   const ops = config.ops ?? DEFAULT_OPS;
-  const register = new Register(db, secrets, { big: bigRegisterFor(config) });
+  // A change in the register revokes the verklaringen it makes untrue, in the change's transaction.
+  const register = new Register(db, secrets, {
+    big: bigRegisterFor(config),
+    onInvalidated: revokeVerklaringen,
+  });
   const proeftuin = config.mode === 'proeftuin';
   if (proeftuin) await seedProeftuin(register);
 
@@ -349,7 +357,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     schemaUri: `${koppelvlak.schemaBase}/userinfo.json`,
     provider,
     secrets,
-    signingKey: () => keyRing.keys.current,
+    signingKey: (alg) => keyRing.keys.currentByAlg[alg],
     loginForGrant: (grantId: string) => loginForGrant(db, grantId),
     onDelivered: (e) =>
       recordAudit(db, {

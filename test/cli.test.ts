@@ -181,6 +181,32 @@ describe('dezi command line', () => {
         args.join(' '),
       );
     }
+    // An algorithm Dezi does not sign with is a usage error (exit 2), before anything is stored.
+    for (const [option, alg] of [
+      ['--id-token-alg', 'HS256'],
+      ['--id-token-alg', 'none'],
+      ['--userinfo-alg', 'EdDSA'],
+    ]) {
+      await assert.rejects(
+        dezi(
+          'client',
+          'add',
+          '--name',
+          'X',
+          '--redirect-uri',
+          REDIRECT_URI,
+          '--jwks',
+          sigOnly,
+          option!,
+          alg!,
+        ),
+        (err: { code: number; stderr: string }) =>
+          err.code === 2 &&
+          new RegExp(`${option} must be one of RS256, PS256, ES256`).test(err.stderr) &&
+          !/at .*\.ts:/.test(err.stderr),
+        `${option} ${alg}`,
+      );
+    }
     // A private_key_jwt client without an encryption key is fine: it gets the signed envelope.
     const { stdout } = await dezi(
       'client',
@@ -193,6 +219,29 @@ describe('dezi command line', () => {
       sigOnly,
     );
     assert.match(JSON.parse(stdout).userinfo, /signed envelope/);
+    assert.equal(JSON.parse(stdout).id_token_signed_response_alg, 'RS256', 'the default');
+    assert.equal(JSON.parse(stdout).userinfo_signed_response_alg, 'RS256', 'the default');
+    // --id-token-alg and --userinfo-alg are stored as the client's choice.
+    const chosen = JSON.parse(
+      (
+        await dezi(
+          'client',
+          'add',
+          '--name',
+          'Y',
+          '--redirect-uri',
+          REDIRECT_URI,
+          '--jwks',
+          sigOnly,
+          '--id-token-alg',
+          'ES256',
+          '--userinfo-alg',
+          'PS256',
+        )
+      ).stdout,
+    );
+    assert.equal(chosen.id_token_signed_response_alg, 'ES256');
+    assert.equal(chosen.userinfo_signed_response_alg, 'PS256');
   });
 
   test('keys rotate adds a key and keeps the old one published; rotate --eseal makes a new TEST eSeal', async () => {
@@ -206,10 +255,18 @@ describe('dezi command line', () => {
     const before = idTokenKeys((await dezi('keys', 'list')).stdout);
     await dezi('keys', 'rotate');
     const after = idTokenKeys((await dezi('keys', 'list')).stdout);
-    assert.equal(after.length, before.length + 1);
+    // One new key per id_token algorithm (RS256, PS256, ES256), rotated together.
+    assert.equal(after.length, before.length + 3);
+    for (const alg of ['RS256', 'PS256', 'ES256'])
+      assert.equal(after.filter((l) => l.includes(` ${alg} (current)`)).length, 1, `one current ${alg} key`);
     assert.match(after[0]!, /\(current\)/);
     const oldKid = before[0]!.split(' ')[0]!;
     assert.ok(after.some((l) => l.startsWith(oldKid) && !l.includes('(current)')));
+    for (const l of before.filter((l) => l.includes('(current)')))
+      assert.ok(
+        after.some((a) => a.startsWith(l.split(' ')[0]!) && !a.includes('(current)')),
+        `${l}: retired, still published`,
+      );
 
     const chain = () => readFileSync(join(dir, 'eseal', 'eseal.pem'), 'utf8');
     await dezi('keys', 'rotate', '--eseal'); // creates the TEST eSeal at first use

@@ -126,6 +126,8 @@ for (const backend of BACKENDS)
         'subject_types_supported',
         'scopes_supported',
         'token_endpoint_auth_methods_supported',
+        // PS256 and ES256 for a client that registers them; RS256, the spec's, stays first (the default).
+        'id_token_signing_alg_values_supported',
       ];
       for (const [key, value] of Object.entries(spec)) {
         if (superset.includes(key)) {
@@ -139,6 +141,7 @@ for (const backend of BACKENDS)
         }
       }
       assert.equal((meta.subject_types_supported as string[])[0], 'pairwise');
+      assert.deepEqual(meta.id_token_signing_alg_values_supported, ['RS256', 'PS256', 'ES256']);
       assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['none', 'private_key_jwt']);
       assert.deepEqual(meta.pushed_authorization_request_endpoint_auth_methods_supported, [
         'private_key_jwt',

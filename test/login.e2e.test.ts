@@ -68,9 +68,16 @@ for (const backend of BACKENDS)
       assert.ok(jwks.keys.length >= 1);
       for (const k of jwks.keys) {
         assert.equal(k.d, undefined, 'private key material published');
+        // One key per id_token algorithm: RSA for RS256 (the default) and PS256, P-256 for ES256.
+        if (k.alg === 'ES256') {
+          assert.deepEqual([k.kty, k.crv], ['EC', 'P-256']);
+          continue;
+        }
+        assert.ok(k.alg === 'RS256' || k.alg === 'PS256', String(k.alg));
         assert.equal(k.kty, 'RSA');
         assert.ok(String(k.n).length >= 512, 'RSA key of at least 3072 bits');
       }
+      assert.ok(jwks.keys.some((k) => k.alg === 'RS256'));
     });
 
     test('one employment: login, ID token, encrypted userinfo, verklaring as in the seed', async () => {

@@ -11,6 +11,7 @@ import { migrate } from '../src/db/migrate.ts';
 import type { Database } from '../src/db/database.ts';
 import { Secrets } from '../src/secrets.ts';
 import { Register } from '../src/register/register.ts';
+import { revokeVerklaringen } from '../src/verklaring/verklaring.ts';
 import { Bsn } from '../src/register/bsn.ts';
 import { importUziRegister, ImportError, UZI_EXPORT_COLUMNS } from '../src/register/import.ts';
 import { parseCsvLine } from '../src/register/csv.ts';
@@ -53,7 +54,7 @@ for (const backend of BACKENDS) {
       database = await openTestDatabase(backend);
       db = database.db;
       await migrate(db);
-      register = new Register(db, secrets);
+      register = new Register(db, secrets, { onInvalidated: revokeVerklaringen });
       await register.createAbonnee({ abonneeNummer: ABONNEE, naam: 'Importzorg', kvk: '33333333' }, OPERATOR);
     });
     after(async () => {

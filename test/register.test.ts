@@ -28,7 +28,7 @@ import {
 import { roleByCode } from '../src/register/roles.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { LOA } from '../src/means/loa.ts';
-import { VerklaringService } from '../src/verklaring/verklaring.ts';
+import { revokeVerklaringen, VerklaringService } from '../src/verklaring/verklaring.ts';
 import { recordAudit, verifyAuditChain, type Actor } from '../src/audit/audit.ts';
 import { generatedBsns } from '../bench/register-data.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
@@ -97,6 +97,7 @@ for (const backend of BACKENDS) {
       // A BIG-register the test can fill: Dezi-nummer → beroepen ("01") and specialisms ("01.015").
       big = new Map();
       register = new Register(db, secrets, {
+        onInvalidated: revokeVerklaringen,
         big: {
           registrationsOf: async (p) => {
             const held = big.get(p.deziNummer) ?? [];
@@ -276,6 +277,65 @@ for (const backend of BACKENDS) {
         ),
         NotFoundError,
       );
+    });
+
+    test('onInvalidated runs in the change’s transaction: a failure after the revocation rolls both back', async () => {
+      // A register whose callback revokes (as the composition root wires it), sees the change it was
+      // called for, and then fails: nothing of the change, and nothing of the revocation, may remain.
+      const p = await person('Voor');
+      const { a, e, v } = await employedWithVerklaring(p);
+      const seen: { criteria: unknown; reason: string; achternaam: string | undefined }[] = [];
+      const failing = new Register(db, secrets, {
+        big: { registrationsOf: async () => [] },
+        onInvalidated: async (tx, criteria, reason, actor) => {
+          await revokeVerklaringen(tx, criteria, reason, actor);
+          // Read through the callback's own handle: only inside the change's transaction is it visible.
+          const [row] = await tx.query<{ achternaam: string }>(
+            'SELECT achternaam FROM persons WHERE id = $1',
+            [p.id],
+          );
+          seen.push({ criteria, reason, achternaam: row?.achternaam });
+          throw new Error('a failure after the revocation');
+        },
+      });
+      const auditCount = async () =>
+        Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_events'))[0]!.n);
+      const before = await auditCount();
+      const attempts: [string, () => Promise<unknown>][] = [
+        [
+          'name',
+          () =>
+            failing.changeName(p.id, { voorletters: 'T.', voorvoegsel: null, achternaam: 'Na' }, OPERATOR),
+        ],
+        ['person status', () => failing.setPersonStatus(p.id, 'suspended', OPERATOR)],
+        ['abonnee status', () => failing.setAbonneeStatus(a.id, 'ended', OPERATOR)],
+        ['role', () => failing.changeRole(e.id, { rolCode: '92.000', rolCodeBron: 'abonnee' }, OPERATOR)],
+        ['end', () => failing.endEmployment(e.id, OPERATOR)],
+      ];
+      for (const [what, attempt] of attempts) {
+        await assert.rejects(attempt(), /a failure after the revocation/, what);
+        assert.equal(await statusOf(v.id), 'actief', `${what}: the revocation is rolled back`);
+      }
+      // The callback saw each change from inside its transaction (the new name was visible there).
+      assert.deepEqual(
+        seen.map((x) => [x.criteria, x.reason]),
+        [
+          [{ personId: p.id }, 'name_changed'],
+          [{ personId: p.id }, 'person_suspended'],
+          [{ abonneeId: a.id }, 'abonnee_ended'],
+          [{ employmentId: e.id }, 'role_changed'],
+          [{ employmentId: e.id }, 'employment_ended'],
+        ],
+      );
+      assert.equal(seen[0]!.achternaam, 'Na');
+      // …and none of the changes, nor their audit records, remain.
+      const after = (await register.getPerson(p.id))!;
+      assert.deepEqual([after.achternaam, after.status], ['Voor', 'active']);
+      assert.equal((await register.nameHistory(p.id)).length, 1);
+      assert.equal((await register.getAbonnee(a.id))?.status, 'active');
+      const still = (await register.getEmployment(e.id))!;
+      assert.deepEqual([still.rolCode, still.status], [e.rolCode, 'active']);
+      assert.equal(await auditCount(), before);
     });
 
     test('ending an employment revokes its verklaringen at once and ends login with it', async () => {
@@ -489,7 +549,7 @@ for (const backend of BACKENDS) {
       );
       assert.equal(audit!.action, 'register.person.read_bsn');
       // Sealed under another master key: refused by key id before any decryption is tried.
-      const other = new Register(db, new Secrets(Buffer.alloc(32, 9)));
+      const other = new Register(db, new Secrets(Buffer.alloc(32, 9)), { onInvalidated: revokeVerklaringen });
       await assert.rejects(other.revealBsn(p.id, OPERATOR), /sealed with key/);
     });
 
@@ -542,6 +602,12 @@ for (const backend of BACKENDS) {
       assert.equal(await register.findAbonnee('nope'), null);
       const admin = await person('Beheer');
       await register.addAbonneeAdministrator(a.id, admin.id, OPERATOR);
+      // Appointed, but administering needs an active employment there too (the one rule).
+      assert.equal(await register.isAbonneeAdministrator(a.id, admin.id), false);
+      await register.createEmployment(
+        { personId: admin.id, abonneeId: a.id, rolCode: null, rolCodeBron: null },
+        OPERATOR,
+      );
       assert.ok(await register.isAbonneeAdministrator(a.id, admin.id));
       assert.deepEqual(
         (await register.abonneeAdministrators(a.id)).map((x) => x.id),
@@ -553,6 +619,67 @@ for (const backend of BACKENDS) {
       const updated = await register.updateAbonnee(a.id, { agb: null }, OPERATOR);
       assert.equal(updated.agb, null);
       assert.equal(updated.kvk, '87654321');
+    });
+
+    test('who administers an abonnee: one rule for the portal, the API and the register', async () => {
+      const a = await abonnee();
+      const b = await abonnee();
+      const admin = await person('Beheer');
+      const job = await register.createEmployment(
+        { personId: admin.id, abonneeId: a.id, rolCode: null, rolCodeBron: null },
+        OPERATOR,
+      );
+      const elsewhere = await register.createEmployment(
+        { personId: admin.id, abonneeId: b.id, rolCode: null, rolCodeBron: null },
+        OPERATOR,
+      );
+      const holds = async () => ({
+        is: await register.isAbonneeAdministrator(a.id, admin.id),
+        list: (await register.administeredAbonnees(admin.id)).map((x) => x.id),
+        through: (await register.administeredThrough(admin.id, job.id))?.abonnee.id ?? null,
+      });
+      const none = { is: false, list: [], through: null };
+      const yes = { is: true, list: [a.id], through: a.id };
+      // Employed at a, not appointed: nothing.
+      assert.deepEqual(await holds(), none);
+      await register.addAbonneeAdministrator(a.id, admin.id, OPERATOR);
+      assert.deepEqual(await holds(), yes);
+      const through = await register.administeredThrough(admin.id, job.id);
+      assert.equal(through?.deziNummer, admin.deziNummer);
+      assert.equal(through?.abonnee.abonneeNummer, a.abonneeNummer);
+      // Another employment (at b, where the person is not appointed) administers nothing.
+      assert.equal(await register.administeredThrough(admin.id, elsewhere.id), null);
+      assert.equal(await register.isAbonneeAdministrator(b.id, admin.id), false);
+      // Someone else's employment id does not lend its rights.
+      const other = await person('Ander');
+      assert.equal(await register.administeredThrough(other.id, job.id), null);
+      // A suspended person, then a suspended abonnee: no administration while it lasts.
+      await register.setPersonStatus(admin.id, 'suspended', OPERATOR);
+      assert.deepEqual(await holds(), none);
+      await register.setPersonStatus(admin.id, 'active', OPERATOR);
+      assert.deepEqual(await holds(), yes);
+      await register.setAbonneeStatus(a.id, 'suspended', OPERATOR);
+      assert.deepEqual(await holds(), none);
+      await register.setAbonneeStatus(a.id, 'active', OPERATOR);
+      assert.deepEqual(await holds(), yes);
+      // Ending the employment ends the administration at once; the appointment stays.
+      await register.endEmployment(job.id, OPERATOR);
+      assert.deepEqual(await holds(), none);
+      assert.deepEqual(
+        (await register.abonneeAdministrators(a.id)).map((x) => x.id),
+        [admin.id],
+      );
+      // A future employment does not administer yet.
+      const later = await register.createEmployment(
+        { personId: admin.id, abonneeId: a.id, rolCode: null, rolCodeBron: null, startDate: '2999-01-01' },
+        OPERATOR,
+      );
+      assert.equal(await register.isAbonneeAdministrator(a.id, admin.id), false);
+      assert.equal(await register.administeredThrough(admin.id, later.id), null);
+      // Malformed ids are "no", not an error.
+      assert.equal(await register.isAbonneeAdministrator('nope', admin.id), false);
+      assert.deepEqual(await register.administeredAbonnees('nope'), []);
+      assert.equal(await register.administeredThrough(admin.id, 'nope'), null);
     });
 
     test('linked means: several per person, one preferred, unlink; never another person’s', async () => {
@@ -684,7 +811,10 @@ for (const backend of BACKENDS) {
     test('production without a BIG-register refuses BIG roles and records nothing; other roles work', async () => {
       assert.ok(bigRegisterFor({ mode: 'production' }) instanceof NoBigRegister);
       assert.ok(bigRegisterFor({ mode: 'proeftuin' }) instanceof FileBigRegister);
-      const production = new Register(db, secrets, { big: bigRegisterFor({ mode: 'production' }) });
+      const production = new Register(db, secrets, {
+        big: bigRegisterFor({ mode: 'production' }),
+        onInvalidated: revokeVerklaringen,
+      });
       const p = await person();
       const a = await abonnee();
       await assert.rejects(
@@ -819,7 +949,7 @@ for (const backend of BACKENDS) {
         // Records from here on must chain cleanly (the earlier test tampered with old ones on purpose).
         const before = (await verifyAuditChain(db)).head!.seq;
         try {
-          const other = new Register(second, secrets);
+          const other = new Register(second, secrets, { onInvalidated: revokeVerklaringen });
           const bsn = nextBsn();
           const reg = { bsn, voorletters: 'P.', voorvoegsel: null, achternaam: 'Pool', loaDezi: LOA.high };
           const same = await Promise.all(

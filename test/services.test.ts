@@ -8,7 +8,7 @@ import { ensureSigningKey, KeyUnsealError, loadKeySet, rotateSigningKey } from '
 import { Secrets } from '../src/secrets.ts';
 import { Register } from '../src/register/register.ts';
 import { Bsn } from '../src/register/bsn.ts';
-import { VerklaringService } from '../src/verklaring/verklaring.ts';
+import { revokeVerklaringen, VerklaringService } from '../src/verklaring/verklaring.ts';
 import { seedProeftuin } from '../src/proeftuin/seed.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
@@ -29,7 +29,7 @@ for (const backend of BACKENDS) {
       db = database.db;
       await migrate(db);
       await ensureSigningKey(db, secrets);
-      register = new Register(db, secrets);
+      register = new Register(db, secrets, { onInvalidated: revokeVerklaringen });
       await seedProeftuin(register);
     });
     after(async () => database?.close());
@@ -146,7 +146,9 @@ for (const backend of BACKENDS) {
       );
       // With another master secret the same BSN is not found.
       assert.equal(
-        await new Register(db, new Secrets(Buffer.alloc(32, 9))).findPersonByBsn(Bsn.parse(jansen.bsn)),
+        await new Register(db, new Secrets(Buffer.alloc(32, 9)), {
+          onInvalidated: revokeVerklaringen,
+        }).findPersonByBsn(Bsn.parse(jansen.bsn)),
         null,
       );
     });
@@ -191,7 +193,18 @@ for (const backend of BACKENDS) {
       const afterRotation = await loadKeySet(db, secrets);
       assert.equal(afterRotation.current.kid, newKid);
       assert.notEqual(newKid, oldKid);
-      assert.deepEqual(afterRotation.published.map((k) => k.kid).sort(), [newKid, oldKid].sort());
+      const rs256 = afterRotation.published.filter((k) => k.alg === 'RS256');
+      assert.deepEqual(rs256.map((k) => k.kid).sort(), [newKid, oldKid].sort());
+      // PS256 and ES256 were rotated with it: the new key of each current, the old one still published.
+      for (const alg of ['PS256', 'ES256'] as const) {
+        const ofAlg = afterRotation.published.filter((k) => k.alg === alg).map((k) => k.kid);
+        assert.deepEqual(
+          ofAlg.sort(),
+          [before.currentByAlg[alg].kid, afterRotation.currentByAlg[alg].kid].sort(),
+        );
+        assert.notEqual(afterRotation.currentByAlg[alg].kid, before.currentByAlg[alg].kid);
+      }
+      assert.equal(afterRotation.published.length, 6);
       // What was signed before the rotation still verifies against the published keys.
       const jwks = createLocalJWKSet({ keys: afterRotation.published.map((k) => k.publicJwk) });
       await jwtVerify(signedBefore, jwks, { issuer: ISSUER });

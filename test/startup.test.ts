@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import type { DeziConfig, Mode } from '../src/config.ts';
 import { listMigrations } from '../src/db/migrate.ts';
+import { ID_TOKEN_ALGS } from '../src/oidc/keys.ts';
 import { verifyAuditChain } from '../src/audit/audit.ts';
 import { SEED_ABONNEES, SEED_ADMINS, SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { STAND_IN_ACCOUNTS } from '../src/proeftuin/oidc-means-op.ts';
@@ -83,13 +84,20 @@ async function count(db: pg.Client, sql: string, params: unknown[] = []): Promis
   return Number(rows[0]!.n);
 }
 
-/** What every first start creates, whatever the mode: the migrations, one signing key, one eSeal. */
+/** What every first start creates, whatever the mode: the migrations, one signing key per algorithm, one eSeal. */
 async function checkBookkeeping(db: pg.Client, label: string): Promise<void> {
   assert.equal(await count(db, 'schema_migrations'), listMigrations().length, `${label}: migrations once`);
+  // One current key per id_token algorithm (RS256, PS256, ES256): none created twice by the two starts.
+  for (const alg of ID_TOKEN_ALGS)
+    assert.equal(
+      await count(db, 'signing_keys WHERE retired_at IS NULL AND alg = $1', [alg]),
+      1,
+      `${label}: one current ${alg} signing key`,
+    );
   assert.equal(
     await count(db, 'signing_keys WHERE retired_at IS NULL'),
-    1,
-    `${label}: one current signing key`,
+    ID_TOKEN_ALGS.length,
+    `${label}: no other current signing key`,
   );
   assert.equal(await count(db, 'eseal_certificates'), 1, `${label}: the eSeal is registered once`);
   const chain = await verifyAuditChain({

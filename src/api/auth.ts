@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/database.ts';
 import { CLIENT_ASSERTION_ALGS, REGISTER_API_SCOPE } from '../oidc/clients.ts';
-import { ADMINISTERS } from '../portal/authorisations.ts';
+import type { Register } from '../register/register.ts';
 import type { ApiClientStore } from './clients.ts';
 import { ApiProblem } from './problem.ts';
 
@@ -32,6 +32,7 @@ const unauthorized = (detail: string) => new ApiProblem(401, 'unauthorized', det
 
 export interface ApiAuthDeps {
   db: Database;
+  register: Register;
   clients: ApiClientStore;
   provider: Provider;
   /** The `aud` an assertion must name: the API's base URL. */
@@ -95,13 +96,10 @@ export class ApiAuthenticator {
     if (stored.length === 0) throw unauthorized('this client assertion was used before (jti replay)');
 
     if (client.kind === 'operator') return { kind: 'operator', clientId };
-    const [abonnee] = await this.#d.db.query<{ abonnee_nummer: string; status: string }>(
-      'SELECT abonnee_nummer, status FROM abonnees WHERE id = $1',
-      [client.abonneeId],
-    );
+    const abonnee = await this.#d.register.getAbonnee(client.abonneeId!);
     if (!abonnee || abonnee.status !== 'active')
       throw new ApiProblem(403, 'forbidden', 'the abonnee of this client is not active');
-    return { kind: 'abonnee', clientId, abonneeId: client.abonneeId!, abonneeNummer: abonnee.abonnee_nummer };
+    return { kind: 'abonnee', clientId, abonneeId: abonnee.id, abonneeNummer: abonnee.abonneeNummer };
   }
 
   async #accessToken(value: string): Promise<ApiCaller> {
@@ -114,15 +112,13 @@ export class ApiAuthenticator {
         `this access token was not issued for the register API: ask for the scope ${REGISTER_API_SCOPE} with a client registered for it`,
       );
     // The employment the person chose at login, still active, at an abonnee they administer.
-    const [row] = await this.#d.db.query<{ abonnee_id: string; abonnee_nummer: string; dezi_nummer: string }>(
-      `SELECT a.id AS abonnee_id, a.abonnee_nummer, p.dezi_nummer
-       FROM broker_logins l
-       JOIN employments e ON e.id = l.employment_id
-       JOIN abonnees a ON a.id = e.abonnee_id
-       JOIN persons p ON p.id = l.person_id
-       WHERE l.grant_id = $1 AND l.expires_at > now() AND p.status = 'active' AND ${ADMINISTERS}`,
+    const [login] = await this.#d.db.query<{ person_id: string; employment_id: string }>(
+      'SELECT person_id, employment_id FROM broker_logins WHERE grant_id = $1 AND expires_at > now()',
       [token.grantId],
     );
+    const row = login
+      ? await this.#d.register.administeredThrough(login.person_id, login.employment_id)
+      : null;
     if (!row)
       throw new ApiProblem(
         403,
@@ -132,9 +128,9 @@ export class ApiAuthenticator {
     return {
       kind: 'abonnee',
       clientId: token.clientId ?? 'unknown',
-      abonneeId: row.abonnee_id,
-      abonneeNummer: row.abonnee_nummer,
-      deziNummer: row.dezi_nummer,
+      abonneeId: row.abonnee.id,
+      abonneeNummer: row.abonnee.abonneeNummer,
+      deziNummer: row.deziNummer,
     };
   }
 }

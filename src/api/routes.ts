@@ -8,13 +8,13 @@ import type { Database } from '../db/database.ts';
 import { Invitations, type Invitation } from '../register/invitations.ts';
 import {
   BigRoleError,
-  isUuid,
   RegisterError,
   type Abonnee,
   type AbonneeStatus,
   type Employment,
   type Register,
 } from '../register/register.ts';
+import { isUuid } from '../ids.ts';
 import type { RoleSource } from '../register/roles.ts';
 import { ApiAuthenticator, type ApiCaller } from './auth.ts';
 import { ApiClientError, ApiClientStore } from './clients.ts';
@@ -84,6 +84,7 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
   const clients = new ApiClientStore(d.db);
   const auth = new ApiAuthenticator({
     db: d.db,
+    register: d.register,
     clients,
     provider: d.provider,
     audience: `${d.issuer}${API_BASE}`,

@@ -26,6 +26,7 @@ import {
   thumbprints,
   x5cOf,
 } from '../pki/certificates.ts';
+import { ID_TOKEN_ALGS, isIdTokenAlg, SIGNING_ALG, type IdTokenAlg } from './keys.ts';
 
 /** Asymmetric algorithms only: a client never authenticates with a shared secret. */
 export const CLIENT_ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
@@ -47,6 +48,8 @@ const MIN_RSA_BITS = 2048;
 
 /** Where Dezi keeps the userinfo content encryption a client chose (see validateClientMetadata). */
 export const USERINFO_ENC_PROPERTY = 'dezi_userinfo_enc';
+/** Where Dezi keeps the envelope's signing algorithm a client chose (userinfo_signed_response_alg). */
+export const USERINFO_SIGNING_PROPERTY = 'dezi_userinfo_alg';
 
 /** Extra metadata Dezi understands; its validator also checks the client as a whole. */
 export const EXTRA_CLIENT_PROPERTIES = [
@@ -57,6 +60,7 @@ export const EXTRA_CLIENT_PROPERTIES = [
   'userinfo_encrypted_response_enc',
   'userinfo_signed_response_alg',
   USERINFO_ENC_PROPERTY,
+  USERINFO_SIGNING_PROPERTY,
 ] as const;
 
 interface Jwk {
@@ -82,6 +86,17 @@ export function encryptionKeyOf(jwks: unknown): Jwk | undefined {
   const keys = (jwks as { keys?: unknown })?.keys;
   if (!Array.isArray(keys)) return undefined;
   return keys.find(isEncryptionKey);
+}
+
+/**
+ * The algorithm the userinfo envelope is signed with for this client: RS256, the koppelvlak's (the
+ * envelope is signed "with the id_token's key", and that is RS256 for a client that chose nothing),
+ * unless the client registered userinfo_signed_response_alg. A client that asked for ES256 id_tokens
+ * only still gets an RS256 envelope: the two are separate choices, as in OpenID Connect Registration.
+ */
+export function userinfoSigningAlgOf(metadata: Record<string, unknown>): IdTokenAlg {
+  const alg = metadata[USERINFO_SIGNING_PROPERTY];
+  return isIdTokenAlg(alg) ? alg : SIGNING_ALG;
 }
 
 /** The end of validity of registered certificates, by their base64 DER: parsed once, not per request. */
@@ -196,10 +211,12 @@ export function validateClientMetadata(
       `userinfo_encrypted_response_enc must be one of ${USERINFO_ENC_VALUES.join(', ')}`,
     );
   }
-  if (key === 'userinfo_signed_response_alg' && value !== undefined && value !== 'RS256') {
-    throw new errors.InvalidClientMetadata(
-      'userinfo_signed_response_alg must be RS256: the envelope is signed so',
-    );
+  if (
+    (key === 'userinfo_signed_response_alg' || key === USERINFO_SIGNING_PROPERTY) &&
+    value !== undefined &&
+    !isIdTokenAlg(value)
+  ) {
+    throw new errors.InvalidClientMetadata(`${key} must be one of ${ID_TOKEN_ALGS.join(', ')}`);
   }
   if (
     key === USERINFO_ENC_PROPERTY &&
@@ -220,6 +237,9 @@ export function validateClientMetadata(
   if (m.userinfo_encrypted_response_alg !== undefined || m.userinfo_encrypted_response_enc !== undefined) {
     m[USERINFO_ENC_PROPERTY] = m.userinfo_encrypted_response_enc ?? 'A128CBC-HS256';
   }
+  // Likewise userinfo_signed_response_alg, kept as dezi_userinfo_alg (RS256 when absent).
+  if (m.userinfo_signed_response_alg !== undefined)
+    m[USERINFO_SIGNING_PROPERTY] = m.userinfo_signed_response_alg;
   delete m.userinfo_encrypted_response_alg;
   delete m.userinfo_encrypted_response_enc;
   delete m.userinfo_signed_response_alg;
@@ -317,6 +337,10 @@ export interface NewClient {
   /** A PEM certificate that userinfo is encrypted to (spec §4.3.3). */
   encryptionCertPem?: string;
   userinfoEnc?: UserinfoEnc;
+  /** id_token_signed_response_alg: RS256 (the default, the koppelvlak's), PS256 or ES256. */
+  idTokenAlg?: IdTokenAlg;
+  /** The userinfo envelope's signature: RS256 unless set. */
+  userinfoAlg?: IdTokenAlg;
   publicSubject?: boolean;
   requirePar?: boolean;
   requireSignedRequestObject?: boolean;
@@ -350,6 +374,8 @@ export async function addClient(provider: Provider, c: NewClient): Promise<Clien
     require_pushed_authorization_requests: c.requirePar ?? false,
     require_signed_request_object: c.requireSignedRequestObject ?? false,
     ...(c.userinfoEnc ? { [USERINFO_ENC_PROPERTY]: c.userinfoEnc } : {}),
+    ...(c.idTokenAlg ? { id_token_signed_response_alg: c.idTokenAlg } : {}),
+    ...(c.userinfoAlg ? { [USERINFO_SIGNING_PROPERTY]: c.userinfoAlg } : {}),
     ...(c.organizationName ? { organization_name: c.organizationName } : {}),
     ...(c.defaultAcrValues?.length ? { default_acr_values: c.defaultAcrValues } : {}),
     ...(c.allowedMeans?.length ? { [ALLOWED_MEANS]: c.allowedMeans } : {}),

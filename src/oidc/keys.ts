@@ -1,6 +1,8 @@
 // Dezi's signing keys: generated on first start, stored sealed (AES-256-GCM under a key derived from
-// the master secret), published in the JWKS. Rotation adds a key and keeps the old one published
-// until everything signed with it has expired (verklaringen live for months).
+// the master secret), published in the JWKS. One key per id_token algorithm (RS256, the koppelvlak's
+// and every client's default; PS256 and ES256 for a client that registers them), never one key for
+// two algorithms. Rotation replaces all of them together and keeps the old ones published until
+// everything signed with them has expired (verklaringen live for months).
 import {
   exportJWK,
   generateKeyPair,
@@ -13,8 +15,16 @@ import type { Database, Queryable } from '../db/database.ts';
 import { waitForAdvisoryLock } from '../db/lock.ts';
 import type { Secrets } from '../secrets.ts';
 
+/** The default id_token (and userinfo envelope) algorithm: the koppelvlak's (spec §4.1). */
 export const SIGNING_ALG = 'RS256';
-const MODULUS_LENGTH = 3072; // NCSC guidance for RSA
+/** Every algorithm Dezi signs id_tokens with, the default first; each has a key of its own. */
+export const ID_TOKEN_ALGS = ['RS256', 'PS256', 'ES256'] as const;
+export type IdTokenAlg = (typeof ID_TOKEN_ALGS)[number];
+const MODULUS_LENGTH = 3072; // NCSC guidance for RSA; ES256 keys are P-256
+
+export function isIdTokenAlg(value: unknown): value is IdTokenAlg {
+  return (ID_TOKEN_ALGS as readonly unknown[]).includes(value);
+}
 
 export interface SigningKey {
   kid: string;
@@ -25,13 +35,16 @@ export interface SigningKey {
 }
 
 export interface KeySet {
-  /** The key that signs now. */
+  /** The RS256 key that signs now: the default for id_tokens and the userinfo envelope. */
   current: SigningKey;
+  /** The key that signs now, per algorithm. */
+  currentByAlg: Readonly<Record<IdTokenAlg, SigningKey>>;
   /** Every key still published, current first (oidc-provider signs with the first matching key). */
   published: SigningKey[];
 }
 
 interface KeyRow {
+  active: boolean;
   kid: string;
   alg: string;
   public_jwk: JWK;
@@ -43,49 +56,52 @@ export class KeyUnsealError extends Error {
   override name = 'KeyUnsealError';
 }
 
-async function createKey(db: Queryable, secrets: Secrets): Promise<string> {
-  const { privateKey } = await generateKeyPair(SIGNING_ALG, {
+async function createKey(db: Queryable, secrets: Secrets, alg: IdTokenAlg): Promise<string> {
+  const { privateKey } = await generateKeyPair(alg, {
     modulusLength: MODULUS_LENGTH,
     extractable: true,
   });
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(privateJwk);
-  const publicJwk: JWK = {
-    kty: privateJwk.kty,
-    n: privateJwk.n,
-    e: privateJwk.e,
-    kid,
-    alg: SIGNING_ALG,
-    use: 'sig',
-  };
+  // The public members only: n and e of an RSA key, crv, x and y of an EC key. alg pins the key to
+  // its one algorithm, in the JWKS and in oidc-provider's choice of key.
+  const publicJwk: JWK =
+    privateJwk.kty === 'EC'
+      ? { kty: 'EC', crv: privateJwk.crv, x: privateJwk.x, y: privateJwk.y, kid, alg, use: 'sig' }
+      : { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e, kid, alg, use: 'sig' };
   const sealed = secrets.encrypt(
     'signing-keys-at-rest',
-    Buffer.from(JSON.stringify({ ...privateJwk, kid, alg: SIGNING_ALG, use: 'sig' })),
+    Buffer.from(JSON.stringify({ ...privateJwk, kid, alg, use: 'sig' })),
     kid,
   );
   await db.query(
     'INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk_sealed, sealed_with) VALUES ($1, $2, $3, $4, $5)',
-    [kid, SIGNING_ALG, JSON.stringify(publicJwk), sealed, secrets.keyId],
+    [kid, alg, JSON.stringify(publicJwk), sealed, secrets.keyId],
   );
   return kid;
 }
 
 /**
- * Creates the first key when there is none; safe when several instances start at once. The lock is
+ * Creates a key for every algorithm that has none in use (the first start; the first start after
+ * PS256 and ES256 were added); safe when several instances start at once. The lock is
  * the audit chain's, which another instance's first start may hold while it seeds the proeftuin in
  * one transaction: waited for in short tries, not in one statement that the statement timeout ends.
  */
 export async function ensureSigningKey(db: Database, secrets: Secrets): Promise<void> {
   await db.transaction(async (tx) => {
     await waitForAdvisoryLock(tx, 7347713, 'signing key');
-    const [row] = await tx.query('SELECT 1 FROM signing_keys WHERE retired_at IS NULL LIMIT 1');
-    if (!row) await createKey(tx, secrets);
+    const rows = await tx.query<{ alg: string }>(
+      'SELECT DISTINCT alg FROM signing_keys WHERE retired_at IS NULL',
+    );
+    const present = new Set(rows.map((r) => r.alg));
+    for (const alg of ID_TOKEN_ALGS) if (!present.has(alg)) await createKey(tx, secrets, alg);
   });
 }
 
 /**
- * Adds a new signing key and retires the current one; the retired key stays in the JWKS for
- * `keepPublishedSeconds` (the longest lifetime of anything it signed).
+ * Adds a new signing key per algorithm and retires the current ones, together; the retired keys stay
+ * in the JWKS for `keepPublishedSeconds` (the longest lifetime of anything they signed). Returns the
+ * kid of the new RS256 key, the default one.
  */
 export async function rotateSigningKey(
   db: Database,
@@ -99,17 +115,23 @@ export async function rotateSigningKey(
        WHERE retired_at IS NULL`,
       [keepPublishedSeconds],
     );
-    return createKey(tx, secrets);
+    let defaultKid = '';
+    for (const alg of ID_TOKEN_ALGS) {
+      const kid = await createKey(tx, secrets, alg);
+      if (alg === SIGNING_ALG) defaultKid = kid;
+    }
+    return defaultKid;
   });
 }
 
 export async function loadKeySet(db: Database, secrets: Secrets): Promise<KeySet> {
   const rows = await db.query<KeyRow>(
-    `SELECT kid, alg, public_jwk, private_jwk_sealed, sealed_with FROM signing_keys
+    `SELECT retired_at IS NULL AS active, kid, alg, public_jwk, private_jwk_sealed, sealed_with FROM signing_keys
      WHERE retired_at IS NULL OR published_until > now()
      ORDER BY retired_at IS NOT NULL, created_at DESC`,
   );
   const published: SigningKey[] = [];
+  const currentByAlg: Partial<Record<IdTokenAlg, SigningKey>> = {};
   for (const row of rows) {
     if (row.sealed_with !== secrets.keyId) {
       throw new KeyUnsealError(
@@ -127,11 +149,14 @@ export async function loadKeySet(db: Database, secrets: Secrets): Promise<KeySet
       throw new KeyUnsealError(`signing key ${row.kid} cannot be unsealed with the configured DEZI_SECRET`);
     }
     const privateKey = (await importJWK(privateJwk, row.alg)) as CryptoKey;
-    published.push({ kid: row.kid, alg: row.alg, privateJwk, publicJwk: row.public_jwk, privateKey });
+    const key = { kid: row.kid, alg: row.alg, privateJwk, publicJwk: row.public_jwk, privateKey };
+    published.push(key);
+    if (row.active && isIdTokenAlg(row.alg)) currentByAlg[row.alg] ??= key;
   }
-  const current = published[0];
-  if (!current) throw new KeyUnsealError('no signing key: run migrations and start once');
-  return { current, published };
+  for (const alg of ID_TOKEN_ALGS)
+    if (!currentByAlg[alg]) throw new KeyUnsealError(`no ${alg} signing key: run migrations and start once`);
+  const complete = currentByAlg as Record<IdTokenAlg, SigningKey>;
+  return { current: complete[SIGNING_ALG], currentByAlg: complete, published };
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   USERINFO_ALG,
   USERINFO_ENC_VALUES,
 } from './clients.ts';
-import type { KeySet } from './keys.ts';
+import { ID_TOKEN_ALGS, SIGNING_ALG, type KeySet } from './keys.ts';
 
 export const ROUTES = {
   authorization: '/authorize',
@@ -274,14 +274,15 @@ export function createProvider(d: ProviderDeps): Provider {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'private_key_jwt',
-      id_token_signed_response_alg: 'RS256',
+      id_token_signed_response_alg: SIGNING_ALG, // the koppelvlak's; PS256 or ES256 when registered
       subject_type: 'pairwise',
       scope: 'openid',
     },
     // Dezi never logs anyone in below substantial (DEZI_FLOOR_LOA), so low is not advertised.
     acrValues: [LOA.substantial, LOA.high],
     enabledJWA: {
-      idTokenSigningAlgValues: ['RS256'], // PS256 and ES256 need keys of their own: not yet built
+      // Each with a key of its own (keys.ts); RS256 first, the default (spec §4.1).
+      idTokenSigningAlgValues: [...ID_TOKEN_ALGS],
       clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
       requestObjectSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
     },
@@ -334,7 +335,8 @@ export function createProvider(d: ProviderDeps): Provider {
       userinfo_endpoint: `${d.issuer}${USERINFO_PATH}`,
       userinfo_encryption_alg_values_supported: [USERINFO_ALG],
       userinfo_encryption_enc_values_supported: [...USERINFO_ENC_VALUES],
-      userinfo_signing_alg_values_supported: ['RS256'],
+      // The envelope: RS256 unless the client registered userinfo_signed_response_alg (userinfo.ts).
+      userinfo_signing_alg_values_supported: [...ID_TOKEN_ALGS],
       service_documentation: `${d.issuer}/proeftuin`,
       ui_locales_supported: ['nl', 'en'],
     },

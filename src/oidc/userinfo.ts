@@ -7,8 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CompactEncrypt, CompactSign, importJWK, type CryptoKey, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Secrets } from '../secrets.ts';
-import { USERINFO_ALG, userinfoEncryptionOf } from './clients.ts';
-import type { SigningKey } from './keys.ts';
+import { USERINFO_ALG, userinfoEncryptionOf, userinfoSigningAlgOf } from './clients.ts';
+import type { IdTokenAlg, SigningKey } from './keys.ts';
 import { subjectFor, USERINFO_PATH } from './provider.ts';
 
 export const ENVELOPE_LIFETIME_SECONDS = 300;
@@ -26,7 +26,8 @@ export interface UserinfoDeps {
   schemaUri: string;
   provider: Provider;
   secrets: Secrets;
-  signingKey: () => SigningKey;
+  /** The key that signs now for this algorithm (RS256 unless the client registered another). */
+  signingKey: (alg: IdTokenAlg) => SigningKey;
   loginForGrant: (grantId: string) => Promise<LoginRecord | null>;
   onDelivered?: (e: { clientId: string; personId: string; verklaringId: string }) => Promise<void>;
 }
@@ -110,7 +111,8 @@ export async function userinfoRoutes(app: FastifyInstance, d: UserinfoDeps): Pro
       if (!login || login.personId !== token.accountId) {
         throw new BearerError(401, 'invalid_token', 'access token no longer valid for this identity');
       }
-      const encryption = userinfoEncryptionOf(client.metadata() as Record<string, unknown>);
+      const metadata = client.metadata() as Record<string, unknown>;
+      const encryption = userinfoEncryptionOf(metadata);
       const notAfter = encryption?.certificateNotAfter ?? null;
       if (notAfter !== null && notAfter <= Date.now()) {
         throw new BearerError(
@@ -120,7 +122,7 @@ export async function userinfoRoutes(app: FastifyInstance, d: UserinfoDeps): Pro
         );
       }
 
-      const key = d.signingKey();
+      const key = d.signingKey(userinfoSigningAlgOf(metadata));
       const envelope = await new CompactSign(
         new TextEncoder().encode(
           envelopePayload({

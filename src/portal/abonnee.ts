@@ -6,18 +6,17 @@ import type { Database } from '../db/database.ts';
 import type { Invitations } from '../register/invitations.ts';
 import {
   BigRoleError,
-  isUuid,
   RegisterError,
   type Abonnee,
   type Employment,
   type Person,
   type Register,
 } from '../register/register.ts';
+import { isUuid } from '../ids.ts';
 import { roleByCode, roleLabel, roleTable, type RoleSource } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { administeredAbonnees } from './authorisations.ts';
 import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import { fullName, portalPerson, sessionBinding } from './mijn-dezi.ts';
@@ -103,7 +102,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     if (!me) return 'login';
     const { abonneeNummer } = req.params as { abonneeNummer: string };
     if (!ABONNEE_NUMMER.test(abonneeNummer)) return 'forbidden';
-    const abonnee = (await administeredAbonnees(d.db, me.person.id)).find(
+    const abonnee = (await d.register.administeredAbonnees(me.person.id)).find(
       (a) => a.abonneeNummer === abonneeNummer,
     );
     if (!abonnee) {
@@ -145,7 +144,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     const lang = web.lang(req, reply);
     const me = await portalPerson(d.state, d.register, req);
     if (!me) return loginPage(req, reply, lang);
-    const abonnees = await administeredAbonnees(d.db, me.person.id);
+    const abonnees = await d.register.administeredAbonnees(me.person.id);
     if (abonnees.length === 0) return problem(req, reply, 403, 'forbidden', '/mijn-dezi');
     if (abonnees.length === 1) return reply.redirect(`/abonnee/${abonnees[0]!.abonneeNummer}`, 303);
     return web.render(req, reply, {

@@ -12,6 +12,10 @@ import { LOA } from '../means/loa.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { Bsn, InvalidBsnError } from './bsn.ts';
 import { checkRoleCode, RegisterError, today, type Register } from './register.ts';
+import type { RegisterContext } from './context.ts';
+import * as abonneesTable from './abonnees.ts';
+import * as employmentsTable from './employments.ts';
+import * as personsTable from './persons.ts';
 import type { RoleSource } from './roles.ts';
 import { CsvError, parseCsvLine } from './csv.ts';
 
@@ -256,7 +260,7 @@ export async function importUziRegister(
       );
       if (Number(current!.rows_done) !== counters.rows)
         throw new ImportError('another import of this file is running');
-      const delta = await writeBatch(tx, prepared, abonnees);
+      const delta = await writeBatch(register.context, tx, prepared, abonnees);
       counters.rows += lines.length;
       counters.personsCreated += delta.personsCreated;
       counters.personsExisting += delta.personsExisting;
@@ -346,7 +350,7 @@ interface PreparedBatch {
   rows: (ParsedRow & { index: string })[];
   rejections: ImportRejection[];
   candidates: (ParsedRow & { index: string })[];
-  personParams: unknown[];
+  persons: personsTable.ImportedPerson[];
 }
 
 /** The CPU part of a batch (parsing, blind index, sealing), done while the previous batch is written. */
@@ -370,30 +374,25 @@ function prepareBatch(register: Register, lines: { line: number; text: string }[
   const firstOfUzi = new Map<string, ParsedRow & { index: string }>();
   for (const r of rows) if (!firstOfUzi.has(r.uziNummer)) firstOfUzi.set(r.uziNummer, r);
   const candidates = [...firstOfUzi.values()];
-  // Column arrays for one INSERT … SELECT FROM unnest(…): nine parameters whatever the batch size.
-  const ids: string[] = [];
-  const sealed: string[] = [];
-  for (const c of candidates) {
+  // Sealed here, off the database's critical path; persons.ts inserts them in one statement.
+  const persons = candidates.map((c) => {
     const id = randomUUID();
-    ids.push(id);
-    sealed.push(register.sealBsn(c.bsn, id).toString('hex'));
-  }
-  const personParams: unknown[] = [
-    ids,
-    candidates.map((c) => c.uziNummer),
-    candidates.map((c) => c.index),
-    sealed,
-    register.keyId,
-    candidates.map((c) => c.voorletters),
-    candidates.map((c) => c.voorvoegsel),
-    candidates.map((c) => c.achternaam),
-    LOA.high,
-  ];
-  return { lines, rows, rejections, candidates, personParams };
+    return {
+      id,
+      deziNummer: c.uziNummer,
+      bsnIndex: c.index,
+      sealedHex: register.sealBsn(c.bsn, id).toString('hex'),
+      voorletters: c.voorletters,
+      voorvoegsel: c.voorvoegsel,
+      achternaam: c.achternaam,
+    };
+  });
+  return { lines, rows, rejections, candidates, persons };
 }
 
 /** The database part of a batch, in the batch's transaction: persons first, then their employments. */
 async function writeBatch(
+  c: RegisterContext,
   tx: Queryable,
   batch: PreparedBatch,
   abonnees: Map<string, string>,
@@ -405,18 +404,8 @@ async function writeBatch(
 }> {
   const { rows, candidates } = batch;
   const rejections = [...batch.rejections];
-  const created = new Map<string, string>(); // dezi_nummer → person id
-  if (candidates.length > 0) {
-    const inserted = await tx.query<{ id: string; dezi_nummer: string }>(
-      `INSERT INTO persons (id, dezi_nummer, bsn_index, bsn_sealed, bsn_key_id, voorletters, voorvoegsel, achternaam, loa_dezi)
-       SELECT id, nr, ix, decode(sealed, 'hex'), $5, vl, vv, an, $9
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $6::text[], $7::text[], $8::text[])
-         AS t (id, nr, ix, sealed, vl, vv, an)
-       ON CONFLICT DO NOTHING RETURNING id, dezi_nummer`,
-      batch.personParams,
-    );
-    for (const r of inserted) created.set(r.dezi_nummer, r.id);
-  }
+  // Dezi-nummer → person id; carried-over UZI-nummers are at level high.
+  const created = await personsTable.insertImported(c, tx, batch.persons, LOA.high);
 
   // Everything not inserted just now must already be there with the same UZI-nummer and BSN.
   const known = new Map<string, { id: string; index: string }>(); // dezi_nummer → person
@@ -424,14 +413,14 @@ async function writeBatch(
   const missing = candidates.filter((c) => !created.has(c.uziNummer));
   const needLookup = rows.length > candidates.length || missing.length > 0;
   if (needLookup) {
-    const found = await tx.query<{ id: string; dezi_nummer: string; bsn_index: string }>(
-      `SELECT id, dezi_nummer, bsn_index FROM persons
-       WHERE dezi_nummer = ANY($1::bpchar[]) OR bsn_index = ANY($2::text[])`,
-      [rows.map((r) => r.uziNummer), rows.map((r) => r.index)],
+    const found = await personsTable.findByNummersOrIndexes(
+      tx,
+      rows.map((r) => r.uziNummer),
+      rows.map((r) => r.index),
     );
     for (const f of found) {
-      known.set(f.dezi_nummer, { id: f.id, index: f.bsn_index });
-      byIndex.set(f.bsn_index, f.dezi_nummer);
+      known.set(f.deziNummer, { id: f.id, index: f.bsnIndex });
+      byIndex.set(f.bsnIndex, f.deziNummer);
     }
   } else {
     for (const c of candidates) known.set(c.uziNummer, { id: created.get(c.uziNummer)!, index: c.index });
@@ -466,15 +455,10 @@ async function writeBatch(
     (n) => !abonnees.has(n),
   );
   if (unknownAbonnees.length > 0) {
-    const found = await tx.query<{ id: string; abonnee_nummer: string }>(
-      `SELECT id, abonnee_nummer FROM abonnees WHERE abonnee_nummer = ANY($1::bpchar[]) AND status <> 'ended'`,
-      [unknownAbonnees],
-    );
-    for (const f of found) abonnees.set(f.abonnee_nummer, f.id);
+    for (const [nummer, id] of await abonneesTable.openIdsByNummer(tx, unknownAbonnees))
+      abonnees.set(nummer, id);
   }
-  let employmentsCreated = 0;
-  const params: unknown[] = [];
-  const values: string[] = [];
+  const toInsert: employmentsTable.ImportedEmployment[] = [];
   for (const { row, personId } of withEmployment) {
     const e = row.employment!;
     const abonneeId = abonnees.get(e.abonneeNummer);
@@ -485,30 +469,18 @@ async function writeBatch(
       });
       continue;
     }
-    const n = params.length;
-    values.push(
-      `($${n + 1},$${n + 2},$${n + 3},$${n + 4},$${n + 5},$${n + 6}::date,$${n + 7}::date,$${n + 8},$${n + 9})`,
-    );
-    params.push(
-      randomUUID(),
+    toInsert.push({
       personId,
       abonneeId,
-      e.rolCode,
-      e.rolCodeBron,
-      e.startDate,
-      e.endDate,
-      e.agb,
-      e.importKey,
-    );
+      rolCode: e.rolCode,
+      rolCodeBron: e.rolCodeBron,
+      startDate: e.startDate,
+      endDate: e.endDate,
+      agb: e.agb,
+      importKey: e.importKey,
+    });
   }
-  if (values.length > 0) {
-    const inserted = await tx.query(
-      `INSERT INTO employments (id, person_id, abonnee_id, rol_code, rol_code_bron, start_date, end_date, agb, import_key)
-       VALUES ${values.join(',')} ON CONFLICT (import_key) DO NOTHING RETURNING id`,
-      params,
-    );
-    employmentsCreated = inserted.length;
-  }
+  const employmentsCreated = await employmentsTable.insertImported(tx, toInsert);
   rejections.sort((a, b) => a.line - b.line);
   return { personsCreated: created.size, personsExisting, employmentsCreated, rejections };
 }

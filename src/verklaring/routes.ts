@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isUuid } from '../register/register.ts';
+import { isUuid } from '../ids.ts';
 import { ESEAL_JWKS_PATH } from './eseal.ts';
 import { REVOCATION_LIST_PATH, type RevocationListCache } from './revocation-list.ts';
 import { STATUS_PATH, type VerklaringService } from './verklaring.ts';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CompactSign } from 'jose';
 import type { Database, Queryable } from '../db/database.ts';
 import { recordAudit, SYSTEM, type Actor } from '../audit/audit.ts';
-import type { Employment, Person } from '../register/register.ts';
+import type { Employment, InvalidatedCriteria, Person } from '../register/register.ts';
 import { metrics } from '../ops/metrics.ts';
 import {
   amsterdamDate,
@@ -259,9 +259,14 @@ export class VerklaringService {
   }
 }
 
-export type RevocationTarget = { employmentId: string } | { personId: string } | { abonneeId: string };
+/** What a revocation is for: the register's description of what a change made untrue. */
+export type RevocationTarget = InvalidatedCriteria;
 
-/** The revocation itself, for callers that hold a transaction (the register); audited per verklaring. */
+/**
+ * The revocation itself, in the caller's transaction; audited per verklaring. Its signature is the
+ * register's OnInvalidated: the composition root hands it to the Register, which calls it in the
+ * transaction of the change that made the verklaringen untrue.
+ */
 export async function revokeVerklaringen(
   tx: Queryable,
   on: RevocationTarget,
