@@ -45,6 +45,7 @@ import { t } from './web/i18n.ts';
 import { DEFAULT_OPS } from './ops/config.ts';
 import { healthRoutes } from './ops/health.ts';
 import { metricsRoutes } from './ops/metrics.ts';
+import { OneLinePerRequest, processLog } from './ops/logging.ts';
 import { rateLimitHook, RateLimiter, RateLimitedError, sendRateLimited } from './ops/rate-limit.ts';
 import { RETRY_AFTER_SECONDS, sendUnavailable } from './ops/unavailable.ts';
 
@@ -199,15 +200,10 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     means.register(testMeans);
   }
 
+  const log = processLog(config.logLevel, options.logStream);
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      stream: options.logStream,
-      // Paths only: query strings carry one-time artifacts and state that logs need not keep.
-      serializers: {
-        req: (req) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
-      },
-    },
+    loggerInstance: log.logger,
+    logController: new OneLinePerRequest(),
     trustProxy: config.trustProxy,
     // Schemas (the REST API) reject what they do not describe instead of dropping or coercing it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
@@ -458,6 +454,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       clearInterval(keyPoll);
       await app.close();
       if (!options.db) await db.close();
+      log.flush();
     },
   };
 }
