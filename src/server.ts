@@ -46,6 +46,7 @@ import { DEFAULT_OPS } from './ops/config.ts';
 import { healthRoutes } from './ops/health.ts';
 import { metricsRoutes } from './ops/metrics.ts';
 import { OneLinePerRequest, processLog } from './ops/logging.ts';
+import { AuditChainer } from './audit/chainer.ts';
 import { rateLimitHook, RateLimiter, RateLimitedError, sendRateLimited } from './ops/rate-limit.ts';
 import { RETRY_AFTER_SECONDS, sendUnavailable } from './ops/unavailable.ts';
 
@@ -210,6 +211,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
+  const auditChainer = new AuditChainer(db, app.log);
+  auditChainer.start();
   // Every Provider built (at start and after each key rotation) gets the same listeners.
   const live = new LiveProvider(buildProvider(keyRing.keys), (p) => {
     p.on('server_error', (_ctx, err) => {
@@ -453,6 +456,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       clearInterval(purge);
       clearInterval(keyPoll);
       await app.close();
+      await auditChainer.close();
       if (!options.db) await db.close();
       log.flush();
     },
