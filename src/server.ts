@@ -12,7 +12,7 @@ import { Secrets } from './secrets.ts';
 import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
 import { LiveProvider } from './oidc/live-provider.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
-import { purgeExpired } from './oidc/adapter.ts';
+import { purgeExpired, withRequestReads } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
 import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
@@ -211,6 +211,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
+  // Each request reads the interaction, session and grant from the database once (oidc/adapter.ts).
+  app.addHook('preHandler', withRequestReads);
   const auditChainer = new AuditChainer(db, app.log);
   auditChainer.start();
   // Every Provider built (at start and after each key rotation) gets the same listeners.
