@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { chainAudit } from './audit/audit.ts';
 import { DataDirectoryError } from './db/directory.ts';
 import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
@@ -68,6 +69,8 @@ async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof open>>) => Pr
   try {
     return await fn(ctx);
   } finally {
+    // What the command wrote to the audit trail is chained before it exits (no server may be running).
+    await chainAudit(ctx.db, { wait: true }).catch(() => undefined);
     await ctx.db.close();
   }
 }

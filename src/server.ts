@@ -13,7 +13,7 @@ import { Secrets } from './secrets.ts';
 import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
 import { LiveProvider } from './oidc/live-provider.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
-import { purgeExpired } from './oidc/adapter.ts';
+import { purgeExpired, withRequestReads } from './oidc/adapter.ts';
 import { userinfoRoutes } from './oidc/userinfo.ts';
 import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
@@ -50,6 +50,8 @@ import { t } from './web/i18n.ts';
 import { DEFAULT_OPS } from './ops/config.ts';
 import { healthRoutes } from './ops/health.ts';
 import { metricsRoutes } from './ops/metrics.ts';
+import { OneLinePerRequest, processLog } from './ops/logging.ts';
+import { AuditChainer } from './audit/chainer.ts';
 import { rateLimitHook, RateLimiter, RateLimitedError, sendRateLimited } from './ops/rate-limit.ts';
 import { RETRY_AFTER_SECONDS, sendUnavailable } from './ops/unavailable.ts';
 
@@ -208,21 +210,20 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     means.register(testMeans);
   }
 
+  const log = processLog(config.logLevel, options.logStream);
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      stream: options.logStream,
-      // Paths only: query strings carry one-time artifacts and state that logs need not keep.
-      serializers: {
-        req: (req) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
-      },
-    },
+    loggerInstance: log.logger,
+    logController: new OneLinePerRequest(),
     trustProxy: config.trustProxy,
     // Schemas (the REST API) reject what they do not describe instead of dropping or coercing it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
+  // Each request reads the interaction, session and grant from the database once (oidc/adapter.ts).
+  app.addHook('preHandler', withRequestReads);
+  const auditChainer = new AuditChainer(db, app.log);
+  auditChainer.start();
   // Every Provider built (at start and after each key rotation) gets the same listeners.
   const live = new LiveProvider(buildProvider(keyRing.keys), (p) => {
     p.on('server_error', (_ctx, err) => {
@@ -468,7 +469,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
       clearInterval(purge);
       clearInterval(keyPoll);
       await app.close();
+      await auditChainer.close();
       if (!options.db) await db.close();
+      log.flush();
     },
   };
 }

@@ -407,7 +407,7 @@ for (const backend of BACKENDS)
         outcome: string;
         detail: { reason: string; rol_code: string };
       }>(
-        `SELECT outcome, detail FROM audit_events WHERE action = 'api.invitation.create' ORDER BY seq DESC LIMIT 1`,
+        `SELECT outcome, detail FROM audit_events WHERE action = 'api.invitation.create' ORDER BY id DESC LIMIT 1`,
       );
       assert.deepEqual(
         [audited?.outcome, audited?.detail.reason, audited?.detail.rol_code],

@@ -474,7 +474,7 @@ for (const backend of BACKENDS)
       assert.doesNotMatch(refused.body, /verstuurd/);
       assert.equal(await invitationsOf(BOS.deziNummer), bosBefore, 'no invitation is stored');
       const [audited] = await dezi.db.query<{ outcome: string; detail: { reason: string } }>(
-        `SELECT outcome, detail FROM audit_events WHERE action = 'invitation.create' ORDER BY seq DESC LIMIT 1`,
+        `SELECT outcome, detail FROM audit_events WHERE action = 'invitation.create' ORDER BY id DESC LIMIT 1`,
       );
       assert.deepEqual([audited?.outcome, audited?.detail.reason], ['failure', 'big_not_registered']);
       // Nor may the cardioloog be invited as huisarts.

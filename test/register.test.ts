@@ -544,7 +544,7 @@ for (const backend of BACKENDS) {
       );
       assert.equal((await register.revealBsn(p.id, OPERATOR)).reveal(), bsn.reveal());
       const [audit] = await db.query<{ action: string }>(
-        `SELECT action FROM audit_events WHERE target = $1 ORDER BY seq DESC LIMIT 1`,
+        `SELECT action FROM audit_events WHERE target = $1 ORDER BY id DESC LIMIT 1`,
         [`person:${p.deziNummer}`],
       );
       assert.equal(audit!.action, 'register.person.read_bsn');
@@ -852,7 +852,7 @@ for (const backend of BACKENDS) {
         client_id: string | null;
       }>(
         `SELECT actor, actor_kind, action, target, outcome, client_id FROM audit_events
-         WHERE target IN ($1, 'person:unknown') ORDER BY seq`,
+         WHERE target IN ($1, 'person:unknown') ORDER BY id`,
         [`person:${p.deziNummer}`],
       );
       assert.deepEqual(

@@ -1,8 +1,10 @@
 // Audit trail (NEN 7513): who did what, on behalf of which abonnee, from which client, when, with what
-// outcome. Append-only and hash-chained by the database itself (migration 003: a trigger chains every
-// insert under an advisory lock and refuses UPDATE, DELETE and TRUNCATE), so that every writer,
-// however it inserts, extends one linear chain. Never a BSN: callers pass register identifiers only
-// (the Dezi-nummer, the abonnee-nummer, ids).
+// outcome. Append-only and hash-chained by the database itself: an insert stores the record
+// (migration 011), and the chainer (audit_chain_pending, under one advisory lock, so that every
+// instance extends one linear chain) gives the records written since its last run their place in the
+// chain, in batches. The database refuses DELETE, TRUNCATE and every UPDATE but that chaining. So an
+// insert, on the login's path, takes no global lock. Never a BSN: callers pass register identifiers
+// only (the Dezi-nummer, the abonnee-nummer, ids).
 import type { Queryable } from '../db/database.ts';
 
 /** Who acts: a zorgmedewerker (by Dezi-nummer), an operator (beheerder) by name, or Dezi itself. */
@@ -74,20 +76,50 @@ export interface AuditProblem {
 }
 
 export interface AuditVerification {
+  /** Chained records checked. */
   records: number;
   head: { seq: number; hash: string } | null;
   problems: AuditProblem[];
+  /** Records written but not yet chained (committed after the chainer's last run): not a problem. */
+  pending: number;
 }
 
 const PAGE = 5000;
 
+/** Records chained per statement: a batch stays well within the statement timeout. */
+export const CHAIN_BATCH = 2000;
+
 /**
- * Recomputes the chain: a record whose content no longer matches its hash was changed; a gap in
- * the sequence, or a record whose prev_hash is not its predecessor's hash, means records were deleted
- * (or a changed record's hash was recomputed). Deleting the newest records leaves a shorter valid
- * chain: compare the head (seq and hash) with one recorded elsewhere.
+ * Chains the records written since the chainer last ran, in batches. With wait false it gives up at
+ * once (returns null) when another session is chaining; with wait true it waits for that one and
+ * then chains what is left. Returns the number of records chained.
  */
-export async function verifyAuditChain(db: Queryable): Promise<AuditVerification> {
+export async function chainAudit(db: Queryable, options: { wait: boolean }): Promise<number | null> {
+  let total = 0;
+  for (;;) {
+    const [row] = await db.query<{ n: number }>('SELECT audit_chain_pending($1, $2) AS n', [
+      CHAIN_BATCH,
+      options.wait,
+    ]);
+    const n = Number(row!.n);
+    if (n < 0) return total > 0 ? total : null;
+    total += n;
+    if (n < CHAIN_BATCH) return total;
+  }
+}
+
+/**
+ * Chains what is pending (unless options.chain is false), then recomputes the chain: a record whose
+ * content no longer matches its hash was changed; a gap in the sequence, or a record whose prev_hash
+ * is not its predecessor's hash, means records were deleted (or a changed record's hash was
+ * recomputed). Deleting the newest records leaves a shorter valid chain: compare the head (seq and
+ * hash) with one recorded elsewhere. Records not chained yet are counted as pending, not as problems.
+ */
+export async function verifyAuditChain(
+  db: Queryable,
+  options: { chain?: boolean } = {},
+): Promise<AuditVerification> {
+  if (options.chain ?? true) await chainAudit(db, { wait: true });
   const problems: AuditProblem[] = [];
   let prev: { seq: number; hash: string } | null = null;
   let records = 0;
@@ -124,5 +156,8 @@ export async function verifyAuditChain(db: Queryable): Promise<AuditVerification
     }
     if (rows.length < PAGE) break;
   }
-  return { records, head: prev, problems };
+  const [unchained] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM audit_events WHERE seq IS NULL',
+  );
+  return { records, head: prev, problems, pending: Number(unchained?.n ?? 0) };
 }

@@ -207,6 +207,8 @@ export async function runRegisterCommand(ctx: CliContext, command: string, args:
           ? `${result.records} audit records; head: record ${result.head.seq}, hash ${result.head.hash}`
           : 'no audit records',
       );
+      if (result.pending > 0)
+        ctx.out(`${result.pending} newer record(s) not chained yet (written while verifying)`);
       if (result.problems.length > 0) {
         ctx.out(`the audit trail was altered: ${result.problems.length} problem(s)`);
         return 1;
