@@ -138,8 +138,16 @@ export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, who
     } else throw new Error(`unexpected page at ${page.url}`);
   }
   const location = page.res.location;
-  if (page.res.status !== 303 && page.res.status !== 302)
-    throw new Error(`login ended with ${page.res.status} at ${page.url}`);
+  if (page.res.status !== 303 && page.res.status !== 302) {
+    // The page's own words say why (the outcome page names the refusal).
+    const said = page.res.body
+      .replace(/^[\s\S]*?<main[^>]*>/, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
+    throw new Error(`login ended with ${page.res.status} at ${page.url}: ${said}`);
+  }
   const callback = new URL(location!);
   if (callback.searchParams.get('state') !== state) throw new Error('state mismatch');
   const code = callback.searchParams.get('code');

@@ -170,8 +170,12 @@ export async function closedLoop(
   const deadline = started + seconds * 1000;
   let n = 0;
   let stoppedAt: number | null = null;
+  // The workers' first units start spread over half a second: started at once, 32 logins reach each
+  // step together and queue there in lockstep, which a slow step (the DigiD back channel) times out on.
+  const spread = Math.min(500, (seconds * 1000) / 4);
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * spread) / concurrency));
       while (performance.now() < deadline && stoppedAt === null) {
         const t0 = performance.now();
         try {
