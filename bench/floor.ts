@@ -2,7 +2,7 @@
 // same run, with the same key types and sizes as the measured Dezi. A row's floor is the sum of its
 // operations' CPU time; its ratio is the server CPU it used per unit over that floor. Public-key
 // operations (verifying a client assertion, an ID token or a SAML signature; encrypting userinfo
-// for the relying party) are left out: they cost a few per cent of a private-key operation.
+// for the relying party) are left out: each costs about a tenth of a private-key operation.
 import {
   constants,
   createPrivateKey,

@@ -1,10 +1,15 @@
 // The upstreams a Dezi in production talks to, played by stand-ins in a process of their own, so
 // that the benchmark counts only Dezi's CPU (a real DigiD does not cost Dezi its signatures):
 //  - the proeftuin's DigiD SAML IdP (metadata, SSO over HTTP-Redirect, artifact resolution over
-//    SOAP), the same code Dezi's proeftuin mounts, here on its own port and its own in-memory database;
+//    SOAP), the same code Dezi's proeftuin mounts, here on its own port and its own database;
 //  - an OpenID Connect means supplier: oidc-provider with private_key_jwt, PKCE and acr, configured
 //    as the proeftuin's OIDC stand-in is, delivering a UZI-nummer in the ID token (a hospital pass).
-// Run as a child process of the benchmark: BENCH_UPSTREAMS (JSON, see Settings) in env.
+// The IdP runs in DIGID_WORKERS processes (node:cluster, its state in PostgreSQL), so that a real
+// DigiD's promptness is approached: one stand-in process queued behind 32 logins' signatures and
+// encryptions answered Dezi's health check and back channel later than their deadlines.
+// Run as a child process of the benchmark: BENCH_UPSTREAMS (JSON, see Settings) in env; prints
+// "upstreams ready" and the JSON list of its processes' pids (the benchmark reads their CPU).
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -19,6 +24,10 @@ import { Secrets } from '../src/secrets.ts';
 import { Web } from '../src/web/web.ts';
 
 export interface Settings {
+  /** A database of the stand-ins' own (the IdP's key and artifacts, shared by its processes). */
+  databaseUrl: string;
+  /** Hex; seals the IdP's key in that database, so that a restart for the next row finds it again. */
+  secret: string;
   digid: {
     port: number;
     /** The one SP the IdP serves: the measured Dezi (its certificate from the file Dezi reads too). */
@@ -38,12 +47,13 @@ export interface Settings {
 export const OP_INTERACTION_PATH = '/op/interaction';
 
 const settings = JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}') as Settings;
-const secrets = new Secrets(randomBytes(32));
+const secrets = new Secrets(Buffer.from(settings.secret, 'hex'));
+
+const DIGID_WORKERS = 2;
 
 async function digid() {
   const issuer = `http://127.0.0.1:${settings.digid.port}`;
-  const db = await openDatabase({ kind: 'pglite', dataDir: null });
-  await migrate(db);
+  const db = await openDatabase({ kind: 'postgres', url: settings.databaseUrl, poolSize: 4 });
   const app = Fastify({ logger: { level: 'warn' } });
   await app.register(formbody);
   await app.register(digidIdpRoutes, {
@@ -139,9 +149,23 @@ async function oidcMeansSupplier() {
   return server;
 }
 
-const [app, op] = await Promise.all([digid(), oidcMeansSupplier()]);
-console.log('upstreams ready');
-process.on('SIGTERM', () => {
-  op.close();
-  void app.close().then(() => process.exit(0));
-});
+if (cluster.isPrimary) {
+  const db = await openDatabase({ kind: 'postgres', url: settings.databaseUrl, poolSize: 1 });
+  await migrate(db);
+  await db.close();
+  const workers = Array.from({ length: DIGID_WORKERS }, () => cluster.fork());
+  const op = await oidcMeansSupplier();
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('listening', resolve))));
+  console.log(`upstreams ready ${JSON.stringify([process.pid, ...workers.map((w) => w.process.pid)])}`);
+  process.on('SIGTERM', () => {
+    op.closeAllConnections();
+    op.close();
+    for (const w of workers) w.kill('SIGTERM');
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  });
+} else {
+  const app = await digid();
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
