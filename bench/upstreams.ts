@@ -53,7 +53,8 @@ const DIGID_WORKERS = 2;
 
 async function digid() {
   const issuer = `http://127.0.0.1:${settings.digid.port}`;
-  const db = await openDatabase({ kind: 'postgres', url: settings.databaseUrl, poolSize: 4 });
+  // As Dezi's pool: fewer connections queued logins past the pool's 2-second wait under load.
+  const db = await openDatabase({ kind: 'postgres', url: settings.databaseUrl, poolSize: 10 });
   const app = Fastify({ logger: { level: 'warn' } });
   await app.register(formbody);
   await app.register(digidIdpRoutes, {
