@@ -1,4 +1,4 @@
-// The upstreams a Dezi in production talks to, played by stand-ins in a process of their own, so
+// The upstreams a Dezi in production talks to, played by stand-ins in processes of their own, so
 // that the benchmark counts only Dezi's CPU (a real DigiD does not cost Dezi its signatures):
 //  - the proeftuin's DigiD SAML IdP (metadata, SSO over HTTP-Redirect, artifact resolution over
 //    SOAP), the same code Dezi's proeftuin mounts, here on its own port and its own database;
@@ -43,8 +43,8 @@ export interface Settings {
   };
 }
 
-/** Where the OP's account page posts to: the load driver recognises the form by this path. */
-export const OP_INTERACTION_PATH = '/op/interaction';
+/** Where the OP's account page posts to: bench/flows.ts recognises the form by this path. */
+const OP_INTERACTION_PATH = '/op/interaction';
 
 const settings = JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}') as Settings;
 const secrets = new Secrets(Buffer.from(settings.secret, 'hex'));
