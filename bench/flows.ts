@@ -125,7 +125,8 @@ export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, who
   });
   const start = `${rp.issuer}/authorize?${params}`;
   let page = await follow(c, await c.send('GET /authorize', 'GET', start), start);
-  for (let n = 0; n < 6 && page.res.status === 200; n++) {
+  // The outcome page ends a login that failed: a person would not pick the same means again at once.
+  for (let n = 0; n < 6 && page.res.status === 200 && !page.url.includes('/uitkomst'); n++) {
     const body = page.res.body;
     if (body.includes('/means"')) page = await submit(c, page, '/means', { means: who!.means });
     else if (body.includes('/authenticate"'))

@@ -184,7 +184,12 @@ export async function closedLoop(
           result.latencies.push(performance.now() - t0);
         } catch (err) {
           if (err instanceof NoMoreWork) stoppedAt ??= performance.now();
-          else recordFailure(result, err);
+          else {
+            recordFailure(result, err);
+            // A failed unit is not retried at once: failing fast in a tight loop would add load to a
+            // server that is failing because it is overloaded (a means marked down after a timeout).
+            await new Promise((r) => setTimeout(r, 1000));
+          }
         }
       }
     }),
