@@ -1,7 +1,8 @@
 // The relying party and the person, as the load driver plays them: the authorization request with
-// PKCE, whatever pages the server shows (Dezi: "Hoe wilt u inloggen?", the DigiD stand-in, "Waar werk
-// je? Wat ben je?"; the reference: none), the token request with private_key_jwt, and userinfo
-// (Dezi: decrypted and its envelope verified, as a zorgapplicatie must).
+// PKCE, whatever pages the servers show (Dezi: "Hoe wilt u inloggen?", then the login means' pages
+// (the DigiD stand-in's or the OIDC means supplier's, in their own process), "Waar werk je? Wat ben
+// je?"; the reference: none), the token request with private_key_jwt, and userinfo (Dezi: decrypted
+// and its envelope verified, as a zorgapplicatie must).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   compactDecrypt,
@@ -18,6 +19,15 @@ import { findForm, radioValues } from '../test/helpers/browser.ts';
 import { Client, type Recorder, type Response, type Upstreams } from './lib.ts';
 
 export const REDIRECT_URI = 'https://zorgapp.bench/callback';
+/** Where the OIDC means supplier's account page posts (bench/upstreams.ts). */
+const OP_INTERACTION_PATH = '/op/interaction/';
+
+/** Who logs in, and with which means: a BSN at DigiD, a UZI-nummer at the OIDC means supplier. */
+export interface Person {
+  bsn: string;
+  uziNummer: string;
+  means: string;
+}
 
 export interface Rp {
   clientId: string;
@@ -70,6 +80,8 @@ function stepName(method: string, url: string): string {
   const path = new URL(url).pathname
     .replace(/^\/interaction\/[^/]+/, '/interaction/:uid')
     .replace(/^\/authorize\/[^/]+/, '/authorize/:uid')
+    .replace(/^\/op\/interaction\/[^/]+/, '/op/interaction/:uid')
+    .replace(/^\/auth\/[^/]+/, '/auth/:uid')
     .replace(/\/callback\/[^/]+$/, '/callback/:means');
   return `${method} ${path}`;
 }
@@ -97,7 +109,7 @@ async function submit(
 }
 
 /** Authorization request to the code: the pages in between are answered as a person would. */
-export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, bsn: string | null) {
+export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, who: Person | null) {
   const c = new Client(up, rec);
   const { verifier, challenge } = pkce();
   const state = randomBytes(16).toString('base64url');
@@ -113,19 +125,30 @@ export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, bsn
   });
   const start = `${rp.issuer}/authorize?${params}`;
   let page = await follow(c, await c.send('GET /authorize', 'GET', start), start);
-  for (let n = 0; n < 6 && page.res.status === 200; n++) {
+  // The outcome page ends a login that failed: a person would not pick the same means again at once.
+  for (let n = 0; n < 6 && page.res.status === 200 && !page.url.includes('/uitkomst'); n++) {
     const body = page.res.body;
-    if (body.includes('/means"')) page = await submit(c, page, '/means', { means: 'digid' });
+    if (body.includes('/means"')) page = await submit(c, page, '/means', { means: who!.means });
     else if (body.includes('/authenticate"'))
-      page = await submit(c, page, '/authenticate', { bsn: bsn!, action: 'login' });
+      page = await submit(c, page, '/authenticate', { bsn: who!.bsn, action: 'login' });
+    else if (body.includes(OP_INTERACTION_PATH))
+      page = await submit(c, page, OP_INTERACTION_PATH, { account: who!.uziNummer, action: 'login' });
     else if (body.includes('/kies"')) {
       const choices = radioValues(body, 'employment');
       page = await submit(c, page, '/kies', { employment: choices[n % choices.length]! });
     } else throw new Error(`unexpected page at ${page.url}`);
   }
   const location = page.res.location;
-  if (page.res.status !== 303 && page.res.status !== 302)
-    throw new Error(`login ended with ${page.res.status} at ${page.url}`);
+  if (page.res.status !== 303 && page.res.status !== 302) {
+    // The page's own words say why (the outcome page names the refusal).
+    const said = page.res.body
+      .replace(/^[\s\S]*?<main[^>]*>/, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
+    throw new Error(`login ended with ${page.res.status} at ${page.url}: ${said}`);
+  }
   const callback = new URL(location!);
   if (callback.searchParams.get('state') !== state) throw new Error('state mismatch');
   const code = callback.searchParams.get('code');
@@ -208,10 +231,10 @@ export async function fullFlow(
   up: Upstreams,
   rp: Rp,
   rec: Recorder | null,
-  bsn: string | null,
+  who: Person | null,
   encrypted: boolean,
 ) {
-  const { code, verifier } = await authorize(up, rp, rec, bsn);
+  const { code, verifier } = await authorize(up, rp, rec, who);
   const accessToken = await token(up, rp, rec, code, verifier);
   await userinfo(up, rp, rec, accessToken, encrypted);
 }

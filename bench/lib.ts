@@ -42,24 +42,32 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** The origin the servers call themselves (the issuer), and the ports that serve it. */
+/** Steps answered by a stand-in (the DigiD IdP, the OIDC means supplier) are recorded under this prefix. */
+export const STAND_IN_STEP = '(stand-in) ';
+
+/**
+ * The origin the servers call themselves (the issuer) and the ports that serve it; and the origins of
+ * the stand-ins a person is sent to on the way (the DigiD IdP, the OIDC means supplier), each on its port.
+ */
 export class Upstreams {
   readonly origin: URL;
   readonly ports: number[];
-  constructor(origin: string, ports: number[]) {
+  readonly standIns: Map<string, number>;
+  constructor(origin: string, ports: number[], standIns: Record<string, number> = {}) {
     this.origin = new URL(origin);
     this.ports = ports;
+    this.standIns = new Map(Object.entries(standIns).map(([o, port]) => [new URL(o).origin, port]));
   }
   pick(): number {
     return this.ports[Math.floor(Math.random() * this.ports.length)]!;
   }
 }
 
-/** One user agent: cookies by name (paths do not matter for these flows), manual redirects. */
+/** One user agent: cookies by host and name (paths do not matter for these flows), manual redirects. */
 export class Client {
   readonly #up: Upstreams;
   readonly #rec: Recorder | null;
-  readonly #jar = new Map<string, string>();
+  readonly #jars = new Map<string, Map<string, string>>();
   constructor(up: Upstreams, rec: Recorder | null) {
     this.#up = up;
     this.#rec = rec;
@@ -72,13 +80,17 @@ export class Client {
     o: { form?: Record<string, string>; headers?: Record<string, string>; accept?: string } = {},
   ): Promise<Response> {
     const target = new URL(url, this.#up.origin);
-    if (target.origin !== this.#up.origin.origin) throw new Error(`unexpected origin ${target.origin}`);
+    const standIn = this.#up.standIns.get(target.origin);
+    if (target.origin !== this.#up.origin.origin && standIn === undefined)
+      throw new Error(`unexpected origin ${target.origin}`);
+    let jar = this.#jars.get(target.host);
+    if (!jar) this.#jars.set(target.host, (jar = new Map()));
     const headers: Record<string, string> = {
       host: target.host,
       accept: o.accept ?? 'text/html',
       ...o.headers,
     };
-    if (this.#jar.size) headers.cookie = [...this.#jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
     if (o.form) {
       body = new URLSearchParams(o.form).toString();
@@ -91,7 +103,7 @@ export class Client {
         {
           agent,
           host: '127.0.0.1',
-          port: this.#up.pick(),
+          port: standIn ?? this.#up.pick(),
           method,
           path: target.pathname + target.search,
           headers,
@@ -114,7 +126,7 @@ export class Client {
       req.on('error', reject);
       req.end(body);
     });
-    this.#rec?.record(step, performance.now() - t0);
+    this.#rec?.record(standIn === undefined ? step : STAND_IN_STEP + step, performance.now() - t0);
     for (const sc of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
       const [pair, ...attrs] = sc.split(';');
       const eq = pair!.indexOf('=');
@@ -123,8 +135,8 @@ export class Client {
       const expired =
         value === '' ||
         attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
-      if (expired) this.#jar.delete(name);
-      else this.#jar.set(name, value);
+      if (expired) jar.delete(name);
+      else jar.set(name, value);
     }
     return res;
   }
@@ -158,8 +170,12 @@ export async function closedLoop(
   const deadline = started + seconds * 1000;
   let n = 0;
   let stoppedAt: number | null = null;
+  // The workers' first units start spread over half a second: started at once, 32 logins reach each
+  // step together and queue there in lockstep, which a slow step (the DigiD back channel) times out on.
+  const spread = Math.min(500, (seconds * 1000) / 4);
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * spread) / concurrency));
       while (performance.now() < deadline && stoppedAt === null) {
         const t0 = performance.now();
         try {
@@ -168,7 +184,12 @@ export async function closedLoop(
           result.latencies.push(performance.now() - t0);
         } catch (err) {
           if (err instanceof NoMoreWork) stoppedAt ??= performance.now();
-          else recordFailure(result, err);
+          else {
+            recordFailure(result, err);
+            // A failed unit is not retried at once: failing fast in a tight loop would add load to a
+            // server that is failing because it is overloaded (a means marked down after a timeout).
+            await new Promise((r) => setTimeout(r, 1000));
+          }
         }
       }
     }),

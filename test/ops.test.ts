@@ -5,7 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, generateKeyPair } from 'jose';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
-import { DatabaseUnavailableError, isUnavailable, type Database } from '../src/db/database.ts';
+import {
+  DatabaseUnavailableError,
+  isUnavailable,
+  statementCount,
+  type Database,
+} from '../src/db/database.ts';
 import { DEFAULT_OPS, loadOpsConfig, type OpsConfig } from '../src/ops/config.ts';
 import { BACKENDS, openTestDatabase, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { testEsealFiles } from './helpers/eseal.ts';
@@ -73,6 +78,38 @@ test('database errors that mean "not reachable" are told apart from query errors
     assert.ok(!isUnavailable(Object.assign(new Error('x'), { code })), code);
   assert.ok(!isUnavailable(new Error('something else')));
 });
+
+for (const backend of BACKENDS)
+  test(`every statement sent to the database is counted, a transaction's BEGIN and COMMIT or ROLLBACK too (${backend})`, async () => {
+    // Before any Dezi runs in this process: nothing else queries meanwhile, so the counts are exact.
+    const database = await openTestDatabase(backend);
+    try {
+      const { db } = database;
+      let n = statementCount();
+      const counted = () => statementCount() - n;
+      await db.query('SELECT 1');
+      assert.equal(counted(), 1);
+      n = statementCount();
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await tx.exec('SELECT 2');
+      });
+      assert.equal(counted(), 4, 'BEGIN, two statements, COMMIT');
+      n = statementCount();
+      await assert.rejects(db.query('SELECT * FROM no_such_table'));
+      assert.equal(counted(), 1, 'a refused statement was still sent');
+      n = statementCount();
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.query('SELECT 1');
+          throw new Error('rolled back');
+        }),
+      );
+      assert.equal(counted(), 3, 'BEGIN, one statement, ROLLBACK');
+    } finally {
+      await database.close();
+    }
+  });
 
 for (const backend of BACKENDS) {
   describe(`health, readiness and metrics (${backend})`, () => {
@@ -187,6 +224,9 @@ for (const backend of BACKENDS) {
       );
       assert.match(text, /dezi_verklaringen_issued_total [1-9]/);
       assert.match(text, /dezi_database_unavailable_total [1-9]/);
+      // What a login costs the database: read before and after by the benchmark (statements per login).
+      const statements = Number(/^dezi_db_statements_total (\d+)$/m.exec(text)?.[1]);
+      assert.ok(statements > 10 && statements <= statementCount(), `${statements} statements`);
       assert.match(text, /dezi_process_resident_memory_bytes \d+/);
       if (backend === 'postgres') assert.match(text, /dezi_db_pool_connections\{state="max"\} 10/);
     });

@@ -60,6 +60,15 @@ export function isUnavailable(err: unknown): boolean {
   return typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message);
 }
 
+/**
+ * Statements sent to the database by this process, BEGIN and COMMIT included: what a login costs the
+ * database, read from /metrics (dezi_db_statements_total) by operators and the benchmark.
+ */
+let statements = 0;
+export function statementCount(): number {
+  return statements;
+}
+
 function translated(err: unknown): unknown {
   return isUnavailable(err) && !(err instanceof DatabaseUnavailableError)
     ? new DatabaseUnavailableError(err)
@@ -80,16 +89,25 @@ class PgliteDatabase implements Database {
     this.#db = db;
   }
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    statements++;
     return (await this.#db.query<T>(sql, params)).rows;
   }
   async exec(sql: string): Promise<void> {
+    statements++;
     await this.#db.exec(sql);
   }
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    statements += 2; // BEGIN, and COMMIT or ROLLBACK
     return this.#db.transaction((tx) =>
       fn({
-        query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows,
-        exec: async (sql: string) => void (await tx.exec(sql)),
+        query: async <R>(sql: string, params: unknown[] = []) => {
+          statements++;
+          return (await tx.query<R>(sql, params)).rows;
+        },
+        exec: async (sql: string) => {
+          statements++;
+          await tx.exec(sql);
+        },
       }),
     );
   }
@@ -108,6 +126,7 @@ class PostgresDatabase implements Database {
     this.#pool = pool;
   }
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    statements++;
     try {
       return (await this.#pool.query(sql, params)).rows as T[];
     } catch (err) {
@@ -126,11 +145,17 @@ class PostgresDatabase implements Database {
     }
     let broken = false;
     try {
+      statements += 2; // BEGIN, and COMMIT or ROLLBACK
       await client.query('BEGIN');
       const result = await fn({
-        query: async <R>(sql: string, params: unknown[] = []) =>
-          (await client.query(sql, params)).rows as R[],
-        exec: async (sql: string) => void (await client.query(sql)),
+        query: async <R>(sql: string, params: unknown[] = []) => {
+          statements++;
+          return (await client.query(sql, params)).rows as R[];
+        },
+        exec: async (sql: string) => {
+          statements++;
+          await client.query(sql);
+        },
       });
       await client.query('COMMIT');
       return result;

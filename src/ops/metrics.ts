@@ -3,7 +3,7 @@
 // exposition format describes a process); the helpers below are what other modules call.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Database } from '../db/database.ts';
+import { statementCount, type Database } from '../db/database.ts';
 import { constantTimeEqual } from '../secrets.ts';
 
 export const registry = new Registry();
@@ -47,6 +47,16 @@ const requestSeconds = new Histogram({
   labelNames: ['method', 'route', 'status'] as const,
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
+});
+
+new Counter({
+  name: 'dezi_db_statements_total',
+  help: 'SQL statements this process sent to the database (BEGIN and COMMIT included)',
+  registers: [registry],
+  collect() {
+    this.reset();
+    this.inc(statementCount());
+  },
 });
 
 const databases = new Set<Database>();
