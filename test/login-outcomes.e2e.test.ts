@@ -71,18 +71,18 @@ for (const backend of BACKENDS)
       dezi.means.register(scripted);
     });
 
-    /** The login records of this client since `seq`, oldest first. */
+    /** The login records of this client since record `id`, oldest first (ids are given at insert; `seq` only once chained). */
     async function loginRecords(since: number, clientId = rp.clientId) {
       return dezi.db.query<{ actor: string | null; outcome: string; detail: Record<string, unknown> }>(
         `SELECT actor, outcome, detail FROM audit_events
-          WHERE action = 'login' AND client_id = $1 AND seq > $2 ORDER BY seq`,
+          WHERE action = 'login' AND client_id = $1 AND id > $2 ORDER BY id`,
         [clientId, since],
       );
     }
 
     async function head(): Promise<number> {
-      const [row] = await dezi.db.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM audit_events');
-      return Number(row?.seq ?? 0);
+      const [row] = await dezi.db.query<{ id: string | null }>('SELECT max(id) AS id FROM audit_events');
+      return Number(row?.id ?? 0);
     }
 
     /** Starts a login at the test RP, chooses the scripted means, and follows where it leads. */
@@ -268,7 +268,7 @@ for (const backend of BACKENDS)
       assert.equal(page.status, 200);
       assert.deepEqual(await loginRecords(since, PORTAL_CLIENT_ID), []);
       const portal = await dezi.db.query<{ outcome: string }>(
-        `SELECT outcome FROM audit_events WHERE action = 'portal.login' AND seq > $1`,
+        `SELECT outcome FROM audit_events WHERE action = 'portal.login' AND id > $1`,
         [since],
       );
       assert.deepEqual(
