@@ -359,7 +359,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     provider,
     secrets,
     signingKey: (alg) => keyRing.keys.currentByAlg[alg],
-    loginForGrant: (grantId: string) => loginForGrant(db, grantId),
+    loginForGrant: (grantId: string) => loginForGrant(db, verklaringen, grantId),
     onDelivered: (e) =>
       recordAudit(db, {
         actor: 'system',

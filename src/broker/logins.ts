@@ -2,6 +2,7 @@
 // with. Owned by the broker; read by others only through loginForGrant.
 import type { Database } from '../db/database.ts';
 import type { LoA } from '../means/loa.ts';
+import type { VerklaringService } from '../verklaring/verklaring.ts';
 
 export interface HandedLogin {
   grantId: string;
@@ -21,25 +22,25 @@ export async function recordHandedLogin(db: Database, l: HandedLogin, ttlSeconds
   );
 }
 
-/** What the broker recorded when it handed a login to the OpenID provider (read by userinfo). */
+/**
+ * What the broker recorded when it handed a login to the OpenID provider (read by userinfo), while its
+ * verklaring still stands: the verklaring service says so (a suspended person's, an ended employment's
+ * verklaringen are revoked when that happens), so the broker reads no other module's table.
+ */
 export async function loginForGrant(
   db: Database,
+  verklaringen: Pick<VerklaringService, 'activeJws'>,
   grantId: string,
 ): Promise<{ personId: string; loaAuthn: string; verklaring: { id: string; jws: string } } | null> {
-  const [row] = await db.query<{ person_id: string; loa_authn: string; verklaring_id: string; jws: string }>(
-    `SELECT l.person_id, l.loa_authn, l.verklaring_id, v.jws
-     FROM broker_logins l JOIN verklaringen v ON v.id = l.verklaring_id
-     JOIN persons p ON p.id = l.person_id
-     WHERE l.grant_id = $1 AND l.expires_at > now() AND p.status = 'active'
-       AND v.status = 'active' AND v.expires_at > now()`,
+  const [row] = await db.query<{ person_id: string; loa_authn: string; verklaring_id: string }>(
+    `SELECT person_id, loa_authn, verklaring_id FROM broker_logins
+     WHERE grant_id = $1 AND expires_at > now()`,
     [grantId],
   );
   if (!row) return null;
-  return {
-    personId: row.person_id,
-    loaAuthn: row.loa_authn,
-    verklaring: { id: row.verklaring_id, jws: row.jws },
-  };
+  const jws = await verklaringen.activeJws(row.verklaring_id);
+  if (!jws) return null;
+  return { personId: row.person_id, loaAuthn: row.loa_authn, verklaring: { id: row.verklaring_id, jws } };
 }
 
 /** Expired in-flight state and handed logins: the broker's share of the periodic purge. */

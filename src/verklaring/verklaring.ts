@@ -218,6 +218,20 @@ export class VerklaringService {
     return winner;
   }
 
+  /**
+   * The signed verklaring while it may still be relied on (not revoked, not expired); null otherwise.
+   * Whatever makes a person's verklaringen untrue (suspension, a name or role change, an ended
+   * employment) revokes them in the same transaction, so this is also the check that the person and
+   * the employment still stand.
+   */
+  async activeJws(id: string): Promise<string | null> {
+    const [row] = await this.#db.query<{ jws: string }>(
+      "SELECT jws FROM verklaringen WHERE id = $1 AND status = 'active' AND expires_at > now()",
+      [id],
+    );
+    return row?.jws ?? null;
+  }
+
   async status(id: string): Promise<VerklaringStatus | null> {
     const [row] = await this.#db.query<{
       id: string;
