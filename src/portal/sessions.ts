@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { LoA } from '../means/loa.ts';
-import { Bsn } from '../register/bsn.ts';
+import { Bsn } from '../means/bsn.ts';
 import type { Secrets } from '../secrets.ts';
 import { parseCookies, type Web } from '../web/web.ts';
 

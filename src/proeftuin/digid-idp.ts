@@ -28,7 +28,7 @@ import {
   textOf,
   type XmlElement,
 } from '../means/digid/xml.ts';
-import { Bsn, InvalidBsnError } from '../register/bsn.ts';
+import { Bsn, InvalidBsnError } from '../means/bsn.ts';
 import type { Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';

@@ -8,7 +8,7 @@ import Provider, { type AdapterPayload, type Configuration } from 'oidc-provider
 import { LOA, type LoA } from '../means/loa.ts';
 import type { OidcMeansConfig } from '../means/oidc/config.ts';
 import { redirectUriFor } from '../means/oidc/oidc-means.ts';
-import { Bsn } from '../register/bsn.ts';
+import { Bsn } from '../means/bsn.ts';
 import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';

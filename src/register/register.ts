@@ -9,7 +9,7 @@ import type { MeansSubject } from '../means/means.ts';
 import { isLoa } from '../means/loa.ts';
 import { describeActor, recordAudit, SYSTEM, type Actor } from '../audit/audit.ts';
 import { revokeVerklaringen } from '../verklaring/verklaring.ts';
-import { Bsn } from './bsn.ts';
+import { Bsn } from '../means/bsn.ts';
 import { beroepOf, roleByCode, ROLE_SOURCE_URI, type Role, type RoleSource } from './roles.ts';
 import { BigRegisterError, FileBigRegister, holdsBigRole, type BigRegister } from './big.ts';
 
