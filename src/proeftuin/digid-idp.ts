@@ -48,6 +48,11 @@ const ARTIFACT_TTL_SECONDS = 120;
 const REQUEST_MAX_AGE_MS = 10 * 60_000;
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
+/** The stand-in's own table: artifacts are deleted an hour after they expired. */
+export async function purgeDigidIdp(db: Database): Promise<void> {
+  await db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'");
+}
+
 export interface DigidIdpDeps {
   issuer: string;
   db: Database;
