@@ -5,22 +5,20 @@ import type { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type Provider from 'oidc-provider';
-import { ConfigError, DEFAULT_KOPPELVLAK, type DeziConfig } from './config.ts';
+import { DEFAULT_KOPPELVLAK, type DeziConfig } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Secrets } from './secrets.ts';
 import type { DeziModule, ModuleParts } from './module.ts';
 import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
-import { LiveProvider } from './oidc/live-provider.ts';
-import { providerModule } from './oidc/module.ts';
+import { liveProvider, providerModule, userinfoModule } from './oidc/module.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
-import { userinfoRoutes } from './oidc/userinfo.ts';
 import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
-import { VERKLARING_LIFETIME_SECONDS, VerklaringService } from './verklaring/verklaring.ts';
-import { verklaringModule } from './verklaring/module.ts';
-import { EsealRing, fileEsealSource, type EsealSource } from './verklaring/eseal.ts';
-import { RevocationListCache } from './verklaring/revocation-list.ts';
+import type { VerklaringService } from './verklaring/verklaring.ts';
+import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/module.ts';
+import type { EsealRing } from './verklaring/eseal.ts';
+import type { RevocationListCache } from './verklaring/revocation-list.ts';
 import { MeansRegistry } from './means/registry.ts';
 import { LOA } from './means/loa.ts';
 import { digidModule } from './means/digid/setup.ts';
@@ -29,7 +27,6 @@ import { oidcMeansModule } from './means/oidc/module.ts';
 import { uziPasModule } from './means/uzi-pas/setup.ts';
 import { brokerRoutes, loginForGrant } from './broker/broker.ts';
 import { purgeBroker } from './broker/purge.ts';
-import { recordAudit } from './audit/audit.ts';
 import { Web } from './web/web.ts';
 import { homeModule } from './web/home.ts';
 import { securityHeaders } from './web/security-headers.ts';
@@ -44,12 +41,6 @@ import { RETRY_AFTER_SECONDS } from './ops/unavailable.ts';
 
 /** The proeftuin: imported here only, and loaded in proeftuin mode only (see proeftuin/module.ts). */
 const loadProeftuin = () => import('./proeftuin/module.ts');
-
-/** A TEST eSeal: its CA (what a relying party pins) and a new certificate under it. */
-export interface TestEseal {
-  caPem: string;
-  rotate(): Promise<void>;
-}
 
 export interface Dezi {
   app: FastifyInstance;
@@ -117,53 +108,6 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     ? await (await loadProeftuin()).openProeftuin({ config, db, secrets, web })
     : null;
 
-  // The level asked for when neither the request nor the client names one.
-  const defaultMinimumLoa = LOA.high;
-  const limiter = new RateLimiter(db, ops.rateLimits.windowSeconds);
-  const buildProvider = (keys: KeySet) =>
-    createProvider({
-      issuer: config.issuer,
-      db,
-      secrets,
-      keys,
-      register,
-      registrationToken: config.registrationToken,
-      proeftuin: inProeftuin,
-      trustProxy: config.trustProxy,
-      defaultMinimumLoa,
-      rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),
-    });
-  const koppelvlak = config.koppelvlak ?? DEFAULT_KOPPELVLAK;
-  let testEseal: TestEseal | null = null;
-  let esealSource: EsealSource;
-  const esealConfig =
-    config.eseal === undefined && proeftuin ? { kind: 'test' as const, dir: null } : config.eseal;
-  if (esealConfig?.kind === 'files') {
-    esealSource = fileEsealSource(esealConfig.keyFile, esealConfig.certFile);
-  } else if (esealConfig?.kind === 'test' && proeftuin) {
-    const loaded = await proeftuin.testEseal(esealConfig.dir);
-    testEseal = loaded;
-    esealSource = loaded.source;
-  } else {
-    throw new ConfigError(
-      'DEZI_ESEAL_KEY_FILE and DEZI_ESEAL_CERT_FILE are required in production: the eSeal private key and its ' +
-        'certificate chain (PEM) that sign verklaringen and the revocation list',
-    );
-  }
-  const revocationValidity = koppelvlak.revocationListValiditySeconds;
-  // A retired eSeal stays published as long as anything it signed can still be relied on.
-  const eseal = await EsealRing.open(db, esealSource, VERKLARING_LIFETIME_SECONDS + revocationValidity);
-  const verklaringen = new VerklaringService(
-    db,
-    {
-      iss: koppelvlak.verklaringIssuer,
-      schemaUri: `${koppelvlak.schemaBase}/verklaring.json`,
-      authority: config.issuer,
-    },
-    () => eseal.current,
-  );
-  const means = new MeansRegistry({ disabled: config.disabledMeans });
-
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -179,40 +123,35 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
   });
-  // Every Provider built (at start and after each key rotation) gets the same listeners.
-  const live = new LiveProvider(buildProvider(keyRing.keys), (p) => {
-    p.on('server_error', (_ctx, err) => {
-      app.log.error(
-        { err: { type: err.name, message: err.message, stack: err.stack } },
-        'oidc-provider server_error',
-      );
-    });
-    p.use(async (ctx, next) => {
-      await next();
-      if (ctx.status === 503) ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
-    });
+  const { eseal, verklaringen, revocationList, testEseal } = await openVerklaring({
+    config,
+    db,
+    log: app.log,
+    testEseal: proeftuin?.testEseal,
   });
-  keyRing.onChange((keys) => {
-    live.swap(buildProvider(keys));
-    app.log.info({ kid: keys.current.kid }, 'signing keys changed; provider rebuilt');
+  const means = new MeansRegistry({ disabled: config.disabledMeans });
+  // The level asked for when neither the request nor the client names one.
+  const defaultMinimumLoa = LOA.high;
+  const limiter = new RateLimiter(db, ops.rateLimits.windowSeconds);
+  const live = liveProvider({
+    build: (keys) =>
+      createProvider({
+        issuer: config.issuer,
+        db,
+        secrets,
+        keys,
+        register,
+        registrationToken: config.registrationToken,
+        proeftuin: inProeftuin,
+        trustProxy: config.trustProxy,
+        defaultMinimumLoa,
+        rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),
+      }),
+    keyRing,
+    log: app.log,
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
   });
   const provider = live.handle;
-  const revocationList = new RevocationListCache(
-    {
-      iss: config.issuer,
-      schemaUri: `${koppelvlak.schemaBase}/revocatielijst.json`,
-      jku: verklaringen.jku,
-      refreshSeconds: koppelvlak.revocationListRefreshSeconds,
-      validitySeconds: revocationValidity,
-    },
-    () => eseal.current,
-    () => verklaringen.revokedUnexpired(),
-    (err) => app.log.warn({ err: { message: (err as Error).message } }, 'revocation list not rebuilt'),
-  );
-  eseal.onChange((key) => {
-    app.log.info({ kid: key.kid }, 'eSeal changed');
-    void revocationList.rebuild();
-  });
   const portal = createPortal({ issuer: config.issuer, db, provider, register, means, secrets, web });
 
   const ctx: DeziContext = {
@@ -233,29 +172,10 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   const modules: DeziModule<DeziContext>[] = [
     homeModule,
     verklaringModule,
-    {
-      name: 'userinfo',
-      setup: async () => ({
-        routes: async (scope) => {
-          await scope.register(userinfoRoutes, {
-            issuer: config.issuer,
-            schemaUri: `${koppelvlak.schemaBase}/userinfo.json`,
-            provider,
-            secrets,
-            signingKey: () => keyRing.keys.current,
-            loginForGrant: (grantId: string) => loginForGrant(db, grantId),
-            onDelivered: (e) =>
-              recordAudit(db, {
-                actor: 'system',
-                action: 'verklaring.deliver',
-                outcome: 'success',
-                clientId: e.clientId,
-                detail: { verklaring_id: e.verklaringId },
-              }),
-          });
-        },
-      }),
-    },
+    userinfoModule({
+      schemaUri: `${(config.koppelvlak ?? DEFAULT_KOPPELVLAK).schemaBase}/userinfo.json`,
+      loginForGrant: (grantId) => loginForGrant(db, grantId),
+    }),
     {
       name: 'broker',
       setup: async () => ({

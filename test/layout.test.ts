@@ -30,13 +30,12 @@ function sourceFiles(dir: string): string[] {
 /** The relative imports of one file (packages are not part of the layout). */
 function importsOf(file: string, text: string): Import[] {
   const { importedFiles } = ts.preProcessFile(text, true, true);
-  const lineStarts = ts.computeLineStarts(text);
   return importedFiles
     .filter((i) => i.fileName.startsWith('.'))
     .map((i) => ({
       from: file,
       to: relative(ROOT, resolve(ROOT, dirname(file), i.fileName)),
-      line: ts.computeLineAndCharacterOfPosition(lineStarts, i.pos).line + 1,
+      line: text.slice(0, i.pos).split('\n').length,
     }));
 }
 
