@@ -1,12 +1,18 @@
 // The layout the code keeps (docs: README "What is here", architecture "Layout"): nothing outside
 // src/proeftuin imports it but the one line of the composition root that loads it in proeftuin mode,
-// and no two folders of src/ import each other. Imports are read with TypeScript's own pre-processor:
+// no two folders of src/ import each other, and what is defined once (oidc-provider's paths, the
+// security headers) is used as one. Imports are read with TypeScript's own pre-processor:
 // static imports, re-exports, type-only imports and dynamic import() alike.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { ServerResponse, IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import Fastify from 'fastify';
 import ts from 'typescript';
+import { PROVIDER_PATHS, ROUTES } from '../src/oidc/paths.ts';
+import { securityHeaders, setSecurityHeaders } from '../src/web/security-headers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
@@ -134,5 +140,43 @@ describe('layout', () => {
       [],
       cycles.map((c) => `${c.pair.join(' <-> ')}:\n  ${c.evidence.map(show).join('\n  ')}`).join('\n'),
     );
+  });
+});
+
+describe('one definition each', () => {
+  test("oidc-provider's paths: every route it is configured with is mounted", () => {
+    for (const path of Object.values(ROUTES)) assert.ok(PROVIDER_PATHS.includes(path), path);
+    assert.equal(new Set(PROVIDER_PATHS).size, PROVIDER_PATHS.length);
+  });
+
+  test("security headers: oidc-provider's responses get the CSP Fastify's pages get, HSTS only on https", async () => {
+    const headersOf = async (https: boolean) => {
+      const app = Fastify();
+      await securityHeaders(app, { https });
+      app.get('/', async () => 'page');
+      const page = await app.inject('/');
+      await app.close();
+      const raw = new ServerResponse(new IncomingMessage(new Socket()));
+      setSecurityHeaders(raw, https);
+      return { page: page.headers, raw: raw.getHeaders() };
+    };
+    const directives = (csp: unknown) =>
+      String(csp)
+        .split(';')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .sort();
+    for (const https of [false, true]) {
+      const { page, raw } = await headersOf(https);
+      assert.deepEqual(
+        directives(raw['content-security-policy']),
+        directives(page['content-security-policy']),
+      );
+      assert.ok(directives(page['content-security-policy']).includes("frame-ancestors 'none'"));
+      assert.equal(raw['x-content-type-options'], 'nosniff');
+      assert.equal(page['x-content-type-options'], 'nosniff');
+      assert.equal('strict-transport-security' in raw, https);
+      assert.equal('strict-transport-security' in page, https);
+    }
   });
 });
