@@ -12,7 +12,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { Secrets } from '../src/secrets.ts';
 import { Register } from '../src/register/register.ts';
 import { revokeVerklaringen } from '../src/verklaring/verklaring.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { importUziRegister } from '../src/register/import.ts';
 import { writeUziExport } from './register-data.ts';
 

@@ -2,60 +2,21 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { DatabaseConfig } from './db/database.ts';
 import { ensureDirectory } from './db/directory.ts';
+import type { DigidConfig } from './means/digid/config.ts';
 import { loadMeansFile } from './means/means-file.ts';
 import type { OidcMeansConfig } from './means/oidc/config.ts';
 import { MeansConfigError } from './means/means-config.ts';
+import type { UziPasConfig } from './means/uzi-pas/config.ts';
 import type { YiviConfig } from './means/yivi/config.ts';
 import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
 
 export type Mode = 'proeftuin' | 'production';
 
-/** The UZI-pas login means (see docs/operations.md). */
-export interface UziPasConfig {
-  /** Our own HTTPS listener that asks for the client certificate. */
-  listener: {
-    host: string;
-    port: number;
-    /** Files with the listener's TLS certificate and key; null: the proeftuin's TEST certificate. */
-    tls: { certFile: string; keyFile: string } | null;
-  } | null;
-  /** A reverse proxy terminates TLS and forwards the certificate in a header. */
-  proxy: { addresses: string[]; header: string } | null;
-  /** Public URL of the certificate endpoint (the listener's or the proxied path). */
-  certificateUrl: string;
-  /** PEM files with the UZI CA certificates; empty in the proeftuin: its TEST CAs. */
-  caFiles: string[];
-  /** CRL files or http(s) URLs; empty in the proeftuin: the TEST CAs' lists. */
-  crlSources: ({ kind: 'file'; path: string } | { kind: 'url'; url: string })[];
-  crlRefreshSeconds: number;
-  crlGraceSeconds: number;
-  /** Where the proeftuin keeps its TEST UZI CA and cards; null: in memory. */
-  testPkiDir: string | null;
-}
-
-export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string | null } // null: in memory (tests)
-  | { kind: 'postgres'; url: string; poolSize: number };
-
-/** DigiD as a SAML service provider (see docs/operations.md). */
-export interface DigidConfig {
-  /** The SP's entityID, as registered with Logius. */
-  spEntityId: string | null;
-  /** PEM files of the SP's signing key and certificate; null: generated (proeftuin only). */
-  spKeyFiles: { key: string; cert: string } | null;
-  /** Where the IdP's SAML metadata is; null: the proeftuin's DigiD stand-in. */
-  idpMetadata: { kind: 'url'; url: string } | { kind: 'file'; path: string } | null;
-  /** How the IdP is asked to deliver its Response. */
-  responseBinding: 'artifact' | 'post';
-  /**
-   * PEM files for TLS on the artifact back channel: the client certificate for mutual TLS (key and
-   * cert together, or neither), and the CAs the IdP's server certificate must chain to (null: the
-   * system's). Each may be set without the other; absent or null: neither.
-   */
-  backChannelTls?:
-    { key: string; cert: string; ca: string | null } | { key: null; cert: null; ca: string } | null;
-}
+// Each part's configuration type lives with the part (so that it needs nothing from here); the
+// environment is still read here.
+export type { DatabaseConfig, DigidConfig, UziPasConfig };
 
 /** The eSeal that signs verklaringen and the revocation list (spec §3.4). */
 export type EsealConfig =

@@ -30,13 +30,12 @@ import { LOA } from './means/loa.ts';
 import { parseMeansWindowArg, PolicyError, type MeansWindow } from './means/policy.ts';
 import { Register } from './register/register.ts';
 import { revokeVerklaringen, VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
-import { createDezi } from './server.ts';
+import { createDezi, rotateTestEseal } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
 import { RegisterError } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';
-import { loadTestEseal } from './proeftuin/eseal-pki.ts';
 
 const USAGE = `Usage: dezi <command>
 
@@ -96,16 +95,7 @@ async function start(): Promise<void> {
     `  discovery:   ${config.issuer}/.well-known/openid-configuration`,
     `  eSeal:       ${config.issuer}/dezi/jwks.json   revocation list: ${config.issuer}/revocatiecontrole/v1`,
   ];
-  if (config.mode === 'proeftuin') {
-    lines.push(
-      `  proeftuin:   ${config.issuer}/proeftuin   (test persons, how to connect)`,
-      `  registration: ${config.issuer}/register   initial access token: ${config.registrationToken}`,
-      `  example app: npm run example   (then open http://localhost:3001; a public client: npm run example -- --public)`,
-      `  TEST eSeal CA (to pin): ${config.issuer}/proeftuin/test-eseal-ca.pem`,
-    );
-    if (config.uziPas)
-      lines.push(`  UZI-pas:     ${config.issuer}/proeftuin/uzi-pas   (TEST UZI cards to import)`);
-  }
+  lines.push(...dezi.banner);
   console.log(lines.join('\n'));
   installShutdown({ drain: () => dezi.drain(), close: () => dezi.close(), log: dezi.app.log });
 }
@@ -236,7 +226,7 @@ async function rotateEseal(): Promise<void> {
     );
   }
   if (config.eseal.dir === null) throw new UsageError('no data directory to keep the TEST eSeal in');
-  await (await loadTestEseal(config.eseal.dir)).rotate();
+  await rotateTestEseal(config.eseal.dir);
   console.log('new TEST eSeal certificate; running instances pick it up within a few seconds');
 }
 

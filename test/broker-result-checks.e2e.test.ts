@@ -9,7 +9,7 @@ import { LOA } from '../src/means/loa.ts';
 import { MeansError, type LoginMeans, type MeansResult } from '../src/means/means.ts';
 import { registry } from '../src/ops/metrics.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { Browser } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
-import { passesElfproef } from '../src/register/bsn.ts';
+import { passesElfproef } from '../src/means/bsn.ts';
 import { expectAccessible } from './helpers/axe.ts';
 import { freePort, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { LOA } from '../src/means/loa.ts';

@@ -11,7 +11,7 @@ import { X509Certificate, createHash, randomBytes } from 'node:crypto';
 import { base64url, decodeProtectedHeader, SignJWT } from 'jose';
 import { SEED_ABONNEES, SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { LOA } from '../src/means/loa.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { DEFAULT_KOPPELVLAK } from '../src/config.ts';
 import {
   amsterdamDate,

@@ -11,7 +11,7 @@ import { MeansError, type LoginMeans, type MeansResult } from '../src/means/mean
 import { registry } from '../src/ops/metrics.ts';
 import { PORTAL_CLIENT_ID } from '../src/portal/login.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { Browser, findForm, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';

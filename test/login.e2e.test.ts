@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { SEED_ABONNEES, SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { LOA } from '../src/means/loa.ts';
 import { Browser, radioValues } from './helpers/browser.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
 import { digidLogin, login, startLogin } from './helpers/login.ts';

@@ -12,7 +12,7 @@ import { UZI_PAS_MEANS_ID } from '../src/means/uzi-pas/uzi-pas.ts';
 import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
 import { ZIEKENHUISPAS_MEANS_ID, ZORGID_MEANS_ID } from '../src/proeftuin/oidc-means-op.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { Browser } from './helpers/browser.ts';
 import {
   BACKENDS,

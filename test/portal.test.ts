@@ -11,7 +11,7 @@ import {
   ZORGID_MEANS_ID,
 } from '../src/proeftuin/oidc-means-op.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
-import { Bsn, passesElfproef } from '../src/register/bsn.ts';
+import { Bsn, passesElfproef } from '../src/means/bsn.ts';
 import { Browser, findForm, type Exchange } from './helpers/browser.ts';
 import { bigFileWithCardioloog, CARDIOLOOG, enrolCardioloog } from './helpers/big.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';

@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { importUziRegister } from '../src/register/import.ts';
 import { LOA } from '../src/means/loa.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';

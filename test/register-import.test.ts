@@ -12,7 +12,7 @@ import type { Database } from '../src/db/database.ts';
 import { Secrets } from '../src/secrets.ts';
 import { Register } from '../src/register/register.ts';
 import { revokeVerklaringen } from '../src/verklaring/verklaring.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { importUziRegister, ImportError, UZI_EXPORT_COLUMNS } from '../src/register/import.ts';
 import { parseCsvLine } from '../src/register/csv.ts';
 import { verifyAuditChain, type Actor } from '../src/audit/audit.ts';

@@ -3,7 +3,7 @@
 // and the next login gets a new verklaring (or none).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import type { Actor } from '../src/audit/audit.ts';
 import { BACKENDS, openTestDatabase, startDezi, type TestDezi } from './helpers/dezi.ts';

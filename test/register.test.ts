@@ -17,7 +17,7 @@ import {
   RegisterError,
   type Person,
 } from '../src/register/register.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import {
   BigRegisterError,
   bigRegisterFor,

@@ -7,7 +7,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { ensureSigningKey, KeyUnsealError, loadKeySet, rotateSigningKey } from '../src/oidc/keys.ts';
 import { Secrets } from '../src/secrets.ts';
 import { Register } from '../src/register/register.ts';
-import { Bsn } from '../src/register/bsn.ts';
+import { Bsn } from '../src/means/bsn.ts';
 import { revokeVerklaringen, VerklaringService } from '../src/verklaring/verklaring.ts';
 import { seedProeftuin } from '../src/proeftuin/seed.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Bsn, InvalidBsnError, passesElfproef } from '../src/register/bsn.ts';
+import { Bsn, InvalidBsnError, passesElfproef } from '../src/means/bsn.ts';
 import { parseRoleTable, roleByCode, roleTable } from '../src/register/roles.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { Secrets } from '../src/secrets.ts';

@@ -1,8 +1,12 @@
 // One SQL dialect everywhere: PGlite (PostgreSQL compiled to WASM) embedded, or a PostgreSQL server.
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import type { DatabaseConfig } from '../config.ts';
 import { ensureDirectory } from './directory.ts';
+
+/** Which database (see src/config.ts for how the environment names it). */
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string | null } // null: in memory (tests)
+  | { kind: 'postgres'; url: string; poolSize: number };
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;

@@ -1,6 +1,6 @@
 // The one interface every login means implements (aansluitroute 2). The broker talks to means only
 // through it and does not know which protocol is behind a means.
-import type { Bsn } from '../register/bsn.ts';
+import type { Bsn } from './bsn.ts';
 import type { LoA } from './loa.ts';
 
 /** What a means proves about the person. Only the register turns a subject into a person. */

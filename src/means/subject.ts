@@ -1,5 +1,5 @@
 // Turns the value a means delivers into a MeansSubject, by the kind its configuration names.
-import { Bsn, InvalidBsnError } from '../register/bsn.ts';
+import { Bsn, InvalidBsnError } from './bsn.ts';
 import { MeansError, type MeansSubject } from './means.ts';
 
 export const SUBJECT_KINDS = ['bsn', 'uzi-nummer', 'linked'] as const;

@@ -29,16 +29,7 @@ import {
   USERINFO_ENC_VALUES,
 } from './clients.ts';
 import { ID_TOKEN_ALGS, SIGNING_ALG, type KeySet } from './keys.ts';
-
-export const ROUTES = {
-  authorization: '/authorize',
-  token: '/token',
-  jwks: '/openid/connect/jwks.json',
-  registration: '/register',
-  pushed_authorization_request: '/par',
-  end_session: '/logout',
-  revocation: '/revoke',
-} as const;
+import { ROUTES } from './paths.ts';
 
 export const USERINFO_PATH = '/userinfo';
 export const MAX_CLIENT_ASSERTION_SECONDS = 300;

@@ -2,6 +2,7 @@
 // per counted request, the window taken from the database clock so that every instance agrees.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { ROUTES } from '../oidc/paths.ts';
 import type { Web } from '../web/web.ts';
 import type { RateLimits } from './config.ts';
 import { metrics } from './metrics.ts';
@@ -57,14 +58,15 @@ export class RateLimiter {
 /** Which per-address rule a request falls under, if any. */
 function addressRule(method: string, route: string | undefined, limits: RateLimits) {
   if (!route) return null;
-  if (method === 'POST' && route === '/token')
+  if (method === 'POST' && route === ROUTES.token)
     return { rule: 'token-address', limit: limits.tokenPerAddress };
-  if (method === 'POST' && route === '/register')
+  if (method === 'POST' && route === ROUTES.registration)
     return { rule: 'register-address', limit: limits.registerPerAddress };
   // A login: the authorization request (not its resumption) and every form post of the interaction.
   if (
-    (route === '/authorize' && (method === 'GET' || method === 'POST')) ||
-    (method === 'POST' && (route === '/par' || route.startsWith('/interaction/')))
+    (route === ROUTES.authorization && (method === 'GET' || method === 'POST')) ||
+    (method === 'POST' &&
+      (route === ROUTES.pushed_authorization_request || route.startsWith('/interaction/')))
   )
     return { rule: 'login-address', limit: limits.loginPerAddress };
   return null;

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { keyHash, SingleUseStore } from '../db/single-use.ts';
 import type { LoA } from '../means/loa.ts';
-import { Bsn } from '../register/bsn.ts';
+import { Bsn } from '../means/bsn.ts';
 import type { Secrets } from '../secrets.ts';
 import { parseCookies, type Web } from '../web/web.ts';
 

@@ -28,7 +28,7 @@ import {
   textOf,
   type XmlElement,
 } from '../means/digid/xml.ts';
-import { Bsn, InvalidBsnError } from '../register/bsn.ts';
+import { Bsn, InvalidBsnError } from '../means/bsn.ts';
 import type { Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
@@ -47,6 +47,11 @@ export const DIGID_IDP_METADATA_PATH = `${DIGID_IDP_PATH}/metadata`;
 const ARTIFACT_TTL_SECONDS = 120;
 const REQUEST_MAX_AGE_MS = 10 * 60_000;
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+/** The stand-in's own table: artifacts are deleted an hour after they expired. */
+export async function purgeDigidIdp(db: Database): Promise<void> {
+  await db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'");
+}
 
 export interface DigidIdpDeps {
   issuer: string;

@@ -1,18 +1,19 @@
 // The proeftuin's stand-in OpenID Connect means supplier: a second oidc-provider, mounted under
 // /proeftuin/oidc-means, with an in-memory store and test accounts. Dezi's production OIDC adapter
 // logs in here as it would at a market means or a hospital pass. Its keys are made at start.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type AdapterPayload, type Configuration } from 'oidc-provider';
 import { LOA, type LoA } from '../means/loa.ts';
 import type { OidcMeansConfig } from '../means/oidc/config.ts';
 import { redirectUriFor } from '../means/oidc/oidc-means.ts';
-import { Bsn } from '../register/bsn.ts';
+import { Bsn } from '../means/bsn.ts';
 import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
 import { page } from '../web/layout.ts';
+import { setSecurityHeaders } from '../web/security-headers.ts';
 import type { Web } from '../web/web.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 
@@ -161,7 +162,6 @@ export async function createOidcMeansStandIn(d: {
   issuer: string;
   secrets: Secrets;
   web: Web;
-  securityHeaders: (res: ServerResponse) => void;
 }): Promise<OidcMeansStandIn> {
   const opIssuer = `${d.issuer}${OIDC_MEANS_STAND_IN_PATH}`;
   const opKey = await keyPair('proeftuin-oidc-means-op');
@@ -395,7 +395,7 @@ export async function createOidcMeansStandIn(d: {
       const callback = provider.callback();
       scope.all(`${OIDC_MEANS_STAND_IN_PATH}/*`, (req, reply) => {
         reply.hijack();
-        d.securityHeaders(reply.raw);
+        setSecurityHeaders(reply.raw, d.issuer.startsWith('https:'));
         callback(mounted(req.raw), reply.raw);
       });
     });

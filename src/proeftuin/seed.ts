@@ -2,7 +2,7 @@
 // safe when several instances start together on one database: the whole seed is one transaction under
 // an advisory lock, so the first writes it and the others wait, then find it there.
 import { LOA } from '../means/loa.ts';
-import { Bsn } from '../register/bsn.ts';
+import { Bsn } from '../means/bsn.ts';
 import type { Register } from '../register/register.ts';
 import { SYSTEM } from '../audit/audit.ts';
 import { waitForAdvisoryLock } from '../db/lock.ts';

@@ -1,6 +1,6 @@
 // The adapter for the proeftuin's test means (test-means.ts): a LoginMeans like any other, through
 // upstreamFetch, so that its failures (down, slow) reach the broker exactly as a real means' would.
-import { Bsn, InvalidBsnError } from '../register/bsn.ts';
+import { Bsn, InvalidBsnError } from '../means/bsn.ts';
 import { constantTimeEqual } from '../secrets.ts';
 import { upstreamFetch } from '../means/http.ts';
 import { isLoa, meetsLoa } from '../means/loa.ts';

@@ -8,6 +8,8 @@ import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { constantTimeEqual, type Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
 import type { Web } from '../web/web.ts';
+import { LOA } from '../means/loa.ts';
+import type { YiviConfig } from '../means/yivi/config.ts';
 import type { SessionStatus } from '../means/yivi/irma-server.ts';
 import { SEED_PERSONS, type SeedPerson } from './seed-data.ts';
 
@@ -30,6 +32,23 @@ interface Session {
   disclosed: { id: string; rawvalue: string; status: 'PRESENT' } | null;
   createdAt: number;
   listeners: Set<(s: SessionStatus) => void>;
+}
+
+/** How Dezi's Yivi means talks to this stand-in, and what each attribute its "phone" holds proves. */
+export function standInYiviConfig(issuer: string, standIn: YiviStandIn): YiviConfig {
+  return {
+    serverUrl: `${issuer}${YIVI_SERVER_PATH}`,
+    requestorToken: standIn.requestorToken,
+    serverPublicKeyPem: standIn.publicKeyPem,
+    jwtIssuer: YIVI_STAND_IN_JWT_ISSUER,
+    attributes: [
+      { id: 'pbdf.gemeente.personalData.bsn', subject: 'bsn', loa: LOA.substantial },
+      { id: 'irma-demo.dezi.zorgidentiteit.deziNummer', subject: 'uzi-nummer', loa: LOA.high },
+    ],
+    category: 'wdo',
+    timeoutMs: 5000,
+    sessionTtlSeconds: 300,
+  };
 }
 
 export interface YiviStandIn {

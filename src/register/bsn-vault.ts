@@ -3,7 +3,7 @@
 // another row does not open) and found through a keyed blind index (HMAC-SHA-256). It holds keys,
 // not rows: the persons module stores what it returns.
 import type { Secrets } from '../secrets.ts';
-import { Bsn } from './bsn.ts';
+import { Bsn } from '../means/bsn.ts';
 import { RegisterError } from './errors.ts';
 
 export class BsnVault {

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import type { Queryable } from '../db/database.ts';
 import { LOA } from '../means/loa.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { Bsn, InvalidBsnError } from './bsn.ts';
+import { Bsn, InvalidBsnError } from '../means/bsn.ts';
 import { checkRoleCode, RegisterError, today, type Register } from './register.ts';
 import type { RegisterContext } from './context.ts';
 import * as abonneesTable from './abonnees.ts';

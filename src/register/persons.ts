@@ -6,7 +6,7 @@ import type { Queryable } from '../db/database.ts';
 import { describeActor, SYSTEM, type Actor } from '../audit/audit.ts';
 import { isLoa } from '../means/loa.ts';
 import { isUuid } from '../ids.ts';
-import type { Bsn } from './bsn.ts';
+import type { Bsn } from '../means/bsn.ts';
 import { audit, isUniqueViolation, validName, type RegisterContext } from './context.ts';
 import { ConflictError, NotFoundError, RegisterError } from './errors.ts';
 import {

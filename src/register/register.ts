@@ -8,7 +8,7 @@ import { withinTransaction, type Database, type Queryable, type Transaction } fr
 import type { Secrets } from '../secrets.ts';
 import type { MeansSubject } from '../means/means.ts';
 import { SYSTEM, type Actor } from '../audit/audit.ts';
-import type { Bsn } from './bsn.ts';
+import type { Bsn } from '../means/bsn.ts';
 import { FileBigRegister, type BigRegister } from './big.ts';
 import { BsnVault } from './bsn-vault.ts';
 import type { RegisterContext } from './context.ts';

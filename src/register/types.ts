@@ -3,7 +3,7 @@
 // the database and audit types.
 import type { Queryable } from '../db/database.ts';
 import type { Actor } from '../audit/audit.ts';
-import type { Bsn } from './bsn.ts';
+import type { Bsn } from '../means/bsn.ts';
 import type { RoleSource } from './roles.ts';
 
 export type PersonStatus = 'active' | 'suspended' | 'deceased' | 'ended';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { LOA } from '../../src/means/loa.ts';
 import { PROEFTUIN_BIG_FILE } from '../../src/register/big.ts';
-import { Bsn } from '../../src/register/bsn.ts';
+import { Bsn } from '../../src/means/bsn.ts';
 import type { Person, Register } from '../../src/register/register.ts';
 
 /** Registered as arts (01) with the specialism Cardioloog 01.010 in the file below; not in the seed. */

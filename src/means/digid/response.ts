@@ -4,7 +4,7 @@
 // assertion node-saml returns, which is the one its signature covers. The checks node-saml does not
 // make (issuer, recipient, InResponseTo, bearer confirmation, level, subject) are written out here.
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { Bsn, InvalidBsnError } from '../../register/bsn.ts';
+import { Bsn, InvalidBsnError } from '../bsn.ts';
 import { MeansError } from '../means.ts';
 import { verifiedElement } from './artifact.ts';
 import type { SamlKeyPair } from './keys.ts';

@@ -3,7 +3,7 @@
 // Dezi's own validation can explain a refusal; the configured UZI CAs are named in the request so
 // that the browser offers only UZI-pas certificates.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
+import { securityHeaders } from '../../web/security-headers.ts';
 import { staticRoutes, type Web } from '../../web/web.ts';
 import { capturePeerCertificate } from './certificate-source.ts';
 
@@ -13,7 +13,6 @@ export interface CertificateListenerOptions {
   tls: { certPem: string; keyPem: string };
   caPems: string[];
   logger: FastifyBaseLogger;
-  cspDirectives: Record<string, string[]>;
   web: Web;
   routes: (app: FastifyInstance) => Promise<void>;
 }
@@ -38,11 +37,7 @@ export async function createCertificateListener(o: CertificateListenerOptions): 
     bodyLimit: 1024,
     return503OnClosing: true,
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: o.cspDirectives },
-    referrerPolicy: { policy: 'same-origin' },
-    strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
-  });
+  await securityHeaders(app, { https: true });
   app.setErrorHandler((err: Error, req, reply) => {
     req.log.error({ err: { type: err.name, message: err.message } }, 'certificate listener request failed');
     return o.web.renderProblem(req, reply, {

@@ -1,12 +1,15 @@
 // Puts the UZI-pas means together from its configuration: trust store, revocation lists, validator,
-// the certificate endpoint on its own listener or behind the proxy, and the means for the broker.
+// the certificate endpoint on its own listener or behind the proxy, and the means for the broker;
+// and the UZI-pas as a Dezi module.
 import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { UziPasConfig } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
+import type { DeziModule } from '../../module.ts';
 import type { Secrets } from '../../secrets.ts';
 import type { Web } from '../../web/web.ts';
 import type { LoginMeans } from '../means.ts';
+import type { MeansRegistry } from '../registry.ts';
+import type { UziPasConfig } from './config.ts';
 import { proxyCertificateSource, tlsCertificateSource } from './certificate-source.ts';
 import { UziCrlStore, type CrlSource } from './crl.ts';
 import { createCertificateListener, type CertificateListener } from './listener.ts';
@@ -22,9 +25,15 @@ export interface UziPasSetupOptions {
   secrets: Secrets;
   web: Web;
   logger: FastifyBaseLogger;
-  cspDirectives: Record<string, string[]>;
-  /** The proeftuin's TEST PKI, used where the configuration names no files. */
-  test?: { caPems: string[]; server: { certPem: string; keyPem: string }; crlSources: CrlSource[] };
+  test?: UziPasTestPki;
+}
+
+/** A TEST PKI a test environment (the proeftuin) hands in, used where the configuration names no files. */
+export interface UziPasTestPki {
+  caPems: string[];
+  /** The certificate listener's TLS certificate. */
+  server: { certPem: string; keyPem: string };
+  crlSources: CrlSource[];
 }
 
 export interface UziPas {
@@ -65,7 +74,6 @@ export async function setupUziPas(o: UziPasSetupOptions): Promise<UziPas> {
       tls,
       caPems: trust.certificates.map((c) => c.toString()),
       logger: o.logger,
-      cspDirectives: o.cspDirectives,
       web: o.web,
       routes: async (app) => certificateEndpoint(app, { db: o.db, logins, validator, source, web: o.web }),
     });
@@ -82,4 +90,40 @@ export async function setupUziPas(o: UziPasSetupOptions): Promise<UziPas> {
         })
     : null;
   return { means, proxyRoutes, listener };
+}
+
+export interface UziPasContext {
+  db: Database;
+  secrets: Secrets;
+  web: Web;
+  log: FastifyBaseLogger;
+  means: MeansRegistry;
+}
+
+/** The UZI-pas as a module: the means, the proxied endpoint or the listener that starts and stops with Dezi. */
+export function uziPasModule(o: {
+  config: UziPasConfig | undefined;
+  test?: UziPasTestPki;
+}): DeziModule<UziPasContext> {
+  return {
+    name: 'uzi-pas',
+    async setup(ctx) {
+      if (!o.config) return {};
+      const uziPas = await setupUziPas({
+        config: o.config,
+        db: ctx.db,
+        secrets: ctx.secrets,
+        web: ctx.web,
+        logger: ctx.log,
+        test: o.test,
+      });
+      ctx.means.register(uziPas.means);
+      const { listener } = uziPas;
+      return {
+        routes: uziPas.proxyRoutes ?? undefined,
+        onReady: listener ? () => listener.start() : undefined,
+        onClose: listener ? () => listener.close() : undefined,
+      };
+    },
+  };
 }

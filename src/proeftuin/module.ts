@@ -1,0 +1,132 @@
+// The proeftuin as one module. Nothing imports it but the composition root, which loads it in
+// proeftuin mode only; it brings everything the proeftuin adds to Dezi: the stand-ins for the national
+// services and market means (handed to the means modules as their upstreams where the configuration
+// names none), the TEST eSeal, the TEST UZI PKI, the seed data, the test means, its pages, and the
+// lines of the start banner.
+import type { DeziConfig } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { DigidStandIn } from '../means/digid/setup.ts';
+import type { OidcMeansConfig } from '../means/oidc/config.ts';
+import type { MeansRegistry } from '../means/registry.ts';
+import type { UziPasTestPki } from '../means/uzi-pas/setup.ts';
+import type { YiviStandIn } from '../means/yivi/module.ts';
+import type { DeziModule } from '../module.ts';
+import type { Register } from '../register/register.ts';
+import type { Secrets } from '../secrets.ts';
+import type { Web } from '../web/web.ts';
+import { DIGID_IDP_METADATA_PATH, digidIdpRoutes, purgeDigidIdp } from './digid-idp.ts';
+import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
+import { createOidcMeansStandIn, linkStandInAccounts } from './oidc-means-op.ts';
+import { ESEAL_CA_PATH, proeftuinPages } from './pages.ts';
+import { seedProeftuin } from './seed.ts';
+import { createTestMeans } from './test-means-adapter.ts';
+import { TEST_MEANS_ID, TEST_MEANS_PATH, testMeansRoutes, testMeansToken } from './test-means.ts';
+import { proeftuinCrlSources, UZI_PROEFTUIN_PATH, uziProeftuinRoutes } from './uzi-pages.ts';
+import { loadTestUziPki } from './uzi-pki.ts';
+import { createYiviStandIn, standInAppUrl, standInYiviConfig } from './yivi-server.ts';
+
+export { loadTestEseal };
+
+export interface ProeftuinContext {
+  db: Database;
+  register: Register;
+  means: MeansRegistry;
+}
+
+export interface Proeftuin {
+  /** The TEST eSeal, kept in dir (null: in memory): what signs when no eSeal files are configured. */
+  testEseal(dir: string | null): Promise<TestEseal>;
+  /** The upstreams handed to the means modules, used where the configuration names none. */
+  standIns: {
+    digid: DigidStandIn;
+    yivi: YiviStandIn;
+    oidcMeans: OidcMeansConfig[];
+    /** Only with the UZI-pas configured. */
+    uziPas?: UziPasTestPki;
+  };
+  /** Seed data, the test means, the stand-ins' and the proeftuin's pages, the banner. */
+  module: DeziModule<ProeftuinContext>;
+}
+
+/** Makes the stand-ins (their keys are made at every start) and the TEST UZI PKI. */
+export async function openProeftuin(o: {
+  config: DeziConfig;
+  db: Database;
+  secrets: Secrets;
+  web: Web;
+}): Promise<Proeftuin> {
+  const { config, db, secrets, web } = o;
+  const { issuer } = config;
+  const uziPki = config.uziPas
+    ? await loadTestUziPki(config.uziPas.testPkiDir, [
+        ...new Set([new URL(config.uziPas.certificateUrl).hostname, 'localhost', '127.0.0.1']),
+      ])
+    : null;
+  const yivi = await createYiviStandIn({ issuer, secrets, web });
+  const oidc = await createOidcMeansStandIn({ issuer, secrets, web });
+  let testEseal: TestEseal | null = null;
+
+  const module: DeziModule<ProeftuinContext> = {
+    name: 'proeftuin',
+    async setup(ctx) {
+      await seedProeftuin(ctx.register);
+      await linkStandInAccounts(ctx.register);
+      ctx.means.register(
+        createTestMeans({ baseUrl: `${issuer}${TEST_MEANS_PATH}`, token: testMeansToken(secrets) }),
+      );
+      return {
+        routes: async (app) => {
+          await app.register(yivi.routes);
+          await app.register(oidc.routes);
+          await app.register(proeftuinPages, { issuer, web, esealCaPem: testEseal?.caPem ?? null });
+          if (uziPki) await app.register(uziProeftuinRoutes, { web, pki: uziPki });
+          await app.register(testMeansRoutes, {
+            issuer,
+            secrets,
+            web,
+            switchToken: config.registrationToken!,
+            onSwitch: () => ctx.means.forgetHealth(TEST_MEANS_ID),
+          });
+        },
+        purge: () => purgeDigidIdp(ctx.db),
+        banner: [
+          `  proeftuin:   ${issuer}/proeftuin   (test persons, how to connect)`,
+          `  registration: ${issuer}/register   initial access token: ${config.registrationToken}`,
+          `  example app: npm run example   (then open http://localhost:3001; a public client: npm run example -- --public)`,
+          ...(testEseal ? [`  TEST eSeal CA (to pin): ${issuer}${ESEAL_CA_PATH}`] : []),
+          ...(config.uziPas
+            ? [`  UZI-pas:     ${issuer}${UZI_PROEFTUIN_PATH}   (TEST UZI cards to import)`]
+            : []),
+        ],
+      };
+    },
+  };
+
+  return {
+    async testEseal(dir) {
+      testEseal = await loadTestEseal(dir);
+      return testEseal;
+    },
+    standIns: {
+      digid: {
+        idpMetadataUrl: `${issuer}${DIGID_IDP_METADATA_PATH}`,
+        displayName: { nl: 'DigiD (proeftuin)', en: 'DigiD (proeftuin)' },
+        routes: (sp) => async (app) => {
+          await app.register(digidIdpRoutes, {
+            issuer,
+            db,
+            secrets,
+            web,
+            sp: { entityId: sp.entityId, acsUrl: sp.acsUrl, certificate: sp.key.certificate },
+          });
+        },
+      },
+      yivi: { config: standInYiviConfig(issuer, yivi), appUrl: (ptr) => standInAppUrl(issuer, ptr) },
+      oidcMeans: oidc.means,
+      uziPas: uziPki
+        ? { caPems: uziPki.caPems, server: uziPki.server, crlSources: proeftuinCrlSources(issuer, uziPki) }
+        : undefined,
+    },
+    module,
+  };
+}
