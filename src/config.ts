@@ -11,6 +11,7 @@ import { MeansConfigError } from './means/means-config.ts';
 import type { UziPasConfig } from './means/uzi-pas/config.ts';
 import type { YiviConfig } from './means/yivi/config.ts';
 import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
+import { DeziError } from './errors.ts';
 
 export type Mode = 'proeftuin' | 'production';
 
@@ -78,7 +79,7 @@ export interface DeziConfig {
   koppelvlak?: KoppelvlakConfig;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends DeziError {
   override name = 'ConfigError';
 }
 

@@ -46,3 +46,43 @@ export function pageForStatus(status: number): ErrorPage {
   if (status >= 500) return { title: 'error.server.title', body: 'error.server.body' };
   return { title: 'error.bad_request.title', body: 'error.bad_request.body' };
 }
+
+/** How any error is answered: the one mapping the app's, the API's and the provider's handlers share. */
+export interface ErrorAnswer {
+  status: number;
+  /** What the caller may read (an error_description, a problem's detail); generic when not exposable. */
+  detail: string;
+  page: ErrorPage;
+  oauthError: string;
+  /** A fault of ours (logged as an error with its stack) rather than the caller's (logged as info). */
+  ours: boolean;
+}
+
+/**
+ * Dezi's own errors answer as they say; Fastify's and the libraries' client errors (a body too large,
+ * a schema mismatch, an unsupported media type) by their 4xx status with their message; anything
+ * else is ours: a 500 that says nothing more.
+ */
+export function describeError(err: unknown): ErrorAnswer {
+  if (err instanceof DeziError) {
+    return {
+      status: err.status,
+      detail: err.expose ? err.message : 'internal error',
+      page: err.page,
+      oauthError: err.oauthError,
+      ours: err.status >= 500,
+    };
+  }
+  const e = err as { statusCode?: unknown; message?: unknown };
+  const status =
+    typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+  return status === 500
+    ? { status, detail: 'internal error', page: pageForStatus(500), oauthError: 'server_error', ours: true }
+    : {
+        status,
+        detail: typeof e.message === 'string' ? e.message : 'invalid request',
+        page: pageForStatus(status),
+        oauthError: 'invalid_request',
+        ours: false,
+      };
+}

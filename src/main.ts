@@ -36,6 +36,7 @@ import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } 
 import { RegisterError } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';
+import { DeziError } from './errors.ts';
 
 const USAGE = `Usage: dezi <command>
 
@@ -230,7 +231,7 @@ async function rotateEseal(): Promise<void> {
   console.log('new TEST eSeal certificate; running instances pick it up within a few seconds');
 }
 
-class UsageError extends Error {}
+class UsageError extends DeziError {}
 
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;

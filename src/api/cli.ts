@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import type { Database } from '../db/database.ts';
 import type { Register } from '../register/register.ts';
 import { ApiClientStore } from './clients.ts';
+import { DeziError } from '../errors.ts';
 
-export class ApiCliUsageError extends Error {
+export class ApiCliUsageError extends DeziError {
   override name = 'ApiCliUsageError';
 }
 

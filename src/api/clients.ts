@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import type { Queryable } from '../db/database.ts';
+import { DeziError } from '../errors.ts';
 
 export type ApiClientKind = 'abonnee' | 'operator';
 
@@ -15,8 +16,11 @@ export interface ApiClient {
   status: 'active' | 'revoked';
 }
 
-export class ApiClientError extends Error {
+export class ApiClientError extends DeziError {
   override name = 'ApiClientError';
+  constructor(message: string) {
+    super(message, { status: 400 });
+  }
 }
 
 interface Row {

@@ -1,5 +1,6 @@
 // RFC 9457 problem details: every API error is application/problem+json with a stable type URI.
 import type { FastifyReply } from 'fastify';
+import { DeziError } from '../errors.ts';
 
 export const PROBLEM_BASE = 'https://dezi.nl/problems/';
 
@@ -25,9 +26,8 @@ const TITLES: Record<ProblemType, string> = {
 };
 
 /** An API failure that maps to one HTTP status and problem type. */
-export class ApiProblem extends Error {
+export class ApiProblem extends DeziError {
   override name = 'ApiProblem';
-  readonly status: number;
   readonly type: ProblemType;
   readonly errors?: { pointer: string; detail: string }[];
   constructor(
@@ -36,8 +36,7 @@ export class ApiProblem extends Error {
     detail: string,
     errors?: { pointer: string; detail: string }[],
   ) {
-    super(detail);
-    this.status = status;
+    super(detail, { status, expose: true });
     this.type = type;
     this.errors = errors;
   }

@@ -5,10 +5,10 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type Provider from 'oidc-provider';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
+import { DeziError } from '../errors.ts';
 import { Invitations, type Invitation } from '../register/invitations.ts';
 import {
   BigRoleError,
-  RegisterError,
   type Abonnee,
   type AbonneeStatus,
   type Employment,
@@ -17,9 +17,9 @@ import {
 import { isUuid } from '../ids.ts';
 import type { RoleSource } from '../register/roles.ts';
 import { ApiAuthenticator, type ApiCaller } from './auth.ts';
-import { ApiClientError, ApiClientStore } from './clients.ts';
+import { ApiClientStore } from './clients.ts';
 import { API_BASE, openApiDocument } from './openapi.ts';
-import { ApiProblem, notFound, sendProblem } from './problem.ts';
+import { ApiProblem, notFound, sendProblem, type ProblemType } from './problem.ts';
 import { API_ROUTES, type ApiRoute } from './schemas.ts';
 
 export interface ApiDeps {
@@ -51,12 +51,15 @@ function fullName(p: { voorletters: string; voorvoegsel: string | null; achterna
 const isActive = (e: Employment) => e.status === 'active' && e.abonnee.status === 'active';
 
 /** A register rule's refusal as an HTTP status. */
-const REGISTER_STATUS = {
-  invalid: [400, 'invalid-request'],
-  not_found: [404, 'not-found'],
-  conflict: [409, 'conflict'],
-  forbidden: [403, 'forbidden'],
-} as const;
+/** The problem type of a client error by its status (Dezi's own errors carry their status). */
+const PROBLEM_TYPE: Partial<Record<number, ProblemType>> = {
+  400: 'invalid-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  415: 'unsupported-media-type',
+};
 
 function invitationView(i: Invitation, code?: string) {
   return {
@@ -295,12 +298,10 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
     async (api) => {
       api.setErrorHandler((err: FastifyError, req, reply) => {
         if (err instanceof ApiProblem) return sendProblem(reply, err, req.url.split('?')[0]);
-        if (err instanceof RegisterError) {
-          const [status, type] = REGISTER_STATUS[err.code];
-          return sendProblem(reply, new ApiProblem(status, type, err.message));
+        if (err instanceof DeziError && err.status < 500) {
+          const type = PROBLEM_TYPE[err.status] ?? 'invalid-request';
+          return sendProblem(reply, new ApiProblem(err.status, type, err.expose ? err.message : type));
         }
-        if (err instanceof ApiClientError)
-          return sendProblem(reply, new ApiProblem(400, 'invalid-request', err.message));
         if (err.validation) {
           const where = err.validationContext ?? 'body';
           const errors = err.validation.map((v) => ({

@@ -2,6 +2,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { ensureDirectory } from './directory.ts';
+import { DeziError } from '../errors.ts';
 
 /** Which database (see src/config.ts for how the environment names it). */
 export type DatabaseConfig =
@@ -31,14 +32,18 @@ export interface Database extends Transaction {
  * Shaped as oidc-provider's exposed errors, so that its endpoints answer 503 temporarily_unavailable
  * instead of 500 server_error; Fastify's error handler maps it to 503 as well.
  */
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends DeziError {
   override name = 'DatabaseUnavailableError';
   readonly statusCode = 503;
-  readonly expose = true;
   readonly error = 'temporarily_unavailable';
   readonly error_description = 'the service is temporarily unavailable, try again in a few seconds';
   constructor(cause: unknown) {
-    super('temporarily_unavailable', { cause });
+    super('temporarily_unavailable', {
+      cause,
+      status: 503,
+      expose: true,
+      oauthError: 'temporarily_unavailable',
+    });
   }
 }
 

@@ -3,8 +3,9 @@
 // be done, one clear line says which directory and why, instead of a bare ENOENT from mkdir.
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DeziError } from '../errors.ts';
 
-export class DataDirectoryError extends Error {
+export class DataDirectoryError extends DeziError {
   override name = 'DataDirectoryError';
 }
 

@@ -1,8 +1,9 @@
 // The BSN: special-category personal data. Wrapped so that it cannot reach a log line, a JSON body
 // or a template by accident: only reveal() gives the digits, and only the register calls it.
 import { inspect } from 'node:util';
+import { DeziError } from '../errors.ts';
 
-export class InvalidBsnError extends Error {
+export class InvalidBsnError extends DeziError {
   override name = 'InvalidBsnError';
 }
 

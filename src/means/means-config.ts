@@ -1,7 +1,8 @@
 // What the configuration checks of the Yivi and OIDC means share.
 import type { MeansCategory } from './means.ts';
+import { DeziError } from '../errors.ts';
 
-export class MeansConfigError extends Error {
+export class MeansConfigError extends DeziError {
   override name = 'MeansConfigError';
 }
 

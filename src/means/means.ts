@@ -2,6 +2,7 @@
 // through it and does not know which protocol is behind a means.
 import type { Bsn } from './bsn.ts';
 import type { LoA } from './loa.ts';
+import { DeziError } from '../errors.ts';
 
 /** What a means proves about the person. Only the register turns a subject into a person. */
 export type MeansSubject =
@@ -35,7 +36,7 @@ export interface MeansCallback {
 
 export type MeansFailureKind = 'cancelled' | 'invalid_response' | 'unavailable' | 'insufficient_loa';
 
-export class MeansError extends Error {
+export class MeansError extends DeziError {
   override name = 'MeansError';
   readonly kind: MeansFailureKind;
   /** With insufficient_loa: the level the means did reach, when it is one (the person is told). */

@@ -4,6 +4,7 @@
 // session may be re-used) decide with the same rules.
 import { isLoa, meetsLoa, type LoA } from './loa.ts';
 import { amsterdamMidnightOf } from '../time.ts';
+import { DeziError } from '../errors.ts';
 
 /** One entry of dezi_allowed_means / dezi_excluded_means: from inclusive, until exclusive. */
 export interface MeansWindow {
@@ -29,7 +30,7 @@ export type MeansVerdict =
   /** Accepted until `since`: offered no more, with an explanation naming the date. */
   | { accepted: false; reason: 'no_longer_accepted'; since: string };
 
-export class PolicyError extends Error {
+export class PolicyError extends DeziError {
   override name = 'PolicyError';
 }
 

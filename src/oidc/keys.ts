@@ -14,6 +14,7 @@ import {
 import type { Database, Queryable } from '../db/database.ts';
 import { waitForAdvisoryLock } from '../db/lock.ts';
 import type { Secrets } from '../secrets.ts';
+import { DeziError } from '../errors.ts';
 
 /** The default id_token (and userinfo envelope) algorithm: the koppelvlak's (spec §4.1). */
 export const SIGNING_ALG = 'RS256';
@@ -52,7 +53,7 @@ interface KeyRow {
   sealed_with: string;
 }
 
-export class KeyUnsealError extends Error {
+export class KeyUnsealError extends DeziError {
   override name = 'KeyUnsealError';
 }
 

@@ -10,6 +10,7 @@ import type { Secrets } from '../secrets.ts';
 import { USERINFO_ALG, userinfoEncryptionOf, userinfoSigningAlgOf } from './clients.ts';
 import type { IdTokenAlg, SigningKey } from './keys.ts';
 import { subjectFor, USERINFO_PATH } from './provider.ts';
+import { DeziError } from '../errors.ts';
 
 export const ENVELOPE_LIFETIME_SECONDS = 300;
 
@@ -70,12 +71,10 @@ async function encryptionKey(clientId: string, jwk: JWK): Promise<CryptoKey> {
   return key;
 }
 
-class BearerError extends Error {
-  readonly status: number;
+class BearerError extends DeziError {
   readonly error: string;
   constructor(status: number, error: string, description: string) {
-    super(description);
-    this.status = status;
+    super(description, { status, expose: true, oauthError: error });
     this.error = error;
   }
 }

@@ -1,4 +1,5 @@
 // Operational settings read from the environment: rate limits and the metrics endpoint.
+import { DeziError } from '../errors.ts';
 export interface RateLimits {
   windowSeconds: number;
   /** Per authenticated client on the endpoints that authenticate clients (token, PAR, revocation). */
@@ -19,7 +20,7 @@ export interface OpsConfig {
   keyPollSeconds: number;
 }
 
-export class OpsConfigError extends Error {
+export class OpsConfigError extends DeziError {
   override name = 'ConfigError';
 }
 

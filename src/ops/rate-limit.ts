@@ -6,18 +6,18 @@ import { ROUTES } from '../oidc/paths.ts';
 import type { Web } from '../web/web.ts';
 import type { RateLimits } from './config.ts';
 import { metrics } from './metrics.ts';
+import { DeziError } from '../errors.ts';
 
 /** Refused by a limit. Shaped as oidc-provider's exposed errors so that its endpoints answer 429. */
-export class RateLimitedError extends Error {
+export class RateLimitedError extends DeziError {
   override name = 'RateLimitedError';
   readonly statusCode = 429;
-  readonly expose = true;
   readonly error = 'temporarily_unavailable';
   readonly error_description: string;
   readonly retryAfter: number;
   readonly rule: string;
   constructor(rule: string, retryAfter: number) {
-    super('temporarily_unavailable');
+    super('temporarily_unavailable', { status: 429, expose: true, oauthError: 'temporarily_unavailable' });
     this.rule = rule;
     this.retryAfter = retryAfter;
     this.error_description = `too many requests; retry after ${retryAfter} seconds`;

@@ -3,9 +3,10 @@
 // the JWK form (x5c, x5t, x5t#S256) in which they are published or stored.
 import { createHash, X509Certificate } from 'node:crypto';
 import { x509 } from './x509.ts';
+import { DeziError } from '../errors.ts';
 
 /** A certificate that cannot be used; the message says why and is safe to show to its owner. */
-export class CertificateError extends Error {
+export class CertificateError extends DeziError {
   override name = 'CertificateError';
 }
 

@@ -33,6 +33,7 @@ import type { Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
+import { validFormPost } from '../web/csrf.ts';
 import {
   artifactResponseXml,
   BSN_NAME_ID_PREFIX,
@@ -292,7 +293,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
   app.post(`${DIGID_IDP_PATH}/authenticate`, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const p = unseal(body.login);
-    if (!p || !web.sameOrigin(req, d.issuer) || !web.verifyCsrf(`digid-idp:${p.id}`, body.csrf)) {
+    if (!p || !validFormPost(web, d.issuer, req, `digid-idp:${p.id}`)) {
       return badRequest(req, reply);
     }
     if (body.action === 'cancel') {

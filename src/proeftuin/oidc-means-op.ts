@@ -15,6 +15,7 @@ import { html } from '../web/html.ts';
 import { page } from '../web/layout.ts';
 import { setSecurityHeaders } from '../web/security-headers.ts';
 import type { Web } from '../web/web.ts';
+import { validFormPost } from '../web/csrf.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 
 export const OIDC_MEANS_STAND_IN_PATH = '/proeftuin/oidc-means';
@@ -360,7 +361,7 @@ export async function createOidcMeansStandIn(d: {
       const form = (req.body ?? {}) as Record<string, unknown>;
       const found = await details(req, reply);
       if (!found) return expired(req, reply);
-      if (!web.sameOrigin(req, d.issuer) || !web.verifyCsrf(`oidc-means:${found.uid}`, form.csrf)) {
+      if (!validFormPost(web, d.issuer, req, `oidc-means:${found.uid}`)) {
         return web.renderProblem(req, reply, {
           status: 403,
           titleKey: 'error.bad_request.title',

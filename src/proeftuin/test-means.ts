@@ -10,6 +10,7 @@ import { constantTimeEqual, type Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
 import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
+import { validFormPost } from '../web/csrf.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 
 export const TEST_MEANS_PATH = '/proeftuin/testmiddel';
@@ -124,7 +125,7 @@ export async function testMeansRoutes(app: FastifyInstance, d: TestMeansDeps): P
   app.post(`${TEST_MEANS_PATH}/login`, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const p = params(body);
-    if (!p || !web.sameOrigin(req, d.issuer) || !web.verifyCsrf(`testmiddel:${p.state}`, body.csrf)) {
+    if (!p || !validFormPost(web, d.issuer, req, `testmiddel:${p.state}`)) {
       return badRequest(req, reply);
     }
     const back = new URL(p.returnTo);

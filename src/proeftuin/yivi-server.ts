@@ -8,6 +8,7 @@ import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { constantTimeEqual, type Secrets } from '../secrets.ts';
 import { html } from '../web/html.ts';
 import type { Web } from '../web/web.ts';
+import { validFormPost } from '../web/csrf.ts';
 import { LOA } from '../means/loa.ts';
 import type { YiviConfig } from '../means/yivi/config.ts';
 import type { SessionStatus } from '../means/yivi/irma-server.ts';
@@ -301,7 +302,7 @@ export async function createYiviStandIn(d: {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const s = appSession(body);
       const nl = web.lang(req, reply) === 'nl';
-      if (!s || !web.sameOrigin(req, d.issuer) || !web.verifyCsrf(`yivi-app:${s.clientToken}`, body.csrf)) {
+      if (!s || !validFormPost(web, d.issuer, req, `yivi-app:${s.clientToken}`)) {
         return web.renderProblem(req, reply, {
           status: 400,
           titleKey: 'error.bad_request.title',

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beroepOf } from './roles.ts';
+import { DeziError } from '../errors.ts';
 
 export interface BigRegistrationQuery {
   deziNummer: string;
@@ -23,7 +24,7 @@ export interface BigRegister {
   registrationsOf(person: BigRegistrationQuery): Promise<readonly BigRegistration[]>;
 }
 
-export class BigRegisterError extends Error {
+export class BigRegisterError extends DeziError {
   override name = 'BigRegisterError';
 }
 

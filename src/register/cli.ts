@@ -6,8 +6,9 @@ import type { Database } from '../db/database.ts';
 import { verifyAuditChain, type Actor } from '../audit/audit.ts';
 import { NotFoundError, type Person, type Register } from './register.ts';
 import { importUziRegister, type ImportProgress } from './import.ts';
+import { DeziError } from '../errors.ts';
 
-export class CliUsageError extends Error {
+export class CliUsageError extends DeziError {
   override name = 'CliUsageError';
 }
 

@@ -1,5 +1,6 @@
 // One CSV line (RFC 4180 quoting, no line breaks inside a field): the import's file format.
-export class CsvError extends Error {
+import { DeziError } from '../errors.ts';
+export class CsvError extends DeziError {
   override name = 'CsvError';
 }
 

@@ -1,12 +1,15 @@
 // The register's named errors: `code` lets the REST API and the portals map a refusal to a status.
 import type { Role } from './roles.ts';
+import { DeziError } from '../errors.ts';
 
 /** A register rule refused the request; `code` lets the REST API map it to a status. */
-export class RegisterError extends Error {
+const CODE_STATUS = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403 } as const;
+
+export class RegisterError extends DeziError {
   override name = 'RegisterError';
-  readonly code: 'invalid' | 'not_found' | 'conflict' | 'forbidden';
+  readonly code: keyof typeof CODE_STATUS;
   constructor(message: string, code: RegisterError['code'] = 'invalid') {
-    super(message);
+    super(message, { status: CODE_STATUS[code] });
     this.code = code;
   }
 }

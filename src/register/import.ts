@@ -18,6 +18,7 @@ import * as employmentsTable from './employments.ts';
 import * as personsTable from './persons.ts';
 import type { RoleSource } from './roles.ts';
 import { CsvError, parseCsvLine } from './csv.ts';
+import { DeziError } from '../errors.ts';
 
 export const UZI_EXPORT_COLUMNS = [
   'uzi_nummer',
@@ -72,7 +73,7 @@ export interface ImportOptions {
   afterBatch?: (rowsDone: number) => void | Promise<void>;
 }
 
-export class ImportError extends Error {
+export class ImportError extends DeziError {
   override name = 'ImportError';
 }
 

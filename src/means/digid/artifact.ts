@@ -20,6 +20,7 @@ import {
   xmlEscape,
   type XmlElement,
 } from './xml.ts';
+import { DeziError } from '../../errors.ts';
 
 const TYPE_CODE = 0x0004;
 const ARTIFACT_BYTES = 44;
@@ -31,7 +32,7 @@ export interface Artifact {
   messageHandle: Buffer;
 }
 
-export class ArtifactError extends Error {
+export class ArtifactError extends DeziError {
   override name = 'ArtifactError';
 }
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
 import type { Database } from '../../db/database.ts';
 import type { Secrets } from '../../secrets.ts';
+import { DeziError } from '../../errors.ts';
 
 export interface SamlKeyPair {
   /** PKCS#8 PEM */
@@ -15,7 +16,7 @@ export interface SamlKeyPair {
   certificate: string;
 }
 
-export class SamlKeyError extends Error {
+export class SamlKeyError extends DeziError {
   override name = 'SamlKeyError';
 }
 

@@ -16,6 +16,7 @@ import {
   xmlEscape,
   type XmlElement,
 } from './xml.ts';
+import { DeziError } from '../../errors.ts';
 
 export interface IdpMetadata {
   entityId: string;
@@ -27,7 +28,7 @@ export interface IdpMetadata {
   artifactResolution: Map<number, string>;
 }
 
-export class MetadataError extends Error {
+export class MetadataError extends DeziError {
   override name = 'MetadataError';
 }
 

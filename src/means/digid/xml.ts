@@ -2,6 +2,7 @@
 // exceptions, and namespace-aware element lookup so that a look-alike element in another namespace
 // is never taken for the real one.
 import { createRequire } from 'node:module';
+import { DeziError } from '../../errors.ts';
 
 /** The part of the DOM that SAML reading needs (xmldom's own types would pull the browser DOM into every file). */
 export interface XmlNode {
@@ -54,7 +55,7 @@ export const STATUS = {
   requestDenied: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
 } as const;
 
-export class XmlError extends Error {
+export class XmlError extends DeziError {
   override name = 'XmlError';
 }
 

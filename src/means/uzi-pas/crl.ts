@@ -7,6 +7,7 @@ import { upstreamFetchBytes } from '../http.ts';
 import { UziPasError } from './errors.ts';
 import type { UziTrustStore } from './trust.ts';
 import { x509 } from '../../pki/x509.ts';
+import { DeziError } from '../../errors.ts';
 
 export type CrlSource = { kind: 'file'; path: string } | { kind: 'url'; url: string };
 
@@ -25,7 +26,7 @@ interface LoadedCrl {
   source: string;
 }
 
-export class CrlUnavailableError extends Error {
+export class CrlUnavailableError extends DeziError {
   override name = 'CrlUnavailableError';
 }
 

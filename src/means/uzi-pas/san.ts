@@ -3,6 +3,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1js from 'asn1js';
 import { GeneralName, OtherName, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import { DeziError } from '../../errors.ts';
 
 export const UZI_OTHER_NAME_OID = '2.5.5.5';
 
@@ -27,7 +28,7 @@ export interface UziCardName {
   agb: string;
 }
 
-export class GarbledSanError extends Error {
+export class GarbledSanError extends DeziError {
   override name = 'GarbledSanError';
 }
 
