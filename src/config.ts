@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { DatabaseConfig } from './db/database.ts';
 import { ensureDirectory } from './db/directory.ts';
 import type { DigidConfig } from './means/digid/config.ts';
+import type { MitzConfig } from './mitz/config.ts';
 import { loadMeansFile } from './means/means-file.ts';
 import type { OidcMeansConfig } from './means/oidc/config.ts';
 import { MeansConfigError } from './means/means-config.ts';
@@ -77,6 +78,10 @@ export interface DeziConfig {
   eseal?: EsealConfig | null;
   /** Absent: DEFAULT_KOPPELVLAK. */
   koppelvlak?: KoppelvlakConfig;
+  /** Mitz, the consent service (src/mitz/config.ts); absent: its defaults. */
+  mitz?: MitzConfig;
+  /** Serve one part only (`dezi start --only mitz`); absent: everything. */
+  only?: 'mitz';
 }
 
 export class ConfigError extends DeziError {

@@ -40,7 +40,8 @@ import { DeziError } from './errors.ts';
 
 const USAGE = `Usage: dezi <command>
 
-  start                          run Dezi (PORT, DEZI_ISSUER, DATABASE_URL, DEZI_SECRET, DEZI_MODE)
+  start [--only mitz]            run Dezi (PORT, DEZI_ISSUER, DATABASE_URL, DEZI_SECRET, DEZI_MODE);
+                                 --only mitz: the consent service Mitz on its own
   migrate                        apply database migrations and exit
   client add --name NAME --redirect-uri URL [--redirect-uri URL …]
              (--public | --jwks FILE) [--encryption-cert FILE.pem] [--userinfo-enc A128CBC-HS256]
@@ -84,8 +85,11 @@ async function open() {
   return { config, db, secrets };
 }
 
-async function start(): Promise<void> {
-  const config = loadConfig();
+async function start(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { only: { type: 'string' } }, strict: true });
+  if (values.only !== undefined && values.only !== 'mitz')
+    throw new UsageError(`--only takes "mitz", got "${values.only}"`);
+  const config = { ...loadConfig(), ...(values.only ? { only: 'mitz' as const } : {}) };
   const dezi = await createDezi(config);
   await dezi.app.listen({ host: config.host, port: config.port });
   const lines = [
@@ -235,9 +239,8 @@ class UsageError extends DeziError {}
 
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
+  if (command === 'start') return start(argv.slice(1));
   switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
-    case 'start':
-      return start();
     case 'migrate':
       return withDatabase(async () => console.log('migrations applied'));
     case 'client add':

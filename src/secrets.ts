@@ -19,7 +19,9 @@ export type KeyPurpose =
   | 'cookies'
   | 'csrf'
   | 'pairwise'
-  | 'means-state';
+  | 'means-state'
+  | 'mitz-bsn-encryption'
+  | 'mitz-bsn-blind-index';
 
 export class Secrets {
   readonly #master: Buffer;

@@ -12,6 +12,7 @@ import { SingleUseStore } from './db/single-use.ts';
 import { AuditChainer } from './audit/chainer.ts';
 import { Secrets } from './secrets.ts';
 import type { DeziModule, ModuleParts } from './module.ts';
+import { DeziError } from './errors.ts';
 import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
 import { liveProvider, providerModule, userinfoModule } from './oidc/module.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
@@ -34,6 +35,10 @@ import { homeModule } from './web/home.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { createPortal } from './portal/portal.ts';
 import { apiRoutes } from './api/routes.ts';
+import { ApiAuthenticator } from './api/auth.ts';
+import { ApiClientStore } from './api/clients.ts';
+import { mitzModule, MITZ_PREFIX } from './mitz/module.ts';
+import { MitzAuthError } from './mitz/errors.ts';
 import { DEFAULT_OPS } from './ops/config.ts';
 import { errorHandlers } from './ops/errors.ts';
 import { healthRoutes } from './ops/health.ts';
@@ -174,8 +179,37 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     means,
     provider,
   };
+  // Mitz's callers are the abonnees' API clients, by client assertion with Mitz's own audience.
+  const mitzCallers = new ApiAuthenticator({
+    db,
+    register,
+    clients: new ApiClientStore(db),
+    provider,
+    audience: `${config.issuer}${MITZ_PREFIX}`,
+  });
+  const mitz = mitzModule({
+    config: config.mitz,
+    systems: {
+      async authenticate(req) {
+        const header = req.headers.authorization;
+        // An access token of a person opens the register API, not Mitz: a system signs for itself.
+        if (typeof header === 'string' && header.startsWith('Bearer ') && header.split('.').length !== 3)
+          throw new MitzAuthError(401, 'send Authorization: Bearer with a client assertion');
+        let caller;
+        try {
+          caller = await mitzCallers.authenticate(req);
+        } catch (err) {
+          if (err instanceof DeziError && err.status < 500) throw new MitzAuthError(err.status, err.message);
+          throw err;
+        }
+        if (caller.kind !== 'abonnee')
+          throw new MitzAuthError(403, "the operator's client does not act for a care provider");
+        return { clientId: caller.clientId, abonneeNummer: caller.abonneeNummer };
+      },
+    },
+  });
   // In this order: the means register themselves in the order the choice page lists them.
-  const modules: DeziModule<DeziContext>[] = [
+  const allModules: DeziModule<DeziContext>[] = [
     homeModule,
     verklaringModule,
     userinfoModule({
@@ -219,7 +253,13 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     ...(proeftuin ? [proeftuin.module] : []),
     uziPasModule({ config: config.uziPas, test: proeftuin?.standIns.uziPas }),
     providerModule({ live, https }),
+    mitz,
   ];
+  // `dezi start --only mitz`: Mitz with what it needs (the DigiD means; in the proeftuin its stand-ins).
+  const ONLY: Record<string, string[]> = { mitz: ['home', 'mitz', 'digid', 'proeftuin'] };
+  const modules = config.only
+    ? allModules.filter((m) => ONLY[config.only!]!.includes(m.name))
+    : allModules;
   const parts: (ModuleParts & { name: string })[] = [];
   for (const m of modules) parts.push({ name: m.name, ...(await m.setup(ctx)) });
 

@@ -7,9 +7,15 @@
 // only (the Dezi-nummer, the abonnee-nummer, ids).
 import type { Queryable } from '../db/database.ts';
 
-/** Who acts: a zorgmedewerker (by Dezi-nummer), an operator (beheerder) by name, or Dezi itself. */
+/**
+ * Who acts: a zorgmedewerker (by Dezi-nummer), an operator (beheerder) by name, a citizen in MijnMitz
+ * (by Mitz's own pseudonymous id, never the BSN), or Dezi itself.
+ */
 export type Actor = (
-  { kind: 'person'; deziNummer: string } | { kind: 'operator'; name: string } | { kind: 'system' }
+  | { kind: 'person'; deziNummer: string }
+  | { kind: 'operator'; name: string }
+  | { kind: 'citizen'; citizenId: string }
+  | { kind: 'system' }
 ) & { abonneeNummer?: string; clientId?: string };
 
 export const SYSTEM: Actor = { kind: 'system' };
@@ -41,6 +47,8 @@ export function actorColumns(actor: Actor | string | null): { actor: string | nu
       return { actor: actor.deziNummer, kind: 'person' };
     case 'operator':
       return { actor: `operator:${actor.name}`, kind: 'operator' };
+    case 'citizen':
+      return { actor: `citizen:${actor.citizenId}`, kind: 'citizen' };
     case 'system':
       return { actor: 'system', kind: 'system' };
   }

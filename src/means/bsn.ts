@@ -1,5 +1,6 @@
 // The BSN: special-category personal data. Wrapped so that it cannot reach a log line, a JSON body
-// or a template by accident: only reveal() gives the digits, and only the register calls it.
+// or a template by accident: only reveal() gives the digits, and only the BSN vaults (the register's,
+// Mitz's) call it.
 import { inspect } from 'node:util';
 import { DeziError } from '../errors.ts';
 

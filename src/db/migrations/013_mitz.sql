@@ -1,0 +1,68 @@
+-- Mitz, the consent service: its own tables, read and written by src/mitz/ only.
+--
+-- A citizen is known by a keyed blind index of the BSN and the BSN sealed under Mitz's own keys
+-- (other keys than the register's: the two stores cannot be joined on the index).
+CREATE TABLE mitz_citizens (
+  id uuid PRIMARY KEY,
+  bsn_index text NOT NULL UNIQUE,
+  bsn_sealed bytea NOT NULL,
+  sealed_with text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The choices as they stand: (gegevenscategorie, dossierhouder category, raadplegende category) →
+-- permit or not; '*' is "every category". The primary key is the lookup of a decision.
+CREATE TABLE mitz_choices (
+  citizen_id uuid NOT NULL REFERENCES mitz_citizens (id),
+  gegevenscategorie text NOT NULL,
+  dossierhouder text NOT NULL,
+  raadpleger text NOT NULL,
+  permit boolean NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  recorded_by jsonb NOT NULL,
+  PRIMARY KEY (citizen_id, gegevenscategorie, dossierhouder, raadpleger)
+);
+
+-- Every change, as the citizen sees it in MijnMitz ("permit" null: the choice was withdrawn).
+CREATE TABLE mitz_choice_history (
+  id bigserial PRIMARY KEY,
+  citizen_id uuid NOT NULL REFERENCES mitz_citizens (id),
+  gegevenscategorie text NOT NULL,
+  dossierhouder text NOT NULL,
+  raadpleger text NOT NULL,
+  permit boolean,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  recorded_by jsonb NOT NULL
+);
+CREATE INDEX mitz_choice_history_citizen ON mitz_choice_history (citizen_id, id);
+
+-- FHIR Subscriptions of dossierhouders (criteria Consent?_query=otv&patientid=…&providerid=…).
+CREATE TABLE mitz_subscriptions (
+  id uuid PRIMARY KEY,
+  client_id text NOT NULL,
+  abonnee_nummer text,
+  citizen_id uuid NOT NULL REFERENCES mitz_citizens (id),
+  provider_ura text NOT NULL,
+  provider_type text NOT NULL,
+  endpoint text NOT NULL,
+  payload text NOT NULL,
+  extensions jsonb NOT NULL DEFAULT '[]',
+  status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'off')),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX mitz_subscriptions_citizen ON mitz_subscriptions (citizen_id) WHERE status = 'active';
+
+-- Notifications to deliver: the subscription and the moment, never the message itself (it holds
+-- the BSN, and is built at delivery time from the choices as they stand then).
+CREATE TABLE mitz_deliveries (
+  id uuid PRIMARY KEY,
+  subscription_id uuid NOT NULL REFERENCES mitz_subscriptions (id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  last_status integer,
+  last_error text,
+  delivered_at timestamptz
+);
+CREATE INDEX mitz_deliveries_due ON mitz_deliveries (next_attempt_at) WHERE status = 'pending';
