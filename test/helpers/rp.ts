@@ -107,6 +107,8 @@ export interface Userinfo {
   envelope: JWTPayload & Record<string, unknown>;
   verklaringHeader: Record<string, unknown>;
   verklaring: JWTPayload & Record<string, unknown>;
+  /** The verklaring as signed (what a zorgapplicatie hands on, to Mitz for instance). */
+  verklaringJws: string;
 }
 
 /** Fetches userinfo and checks it as the koppelvlak says a zorgapplicatie must. */
@@ -145,5 +147,6 @@ export async function fetchUserinfo(rp: TestRp, accessToken: string, expectedSub
     envelope: envelope as Userinfo['envelope'],
     verklaringHeader: verklaringHeader as Record<string, unknown>,
     verklaring: verklaring as Userinfo['verklaring'],
+    verklaringJws,
   };
 }
