@@ -47,9 +47,9 @@ const specificity = (c: Choice) => (c.dossierhouder === ALL ? 0 : 1) + (c.raadpl
 /** The choices that decide the question (the most specific that apply), and the decision. */
 export function decide(choices: readonly Choice[], q: Question): { decision: Decision; decisive: Choice[] } {
   const applicable = choices.filter((c) => applies(c, q));
-  if (applicable.length === 0) return { decision: q.purpose === 'COC' ? 'Permit' : 'NotApplicable', decisive: [] };
+  if (applicable.length === 0)
+    return { decision: q.purpose === 'COC' ? 'Permit' : 'NotApplicable', decisive: [] };
   const top = Math.max(...applicable.map(specificity));
   const decisive = applicable.filter((c) => specificity(c) === top);
   return { decision: decisive.some((c) => !c.permit) ? 'Deny' : 'Permit', decisive };
 }
-

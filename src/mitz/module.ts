@@ -31,7 +31,10 @@ export interface MitzContext {
   means: MeansRegistry;
 }
 
-export function mitzModule(o: { config?: MitzConfig; systems: SystemAuthenticator }): DeziModule<MitzContext> {
+export function mitzModule(o: {
+  config?: MitzConfig;
+  systems: SystemAuthenticator;
+}): DeziModule<MitzContext> {
   return {
     name: 'mitz',
     async setup(ctx) {

@@ -24,7 +24,10 @@ export class VerklaringCheck {
   constructor(authority: string) {
     this.#authority = authority.replace(/\/+$/, '');
     this.#jwksUrl = `${this.#authority}${ESEAL_JWKS_PATH}`;
-    this.#jwks = createRemoteJWKSet(new URL(this.#jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    this.#jwks = createRemoteJWKSet(new URL(this.#jwksUrl), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+    });
   }
 
   async check(jws: unknown): Promise<Professional> {
@@ -67,7 +70,8 @@ export class VerklaringCheck {
     } catch {
       throw new DeziError("the verklaring's status could not be read", { status: 503, expose: true });
     }
-    if (status !== 'actief') throw new VerklaringRefused(`the Dezi-verklaring is not active (${String(status)})`);
+    if (status !== 'actief')
+      throw new VerklaringRefused(`the Dezi-verklaring is not active (${String(status)})`);
     return {
       deziNummer: text('dezi_nummer'),
       naam: [text('voorletters'), text('voorvoegsel'), text('achternaam')].filter(Boolean).join(' '),
