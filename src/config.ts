@@ -331,6 +331,30 @@ function parseKoppelvlak(env: Env): KoppelvlakConfig {
   };
 }
 
+/** Mitz (docs/mitz.md): the Dezi it trusts for verklaringen, and mutual TLS through a proxy. */
+function parseMitz(env: Env): MitzConfig {
+  const authority = env.DEZI_MITZ_DEZI_AUTHORITY;
+  if (authority !== undefined) {
+    try {
+      parseIssuer(authority);
+    } catch (err) {
+      throw new ConfigError(
+        `DEZI_MITZ_DEZI_AUTHORITY: ${(err as Error).message.replace(/^DEZI_ISSUER /, '')}`,
+      );
+    }
+  }
+  const proxies = (env.DEZI_MITZ_MTLS_PROXIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    ...(authority ? { deziAuthority: authority.replace(/\/+$/, '') } : {}),
+    mtls: proxies.length
+      ? { proxies, verifyHeader: (env.DEZI_MITZ_MTLS_HEADER ?? 'x-ssl-client-verify').toLowerCase() }
+      : null,
+  };
+}
+
 export function loadConfig(env: Env = process.env): DeziConfig {
   const mode = (env.DEZI_MODE ?? 'proeftuin') as Mode;
   if (mode !== 'proeftuin' && mode !== 'production') {
@@ -405,5 +429,6 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     ops: loadOpsConfig(env),
     eseal: parseEseal(env, mode, dataDir),
     koppelvlak: parseKoppelvlak(env),
+    mitz: parseMitz(env),
   };
 }

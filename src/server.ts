@@ -189,6 +189,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   });
   const mitz = mitzModule({
     config: config.mitz,
+    seed: proeftuin?.mitzSeed,
     systems: {
       async authenticate(req) {
         const header = req.headers.authorization;

@@ -40,7 +40,11 @@ for (const backend of BACKENDS) {
         headers,
         body: JSON.stringify(body),
       });
-      return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.json() };
+      return {
+        status: res.status,
+        type: res.headers.get('content-type') ?? '',
+        body: (await res.json()) as Record<string, unknown>,
+      };
     }
 
     const sit001 = (o: Record<string, unknown> = {}) => ({

@@ -9,7 +9,8 @@ import type { MeansRegistry } from '../means/registry.ts';
 import type { DeziModule } from '../module.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
-import { Choices } from './choices.ts';
+import { Bsn } from '../means/bsn.ts';
+import { Choices, type ChoiceChange } from './choices.ts';
 import { Citizens } from './citizens.ts';
 import type { MitzConfig } from './config.ts';
 import { knoppenRoutes } from './knoppen.ts';
@@ -31,9 +32,29 @@ export interface MitzContext {
   means: MeansRegistry;
 }
 
+/** A citizen with choices already made (the proeftuin's test citizens). */
+export interface MitzSeedCitizen {
+  bsn: string;
+  choices: ChoiceChange[];
+}
+
+/**
+ * Gives each seed citizen their choices, once: a citizen with any history is left as they are (a
+ * vendor may have changed them), and of instances starting together the second changes nothing.
+ */
+async function seed(citizens: Citizens, choices: Choices, seedCitizens: MitzSeedCitizen[]): Promise<void> {
+  for (const c of seedCitizens) {
+    const citizenId = await citizens.ensure(Bsn.parse(c.bsn));
+    if (c.choices.length === 0 || (await choices.history(citizenId, 1)).length > 0) continue;
+    await choices.change(citizenId, c.choices, { kind: 'citizen' }, { kind: 'system' });
+  }
+}
+
 export function mitzModule(o: {
   config?: MitzConfig;
   systems: SystemAuthenticator;
+  /** Test citizens to give their choices at start (proeftuin mode). */
+  seed?: MitzSeedCitizen[];
 }): DeziModule<MitzContext> {
   return {
     name: 'mitz',
@@ -52,6 +73,7 @@ export function mitzModule(o: {
       };
       const notifier = new Notifier(s);
       choices.onChange((tx, citizenId) => notifier.enqueue(tx, citizenId));
+      if (o.seed) await seed(citizens, choices, o.seed);
       return {
         routes: async (app) => {
           await app.register(

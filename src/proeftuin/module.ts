@@ -19,6 +19,8 @@ import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
 import { createOidcMeansStandIn, linkStandInAccounts } from './oidc-means-op.ts';
 import { ESEAL_CA_PATH, proeftuinPages } from './pages.ts';
 import { seedProeftuin } from './seed.ts';
+import { MITZ_TEST_CITIZENS } from './mitz-seed.ts';
+import type { MitzSeedCitizen } from '../mitz/module.ts';
 import { createTestMeans } from './test-means-adapter.ts';
 import { TEST_MEANS_ID, TEST_MEANS_PATH, testMeansRoutes, testMeansToken } from './test-means.ts';
 import { proeftuinCrlSources, UZI_PROEFTUIN_PATH, uziProeftuinRoutes } from './uzi-pages.ts';
@@ -46,6 +48,8 @@ export interface Proeftuin {
   };
   /** Seed data, the test means, the stand-ins' and the proeftuin's pages, the banner. */
   module: DeziModule<ProeftuinContext>;
+  /** Mitz's test citizens with their choices. */
+  mitzSeed: MitzSeedCitizen[];
 }
 
 /** Makes the stand-ins (their keys are made at every start) and the TEST UZI PKI. */
@@ -128,5 +132,6 @@ export async function openProeftuin(o: {
         : undefined,
     },
     module,
+    mitzSeed: MITZ_TEST_CITIZENS,
   };
 }

@@ -1,13 +1,21 @@
 // The proeftuin's developer page: the test identities (with their test BSNs, so that a vendor can
 // log in as any of them) and how to connect a zorgapplicatie.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { roleByCode } from '../register/roles.ts';
 import { html } from '../web/html.ts';
 import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
+import { MITZ_TEST_CITIZENS } from './mitz-seed.ts';
 import { SEED_ABONNEES, SEED_PERSONS, UNKNOWN_TEST_BSN } from './seed-data.ts';
 
 export const ESEAL_CA_PATH = '/proeftuin/test-eseal-ca.pem';
+/** The reference closed question, for the first test citizen: what the curl example sends. */
+export const MITZ_EXAMPLE_PATH = '/proeftuin/mitz/gesloten-vraag.xml';
+const MITZ_EXAMPLE = readFileSync(
+  join(import.meta.dirname, '..', '..', 'examples', 'mitz', 'gesloten-vraag.xml'),
+);
 
 export async function proeftuinPages(
   app: FastifyInstance,
@@ -26,6 +34,13 @@ export async function proeftuinPages(
         .send(pem),
     );
   }
+
+  app.get(MITZ_EXAMPLE_PATH, async (_req, reply) =>
+    reply
+      .type('application/soap+xml; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="gesloten-vraag.xml"')
+      .send(MITZ_EXAMPLE),
+  );
 
   app.get('/proeftuin', async (req, reply) => {
     const lang = d.web.lang(req, reply);
@@ -128,6 +143,61 @@ export async function proeftuinPages(
           <a href="/abonnee">${nl ? 'Abonneeportaal' : 'Abonnee portal'}</a>:
           ${nl ? 'J. Jansen beheert Huisartsenpraktijk De Linde' : 'J. Jansen administers Huisartsenpraktijk De Linde'}
         </li>
+      </ul>
+      <h2>Mitz</h2>
+      <p>
+        ${
+          nl
+            ? 'Burgers leggen in MijnMitz vast of hun gegevens gedeeld mogen worden; uw systeem stelt de gesloten autorisatievraag. Deze testburgers hebben al gekozen:'
+            : 'Citizens record in MijnMitz whether their data may be shared; your system asks the closed authorisation question. These test citizens have chosen already:'
+        }
+      </p>
+      <div
+        class="table-wrap"
+        tabindex="0"
+        role="region"
+        aria-label="${nl ? 'Testburgers in Mitz' : 'Test citizens in Mitz'}"
+      >
+        <table>
+          <caption>
+            ${nl ? 'Testburgers in Mitz' : 'Test citizens in Mitz'}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">BSN</th>
+              <th scope="col">${nl ? 'Keuze' : 'Choice'}</th>
+              <th scope="col">${nl ? 'Antwoord op de voorbeeldvraag' : 'Answer to the example question'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${MITZ_TEST_CITIZENS.map(
+              (c) =>
+                html`<tr>
+                  <td><code>${c.bsn}</code></td>
+                  <td>${c.note[lang]}</td>
+                  <td><code>${c.answer}</code></td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        ${
+          nl
+            ? 'De voorbeeldvraag (een huisarts vraagt behandelgegevens bij een huisartspraktijk) is het referentiebericht van Mitz, voor de eerste testburger:'
+            : 'The example question (a GP asks for treatment data held by a GP practice) is Mitz’s reference message, for the first test citizen:'
+        }
+        <a href="${MITZ_EXAMPLE_PATH}" download>gesloten-vraag.xml</a>.
+        ${nl ? 'Vervang het BSN om de andere antwoorden te zien.' : 'Replace the BSN to see the other answers.'}
+      </p>
+      <pre><code>curl -s ${d.issuer}${MITZ_EXAMPLE_PATH} -o gesloten-vraag.xml
+curl -s -H 'content-type: application/soap+xml' --data-binary @gesloten-vraag.xml   ${d.issuer}/mitz/geslotenautorisatievraag/xacml3</code></pre>
+      <ul>
+        <li>
+          <a href="/mitz">MijnMitz</a>:
+          ${nl ? 'log in met DigiD (proeftuin) en een BSN hierboven' : 'log in with DigiD (proeftuin) and a BSN above'}
+        </li>
+        <li>${nl ? 'Handleiding' : 'Guide'}: <code>docs/mitz.md</code></li>
       </ul>
       <h2>${nl ? 'Testpersonen' : 'Test persons'}</h2>
       <p>
