@@ -547,6 +547,19 @@ for (const backend of BACKENDS) {
       });
       assert.equal(plain.status, 415);
       assert.equal(outcome(plain).code, 'not-supported');
+      const untyped = await fetch(`${base()}/Subscription`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await mitzAssertion(dezi.url, sender)}` },
+        body: new Blob([referenceXml({ bsn, endpoint: subscriber.url('/x') })]),
+      });
+      assert.equal(untyped.status, 415);
+      // Too large: refused before it is read, still as an OperationOutcome.
+      const large = await call('POST', '/Subscription', {
+        as: sender,
+        body: `<Subscription xmlns="http://hl7.org/fhir">${'<!-- padding -->'.repeat(5000)}</Subscription>`,
+      });
+      assert.equal(large.status, 413);
+      assert.equal(outcome(large).code, 'too-costly');
       assert.equal(
         (await citizens.find(Bsn.parse(bsn))) ?? null,
         null,
@@ -803,7 +816,7 @@ for (const backend of BACKENDS) {
         assert.equal(c.purpose, 'TREAT');
         assert.equal(c.patientRef, said.patientUrl);
         assert.equal(c.actorRef, said.organizationUrl);
-        assert.match(c.text, c.status === 'active' ? /^Toestemming gegeven/ : /^Geen toestemming/);
+        assert.match(c.text, c.status === 'active' ? /^Toestemming: / : /^Geen toestemming/);
       }
       assert.match(said.consents[0]!.text, /Apotheken/);
       const audit = await notifications(id);

@@ -77,8 +77,8 @@ function text(
   const data = GEGEVENSCATEGORIEEN[gegevenscategorie].label.nl;
   const who = categories.map((c) => ZORGAANBIEDERCATEGORIEEN[c].nl).join('; ');
   return permit
-    ? `Toestemming gegeven: zorgverleners uit ${who} mogen de ${data.toLowerCase()} bij deze zorgaanbieder inzien.`
-    : `Geen toestemming: zorgverleners uit ${who} mogen de ${data.toLowerCase()} bij deze zorgaanbieder niet inzien.`;
+    ? `Toestemming: ${data.toLowerCase()} bij deze zorgaanbieder mogen worden ingezien door zorgverleners van: ${who}.`
+    : `Geen toestemming: ${data.toLowerCase()} bij deze zorgaanbieder mogen niet worden ingezien door zorgverleners van: ${who}.`;
 }
 
 function consent(o: {
