@@ -13,4 +13,9 @@ export interface MitzConfig {
   mtls?: { proxies: string[]; verifyHeader: string } | null;
   /** How often the notification worker looks for due deliveries (milliseconds). */
   deliveryPollMs?: number;
+  /**
+   * How many subscription requests (POST) one system may send per window, counted in the database
+   * across instances. Default: 1200 per 60 seconds.
+   */
+  subscriptionLimit?: { max: number; windowSeconds: number };
 }

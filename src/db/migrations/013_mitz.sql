@@ -37,6 +37,8 @@ CREATE TABLE mitz_choice_history (
 CREATE INDEX mitz_choice_history_citizen ON mitz_choice_history (citizen_id, id);
 
 -- FHIR Subscriptions of dossierhouders (criteria Consent?_query=otv&patientid=…&providerid=…).
+-- A system posting the same subscription again (same citizen, provider type and source system) gets
+-- the same one back, updated: the unique index makes that one upsert, also when two race.
 CREATE TABLE mitz_subscriptions (
   id uuid PRIMARY KEY,
   client_id text NOT NULL,
@@ -44,13 +46,18 @@ CREATE TABLE mitz_subscriptions (
   citizen_id uuid NOT NULL REFERENCES mitz_citizens (id),
   provider_ura text NOT NULL,
   provider_type text NOT NULL,
+  source_system text,
   endpoint text NOT NULL,
   payload text NOT NULL,
   extensions jsonb NOT NULL DEFAULT '[]',
   status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'off')),
-  created_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  ended_at timestamptz
 );
 CREATE INDEX mitz_subscriptions_citizen ON mitz_subscriptions (citizen_id) WHERE status = 'active';
+CREATE UNIQUE INDEX mitz_subscriptions_same ON mitz_subscriptions
+  (client_id, citizen_id, provider_ura, provider_type, (coalesce(source_system, ''))) WHERE status = 'active';
 
 -- Notifications to deliver: the subscription and the moment, never the message itself (it holds
 -- the BSN, and is built at delivery time from the choices as they stand then).
@@ -66,3 +73,4 @@ CREATE TABLE mitz_deliveries (
   delivered_at timestamptz
 );
 CREATE INDEX mitz_deliveries_due ON mitz_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX mitz_deliveries_subscription ON mitz_deliveries (subscription_id);
