@@ -19,7 +19,7 @@ function* freshBsns(): Generator<string> {
 }
 
 const decisionIn = (body: string, g: string, r: string) =>
-  new RegExp(`id="geldt-${g}-${r}" data-besluit="([^"]+)"`).exec(body)?.[1];
+  new RegExp(`id="geldt-${g}-${r}"\\s+data-besluit="([^"]+)"`).exec(body)?.[1];
 
 /** What a person reads on a page: the text outside tags, entities decoded, spaces collapsed. */
 const visibleText = (body: string) =>
@@ -277,7 +277,7 @@ for (const backend of BACKENDS)
       assert.doesNotMatch(summary, /#dossierhouder/);
       for (const id of ['gegevenscategorie-GGC002', 'keuze-ja', 'raadpleger'])
         assert.match(empty.body, new RegExp(`id="${id}"`));
-      assert.match(empty.body, /<select id="raadpleger"[^>]*aria-invalid="true"/);
+      assert.match(empty.body, /<select\s+id="raadpleger"[^>]*aria-invalid="true"/);
 
       const partly = await browser.submit(empty, '/mitz/mijn/keuze', {
         gegevenscategorie: 'GGC012',
@@ -395,6 +395,55 @@ for (const backend of BACKENDS)
         assert.equal(a.actor, null);
         assert.equal(a.detail.means, 'digid');
       }
+    });
+
+    test('a choice a professional recorded in the consulting room: the overview and the history name who, for which care provider, through which button, and the question', async () => {
+      const { browser, bsn } = await loggedIn();
+      const citizenId = await citizenIdOf(bsn);
+      const { Choices } = await import('../src/mitz/choices.ts');
+      const { Citizens } = await import('../src/mitz/citizens.ts');
+      // As the dossierhoudersknop records it (SIT001: GPs' data for GPs).
+      await new Choices(dezi.db, new Citizens(dezi.db, dezi.secrets)).change(
+        citizenId,
+        [{ gegevenscategorie: 'GGC002', dossierhouder: 'RPZAC001', raadpleger: 'RPZAC001', permit: true }],
+        {
+          kind: 'professional',
+          knop: 'dossierhouder',
+          situatie: 'SIT001',
+          deziNummer: '900010001',
+          naam: 'J. Jansen',
+          rolCode: '01.015',
+          rolNaam: 'Huisarts',
+          abonneeNummer: '90000111',
+          abonneeNaam: 'Huisartsenpraktijk De Linde',
+          clientId: 'test-system',
+        },
+        { kind: 'person', deziNummer: '900010001', abonneeNummer: '90000111', clientId: 'test-system' },
+      );
+      const by =
+        'door J. Jansen (Huisarts) van Huisartsenpraktijk De Linde, tijdens uw bezoek, via de dossierhoudersknop';
+      const question =
+        'De vraag was: Mogen huisartsen en huisartsenposten die u behandelen uw medische gegevens bij uw huisarts inzien?';
+      const overview = visibleText((await browser.goto(url('/mitz/mijn'))).body);
+      assert.match(
+        overview,
+        /Ja, voor Huisartsen en huisartsenposten Alleen gegevens bij: Huisartsen en huisartsenposten/,
+      );
+      assert.ok(overview.includes(`, ${by}.`), overview);
+      assert.ok(overview.includes(question));
+      const history = visibleText((await browser.goto(url('/mitz/mijn/geschiedenis'))).body);
+      assert.ok(history.includes(`Vastgelegd ${by}.`), history);
+      assert.ok(history.includes(question));
+      assert.doesNotMatch(history, /door uzelf/);
+      const en = visibleText((await browser.goto(url('/mitz/mijn/geschiedenis?lang=en'))).body);
+      assert.ok(
+        en.includes(
+          'Recorded by J. Jansen (Huisarts) of Huisartsenpraktijk De Linde, during your visit, through the record holder’s button.',
+        ),
+        en,
+      );
+      assert.ok(en.includes('The question was: May GPs and out-of-hours GP services that treat you see'));
+      await browser.goto(url('/mitz/mijn?lang=nl'));
     });
 
     test('CSRF: a post without the session’s token, with another session’s, or from another origin is refused and changes nothing', async () => {

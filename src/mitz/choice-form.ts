@@ -132,7 +132,7 @@ function radioGroup(o: {
             ${opt.hint ? html`aria-describedby="${id}-hint"` : ''}
           />
           <label for="${id}"
-            >${opt.label}${opt.hint ? html`<span class="choice-sub" id="${id}-hint">${opt.hint}</span>` : ''}</label
+            >${opt.label}${opt.hint ? html`<span class="choice-sub choice-hint" id="${id}-hint">${opt.hint}</span>` : ''}</label
           >
         </div>`;
       })}

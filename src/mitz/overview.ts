@@ -103,7 +103,7 @@ function section(g: Gegevenscategorie, current: readonly StoredChoice[], lang: L
     ${
       own.length === 0
         ? html`<p>${t(lang, 'mitz.overview.none')}</p>`
-        : html`<ul class="plain-list">
+        : html`<ul class="plain-list choices">
             ${own.map((c) => choiceCard(c, lang))}
           </ul>`
     }
