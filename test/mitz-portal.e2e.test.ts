@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Bsn, passesElfproef } from '../src/means/bsn.ts';
+import { LOA } from '../src/means/loa.ts';
+import { MeansError, type LoginMeans, type MeansCallback } from '../src/means/means.ts';
 import { ALL, CATEGORIE_CODES, GEGEVENSCATEGORIE_CODES } from '../src/mitz/codes.ts';
 import { decide, type Choice } from '../src/mitz/decision.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
@@ -395,6 +397,71 @@ for (const backend of BACKENDS)
         assert.equal(a.actor, null);
         assert.equal(a.detail.means, 'digid');
       }
+    });
+
+    test('DigiD below Substantieel, or DigiD not answering: a page that says so with a way back, audited, no session', async () => {
+      // The stand-in answers at the level asked for; here the adapter's answer is what DigiD would say.
+      const digid = dezi.means.get('digid')!;
+      const finish = digid.finish.bind(digid);
+      const before = await auditHead();
+      const sessionCount = async () =>
+        (await dezi.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mitz_sessions'))[0]!.n;
+      const sessionsBefore = await sessionCount();
+      const cases = [
+        {
+          answer: async () => {
+            throw new MeansError('insufficient_loa', 'DigiD midden is below the requested level', {
+              reached: LOA.low,
+            });
+          },
+          page: 'niveau',
+          status: 403,
+          title: 'DigiD-niveau te laag',
+        },
+        {
+          // An adapter that let a lower level through is still refused.
+          answer: async (c: MeansCallback) => ({ ...(await finish(c)), loaAuthn: LOA.low }),
+          page: 'niveau',
+          status: 403,
+          title: 'DigiD-niveau te laag',
+        },
+        {
+          answer: async () => {
+            throw new MeansError('unavailable', 'artifact resolution answered 503');
+          },
+          page: 'onbereikbaar',
+          status: 503,
+          title: 'DigiD is niet bereikbaar',
+        },
+      ];
+      try {
+        for (const c of cases) {
+          (digid as { finish: LoginMeans['finish'] }).finish = c.answer;
+          const { browser, page } = await login(bsns.next().value!);
+          assert.equal(page.url, url(`/mitz/inloggen/niet-gelukt/${c.page}`));
+          assert.equal(page.status, c.status);
+          assert.match(page.body, new RegExp(`<h1>${c.title}</h1>`));
+          assert.match(page.body, /href="\/mitz\/inloggen"/);
+          assert.ok(!browser.cookies().some((k) => k.name === 'mitz_sessie'));
+        }
+        // DigiD that did not answer counts as down until its next health check: no login starts.
+        const down = await new Browser().goto(url('/mitz/inloggen'));
+        assert.equal(down.status, 503);
+        assert.match(down.body, /<h1>DigiD is niet bereikbaar<\/h1>/);
+      } finally {
+        (digid as { finish: LoginMeans['finish'] }).finish = finish;
+        dezi.means.forgetHealth('digid');
+      }
+      assert.deepEqual(
+        (await audits('mitz.login', before)).map((a) => [a.outcome, a.detail.reason]),
+        [
+          ['failure', 'means_insufficient_loa'],
+          ['failure', 'means_insufficient_loa'],
+          ['failure', 'means_unavailable'],
+          ['failure', 'means_not_available'],
+        ],
+      );
+      assert.equal(await sessionCount(), sessionsBefore);
     });
 
     test('a choice a professional recorded in the consulting room: the overview and the history name who, for which care provider, through which button, and the question', async () => {
