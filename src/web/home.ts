@@ -17,6 +17,7 @@ export const homeModule: DeziModule<{ web: Web }> = {
             title: t(lang, 'home.title'),
             body: html`<h1>${t(lang, 'home.title')}</h1>
               <p>${t(lang, 'home.body')}</p>
+              <p><a href="/mitz">${t(lang, 'mitz.home.link')}</a></p>
               ${web.proeftuin ? html`<p><a href="/proeftuin">Proeftuin</a></p>` : ''}`,
           });
         });

@@ -7,7 +7,7 @@ import { html, type SafeHtml } from './html.ts';
 import { parseLang, t, type Lang, type MessageKey } from './i18n.ts';
 import { page } from './layout.ts';
 
-const LANG_COOKIE = 'dezi_lang';
+export const LANG_COOKIE = 'dezi_lang';
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};

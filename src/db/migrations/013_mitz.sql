@@ -74,3 +74,14 @@ CREATE TABLE mitz_deliveries (
 );
 CREATE INDEX mitz_deliveries_due ON mitz_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX mitz_deliveries_subscription ON mitz_deliveries (subscription_id);
+
+-- MijnMitz's sessions: only a hash of the browser's token and the citizen it logged in (never a
+-- BSN). expires_at slides with each request (the idle timeout) up to created_at plus the longest a
+-- session may last.
+CREATE TABLE mitz_sessions (
+  token_hash text PRIMARY KEY,
+  citizen_id uuid NOT NULL REFERENCES mitz_citizens (id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX mitz_sessions_expires ON mitz_sessions (expires_at);
