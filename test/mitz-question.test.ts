@@ -517,6 +517,41 @@ for (const backend of BACKENDS) {
       );
     });
 
+    test('a signed query (ds:Signature beside the Request, as nuts-knooppunt signs it) is answered', async () => {
+      const signed = EXAMPLE.replace(
+        '<Request ',
+        '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/><ds:SignatureValue>AA==</ds:SignatureValue></ds:Signature><Request xml:id="_q1" ',
+      );
+      assertDecision(await ask(dezi, signed), 'Permit');
+    });
+
+    test('Indeterminate: a repeated attribute, a wrong DataType, an II without extension (syntax-error)', async () => {
+      const eventCode =
+        /<Attribute AttributeId="urn:ihe:iti:appc:2016:document-entry:event-code"[\s\S]*?<\/Attribute>/;
+      const twice = EXAMPLE.replace(eventCode, (a) => a + a.replace('GGC002', 'GGC013'));
+      assertIndeterminate(await ask(dezi, twice), 200, STATUS.syntax, /event-code is given more than once/);
+      const dataType = EXAMPLE.replace(
+        'DataType="urn:hl7-org:v3#CV"',
+        'DataType="http://www.w3.org/2001/XMLSchema#string"',
+      );
+      assertIndeterminate(
+        await ask(dezi, dataType),
+        200,
+        STATUS.syntax,
+        /must have DataType urn:hl7-org:v3#CV/,
+      );
+      const noExtension = EXAMPLE.replace(`extension="${EXAMPLE_BSN}" `, '');
+      assertIndeterminate(await ask(dezi, noExtension), 200, STATUS.syntax, /resource-id has no extension/);
+      // An attribute Mitz does not use is ignored, as XACML allows.
+      const extra = EXAMPLE.replace(
+        '</Attributes>',
+        '<Attribute AttributeId="urn:example:unused" IncludeInResult="true"><AttributeValue DataType="http://www.w3.org/2001/XMLSchema#string">x</AttributeValue></Attribute></Attributes>',
+      );
+      const a = await ask(dezi, extra);
+      assertDecision(a, 'Permit');
+      assert.equal(a.echoed.has('urn:example:unused'), false);
+    });
+
     test('Indeterminate: an invalid BSN, never repeated in the answer, the logs or the audit', async () => {
       const invalid = '900186022';
       const a = await ask(dezi, question({ bsn: invalid, providerId: '100000005' }));

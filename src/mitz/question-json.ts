@@ -112,14 +112,12 @@ export async function jsonQuestionRoutes(
         message,
         ...(missing.length ? { missing } : {}),
       });
-    return reply
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: status === 401 ? 'Unauthorized' : 'Forbidden',
-        status,
-        detail: message,
-      });
+    return reply.type('application/problem+json').send({
+      type: 'about:blank',
+      title: status === 401 ? 'Unauthorized' : 'Forbidden',
+      status,
+      detail: message,
+    });
   }
 
   scope.setErrorHandler(async (err: FastifyError, req, reply) => {
