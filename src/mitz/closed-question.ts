@@ -17,6 +17,9 @@ import {
 import type { Decision, Question } from './decision.ts';
 import type { MitzServices } from './services.ts';
 
+/** Under Mitz's prefix: `/mitz/geslotenautorisatievraag/xacml3` and `/json`. */
+export const QUESTION_PATH = '/geslotenautorisatievraag';
+
 /** XACML's status codes (XACML 3.0 §B.8): ok with a decision, the other three with Indeterminate. */
 export const XACML_STATUS = {
   ok: 'urn:oasis:names:tc:xacml:1.0:status:ok',

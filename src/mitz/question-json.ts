@@ -17,6 +17,7 @@ import {
   checkQuestion,
   decideQuestion,
   ourFault,
+  QUESTION_PATH,
   QuestionError,
   questionFrom,
   recordUnanswered,
@@ -29,7 +30,7 @@ import {
 } from './closed-question.ts';
 import { MitzAuthError } from './errors.ts';
 import type { MtlsCheck } from './mtls.ts';
-import type { MitzServices } from './services.ts';
+import type { CallingSystem, MitzServices } from './services.ts';
 
 const JSON_BODY_LIMIT = 32 * 1024;
 const FIELDS: QuestionField[] = [
@@ -74,8 +75,9 @@ function readJsonQuestion(body: unknown): ClosedQuestionInput {
   return questionFrom((f) => (typeof b[f] === 'string' ? b[f] : null));
 }
 
-/** Who asks, and what of the question was checked, for the audit of a refusal. */
+/** Who asks (the system; the professional once proven), and what of the question was checked. */
 interface Asking {
+  system: CallingSystem;
   asker: Asker;
   question?: CheckedQuestion;
 }
@@ -145,6 +147,7 @@ export async function jsonQuestionRoutes(
     mtls?.(req);
     const system = await s.systems.authenticate(req);
     asking.set(req, {
+      system,
       asker: {
         form: 'json',
         actor: { kind: 'system', clientId: system.clientId, abonneeNummer: system.abonneeNummer },
@@ -154,9 +157,9 @@ export async function jsonQuestionRoutes(
     });
   });
 
-  scope.post('/geslotenautorisatievraag/json', { bodyLimit: JSON_BODY_LIMIT }, async (req, reply) => {
+  scope.post(`${QUESTION_PATH}/json`, { bodyLimit: JSON_BODY_LIMIT }, async (req, reply) => {
     const a = asking.get(req)!;
-    const system = { clientId: a.asker.clientId!, abonneeNummer: a.asker.abonneeNummer! };
+    const { system } = a;
     const body = req.body as { verklaring?: string };
     const checked = checkQuestion(readJsonQuestion(req.body), (f) => f);
     a.question = checked;

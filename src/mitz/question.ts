@@ -16,6 +16,7 @@ import {
   checkQuestion,
   decideQuestion,
   ourFault,
+  QUESTION_PATH,
   QuestionError,
   recordUnanswered,
   XACML_STATUS,
@@ -34,7 +35,6 @@ import {
   type XacmlAnswer,
 } from './xacml.ts';
 
-export const QUESTION_PATH = '/geslotenautorisatievraag';
 /** The reference message is 5 KB; signed, with its certificate chain, about 12 KB. */
 export const XACML_BODY_LIMIT = 64 * 1024;
 
