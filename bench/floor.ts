@@ -2,16 +2,22 @@
 // same run, with the same key types and sizes as the measured Dezi. A row's floor is the sum of its
 // operations' CPU time; its ratio is the server CPU it used per unit over that floor. Public-key
 // operations (verifying a client assertion, an ID token or a SAML signature; encrypting userinfo
-// for the relying party) are left out: each costs about a tenth of a private-key operation.
+// for the relying party) are left out: each costs about a tenth of a private-key operation. The
+// closed question of Mitz has no private-key operation; its floor is what it cannot avoid instead:
+// the BSN's blind index (HMAC-SHA-256) and parsing the question's XML.
 import {
   constants,
   createPrivateKey,
   generateKeyPairSync,
   privateDecrypt,
   publicEncrypt,
+  randomBytes,
   sign,
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { parseXml } from '../src/means/digid/xml.ts';
+import { Secrets } from '../src/secrets.ts';
+import { questionXml } from './mitz.ts';
 
 /** The keys whose private operations a login needs. */
 export interface FloorKeys {
@@ -24,14 +30,17 @@ export interface FloorKeys {
 }
 
 type KeyName = keyof FloorKeys;
-type OpKind = 'sign' | 'decrypt';
 
-export interface FloorStep {
+export type FloorStep = {
   /** What the operation is for, e.g. "AuthnRequest signature (HTTP-Redirect)". */
   what: string;
-  kind: OpKind;
-  key: KeyName;
-}
+} & (
+  | { kind: 'sign' | 'decrypt'; key: KeyName }
+  /** The blind index of a BSN (Secrets.hmac, as Mitz's Citizens.index). */
+  | { kind: 'hmac' }
+  /** Parsing the closed question (the reference message's size) with the parser Mitz reads it with. */
+  | { kind: 'xml-parse' }
+);
 
 /**
  * Per row, read from the code (what a login does, start to userinfo):
@@ -66,6 +75,14 @@ export const FLOORS = {
   userinfo: [{ what: 'userinfo envelope signature (RS256)', kind: 'sign', key: 'deziSigning' }],
   /** Served from memory: re-signed once per refresh interval, not per request. */
   revocationList: [],
+  /**
+   * Mitz's closed question: src/mitz/xacml.ts parses the message (xmldom), Choices.decide looks the
+   * citizen up by the BSN's blind index (HMAC-SHA-256); no signature.
+   */
+  mitzQuestion: [
+    { what: 'the question parsed (xmldom, the reference message)', kind: 'xml-parse' },
+    { what: "the BSN's blind index (HMAC-SHA-256)", kind: 'hmac' },
+  ],
 } satisfies Record<string, FloorStep[]>;
 
 export type FloorName = keyof typeof FLOORS;
@@ -81,10 +98,44 @@ function bits(key: KeyObject): number {
   return key.asymmetricKeyDetails?.modulusLength ?? NaN;
 }
 
-function opName(kind: OpKind, key: KeyObject): string {
-  return kind === 'sign'
-    ? `RSA-${bits(key)} sign (PKCS#1 v1.5, SHA-256)`
-    : `RSA-${bits(key)} decrypt (OAEP, SHA-1)`;
+function opName(step: FloorStep, keys: FloorKeys): string {
+  switch (step.kind) {
+    case 'sign':
+      return `RSA-${bits(keys[step.key])} sign (PKCS#1 v1.5, SHA-256)`;
+    case 'decrypt':
+      return `RSA-${bits(keys[step.key])} decrypt (OAEP, SHA-1)`;
+    case 'hmac':
+      return 'HMAC-SHA-256 (blind index)';
+    case 'xml-parse':
+      return 'XML parse of the closed question (xmldom)';
+  }
+}
+
+/** The operation itself, to be timed back to back. */
+function operation(step: FloorStep, keys: FloorKeys): () => void {
+  const data = Buffer.alloc(512, 1); // a JWS signing input or a SignedInfo: a few hundred bytes
+  switch (step.kind) {
+    case 'sign':
+      return () => void sign('sha256', data, keys[step.key]);
+    case 'decrypt': {
+      // An AES-256 key wrapped for this key, as the IdP sends it (xmlenc rsa-oaep-mgf1p: SHA-1).
+      const key = keys[step.key];
+      const wrapped = publicEncrypt(
+        { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+        Buffer.alloc(32, 2),
+      );
+      return () =>
+        void privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, wrapped);
+    }
+    case 'hmac': {
+      const secrets = new Secrets(randomBytes(32));
+      return () => void secrets.hmac('mitz-bsn-blind-index', '900186021');
+    }
+    case 'xml-parse': {
+      const xml = questionXml('900186021');
+      return () => void parseXml(xml);
+    }
+  }
 }
 
 /** CPU per call of fn, run back to back for `ms` (user + system time of this process). */
@@ -101,27 +152,14 @@ function cpuPerCall(fn: () => void, ms: number): OpTiming['cpu_ms'] {
   return (c.user + c.system) / 1000 / n;
 }
 
-/** Times each distinct operation the floors need, with node:crypto (no JOSE or XML around it). */
+/** Times each distinct operation the floors need, with node:crypto (no JOSE or XML-DSig around it). */
 export function timeOperations(keys: FloorKeys, ms: number): Map<string, OpTiming> {
   const out = new Map<string, OpTiming>();
-  const data = Buffer.alloc(512, 1); // a JWS signing input or a SignedInfo: a few hundred bytes
   for (const steps of Object.values(FLOORS))
     for (const step of steps as FloorStep[]) {
-      const key = keys[step.key];
-      const op = opName(step.kind, key);
+      const op = opName(step, keys);
       if (out.has(op)) continue;
-      let fn: () => void;
-      if (step.kind === 'sign') fn = () => void sign('sha256', data, key);
-      else {
-        // An AES-256 key wrapped for this key, as the IdP sends it (xmlenc rsa-oaep-mgf1p: SHA-1).
-        const wrapped = publicEncrypt(
-          { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
-          Buffer.alloc(32, 2),
-        );
-        fn = () =>
-          void privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, wrapped);
-      }
-      const cpu = cpuPerCall(fn, ms);
+      const cpu = cpuPerCall(operation(step, keys), ms);
       out.set(op, { op, cpu_ms: cpu, per_second: 1000 / cpu });
     }
   return out;
@@ -134,7 +172,7 @@ export interface Floor {
 
 export function floorOf(name: FloorName, keys: FloorKeys, timings: Map<string, OpTiming>): Floor {
   const ops = (FLOORS[name] as FloorStep[]).map((s) => {
-    const op = opName(s.kind, keys[s.key]);
+    const op = opName(s, keys);
     return { what: s.what, op, cpu_ms: timings.get(op)!.cpu_ms };
   });
   return { floor_ms: ops.reduce((sum, o) => sum + o.cpu_ms, 0), floor_ops: ops };

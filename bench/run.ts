@@ -57,6 +57,7 @@ import {
   type Person,
   type Rp,
 } from './flows.ts';
+import { closedQuestion, loadMitzCitizens } from './mitz.ts';
 import type { Settings as UpstreamSettings } from './upstreams.ts';
 import {
   closedLoop,
@@ -73,13 +74,15 @@ import {
 } from './lib.ts';
 
 const USAGE = `npm run bench -- [--duration S] [--warmup S] [--concurrency N] [--soak S] [--instances 1,2]
-                     [--endpoint-seconds S] [--profile] [--no-reference]
+                     [--endpoint-seconds S] [--mitz-citizens N] [--profile] [--no-reference]
   --duration S          seconds of each full-login measurement (default 20)
   --warmup S            seconds of warm-up before each (default 5)
   --concurrency N       flows in flight (default 32)
   --soak S              seconds at 70 % of the peak rate, watching RSS and database connections (default 30;
                         600 for the 10-minute soak)
-  --endpoint-seconds S  seconds for the token-only and userinfo-only rows (default 10)
+  --endpoint-seconds S  seconds for the token-only, userinfo-only and closed-question rows (default 10)
+  --mitz-citizens N     citizens with choices loaded into Mitz for the closed question (default 1000000,
+                        about a minute to load; 0 skips the row)
   --instances LIST      Dezi instance counts to run side by side (default 1,2)
   --floor-ms MS         milliseconds of timing for each private-key operation of the crypto floor (default 1000)
   --profile             run the Dezi servers with --cpu-prof; prints the functions with most self time
@@ -108,6 +111,7 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     soak: { type: 'string', default: '30' },
     'endpoint-seconds': { type: 'string', default: '10' },
+    'mitz-citizens': { type: 'string', default: '1000000' },
     'floor-ms': { type: 'string', default: '1000' },
     instances: { type: 'string', default: '1,2' },
     profile: { type: 'boolean', default: false },
@@ -127,7 +131,16 @@ const SOAK = Number(opt.soak);
 const ENDPOINT_SECONDS = Number(opt['endpoint-seconds']);
 const INSTANCES = opt.instances.split(',').map(Number);
 const FLOOR_MS = Number(opt['floor-ms']);
-for (const [name, v] of Object.entries({ DURATION, WARMUP, CONCURRENCY, SOAK, ENDPOINT_SECONDS, FLOOR_MS }))
+const MITZ_CITIZENS = Number(opt['mitz-citizens']);
+for (const [name, v] of Object.entries({
+  DURATION,
+  WARMUP,
+  CONCURRENCY,
+  SOAK,
+  ENDPOINT_SECONDS,
+  FLOOR_MS,
+  MITZ_CITIZENS,
+}))
   if (!Number.isFinite(v) || v < 0) throw new Error(`bad ${name.toLowerCase()}\n${USAGE}`);
 
 interface Server {
@@ -375,7 +388,7 @@ async function registerRp(issuer: string, up: Upstreams): Promise<Rp> {
 interface Row {
   name: string;
   instances: number;
-  unit: 'flows' | 'requests';
+  unit: 'flows' | 'requests' | 'decisions';
   per_second: number;
   p50_ms: number;
   p99_ms: number;
@@ -591,6 +604,7 @@ async function dezi(instances: number, databaseUrl: string, keys: BenchKeys, wit
   });
   const rows: Row[] = [];
   let soak: Record<string, unknown> | null = null;
+  let mitz: { citizens: number; load_seconds: number } | null = null;
   const common = { probe, standIns: standIns.server };
   try {
     const rp = await registerRp(up.origin.origin, up);
@@ -608,7 +622,7 @@ async function dezi(instances: number, databaseUrl: string, keys: BenchKeys, wit
       { ...common, rec, floor: floors.digid },
     );
     rows.push(full);
-    if (!withEndpointsAndSoak) return { rows, soak };
+    if (!withEndpointsAndSoak) return { rows, soak, mitz };
 
     // The same login through the OIDC means (a hospital pass at the supplier in the stand-ins' process).
     const oidcMeans = person(OIDC_MEANS_ID);
@@ -669,6 +683,27 @@ async function dezi(instances: number, databaseUrl: string, keys: BenchKeys, wit
         { ...common, floor: floors.revocationList },
       ),
     );
+
+    // Mitz's closed question (XACML), against a million citizens' choices in PostgreSQL.
+    if (MITZ_CITIZENS > 0) {
+      console.error(`  loading ${MITZ_CITIZENS} citizens with their choices into Mitz…`);
+      const population = await loadMitzCitizens(databaseUrl, Buffer.from(SECRET, 'hex'), MITZ_CITIZENS, (l) =>
+        console.error(l),
+      );
+      mitz = { citizens: MITZ_CITIZENS, load_seconds: population.seconds };
+      console.error(`  loaded in ${population.seconds.toFixed(1)} s`);
+      const ask = closedQuestion(population, up.ports, up.origin.host);
+      await closedLoop(WARMUP, CONCURRENCY, ask);
+      rows.push(
+        await measure(
+          `Mitz closed question (XACML), ${MITZ_CITIZENS} citizens`,
+          servers,
+          'decisions',
+          () => closedLoop(ENDPOINT_SECONDS, CONCURRENCY, ask),
+          { ...common, floor: floors.mitzQuestion },
+        ),
+      );
+    }
 
     // Soak: 70 % of the peak login rate, watching RSS and the database connections.
     if (SOAK > 0) {
@@ -742,7 +777,7 @@ async function dezi(instances: number, databaseUrl: string, keys: BenchKeys, wit
         ...(r.errors.length ? { errors: r.errors } : {}),
       };
     }
-    return { rows, soak };
+    return { rows, soak, mitz };
   } finally {
     await probe.close();
     for (const s of servers) await s.stop();
@@ -810,10 +845,9 @@ async function main() {
     console.error('crypto floor: the private-key operations, one by one…');
     const timings = timeOperations(keys.floor, FLOOR_MS);
     floors = Object.fromEntries(
-      (['reference', 'digid', 'oidcMeans', 'token', 'userinfo', 'revocationList'] as const).map((f) => [
-        f,
-        floorOf(f, keys.floor, timings),
-      ]),
+      (
+        ['reference', 'digid', 'oidcMeans', 'token', 'userinfo', 'revocationList', 'mitzQuestion'] as const
+      ).map((f) => [f, floorOf(f, keys.floor, timings)]),
     ) as Record<FloorName, Floor>;
     const rows: Row[] = [];
     if (!opt['no-reference']) {
@@ -821,11 +855,13 @@ async function main() {
       rows.push(await reference());
     }
     let soak = null;
+    let mitz = null;
     for (const [i, n] of INSTANCES.entries()) {
       console.error(`Dezi, ${n} instance(s)…`);
       const out = await dezi(n, url.href, keys, i === 0);
       rows.push(...out.rows);
       soak ??= out.soak;
+      mitz ??= out.mitz;
     }
 
     const ref = rows.find((r) => r.name.startsWith('reference'));
@@ -949,6 +985,7 @@ async function main() {
         concurrency: CONCURRENCY,
         soak: SOAK,
         instances: INSTANCES,
+        mitz_citizens: MITZ_CITIZENS,
       },
       rs256_3072: crypto,
       crypto_floor: {
@@ -958,6 +995,7 @@ async function main() {
       rows,
       ratios,
       soak,
+      mitz,
       targets,
       profile,
       stand_in_profile: standInProfile,

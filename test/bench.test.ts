@@ -23,6 +23,7 @@ for (const backend of BACKENDS.filter((b) => b === 'postgres'))
           join(import.meta.dirname, '..', 'bench', 'run.ts'),
           ...['--duration', '2', '--warmup', '1', '--soak', '2', '--endpoint-seconds', '1'],
           ...['--concurrency', '4', '--instances', '1,2', '--floor-ms', '200', '--out', out],
+          ...['--mitz-citizens', '2000'],
         ],
         { timeout: 320_000, maxBuffer: 10 * 1024 * 1024 },
       );
@@ -39,6 +40,7 @@ for (const backend of BACKENDS.filter((b) => b === 'postgres'))
         'Dezi token endpoint alone',
         'Dezi userinfo alone',
         'Dezi revocation list (from cache)',
+        'Mitz closed question (XACML), 2000 citizens',
         'Dezi full login, 2 instances',
       ]);
       for (const row of results.rows) {
@@ -80,7 +82,19 @@ for (const backend of BACKENDS.filter((b) => b === 'postgres'))
       );
       assert.equal(oidcMeans.floor_ops.length, 3);
       assert.equal(row('Dezi token endpoint alone').floor_ops.length, 1);
-      assert.deepEqual(Object.keys(results.crypto_floor.operations).length, 3);
+      assert.deepEqual(Object.keys(results.crypto_floor.operations).length, 5);
+      // The closed question: no private-key operation; its floor is the blind index and the XML parse.
+      const question = row('Mitz closed question (XACML), 2000 citizens');
+      assert.equal(question.unit, 'decisions');
+      assert.deepEqual(
+        question.floor_ops.map((o: { op: string }) => o.op),
+        ['XML parse of the closed question (xmldom)', 'HMAC-SHA-256 (blind index)'],
+      );
+      // One statement decides, one audit record is appended: nothing more per decision.
+      assert.ok(question.db_statements_per_unit <= 2.2, `${question.db_statements_per_unit} statements`);
+      assert.ok(Math.abs(question.audit_appends_per_unit - 1) < 0.05, `${question.audit_appends_per_unit}`);
+      assert.equal(results.mitz.citizens, 2000);
+      assert.ok(results.mitz.load_seconds > 0);
       // The stand-ins answered from their own process, on their own origins; Dezi's CPU is without them.
       for (const login of [digid, oidcMeans, row('Dezi full login, 2 instances')]) {
         assert.ok(login.stand_in_cpu_s_per_unit > 0, login.name);

@@ -31,7 +31,8 @@ export function tlsCertificateSource(): CertificateSource {
 
 const MAX_HEADER = 16 * 1024;
 
-function normalizeAddress(address: string): string {
+/** An IPv4 peer as IPv4, also when the socket reports it IPv4-mapped (::ffff:a.b.c.d). */
+export function normalizeAddress(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   return mapped ? mapped[1]! : address;
 }
