@@ -29,6 +29,7 @@ import {
   type XacmlStatus,
 } from './closed-question.ts';
 import { MitzAuthError } from './errors.ts';
+import { sendProblem } from './problem.ts';
 import type { MtlsCheck } from './mtls.ts';
 import type { CallingSystem, MitzServices } from './services.ts';
 
@@ -114,12 +115,7 @@ export async function jsonQuestionRoutes(
         message,
         ...(missing.length ? { missing } : {}),
       });
-    return reply.type('application/problem+json').send({
-      type: 'about:blank',
-      title: status === 401 ? 'Unauthorized' : 'Forbidden',
-      status,
-      detail: message,
-    });
+    return sendProblem(req, reply, new MitzAuthError(status, message));
   }
 
   scope.setErrorHandler(async (err: FastifyError, req, reply) => {

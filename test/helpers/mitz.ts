@@ -9,7 +9,11 @@ import { login } from './login.ts';
 import { fetchUserinfo, redeem, type TestRp } from './rp.ts';
 
 /** An abonnee's system, as `dezi api-client add --abonnee <nummer>` makes it. */
-export async function mitzSystem(db: Database, register: Register, abonneeNummer: string): Promise<ApiTestClient> {
+export async function mitzSystem(
+  db: Database,
+  register: Register,
+  abonneeNummer: string,
+): Promise<ApiTestClient> {
   const abonnee = await register.findAbonnee(abonneeNummer);
   if (!abonnee) throw new Error(`no abonnee ${abonneeNummer}`);
   const { privateKey, jwks } = await apiKeys();
