@@ -27,7 +27,10 @@ import { BACKENDS, freePort, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
 import { mitzAssertion, mitzSystem } from './helpers/mitz.ts';
 
-const REFERENCE = readFileSync(join('/work/shared/reference/mitz', 'example_subscription.xml'), 'utf8');
+const REFERENCE = readFileSync(
+  join(import.meta.dirname, '..', '..', 'shared', 'reference', 'mitz', 'example_subscription.xml'),
+  'utf8',
+);
 const FHIR = 'http://hl7.org/fhir';
 const DE_LINDE = '90000111';
 const LIMIT = { max: 25, windowSeconds: 3600 };
