@@ -69,7 +69,7 @@ export const MANDATE_COMPONENTS: Record<string, JsonSchema> = {
       decidedAt: { type: ['string', 'null'], format: 'date-time' },
       decidedBy: {
         type: ['string', 'null'],
-        description: 'Who confirmed, refused or withdrew it: a Dezi-nummer or api:<client id>',
+        description: 'Who confirmed, refused or withdrew it: a Dezi-nummer, or system:<client id> for an API client',
       },
     },
   },

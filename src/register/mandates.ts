@@ -16,6 +16,12 @@ import { RegisterError } from './errors.ts';
 import { roleByCode } from './roles.ts';
 import type { Abonnee, Employment } from './types.ts';
 
+/** Who decided, as stored with the decision: the audit's actor, and the API client of a system. */
+export function deciderOf(actor: Actor): string {
+  const who = describeActor(actor);
+  return actor.kind === 'system' && actor.clientId ? `${who}:${actor.clientId}` : who;
+}
+
 /** A mandate lasts at most this many years (as mandates for national exchange do today). */
 export const MAX_MANDATE_YEARS = 3;
 /** At most this many zorgapplicaties may be named; none: every zorgapplicatie. */
@@ -381,7 +387,7 @@ export async function end(c: RegisterContext, id: string, by: MandateEnder, acto
       throw new MandateRefused('not_open', `the mandate is ${m.status}`);
     await tx.query("UPDATE mandates SET status = 'ended', ended_at = now(), ended_by = $2 WHERE id = $1", [
       id,
-      describeActor(actor),
+      deciderOf(actor),
     ]);
     await audit(tx, actor, 'register.mandate.end', `mandate:${id}`, {
       abonnee_nummer: m.abonnee.abonneeNummer,

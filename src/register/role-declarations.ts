@@ -6,11 +6,12 @@
 // the person may withdraw it while it waits. Every step is audited.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import { describeActor, type Actor } from '../audit/audit.ts';
+import type { Actor } from '../audit/audit.ts';
 import { isUuid } from '../ids.ts';
 import { ABONNEE_COLUMNS, toAbonnee, type AbonneeRow } from './abonnees.ts';
 import { audit, type RegisterContext } from './context.ts';
 import { byId as employmentById } from './employments.ts';
+import { deciderOf } from './mandates.ts';
 import { RegisterError } from './errors.ts';
 import { roleByCode, roleTable, type Role } from './roles.ts';
 import type { Abonnee } from './types.ts';
@@ -33,7 +34,7 @@ export interface RoleDeclaration {
   status: RoleDeclarationStatus;
   declaredAt: Date;
   decidedAt: Date | null;
-  /** Who confirmed, refused or withdrew it (an audit actor: a Dezi-nummer, api:<client>, …). */
+  /** Who confirmed, refused or withdrew it: a Dezi-nummer, operator:<name> or system:<API client id>. */
   decidedBy: string | null;
 }
 
@@ -209,7 +210,7 @@ async function decide(
   await tx.query('UPDATE role_declarations SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1', [
     d.id,
     status,
-    describeActor(actor),
+    deciderOf(actor),
   ]);
 }
 
