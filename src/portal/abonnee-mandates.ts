@@ -119,7 +119,14 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
   });
 
   adminPage(app, d, '/abonnee/:abonneeNummer/rolverklaringen', async (req, reply, a, lang) => {
-    const declarations = await d.register.roleDeclarations.ofAbonnee(a.abonnee.id);
+    const [declarations, employments] = await Promise.all([
+      d.register.roleDeclarations.ofAbonnee(a.abonnee.id),
+      d.register.employmentsOfAbonnee(a.abonnee.id),
+    ]);
+    // What the employment states now, beside what is declared: the administrator decides on both.
+    const roles = new Map(
+      employments.map((e) => [e.id, e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')]),
+    );
     await auditAdmin(d, a, 'portal.abonnee.role_declarations.read', 'success', { count: declarations.length });
     const csrf = csrfField(web, sessionBinding(a.session));
     const pending = declarations.filter((x) => x.status === 'pending');
@@ -142,6 +149,7 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
               ${pending.map((x) =>
                 declarationCard(lang, x, {
                   heading: heading(x),
+                  currentRole: roles.get(x.employmentId) ?? '',
                   actions: html`<div class="form-row">
                     <form method="post" action="${base(a)}/rolverklaringen/bevestigen" class="inline-form">
                       ${csrf}<input type="hidden" name="id" value="${x.id}" />

@@ -69,13 +69,14 @@ export const mandateeHeading = (lang: Lang, m: Mandate) =>
 export function declarationCard(
   lang: Lang,
   d: RoleDeclaration,
-  o: { heading: string; actions?: SafeHtml },
+  o: { heading: string; actions?: SafeHtml; currentRole?: string },
 ): SafeHtml {
   return html`<li class="card">
     <h3>${o.heading}</h3>
     <dl class="facts">
       <dt>${t(lang, 'portal.abonnee')}</dt>
       <dd>${d.abonnee.naam} <span class="hint">(URA ${d.abonnee.abonneeNummer})</span></dd>
+      ${o.currentRole !== undefined ? html`<dt>${t(lang, 'roledecl.current_role')}</dt><dd>${o.currentRole}</dd>` : ''}
       <dt>${t(lang, 'roledecl.role')}</dt>
       <dd>${d.rolNaam} (${d.rolCode})</dd>
       <dt>${t(lang, 'roledecl.declared_at')}</dt>

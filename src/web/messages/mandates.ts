@@ -168,6 +168,7 @@ export const mandateMessages = {
     en: 'You have no employer for which you can declare a role. A role from the BIG register is not replaced by your own declaration.',
   },
   'roledecl.role': { nl: 'Verklaarde rol', en: 'Declared role' },
+  'roledecl.current_role': { nl: 'Rol nu', en: 'Role now' },
   'roledecl.declared_at': { nl: 'Verklaard op', en: 'Declared on' },
   'roledecl.status.pending': { nl: 'wacht op bevestiging', en: 'waiting for confirmation' },
   'roledecl.status.confirmed': { nl: 'bevestigd', en: 'confirmed' },
