@@ -142,7 +142,9 @@ for (const backend of BACKENDS)
       assert.equal((await as(dezi.url, linde)('GET', `/role-declarations/${d.id}`)).body.id, d.id);
 
       // Another abonnee: not listed, not found, cannot confirm or refuse.
-      assert.ok(!(await as(dezi.url, zuidwijk)('GET', '/role-declarations')).body.items!.some((i) => i.id === d.id));
+      assert.ok(
+        !(await as(dezi.url, zuidwijk)('GET', '/role-declarations')).body.items!.some((i) => i.id === d.id),
+      );
       assert.equal((await as(dezi.url, zuidwijk)('GET', `/role-declarations/${d.id}`)).status, 404);
       assert.equal((await as(dezi.url, zuidwijk)('POST', `/role-declarations/${d.id}/confirm`)).status, 404);
       assert.equal((await as(dezi.url, zuidwijk)('POST', `/role-declarations/${d.id}/refuse`)).status, 404);
@@ -185,8 +187,14 @@ for (const backend of BACKENDS)
       assert.equal(doc.paths['/mandates/{mandateId}']!.get!.operationId, 'getMandate');
       assert.equal(doc.paths['/mandates/{mandateId}/end']!.post!.operationId, 'endMandate');
       assert.equal(doc.paths['/role-declarations']!.get!.operationId, 'listRoleDeclarations');
-      assert.equal(doc.paths['/role-declarations/{declarationId}/confirm']!.post!.operationId, 'confirmRoleDeclaration');
-      assert.equal(doc.paths['/role-declarations/{declarationId}/refuse']!.post!.operationId, 'refuseRoleDeclaration');
+      assert.equal(
+        doc.paths['/role-declarations/{declarationId}/confirm']!.post!.operationId,
+        'confirmRoleDeclaration',
+      );
+      assert.equal(
+        doc.paths['/role-declarations/{declarationId}/refuse']!.post!.operationId,
+        'refuseRoleDeclaration',
+      );
       assert.ok(doc.components.schemas.Mandate);
       assert.ok(doc.components.schemas.RoleDeclaration);
     });

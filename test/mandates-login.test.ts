@@ -68,11 +68,18 @@ for (const backend of BACKENDS)
         },
         { kind: 'person', deziNummer: mandator.deziNummer },
       );
-      return dezi.register.mandates.accept(m.id, mandatee.id, { kind: 'person', deziNummer: mandatee.deziNummer });
+      return dezi.register.mandates.accept(m.id, mandatee.id, {
+        kind: 'person',
+        deziNummer: mandatee.deziNummer,
+      });
     }
     async function fullLogin(at: TestRp, bsn: string, choose?: (values: string[]) => string) {
       const out = await login(at, bsn, { choose: choose && ((values) => choose(values)) });
-      assert.equal(out.final.status, 303, `login stopped at ${out.final.url}: ${out.final.body.slice(0, 300)}`);
+      assert.equal(
+        out.final.status,
+        303,
+        `login stopped at ${out.final.url}: ${out.final.body.slice(0, 300)}`,
+      );
       const tokens = await redeem(at, out.final.location!, out.request);
       const info = await fetchUserinfo(at, tokens.access_token, tokens.claims()!.sub);
       return { out, tokens, info, verklaring: info.verklaring };
@@ -252,7 +259,10 @@ for (const backend of BACKENDS)
       await refused('self', give({ mandateeDeziNummer: JANSEN.deziNummer }));
       // Through someone else's employment: not found, as if it did not exist.
       const amrani = await personOf(AMRANI.deziNummer);
-      await refused('not_found', give({ mandatorEmploymentId: (await bigEmploymentAt(amrani, DE_LINDE)).id }));
+      await refused(
+        'not_found',
+        give({ mandatorEmploymentId: (await bigEmploymentAt(amrani, DE_LINDE)).id }),
+      );
       // A VIG-er: a role from the abonnee, not the BIG-register.
       const bakker = await personOf(BAKKER.deziNummer);
       const [vig] = await dezi.register.activeEmployments(bakker.id);
@@ -299,7 +309,10 @@ for (const backend of BACKENDS)
         einddatum: inYears(1),
       });
       assert.equal(elsewhere.status, 400);
-      assert.match(elsewhere.body, /<a href="#dezinummer">Niemand met dit Dezi-nummer werkt nu bij deze zorgaanbieder/);
+      assert.match(
+        elsewhere.body,
+        /<a href="#dezinummer">Niemand met dit Dezi-nummer werkt nu bij deze zorgaanbieder/,
+      );
       const failures = await auditOf(dezi.db, 'portal.mandate.give');
       assert.ok(failures.length >= 2);
       assert.ok(failures.every((f) => f.outcome === 'failure' && f.actor === JANSEN.deziNummer));
@@ -308,7 +321,10 @@ for (const backend of BACKENDS)
       const vigBrowser = new Browser();
       await portalLogin(vigBrowser, dezi.url, '/mijn-dezi/inloggen', BAKKER.bsn);
       const list = await vigBrowser.goto(`${dezi.url}/mijn-dezi/mandaten`);
-      assert.match(list.body, /Een mandaat geven kan alleen een zorgverlener met een rol uit het BIG-register/);
+      assert.match(
+        list.body,
+        /Een mandaat geven kan alleen een zorgverlener met een rol uit het BIG-register/,
+      );
       assert.doesNotMatch(list.body, /href="\/mijn-dezi\/mandaten\/nieuw"/);
       assert.equal((await vigBrowser.goto(`${dezi.url}/mijn-dezi/mandaten/nieuw`)).status, 403);
       const main = await vigBrowser.goto(`${dezi.url}/mijn-dezi`);
@@ -350,7 +366,11 @@ for (const backend of BACKENDS)
       assert.equal((await dezi.register.mandates.get(m.id))!.status, 'ended');
 
       assert.equal(await statusOf(under.verklaring.status_uri), 'ingetrokken');
-      assert.ok((await revokedIds(dezi.url, () => dezi.revocationList.rebuild())).includes(under.verklaring.verklaring_id as string));
+      assert.ok(
+        (await revokedIds(dezi.url, () => dezi.revocationList.rebuild())).includes(
+          under.verklaring.verklaring_id as string,
+        ),
+      );
       assert.equal(await userinfoStatus(under.tokens.access_token), 401);
       // One employment, no mandate: straight through again, with the own verklaring.
       const after = await fullLogin(rp, colleague.bsn);
@@ -378,7 +398,11 @@ for (const backend of BACKENDS)
       await dezi.register.endEmployment(employment.id, OPERATOR);
       assert.equal(await statusOf(under.verklaring.status_uri), 'ingetrokken');
       assert.equal(await userinfoStatus(under.tokens.access_token), 401);
-      assert.ok((await revokedIds(dezi.url, () => dezi.revocationList.rebuild())).includes(under.verklaring.verklaring_id as string));
+      assert.ok(
+        (await revokedIds(dezi.url, () => dezi.revocationList.rebuild())).includes(
+          under.verklaring.verklaring_id as string,
+        ),
+      );
       assert.equal(await statusOf(own.verklaring.status_uri), 'actief', "the colleague's own stays");
       const after = await login(rp, colleague.bsn);
       assert.equal(after.choicePage, undefined, 'the mandate is no longer offered');

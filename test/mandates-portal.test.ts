@@ -8,7 +8,16 @@ import { Browser, findForm, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
 import { login } from './helpers/login.ts';
-import { auditOf, enrolColleague, freshBsns, inYears, OPERATOR, portalLogin, seed, statusOf } from './helpers/mandates.ts';
+import {
+  auditOf,
+  enrolColleague,
+  freshBsns,
+  inYears,
+  OPERATOR,
+  portalLogin,
+  seed,
+  statusOf,
+} from './helpers/mandates.ts';
 import { fetchUserinfo, redeem, type TestRp } from './helpers/rp.ts';
 
 const JANSEN = seed('Jansen'); // administrator of De Linde 90000111, huisarts there
@@ -62,7 +71,9 @@ for (const backend of BACKENDS)
       assert.equal(page.location, `${dezi.url}/mijn-dezi`);
       const colleague = await enrolColleague(dezi.register, bsns.next().value!, 'Sessie', DE_LINDE);
       const m = await pending(colleague.person);
-      const post = await anonymous.request(`${dezi.url}/mijn-dezi/mandaten/accepteren`, { form: { id: m.id } });
+      const post = await anonymous.request(`${dezi.url}/mijn-dezi/mandaten/accepteren`, {
+        form: { id: m.id },
+      });
       assert.equal(post.status, 401);
       const { browser } = await mijnDezi(colleague.bsn);
       const forged = await browser.request(`${dezi.url}/mijn-dezi/mandaten/accepteren`, {
@@ -123,7 +134,9 @@ for (const backend of BACKENDS)
       const kept = await pending(colleague.person);
       const list = await browser.goto(`${dezi.url}/mijn-dezi/mandaten`);
       await browser.submit(list, '/mijn-dezi/mandaten/accepteren');
-      const under = await login(rp, colleague.bsn, { choose: (values) => values.find((v) => v.startsWith('mandaat:'))! });
+      const under = await login(rp, colleague.bsn, {
+        choose: (values) => values.find((v) => v.startsWith('mandaat:'))!,
+      });
       const tokens = await redeem(rp, under.final.location!, under.request);
       const info = await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub);
       assert.equal(info.verklaring.mandaat_id, kept.id);

@@ -11,7 +11,15 @@ import { Browser, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
 import { login } from './helpers/login.ts';
-import { auditOf, enrolColleague, freshBsns, OPERATOR, portalLogin, seed, statusOf } from './helpers/mandates.ts';
+import {
+  auditOf,
+  enrolColleague,
+  freshBsns,
+  OPERATOR,
+  portalLogin,
+  seed,
+  statusOf,
+} from './helpers/mandates.ts';
 import { fetchUserinfo, redeem, type TestRp } from './helpers/rp.ts';
 
 const JANSEN = seed('Jansen'); // administrator of De Linde 90000111; huisarts from the BIG-register
@@ -20,11 +28,16 @@ const DE_LINDE = '90000111';
 const SELF_DECLARED = 'http://www.dezi.nl/rol_bron/zelfverklaring';
 
 /** The page from the declaration form on (a waiting declaration's withdraw form comes before it). */
-const declareForm = (page: Exchange): Exchange => ({ ...page, body: page.body.slice(page.body.indexOf('id="verklaren"')) });
+const declareForm = (page: Exchange): Exchange => ({
+  ...page,
+  body: page.body.slice(page.body.indexOf('id="verklaren"')),
+});
 
 const optionValue = (page: Exchange, select: string, label: RegExp) => {
   const html = new RegExp(`<select[^>]*name="${select}"[\\s\\S]*?</select>`).exec(page.body)![0];
-  return [...html.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)</g)].find(([, , text]) => label.test(text!))![1]!;
+  return [...html.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)</g)].find(([, , text]) =>
+    label.test(text!),
+  )![1]!;
 };
 
 for (const backend of BACKENDS)
@@ -88,7 +101,11 @@ for (const backend of BACKENDS)
       assert.equal(after.rol_naam, 'VIG-er');
       assert.equal(after.rol_code_bron, SELF_DECLARED);
       assert.equal(ROLE_SOURCE_URI.zelfverklaring, SELF_DECLARED);
-      assert.equal(await statusOf(before.status_uri), 'ingetrokken', 'the verklaring with the old role is revoked');
+      assert.equal(
+        await statusOf(before.status_uri),
+        'ingetrokken',
+        'the verklaring with the old role is revoked',
+      );
       const [employment] = await dezi.register.activeEmployments(worker.person.id);
       assert.equal(employment!.roleSource, 'zelfverklaring');
 
@@ -109,7 +126,11 @@ for (const backend of BACKENDS)
         rolCodeBron: 'abonnee',
       });
       const d = await dezi.register.roleDeclarations.declare(
-        { personId: worker.person.id, employmentId: (await dezi.register.activeEmployments(worker.person.id))[0]!.id, rolCode: '83.000' },
+        {
+          personId: worker.person.id,
+          employmentId: (await dezi.register.activeEmployments(worker.person.id))[0]!.id,
+          rolCode: '83.000',
+        },
         { kind: 'person', deziNummer: worker.person.deziNummer },
       );
       const admin = await adminBrowser(JANSEN.bsn);
@@ -144,7 +165,10 @@ for (const backend of BACKENDS)
       assert.match(withdrawn.url, /melding=ingetrokken/);
       const mine = await dezi.register.roleDeclarations.ofPerson(worker.person.id);
       assert.deepEqual(mine.map((x) => x.status).sort(), ['refused', 'withdrawn']);
-      assert.equal((await auditOf(dezi.db, 'register.role_declaration.withdraw'))[0]!.actor, worker.person.deziNummer);
+      assert.equal(
+        (await auditOf(dezi.db, 'register.role_declaration.withdraw'))[0]!.actor,
+        worker.person.deziNummer,
+      );
     });
 
     test("the register's rules: no BIG role, no role for a BIG employment, one waiting declaration, the person's own employment", async () => {
@@ -153,17 +177,54 @@ for (const backend of BACKENDS)
       const actor = { kind: 'person' as const, deziNummer: worker.person.deziNummer };
       const refused = (reason: string, p: Promise<unknown>) =>
         assert.rejects(p, (err) => err instanceof RoleDeclarationRefused && err.reason === reason);
-      await refused('big_profession', dezi.register.roleDeclarations.declare({ personId: worker.person.id, employmentId: employment!.id, rolCode: '01.015' }, actor));
-      await refused('unknown_role', dezi.register.roleDeclarations.declare({ personId: worker.person.id, employmentId: employment!.id, rolCode: '42.000' }, actor));
+      await refused(
+        'big_profession',
+        dezi.register.roleDeclarations.declare(
+          { personId: worker.person.id, employmentId: employment!.id, rolCode: '01.015' },
+          actor,
+        ),
+      );
+      await refused(
+        'unknown_role',
+        dezi.register.roleDeclarations.declare(
+          { personId: worker.person.id, employmentId: employment!.id, rolCode: '42.000' },
+          actor,
+        ),
+      );
       const jansen = (await dezi.register.findPersonByDeziNummer(JANSEN.deziNummer))!;
       const [big] = await dezi.register.activeEmployments(jansen.id);
-      await refused('big_role', dezi.register.roleDeclarations.declare({ personId: jansen.id, employmentId: big!.id, rolCode: '99.000' }, actor));
-      await refused('not_found', dezi.register.roleDeclarations.declare({ personId: worker.person.id, employmentId: big!.id, rolCode: '99.000' }, actor));
-      await dezi.register.roleDeclarations.declare({ personId: worker.person.id, employmentId: employment!.id, rolCode: '99.000' }, actor);
-      await refused('already_pending', dezi.register.roleDeclarations.declare({ personId: worker.person.id, employmentId: employment!.id, rolCode: '86.000' }, actor));
+      await refused(
+        'big_role',
+        dezi.register.roleDeclarations.declare(
+          { personId: jansen.id, employmentId: big!.id, rolCode: '99.000' },
+          actor,
+        ),
+      );
+      await refused(
+        'not_found',
+        dezi.register.roleDeclarations.declare(
+          { personId: worker.person.id, employmentId: big!.id, rolCode: '99.000' },
+          actor,
+        ),
+      );
+      await dezi.register.roleDeclarations.declare(
+        { personId: worker.person.id, employmentId: employment!.id, rolCode: '99.000' },
+        actor,
+      );
+      await refused(
+        'already_pending',
+        dezi.register.roleDeclarations.declare(
+          { personId: worker.person.id, employmentId: employment!.id, rolCode: '86.000' },
+          actor,
+        ),
+      );
       // The source is not for the ordinary role paths: only a confirmation sets it.
       await assert.rejects(
-        dezi.register.changeRole(employment!.id, { rolCode: '99.000', rolCodeBron: 'zelfverklaring' }, OPERATOR),
+        dezi.register.changeRole(
+          employment!.id,
+          { rolCode: '99.000', rolCodeBron: 'zelfverklaring' },
+          OPERATOR,
+        ),
         /set only by the abonnee confirming a role declaration/,
       );
 
@@ -172,16 +233,24 @@ for (const backend of BACKENDS)
       await portalLogin(browser, dezi.url, '/mijn-dezi/inloggen', worker.bsn);
       const page = await browser.goto(`${dezi.url}/mijn-dezi/rol`);
       const werkgever = optionValue(page, 'werkgever', /De Linde/);
-      const twice = await browser.submit(declareForm(page), '/mijn-dezi/rol', { werkgever, rolcode: '86.000' });
+      const twice = await browser.submit(declareForm(page), '/mijn-dezi/rol', {
+        werkgever,
+        rolcode: '86.000',
+      });
       assert.equal(twice.status, 409);
       assert.match(twice.body, /<a href="#werkgever">Voor deze werkgever wacht al een verklaring/);
       assert.match(twice.body, /<option value="86\.000" selected>/);
-      const bigRole = await browser.submit(declareForm(page), '/mijn-dezi/rol', { werkgever, rolcode: '01.015' });
+      const bigRole = await browser.submit(declareForm(page), '/mijn-dezi/rol', {
+        werkgever,
+        rolcode: '01.015',
+      });
       assert.equal(bigRole.status, 400);
       assert.match(bigRole.body, /<a href="#rolcode">Kies een rol uit de lijst/);
       assert.match(bigRole.body, /<title>Fout: Uw rol verklaren · Dezi<\/title>/);
       const failures = await auditOf(dezi.db, 'portal.role_declaration.declare');
-      assert.ok(failures.filter((f) => f.actor === worker.person.deziNummer && f.outcome === 'failure').length >= 2);
+      assert.ok(
+        failures.filter((f) => f.actor === worker.person.deziNummer && f.outcome === 'failure').length >= 2,
+      );
 
       // A huisarts (BIG role only) is offered no employment to declare for.
       const huisarts = new Browser();

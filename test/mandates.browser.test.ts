@@ -67,10 +67,16 @@ describe('mandates in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
 
   for (const [size, options] of Object.entries(SIZES))
     test(`${size}: give a mandate, accept it, log in "namens"; declare a role; the abonnee's pages`, async () => {
-      const colleague = await enrolColleague(dezi.register, bsns.next().value!, `Browser${size}`, '90000111', {
-        rolCode: '99.000',
-        rolCodeBron: 'abonnee',
-      });
+      const colleague = await enrolColleague(
+        dezi.register,
+        bsns.next().value!,
+        `Browser${size}`,
+        '90000111',
+        {
+          rolCode: '99.000',
+          rolCodeBron: 'abonnee',
+        },
+      );
       const naam = `T. Browser${size}`;
 
       // The huisarts gives the mandate.
@@ -96,7 +102,10 @@ describe('mandates in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         (await page.locator('#foutmeldingen').textContent())!,
         /Een mandaat duurt ten hoogste drie jaar/,
       );
-      assert.equal(await page.getByLabel('Dezi-nummer van uw collega').inputValue(), colleague.person.deziNummer);
+      assert.equal(
+        await page.getByLabel('Dezi-nummer van uw collega').inputValue(),
+        colleague.person.deziNummer,
+      );
       await check(page, size, 'mandaat-geven-fout');
       await page.getByLabel('Einddatum').fill(inYears(1));
       await page.getByLabel('Testzorgapplicatie').first().check();

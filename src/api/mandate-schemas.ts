@@ -5,12 +5,19 @@ import type { ApiRoute, JsonSchema } from './schemas.ts';
 
 const uuid = { type: 'string', format: 'uuid' };
 const deziNummer = { type: 'string', pattern: '^[0-9]{9}$', description: 'Dezi-nummer (9 digits)' };
-const abonneeNummer = { type: 'string', pattern: '^[0-9]{8}$', description: 'Abonnee-nummer / URA (8 digits)' };
+const abonneeNummer = {
+  type: 'string',
+  pattern: '^[0-9]{8}$',
+  description: 'Abonnee-nummer / URA (8 digits)',
+};
 const date = { type: 'string', format: 'date' };
 const party = {
   type: 'object',
   required: ['deziNummer', 'naam'],
-  properties: { deziNummer, naam: { type: 'string', description: 'Voorletters, voorvoegsel and achternaam' } },
+  properties: {
+    deziNummer,
+    naam: { type: 'string', description: 'Voorletters, voorvoegsel and achternaam' },
+  },
 };
 
 export const MANDATE_COMPONENTS: Record<string, JsonSchema> = {
@@ -34,7 +41,8 @@ export const MANDATE_COMPONENTS: Record<string, JsonSchema> = {
       mandator: { ...party, description: 'The professional who gave the mandate' },
       mandatorRolCode: {
         type: ['string', 'null'],
-        description: "The role of the mandator's employment through which it was given (from the BIG-register)",
+        description:
+          "The role of the mandator's employment through which it was given (from the BIG-register)",
       },
       mandatee: { ...party, description: 'The colleague who may act on their behalf' },
       startDate: date,
@@ -69,7 +77,8 @@ export const MANDATE_COMPONENTS: Record<string, JsonSchema> = {
       decidedAt: { type: ['string', 'null'], format: 'date-time' },
       decidedBy: {
         type: ['string', 'null'],
-        description: 'Who confirmed, refused or withdrew it: a Dezi-nummer, or system:<client id> for an API client',
+        description:
+          'Who confirmed, refused or withdrew it: a Dezi-nummer, or system:<client id> for an API client',
       },
     },
   },

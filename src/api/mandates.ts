@@ -104,7 +104,9 @@ export function mandateHandlers(d: {
 
   return {
     async listMandates(_req, caller) {
-      const items = (await d.register.mandates.ofAbonnee((caller as AbonneeCaller).abonneeId)).map(mandateView);
+      const items = (await d.register.mandates.ofAbonnee((caller as AbonneeCaller).abonneeId)).map(
+        mandateView,
+      );
       await d.audit(caller, 'mandates.list', 'success', { count: items.length });
       return { status: 200, body: { items } };
     },
@@ -136,16 +138,24 @@ export function mandateHandlers(d: {
     async confirmRoleDeclaration(req, caller) {
       const c = caller as AbonneeCaller;
       const x = await ownDeclaration(c, param(req, 'declarationId'));
-      const done = await change(caller, 'role_declaration.confirm', { role_declaration_id: x.id }, 'role declaration', () =>
-        d.register.roleDeclarations.confirm(x.id, c.abonneeId, d.actorOf(caller)),
+      const done = await change(
+        caller,
+        'role_declaration.confirm',
+        { role_declaration_id: x.id },
+        'role declaration',
+        () => d.register.roleDeclarations.confirm(x.id, c.abonneeId, d.actorOf(caller)),
       );
       return { status: 200, body: roleDeclarationView(done) };
     },
     async refuseRoleDeclaration(req, caller) {
       const c = caller as AbonneeCaller;
       const x = await ownDeclaration(c, param(req, 'declarationId'));
-      const done = await change(caller, 'role_declaration.refuse', { role_declaration_id: x.id }, 'role declaration', () =>
-        d.register.roleDeclarations.refuse(x.id, c.abonneeId, d.actorOf(caller)),
+      const done = await change(
+        caller,
+        'role_declaration.refuse',
+        { role_declaration_id: x.id },
+        'role declaration',
+        () => d.register.roleDeclarations.refuse(x.id, c.abonneeId, d.actorOf(caller)),
       );
       return { status: 200, body: roleDeclarationView(done) };
     },

@@ -459,7 +459,13 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
   );
 
   /** "Waar werk je? Wat ben je?" with the person's employments and the mandates usable here. */
-  async function choices(req: FastifyRequest, reply: FastifyReply, i: Interaction, person: Person, invalid: boolean) {
+  async function choices(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    i: Interaction,
+    person: Person,
+    invalid: boolean,
+  ) {
     const [employments, mandates] = await Promise.all([
       d.register.activeEmployments(person.id),
       d.register.mandates.usableBy(person.id, i.clientId),

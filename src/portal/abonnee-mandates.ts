@@ -12,7 +12,15 @@ import { csrfField, field } from './forms.ts';
 import { PORTAL_CLIENT_ID } from './login.ts';
 import { declarationCard, mandateCard } from './mandate-views.ts';
 import { fullName, sessionBinding } from './mijn-dezi.ts';
-import { adminPage, adminPost, notFound, notice, problemPage, type AccessDeps, type Admin } from './portal-access.ts';
+import {
+  adminPage,
+  adminPost,
+  notFound,
+  notice,
+  problemPage,
+  type AccessDeps,
+  type Admin,
+} from './portal-access.ts';
 
 const base = (a: Admin) => `/abonnee/${a.abonnee.abonneeNummer}`;
 
@@ -106,7 +114,10 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
       await d.register.mandates.end(m.id, { abonneeId: a.abonnee.id }, a.actor);
     } catch (err) {
       if (!(err instanceof MandateRefused)) throw err;
-      await auditAdmin(d, a, 'portal.abonnee.mandate.end', 'failure', { mandate_id: m.id, reason: err.reason });
+      await auditAdmin(d, a, 'portal.abonnee.mandate.end', 'failure', {
+        mandate_id: m.id,
+        reason: err.reason,
+      });
       if (err.reason === 'not_found') return notFound(web, req, reply, back);
       return problemPage(web, req, reply, {
         status: 409,
@@ -127,7 +138,9 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
     const roles = new Map(
       employments.map((e) => [e.id, e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')]),
     );
-    await auditAdmin(d, a, 'portal.abonnee.role_declarations.read', 'success', { count: declarations.length });
+    await auditAdmin(d, a, 'portal.abonnee.role_declarations.read', 'success', {
+      count: declarations.length,
+    });
     const csrf = csrfField(web, sessionBinding(a.session));
     const pending = declarations.filter((x) => x.status === 'pending');
     const decided = declarations.filter((x) => x.status !== 'pending');
@@ -192,10 +205,16 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
         else await d.register.roleDeclarations.refuse(id, a.abonnee.id, a.actor);
       } catch (err) {
         if (!(err instanceof RoleDeclarationRefused)) throw err;
-        await auditAdmin(d, a, `portal.abonnee.role_declaration.${path === 'bevestigen' ? 'confirm' : 'refuse'}`, 'failure', {
-          role_declaration_id: isUuid(id) ? id : null,
-          reason: err.reason,
-        });
+        await auditAdmin(
+          d,
+          a,
+          `portal.abonnee.role_declaration.${path === 'bevestigen' ? 'confirm' : 'refuse'}`,
+          'failure',
+          {
+            role_declaration_id: isUuid(id) ? id : null,
+            reason: err.reason,
+          },
+        );
         if (err.reason === 'not_found') return notFound(web, req, reply, back);
         return problemPage(web, req, reply, {
           status: err.status,

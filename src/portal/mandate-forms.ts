@@ -22,7 +22,8 @@ export function errorSummary(lang: Lang, errors: FieldError[]): SafeHtml | '' {
   </div>`;
 }
 
-export const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
+export const errorFor = (errors: FieldError[], field: string) =>
+  errors.find((e) => e.field === field)?.message;
 
 function described(name: string, hint?: string, error?: string): string {
   return [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');

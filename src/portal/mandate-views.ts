@@ -76,7 +76,12 @@ export function declarationCard(
     <dl class="facts">
       <dt>${t(lang, 'portal.abonnee')}</dt>
       <dd>${d.abonnee.naam} <span class="hint">(URA ${d.abonnee.abonneeNummer})</span></dd>
-      ${o.currentRole !== undefined ? html`<dt>${t(lang, 'roledecl.current_role')}</dt><dd>${o.currentRole}</dd>` : ''}
+      ${
+        o.currentRole !== undefined
+          ? html`<dt>${t(lang, 'roledecl.current_role')}</dt>
+              <dd>${o.currentRole}</dd>`
+          : ''
+      }
       <dt>${t(lang, 'roledecl.role')}</dt>
       <dd>${d.rolNaam} (${d.rolCode})</dd>
       <dt>${t(lang, 'roledecl.declared_at')}</dt>

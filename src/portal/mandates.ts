@@ -82,7 +82,12 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
   const { web } = d;
   const zorgapplicaties = () => listZorgapplicaties(d.db, [PORTAL_CLIENT_ID]);
 
-  async function audit(me: Me, action: string, outcome: 'success' | 'failure', detail: Record<string, string | null>) {
+  async function audit(
+    me: Me,
+    action: string,
+    outcome: 'success' | 'failure',
+    detail: Record<string, string | null>,
+  ) {
     await recordAudit(d.db, { actor: me.actor, action, outcome, clientId: PORTAL_CLIENT_ID, detail });
   }
 
@@ -129,7 +134,11 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
           ? html`<p>${t(lang, 'mandate.received.none')}</p>`
           : html`<ul class="plain-list">
               ${received.map((m) =>
-                mandateCard(lang, m, { heading: mandatorHeading(lang, m), known, actions: receivedActions(m) }),
+                mandateCard(lang, m, {
+                  heading: mandatorHeading(lang, m),
+                  known,
+                  actions: receivedActions(m),
+                }),
               )}
             </ul>`
       }
@@ -149,7 +158,12 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
                   heading: mandateeHeading(lang, m),
                   known,
                   actions: open(m)
-                    ? action('beeindigen', m.id, t(lang, 'mandate.end_given', { naam: fullName(m.mandatee) }), true)
+                    ? action(
+                        'beeindigen',
+                        m.id,
+                        t(lang, 'mandate.end_given', { naam: fullName(m.mandatee) }),
+                        true,
+                      )
                     : undefined,
                 }),
               )}
@@ -164,7 +178,13 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
     reply: FastifyReply,
     me: Me,
     lang: Lang,
-    o: { employments: Employment[]; known: Zorgapplicatie[]; values: GiveForm; errors: FieldError[]; status?: number },
+    o: {
+      employments: Employment[];
+      known: Zorgapplicatie[];
+      values: GiveForm;
+      errors: FieldError[];
+      status?: number;
+    },
   ): FastifyReply {
     const { values, errors } = o;
     const title = t(lang, 'mandate.give');
@@ -242,7 +262,13 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
     return giveForm(req, reply, me, lang, {
       employments,
       known: await zorgapplicaties(),
-      values: { werkgever: employments[0]!.id, dezinummer: '', ingangsdatum: today(), einddatum: '', zorgapplicaties: [] },
+      values: {
+        werkgever: employments[0]!.id,
+        dezinummer: '',
+        ingangsdatum: today(),
+        einddatum: '',
+        zorgapplicaties: [],
+      },
       errors: [],
     });
   });
@@ -261,12 +287,14 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
     ]);
     const errors: FieldError[] = [];
     const date = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
-    if (!isUuid(values.werkgever)) errors.push({ field: 'werkgever', message: t(lang, 'mandate.error.no_big_role') });
+    if (!isUuid(values.werkgever))
+      errors.push({ field: 'werkgever', message: t(lang, 'mandate.error.no_big_role') });
     if (!/^[0-9]{9}$/.test(values.dezinummer))
       errors.push({ field: 'dezinummer', message: t(lang, 'mandate.error.dezi_nummer') });
     if (!date.test(values.ingangsdatum))
       errors.push({ field: 'ingangsdatum', message: t(lang, 'mandate.error.date') });
-    if (!date.test(values.einddatum)) errors.push({ field: 'einddatum', message: t(lang, 'mandate.error.date') });
+    if (!date.test(values.einddatum))
+      errors.push({ field: 'einddatum', message: t(lang, 'mandate.error.date') });
     const knownIds = new Set(known.map((z) => z.clientId));
     if (values.zorgapplicaties.some((id) => !knownIds.has(id)))
       errors.push({ field: 'zorgapplicaties', message: t(lang, 'mandate.error.unknown_client') });
@@ -289,7 +317,10 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
         if (!(err instanceof MandateRefused)) {
           // A date the calendar does not have (31 February): the register's own check.
           if (!(err instanceof Error) || !/date/.test(err.message)) throw err;
-          errors.push({ field: /startDate/.test(err.message) ? 'ingangsdatum' : 'einddatum', message: t(lang, 'mandate.error.date') });
+          errors.push({
+            field: /startDate/.test(err.message) ? 'ingangsdatum' : 'einddatum',
+            message: t(lang, 'mandate.error.date'),
+          });
         } else {
           const { field: name, key } = REFUSAL_FIELD[err.reason];
           errors.push({ field: name, message: t(lang, key) });

@@ -78,7 +78,13 @@ export function problemPage(
   web: Web,
   req: FastifyRequest,
   reply: FastifyReply,
-  o: { status: number; titleKey: MessageKey; bodyKey: MessageKey; back: string; vars?: Record<string, string> },
+  o: {
+    status: number;
+    titleKey: MessageKey;
+    bodyKey: MessageKey;
+    back: string;
+    vars?: Record<string, string>;
+  },
 ): FastifyReply {
   return web.renderProblem(req, reply, {
     status: o.status,

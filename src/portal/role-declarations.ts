@@ -147,7 +147,8 @@ export async function roleDeclarationPages(app: FastifyInstance, d: AccessDeps):
     const werkgever = field(req, 'werkgever', 36);
     const rolcode = field(req, 'rolcode', 6);
     const errors: FieldError[] = [];
-    if (!isUuid(werkgever)) errors.push({ field: 'werkgever', message: t(lang, 'roledecl.error.employment') });
+    if (!isUuid(werkgever))
+      errors.push({ field: 'werkgever', message: t(lang, 'roledecl.error.employment') });
     if (!declarableRoles().some((r) => r.code === rolcode))
       errors.push({ field: 'rolcode', message: t(lang, 'roledecl.error.role') });
     let status = 400;

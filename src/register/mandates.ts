@@ -249,7 +249,8 @@ export async function give(c: RegisterContext, n: NewMandate, actor: Actor): Pro
   const startDate = n.startDate ? validDate(n.startDate, 'startDate') : now;
   const endDate = validDate(n.endDate, 'endDate');
   if (startDate < now) throw new MandateRefused('start_in_past', 'a mandate cannot start in the past');
-  if (endDate <= startDate) throw new MandateRefused('end_before_start', 'the end date must lie after the start');
+  if (endDate <= startDate)
+    throw new MandateRefused('end_before_start', 'the end date must lie after the start');
   if (endDate > latestMandateEnd(startDate))
     throw new MandateRefused('too_long', `a mandate lasts at most ${MAX_MANDATE_YEARS} years`);
   const clientIds = validClientIds(n.clientIds);
@@ -294,7 +295,16 @@ export async function give(c: RegisterContext, n: NewMandate, actor: Actor): Pro
       `INSERT INTO mandates (id, abonnee_id, mandator_person_id, mandator_employment_id, mandatee_person_id,
          start_date, end_date, client_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[])`,
-      [id, employment.abonnee.id, n.mandatorPersonId, employment.id, mandatee.id, startDate, endDate, clientIds],
+      [
+        id,
+        employment.abonnee.id,
+        n.mandatorPersonId,
+        employment.id,
+        mandatee.id,
+        startDate,
+        endDate,
+        clientIds,
+      ],
     );
     await audit(tx, actor, 'register.mandate.give', `mandate:${id}`, {
       abonnee_nummer: employment.abonnee.abonneeNummer,
@@ -316,11 +326,7 @@ export async function get(q: Queryable, id: string): Promise<Mandate | null> {
 }
 
 /** Locks the mandate's row; the caller's rule says whether `who` may act on it. */
-async function lockFor(
-  tx: Queryable,
-  id: string,
-  may: (m: Mandate) => boolean,
-): Promise<Mandate> {
+async function lockFor(tx: Queryable, id: string, may: (m: Mandate) => boolean): Promise<Mandate> {
   if (!isUuid(id)) throw new MandateRefused('not_found', 'mandate not found');
   await tx.query('SELECT id FROM mandates WHERE id = $1 FOR UPDATE', [id]);
   const m = await get(tx, id);
@@ -434,11 +440,7 @@ const USABLE = `m.status = 'accepted' AND m.start_date <= current_date AND m.end
   AND me.rol_code_bron = 'big' AND me.rol_code IS NOT NULL AND ${ACTIVE_EMPLOYMENT('me')}
   AND (cardinality(m.client_ids) = 0 OR $2 = ANY (m.client_ids))`;
 
-async function usableRows(
-  c: RegisterContext,
-  where: string,
-  params: unknown[],
-): Promise<UsableMandate[]> {
+async function usableRows(c: RegisterContext, where: string, params: unknown[]): Promise<UsableMandate[]> {
   const rows = await c.db.query<MandateRow & { mandator_end: string | null }>(
     `SELECT s.*, to_char(me2.end_date, 'YYYY-MM-DD') AS mandator_end
      FROM (${SELECT} WHERE ${USABLE} AND ${where}) s

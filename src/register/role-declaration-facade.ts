@@ -12,7 +12,10 @@ export class RoleDeclarations {
   }
 
   /** The person declares a non-BIG role for one of their employments; refusals are RoleDeclarationRefused. */
-  declare(d: { personId: string; employmentId: string; rolCode: string }, actor: Actor): Promise<RoleDeclaration> {
+  declare(
+    d: { personId: string; employmentId: string; rolCode: string },
+    actor: Actor,
+  ): Promise<RoleDeclaration> {
     return declarations.declare(this.#c, d, actor);
   }
 

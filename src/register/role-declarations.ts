@@ -207,11 +207,10 @@ async function decide(
   status: 'confirmed' | 'refused' | 'withdrawn',
   actor: Actor,
 ): Promise<void> {
-  await tx.query('UPDATE role_declarations SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1', [
-    d.id,
-    status,
-    deciderOf(actor),
-  ]);
+  await tx.query(
+    'UPDATE role_declarations SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1',
+    [d.id, status, deciderOf(actor)],
+  );
 }
 
 /**
@@ -299,5 +298,7 @@ export async function ofPerson(c: RegisterContext, personId: string): Promise<Ro
 /** The abonnee's declarations: waiting ones first, then newest first. */
 export async function ofAbonnee(c: RegisterContext, abonneeId: string): Promise<RoleDeclaration[]> {
   if (!isUuid(abonneeId)) return [];
-  return (await c.db.query<Row>(`${SELECT} WHERE d.abonnee_id = $1 ${ORDER}`, [abonneeId])).map(toDeclaration);
+  return (await c.db.query<Row>(`${SELECT} WHERE d.abonnee_id = $1 ${ORDER}`, [abonneeId])).map(
+    toDeclaration,
+  );
 }

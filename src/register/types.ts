@@ -106,10 +106,7 @@ export interface NewEmployment {
  * employment too).
  */
 export type InvalidatedCriteria =
-  | { employmentId: string }
-  | { personId: string }
-  | { abonneeId: string }
-  | { mandateId: string };
+  { employmentId: string } | { personId: string } | { abonneeId: string } | { mandateId: string };
 
 /**
  * Told in the transaction of the change, before it commits, which verklaringen the change makes

@@ -262,9 +262,7 @@ export class VerklaringService {
             employment_id: employment.id,
             rol_code: employment.rolCode,
             exp,
-            ...(mandate
-              ? { mandate_id: mandate.id, mandator: mandate.mandatorDeziNummer }
-              : {}),
+            ...(mandate ? { mandate_id: mandate.id, mandator: mandate.mandatorDeziNummer } : {}),
           },
         });
       }

@@ -37,7 +37,12 @@ export const STANDARD_CLAIMS = [
 ];
 
 /** The claims a verklaring under a mandate adds after them, in this order. */
-export const MANDATE_CLAIMS = ['mandaatgever_dezi_nummer', 'mandaatgever_rol_code', 'mandaat_id', 'mandaat_einde'];
+export const MANDATE_CLAIMS = [
+  'mandaatgever_dezi_nummer',
+  'mandaatgever_rol_code',
+  'mandaat_id',
+  'mandaat_einde',
+];
 
 /** Test BSNs that pass the elfproef and belong to nobody in the seed, from `from` on. */
 export function* freshBsns(from: number): Generator<string> {
@@ -68,7 +73,12 @@ export async function enrolColleague(
 }
 
 /** Logs in to a portal (Mijn Dezi, the abonnee portal) through the broker and DigiD. */
-export async function portalLogin(browser: Browser, url: string, path: string, bsn: string): Promise<Exchange> {
+export async function portalLogin(
+  browser: Browser,
+  url: string,
+  path: string,
+  bsn: string,
+): Promise<Exchange> {
   const meansPage = await browser.goto(`${url}${path}`);
   assert.match(meansPage.url, /\/interaction\//);
   return digidLogin(browser, meansPage, bsn, 'http://never.invalid/');
@@ -104,7 +114,15 @@ export async function statusOf(statusUri: unknown): Promise<string> {
 export async function auditOf(
   db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
   action: string,
-): Promise<{ actor: string | null; outcome: string; target: string | null; abonnee_nummer: string | null; detail: Record<string, unknown> }[]> {
+): Promise<
+  {
+    actor: string | null;
+    outcome: string;
+    target: string | null;
+    abonnee_nummer: string | null;
+    detail: Record<string, unknown>;
+  }[]
+> {
   return db.query(
     `SELECT actor, outcome, target, abonnee_nummer, detail FROM audit_events WHERE action = $1 ORDER BY id DESC`,
     [action],

@@ -33,7 +33,9 @@ export function mandateChoices(lang: Lang, mandates: UsableMandate[], first: num
       <label for="${id}"
         >${t(lang, 'mandate.choose.on_behalf', { naam: nameOf(m.mandator), rol })}
         <span class="choice-sub">${m.abonnee.naam}</span>
-        <span class="choice-sub">${t(lang, 'mandate.choose.until', { datum: formatDate(lang, m.endDate) })}</span>
+        <span class="choice-sub"
+          >${t(lang, 'mandate.choose.until', { datum: formatDate(lang, m.endDate) })}</span
+        >
         <span class="choice-sub">URA ${m.abonnee.abonneeNummer}</span></label
       >
     </li>`;

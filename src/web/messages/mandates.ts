@@ -26,7 +26,10 @@ export const mandateMessages = {
   },
   'mandate.back_to_mijn_dezi': { nl: 'Terug naar Mijn Dezi', en: 'Back to Mijn Dezi' },
   'mandate.received': { nl: 'Mandaten die u kreeg', en: 'Mandates you received' },
-  'mandate.received.none': { nl: 'U heeft geen mandaten gekregen.', en: 'You have not received any mandates.' },
+  'mandate.received.none': {
+    nl: 'U heeft geen mandaten gekregen.',
+    en: 'You have not received any mandates.',
+  },
   'mandate.given': { nl: 'Mandaten die u gaf', en: 'Mandates you gave' },
   'mandate.given.none': { nl: 'U heeft geen mandaten gegeven.', en: 'You have not given any mandates.' },
   'mandate.given.to': { nl: 'Aan {naam} (Dezi-nummer {dezi})', en: 'To {naam} (Dezi-nummer {dezi})' },
@@ -150,7 +153,10 @@ export const mandateMessages = {
     en: 'No mandates have been given within your organisation.',
   },
   'mandate.admin.heading': { nl: '{van} aan {aan}', en: '{van} to {aan}' },
-  'mandate.admin.end': { nl: 'Mandaat van {van} aan {aan} beëindigen', en: 'End the mandate from {van} to {aan}' },
+  'mandate.admin.end': {
+    nl: 'Mandaat van {van} aan {aan} beëindigen',
+    en: 'End the mandate from {van} to {aan}',
+  },
   'mandate.admin.back': { nl: 'Terug naar {abonnee}', en: 'Back to {abonnee}' },
 
   // --- Mijn Dezi: self-declared roles ---------------------------------------------------------
