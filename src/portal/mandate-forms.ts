@@ -14,7 +14,7 @@ export interface FieldError {
 /** The error summary at the top of a form, linking to each field (WCAG 3.3.1). */
 export function errorSummary(lang: Lang, errors: FieldError[]): SafeHtml | '' {
   if (errors.length === 0) return '';
-  return html`<div class="notice notice-error" role="alert" id="foutmeldingen" tabindex="-1">
+  return html`<div class="notice notice-error" role="alert" id="foutmeldingen" tabindex="-1" autofocus>
     <h2>${t(lang, 'mandate.form.errors')}</h2>
     <ul>
       ${errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}
