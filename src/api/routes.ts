@@ -18,6 +18,7 @@ import { isUuid } from '../ids.ts';
 import type { RoleSource } from '../register/roles.ts';
 import { ApiAuthenticator, type ApiCaller } from './auth.ts';
 import { ApiClientStore } from './clients.ts';
+import { mandateHandlers } from './mandates.ts';
 import { API_BASE, openApiDocument } from './openapi.ts';
 import { ApiProblem, notFound, sendProblem, type ProblemType } from './problem.ts';
 import { API_ROUTES, type ApiRoute } from './schemas.ts';
@@ -292,6 +293,7 @@ export async function apiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void>
         body: { clientId: client.clientId, name: client.name, abonneeNummer: a.abonneeNummer },
       };
     },
+    ...mandateHandlers({ register: d.register, audit, actorOf }),
   };
 
   await app.register(

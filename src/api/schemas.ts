@@ -1,6 +1,8 @@
 // The REST API's contract, written once: Fastify validates requests with these schemas and the
 // OpenAPI 3.1 document is built from them. Only keywords that JSON Schema draft-07 (Fastify's Ajv)
 // and 2020-12 (OpenAPI 3.1) read alike.
+import { MANDATE_COMPONENTS, MANDATE_ROUTES } from './mandate-schemas.ts';
+
 export type JsonSchema = Record<string, unknown>;
 
 const deziNummer = { type: 'string', pattern: '^[0-9]{9}$', description: 'Dezi-nummer (9 digits)' };
@@ -119,6 +121,7 @@ export const COMPONENTS: Record<string, JsonSchema> = {
     required: ['clientId', 'name', 'abonneeNummer'],
     properties: { clientId: { type: 'string' }, name: { type: 'string' }, abonneeNummer },
   },
+  ...MANDATE_COMPONENTS,
 };
 
 const ref = (name: keyof typeof COMPONENTS) => ({ $ref: `#/components/schemas/${name}` });
@@ -366,4 +369,5 @@ export const API_ROUTES: ApiRoute[] = [
     },
     success: { status: 204, description: 'Removed' },
   },
+  ...MANDATE_ROUTES,
 ];

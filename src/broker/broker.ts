@@ -13,7 +13,7 @@ import { meetsLoa, type LoA } from '../means/loa.ts';
 import { MeansError } from '../means/means.ts';
 import { meansVerdict, sessionMeans, sessionSatisfies } from '../means/policy.ts';
 import type { MeansRegistry } from '../means/registry.ts';
-import type { Employment, Person, Register } from '../register/register.ts';
+import type { Employment, MandateStatement, Person, Register } from '../register/register.ts';
 import type { VerklaringService } from '../verklaring/verklaring.ts';
 import { csrfGuard } from '../web/csrf.ts';
 import type { Web } from '../web/web.ts';
@@ -24,6 +24,7 @@ import { meansOptions, PREFERRED_MEANS_COOKIE, PREFERRED_MEANS_MAX_AGE } from '.
 import { LoginRefused, OutcomeRecorder, type PolicyReason } from './outcomes.ts';
 import { choicePage } from './pages/choice.ts';
 import { interactionBinding } from './pages/common.ts';
+import { chosenMandateId } from './pages/mandate-choices.ts';
 import { meansPage, policyRefusedPage } from './pages/means.ts';
 import { fallbackPage, loaTooLowPage, problemPage } from './pages/outcome.ts';
 import { answeredAsItself } from './steps/answered-as-itself.ts';
@@ -163,10 +164,17 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     req: FastifyRequest,
     reply: FastifyReply,
     i: Interaction,
-    login: { person: Person; employment: Employment; loaAuthn: LoA; meansId: string },
+    login: {
+      person: Person;
+      employment: Employment;
+      loaAuthn: LoA;
+      meansId: string;
+      /** The person acts for a colleague under this mandate. */
+      mandate?: MandateStatement;
+    },
   ) {
-    const { person, employment, loaAuthn, meansId } = login;
-    const verklaring = await d.verklaringen.forEmployment(person, employment);
+    const { person, employment, loaAuthn, meansId, mandate } = login;
+    const verklaring = await d.verklaringen.forEmployment(person, employment, mandate);
     const grant = new d.provider.Grant({ accountId: person.id, clientId: i.clientId });
     grant.addOIDCScope(i.scope);
     const grantId = await grant.save();
@@ -193,6 +201,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       loaAuthn,
       verklaringId: verklaring.id,
       rolCode: employment.rolCode,
+      mandateId: mandate?.id ?? null,
     });
     const redirectTo = await d.provider.interactionResult(
       req.raw,
@@ -236,7 +245,9 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         personActive(person);
         const employments = await d.register.activeEmployments(person.id);
         hasEmployment(person, employments);
-        if (employments.length === 1) {
+        // A mandate this person may act under here is a choice too: then the choice page is shown.
+        const mandates = await d.register.mandates.usableBy(person.id, i.clientId);
+        if (employments.length === 1 && mandates.length === 0) {
           return finishLogin(req, reply, i, { ...login, person, employment: employments[0]! });
         }
         await transactions.put(i.uid, {
@@ -443,9 +454,24 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     route(async (req, reply, i) => {
       const chosen = await chosenPerson(i);
       if (!chosen) return reply.redirect(`/interaction/${i.uid}`, 303);
-      return choicePage(web, req, reply, i, await d.register.activeEmployments(chosen.person.id), false);
+      return choices(req, reply, i, chosen.person, false);
     }),
   );
+
+  /** "Waar werk je? Wat ben je?" with the person's employments and the mandates usable here. */
+  async function choices(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    i: Interaction,
+    person: Person,
+    invalid: boolean,
+  ) {
+    const [employments, mandates] = await Promise.all([
+      d.register.activeEmployments(person.id),
+      d.register.mandates.usableBy(person.id, i.clientId),
+    ]);
+    return choicePage(web, req, reply, i, employments, invalid, mandates);
+  }
 
   app.post(
     '/interaction/:uid/kies',
@@ -453,13 +479,22 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       const chosen = await chosenPerson(i);
       if (!chosen) return reply.redirect(`/interaction/${i.uid}`, 303);
       const employmentId = (req.body as Record<string, unknown>).employment;
+      // A mandate is checked again now: it may have ended since the page was shown.
+      const mandateId = chosenMandateId(employmentId);
+      if (mandateId !== null) {
+        const usable = await d.register.mandates.usable(chosen.person.id, mandateId, i.clientId);
+        if (!usable) return choices(req, reply, i, chosen.person, true);
+        return finishLogin(req, reply, i, {
+          ...chosen,
+          employment: usable.employment,
+          mandate: usable.statement,
+        });
+      }
       const employment =
         typeof employmentId === 'string'
           ? await d.register.activeEmployment(chosen.person.id, employmentId)
           : null;
-      if (!employment) {
-        return choicePage(web, req, reply, i, await d.register.activeEmployments(chosen.person.id), true);
-      }
+      if (!employment) return choices(req, reply, i, chosen.person, true);
       return finishLogin(req, reply, i, { ...chosen, employment });
     }),
   );

@@ -79,6 +79,8 @@ export type LoginOutcome =
       loaAuthn: LoA;
       verklaringId: string;
       rolCode: string | null;
+      /** The mandate the person acted under, if any. */
+      mandateId?: string | null;
     }
   | { kind: 'refused'; clientId: string; meansId: string | null; refusal: LoginRefused }
   | {
@@ -110,6 +112,7 @@ export class OutcomeRecorder {
             loa_authn: o.loaAuthn,
             verklaring_id: o.verklaringId,
             rol_code: o.rolCode,
+            ...(o.mandateId ? { mandate_id: o.mandateId } : {}),
           },
         });
       case 'refused':

@@ -240,6 +240,11 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
             </ul>`
       }
 
+      <ul class="plain-list">
+        <li><a href="${base}/rolverklaringen">${t(lang, 'roledecl.admin.title')}</a></li>
+        <li><a href="${base}/mandaten">${t(lang, 'mandate.admin.title')}</a></li>
+      </ul>
+
       <h2>${t(lang, 'portal.admin.invite')}</h2>
       <form method="post" action="${base}/uitnodigen">
         ${csrf}

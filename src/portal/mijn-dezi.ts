@@ -142,6 +142,11 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
             </div>`
       }
 
+      <ul class="plain-list">
+        <li><a href="/mijn-dezi/mandaten">${t(lang, 'mandate.link')}</a></li>
+        <li><a href="/mijn-dezi/rol">${t(lang, 'roledecl.link')}</a></li>
+      </ul>
+
       <h2>${t(lang, 'portal.mijn.invitations')}</h2>
       ${
         invitations.length === 0

@@ -10,9 +10,12 @@ import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { abonneePortalRoutes } from './abonnee.ts';
+import { abonneeMandatePages } from './abonnee-mandates.ts';
 import { ensurePortalClient, PortalLogin, portalLoginRoutes } from './login.ts';
+import { mandatePages } from './mandates.ts';
 import { mijnDeziRoutes } from './mijn-dezi.ts';
 import { registrationRoutes } from './registration.ts';
+import { roleDeclarationPages } from './role-declarations.ts';
 import { PortalState } from './sessions.ts';
 
 export interface PortalDeps {
@@ -47,6 +50,9 @@ export function createPortal(d: PortalDeps): Portal {
       await app.register(registrationRoutes, deps);
       await app.register(mijnDeziRoutes, deps);
       await app.register(abonneePortalRoutes, deps);
+      await app.register(mandatePages, deps);
+      await app.register(roleDeclarationPages, deps);
+      await app.register(abonneeMandatePages, deps);
     },
     purgeExpired: () => state.purgeExpired(),
   };

@@ -75,6 +75,10 @@ export function checkRoleCode(rolCode: string | null, rolCodeBron: RoleSource | 
   if (rolCode === null) return;
   const role = roleByCode(rolCode);
   if (!role) throw new RegisterError(`unknown role code ${rolCode}`);
+  if (rolCodeBron === 'zelfverklaring')
+    throw new RegisterError(
+      'the source zelfverklaring is set only by the abonnee confirming a role declaration',
+    );
   if (rolCodeBron !== 'big' && rolCodeBron !== 'abonnee')
     throw new RegisterError(`unknown role source ${rolCodeBron}`);
   if (role.big && rolCodeBron !== 'big')

@@ -17,7 +17,9 @@ import * as abonnees from './abonnees.ts';
 import * as administrators from './administrators.ts';
 import * as employments from './employments.ts';
 import * as linkedMeans from './linked-means.ts';
+import { Mandates } from './mandate-facade.ts';
 import * as persons from './persons.ts';
+import { RoleDeclarations } from './role-declaration-facade.ts';
 import type {
   Abonnee,
   AbonneeStatus,
@@ -37,6 +39,24 @@ import type {
 export * from './types.ts';
 export { BigRoleError, ConflictError, NotFoundError, RegisterError } from './errors.ts';
 export { checkRoleCode } from './employments.ts';
+export { MandateRefused, MAX_MANDATE_YEARS } from './mandates.ts';
+export type {
+  Mandate,
+  MandateParty,
+  MandateRefusalReason,
+  MandateStatement,
+  MandateStatus,
+  NewMandate,
+  UsableMandate,
+} from './mandates.ts';
+export { declarableRoles, RoleDeclarationRefused } from './role-declarations.ts';
+export type {
+  RoleDeclaration,
+  RoleDeclarationRefusalReason,
+  RoleDeclarationStatus,
+} from './role-declarations.ts';
+export type { Mandates } from './mandate-facade.ts';
+export type { RoleDeclarations } from './role-declaration-facade.ts';
 export { today } from './context.ts';
 
 export interface RegisterOptions {
@@ -52,6 +72,10 @@ export interface RegisterOptions {
 export class Register {
   readonly #c: RegisterContext;
   readonly #secrets: Secrets;
+  /** Mandates: given, accepted, ended; the ones a person may log in with (mandates.ts). */
+  readonly mandates: Mandates;
+  /** Self-declared roles and the abonnee's confirmation (role-declarations.ts). */
+  readonly roleDeclarations: RoleDeclarations;
 
   constructor(db: Database, secrets: Secrets, options: RegisterOptions) {
     this.#secrets = secrets;
@@ -61,6 +85,8 @@ export class Register {
       big: options.big ?? FileBigRegister.fromFile(),
       invalidated: options.onInvalidated,
     };
+    this.mandates = new Mandates(this.#c);
+    this.roleDeclarations = new RoleDeclarations(this.#c);
   }
 
   // --- BSN protection (bsn-vault.ts) ----------------------------------------------------------

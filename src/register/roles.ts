@@ -10,11 +10,16 @@ export interface Role {
   big: boolean;
 }
 
-export type RoleSource = 'big' | 'abonnee';
+/**
+ * Who vouches for a role: the BIG-register, the abonnee, or the care worker whose declaration the
+ * abonnee confirmed (zelfverklaring: set only by confirming a role declaration, role-declarations.ts).
+ */
+export type RoleSource = 'big' | 'abonnee' | 'zelfverklaring';
 
 export const ROLE_SOURCE_URI: Record<RoleSource, string> = {
   big: 'http://www.dezi.nl/rol_bron/big',
   abonnee: 'http://www.dezi.nl/rol_bron/abonnee',
+  zelfverklaring: 'http://www.dezi.nl/rol_bron/zelfverklaring',
 };
 
 const ROLE_FILE = join(import.meta.dirname, '..', '..', 'data', 'rolcodes.csv');

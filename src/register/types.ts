@@ -100,8 +100,13 @@ export interface NewEmployment {
   importKey?: string;
 }
 
-/** What a change in the register makes untrue: every verklaring resting on this employment, person or abonnee. */
-export type InvalidatedCriteria = { employmentId: string } | { personId: string } | { abonneeId: string };
+/**
+ * What a change in the register makes untrue: every verklaring resting on this employment, person,
+ * abonnee or mandate (a verklaring issued under a mandate rests on the mandator's person and
+ * employment too).
+ */
+export type InvalidatedCriteria =
+  { employmentId: string } | { personId: string } | { abonneeId: string } | { mandateId: string };
 
 /**
  * Told in the transaction of the change, before it commits, which verklaringen the change makes

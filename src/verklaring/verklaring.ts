@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CompactSign } from 'jose';
 import type { Database, Queryable } from '../db/database.ts';
 import { recordAudit, SYSTEM, type Actor } from '../audit/audit.ts';
-import type { Employment, InvalidatedCriteria, Person } from '../register/register.ts';
+import type { Employment, InvalidatedCriteria, MandateStatement, Person } from '../register/register.ts';
 import { metrics } from '../ops/metrics.ts';
 import {
   amsterdamDate,
@@ -56,7 +56,25 @@ export function statusUri(authority: string, id: string): string {
   return `${authority}${STATUS_PATH}/${id}`;
 }
 
-/** The JSON text of a verklaring's payload, its members in the acceptance vector's order. */
+/**
+ * The claims a verklaring issued under a mandate carries after the standard ones (documented in the
+ * relying-party guide): whom the person acts for, in which role, under which mandate, until when. A
+ * relying party that ignores unknown claims sees the acting person's own verklaring.
+ */
+export function mandateClaims(m: MandateStatement): Record<string, string | number> {
+  return {
+    mandaatgever_dezi_nummer: m.mandatorDeziNummer,
+    mandaatgever_rol_code: m.mandatorRolCode,
+    mandaat_id: m.id,
+    // NumericDate, as nbf and exp: 00:00 in the Netherlands on the first day it no longer holds.
+    mandaat_einde: Math.floor(amsterdamMidnightOf(m.endDate) / 1000),
+  };
+}
+
+/**
+ * The JSON text of a verklaring's payload, its members in the acceptance vector's order; under a
+ * mandate, the mandate's claims follow them.
+ */
 export function verklaringPayload(v: {
   schemaUri: string;
   iss: string;
@@ -67,6 +85,7 @@ export function verklaringPayload(v: {
   employment: Employment;
   nbf: number;
   exp: number;
+  mandate?: MandateStatement;
 }): string {
   return JSON.stringify({
     json_schema: v.schemaUri,
@@ -86,7 +105,20 @@ export function verklaringPayload(v: {
     nbf: v.nbf,
     exp: v.exp,
     iss: v.iss,
+    ...(v.mandate ? mandateClaims(v.mandate) : {}),
   });
+}
+
+/** The earliest of these end dates (YYYY-MM-DD), or null when none is set. */
+function earliestEnd(...dates: (string | null | undefined)[]): string | null {
+  const set = dates.filter((d): d is string => typeof d === 'string');
+  return set.length === 0 ? null : set.reduce((a, b) => (b < a ? b : a));
+}
+
+/** One current verklaring per person × abonnee × role, and one more per mandate they act under. */
+function rolKey(employment: Employment, mandate?: MandateStatement): string {
+  const role = employment.rolCode ?? '-';
+  return mandate ? `${role}@mandaat:${mandate.id}` : role;
 }
 
 /**
@@ -122,12 +154,16 @@ export class VerklaringService {
     return `${this.#settings.authority}/dezi/jwks.json`;
   }
 
-  async #findCurrent(person: Person, employment: Employment): Promise<IssuedVerklaring | null> {
+  async #findCurrent(
+    person: Person,
+    employment: Employment,
+    mandate?: MandateStatement,
+  ): Promise<IssuedVerklaring | null> {
     const [row] = await this.#db.query<{ id: string; jws: string }>(
       `SELECT id, jws FROM verklaringen
        WHERE person_id = $1 AND abonnee_id = $2 AND rol_key = $3 AND is_current AND status = 'active'
          AND expires_at > now() + make_interval(secs => $4)`,
-      [person.id, employment.abonnee.id, employment.rolCode ?? '-', RENEW_BEFORE_SECONDS],
+      [person.id, employment.abonnee.id, rolKey(employment, mandate), RENEW_BEFORE_SECONDS],
     );
     return row ?? null;
   }
@@ -150,15 +186,28 @@ export class VerklaringService {
     );
   }
 
-  /** The current verklaring for this person at this employment, issuing one when needed. */
-  async forEmployment(person: Person, employment: Employment): Promise<IssuedVerklaring> {
-    const current = await this.#findCurrent(person, employment);
+  /**
+   * The current verklaring for this person at this employment, issuing one when needed. Under a
+   * mandate (the person acts for the mandator), a verklaring of its own: it carries the mandate's
+   * claims, ends no later than the mandate and the mandator's employment, and rests on them.
+   */
+  async forEmployment(
+    person: Person,
+    employment: Employment,
+    mandate?: MandateStatement,
+  ): Promise<IssuedVerklaring> {
+    const currentRolKey = rolKey(employment, mandate);
+    const current = await this.#findCurrent(person, employment, mandate);
     if (current && this.#namesCurrentSettings(current.jws)) return current;
     const outdated = current?.id ?? null;
 
     const id = randomUUID();
     const key = this.#eseal();
-    const { nbf, exp } = verklaringValidity(Date.now(), employment.endDate, key.notAfter);
+    const { nbf, exp } = verklaringValidity(
+      Date.now(),
+      earliestEnd(employment.endDate, mandate?.endDate, mandate?.mandatorEmploymentEnd),
+      key.notAfter,
+    );
     const payload = verklaringPayload({
       ...this.#settings,
       id,
@@ -167,6 +216,7 @@ export class VerklaringService {
       employment,
       nbf,
       exp,
+      mandate,
     });
     const jws = await new CompactSign(new TextEncoder().encode(payload))
       .setProtectedHeader({ alg: ESEAL_ALG, kid: key.kid, typ: 'JWT', jku: this.jku })
@@ -179,22 +229,26 @@ export class VerklaringService {
         `UPDATE verklaringen SET is_current = false
          WHERE person_id = $1 AND abonnee_id = $2 AND rol_key = $3 AND is_current
            AND (status = 'revoked' OR expires_at <= now() + make_interval(secs => $4) OR id = $5)`,
-        [person.id, employment.abonnee.id, employment.rolCode ?? '-', RENEW_BEFORE_SECONDS, outdated],
+        [person.id, employment.abonnee.id, currentRolKey, RENEW_BEFORE_SECONDS, outdated],
       );
       const rows = await tx.query<{ id: string }>(
-        `INSERT INTO verklaringen (id, person_id, abonnee_id, employment_id, rol_key, jws, kid, not_before, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), to_timestamp($9))
+        `INSERT INTO verklaringen (id, person_id, abonnee_id, employment_id, rol_key, jws, kid, not_before, expires_at,
+           mandate_id, mandator_person_id, mandator_employment_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), to_timestamp($9), $10, $11, $12)
          ON CONFLICT (person_id, abonnee_id, rol_key) WHERE is_current DO NOTHING RETURNING id`,
         [
           id,
           person.id,
           employment.abonnee.id,
           employment.id,
-          employment.rolCode ?? '-',
+          currentRolKey,
           jws,
           key.kid,
           nbf,
           exp,
+          mandate?.id ?? null,
+          mandate?.mandatorPersonId ?? null,
+          mandate?.mandatorEmploymentId ?? null,
         ],
       );
       if (rows.length === 1) {
@@ -204,7 +258,12 @@ export class VerklaringService {
           outcome: 'success',
           abonneeNummer: employment.abonnee.abonneeNummer,
           target: `verklaring:${id}`,
-          detail: { employment_id: employment.id, rol_code: employment.rolCode, exp },
+          detail: {
+            employment_id: employment.id,
+            rol_code: employment.rolCode,
+            exp,
+            ...(mandate ? { mandate_id: mandate.id, mandator: mandate.mandatorDeziNummer } : {}),
+          },
         });
       }
       return rows;
@@ -213,7 +272,7 @@ export class VerklaringService {
       metrics.verklaringIssued();
       return { id, jws };
     }
-    const winner = await this.#findCurrent(person, employment);
+    const winner = await this.#findCurrent(person, employment, mandate);
     if (!winner) throw new Error('verklaring: concurrent issue left no current verklaring');
     return winner;
   }
@@ -277,6 +336,18 @@ export class VerklaringService {
 export type RevocationTarget = InvalidatedCriteria;
 
 /**
+ * Which verklaringen rest on what a change made untrue. A verklaring issued under a mandate rests on
+ * the mandator's person and employment as well as the acting person's: each is a column of its own.
+ */
+function restingOn(on: RevocationTarget): { where: string; id: string } {
+  if ('employmentId' in on)
+    return { where: '(employment_id = $1 OR mandator_employment_id = $1)', id: on.employmentId };
+  if ('personId' in on) return { where: '(person_id = $1 OR mandator_person_id = $1)', id: on.personId };
+  if ('mandateId' in on) return { where: 'mandate_id = $1', id: on.mandateId };
+  return { where: 'abonnee_id = $1', id: on.abonneeId };
+}
+
+/**
  * The revocation itself, in the caller's transaction; audited per verklaring. Its signature is the
  * register's OnInvalidated: the composition root hands it to the Register, which calls it in the
  * transaction of the change that made the verklaringen untrue.
@@ -287,15 +358,10 @@ export async function revokeVerklaringen(
   reason: string,
   actor: Actor,
 ): Promise<string[]> {
-  const [column, id] =
-    'employmentId' in on
-      ? ['employment_id', on.employmentId]
-      : 'personId' in on
-        ? ['person_id', on.personId]
-        : ['abonnee_id', on.abonneeId];
+  const { where, id } = restingOn(on);
   const rows = await tx.query<{ id: string }>(
     `UPDATE verklaringen SET status = 'revoked', revoked_at = now(), revocation_reason = $2, is_current = false
-     WHERE ${column} = $1 AND status = 'active' RETURNING id`,
+     WHERE ${where} AND status = 'active' RETURNING id`,
     [id, reason],
   );
   for (const r of rows) {
