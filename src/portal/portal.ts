@@ -10,6 +10,7 @@ import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { abonneePortalRoutes } from './abonnee.ts';
+import { beheerRoutes } from './beheer/routes.ts';
 import { ensurePortalClient, PortalLogin, portalLoginRoutes } from './login.ts';
 import { mijnDeziRoutes } from './mijn-dezi.ts';
 import { registrationRoutes } from './registration.ts';
@@ -23,6 +24,8 @@ export interface PortalDeps {
   means: MeansRegistry;
   secrets: Secrets;
   web: Web;
+  /** The register's operators from the configuration (DEZI_OPERATORS), for beheer. */
+  operators?: readonly string[];
 }
 
 export interface Portal {
@@ -47,6 +50,7 @@ export function createPortal(d: PortalDeps): Portal {
       await app.register(registrationRoutes, deps);
       await app.register(mijnDeziRoutes, deps);
       await app.register(abonneePortalRoutes, deps);
+      await app.register(beheerRoutes, deps);
     },
     purgeExpired: () => state.purgeExpired(),
   };
