@@ -50,7 +50,7 @@ for (const backend of BACKENDS)
       `/beheer/audit?person=${SMIT.deziNummer}`,
     ];
     const posts = (): [string, Record<string, string>][] => [
-      ['/beheer/abonnees', { nummer: '91000001', naam: 'Nooit', kvk: '12345678' }],
+      ['/beheer/abonnees/nieuw', { nummer: '91000001', naam: 'Nooit', kvk: '12345678' }],
       ['/beheer/abonnees/90000111/schorsen', { bevestigd: 'ja' }],
       ['/beheer/abonnees/90000111/activeren', {}],
       ['/beheer/personen/zoeken', { q: 'Smit' }],
@@ -175,7 +175,7 @@ for (const backend of BACKENDS)
         ["another session's token", { csrf: otherCsrf }, {}],
         ['another origin', { csrf }, { origin: 'https://evil.example' }],
       ] as const) {
-        const res = await browser.request(`${dezi.url}/beheer/abonnees`, { form: { ...form, ...extra }, headers });
+        const res = await browser.request(`${dezi.url}/beheer/abonnees/nieuw`, { form: { ...form, ...extra }, headers });
         assert.equal(res.status, 403, what);
         assert.match(res.body, /Ongeldig verzoek/, what);
       }
@@ -194,7 +194,7 @@ for (const backend of BACKENDS)
       assert.equal(res.status, 403);
       await assertUnchanged();
       // With the token the same post goes through.
-      const ok = await browser.request(`${dezi.url}/beheer/abonnees`, { form: { ...form, csrf } });
+      const ok = await browser.request(`${dezi.url}/beheer/abonnees/nieuw`, { form: { ...form, csrf } });
       assert.equal(ok.status, 303);
       assert.equal((await dezi.register.findAbonnee('91000001'))!.naam, 'Nooit');
     });

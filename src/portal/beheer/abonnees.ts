@@ -129,7 +129,7 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
         }
 
         <h2 id="nieuw">${t(lang, 'beheer.abonnee.add')}</h2>
-        <form method="post" action="/beheer/abonnees">
+        <form method="post" action="/beheer/abonnees/nieuw">
           ${csrf(web, req)}
           ${textInput({ name: 'nummer', label: t(lang, 'beheer.abonnee.nummer'), hint: t(lang, 'beheer.abonnee.nummer.hint'), value: input.nummer, error: errors.nummer, maxlength: 8, autocomplete: 'off', required: true })}
           ${textInput({ name: 'naam', label: t(lang, 'beheer.abonnee.naam'), value: input.naam, error: errors.naam, maxlength: 200, autocomplete: 'organization', required: true })}
@@ -142,7 +142,7 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
 
   app.get('/beheer/abonnees', async (req, reply) => listPage(req, reply, { query: queryValue(req, 'q', 100) }));
 
-  app.post('/beheer/abonnees', async (req, reply) => {
+  app.post('/beheer/abonnees/nieuw', async (req, reply) => {
     const lang = web.lang(req, reply);
     const input: NewAbonneeInput = {
       nummer: field(req, 'nummer', 8),
