@@ -98,6 +98,8 @@ function refusalOf(description: string): { field: keyof ClientInput; key: Messag
     [/key usage/, 'certificaat', 'beheer.client.error.cert_usage'],
     [/expired on/, 'certificaat', 'beheer.client.error.cert_expired'],
     [/not valid before/, 'certificaat', 'beheer.client.error.cert_not_yet'],
+    // Pairwise subjects (Dezi's default) are computed per host: several hosts would need a sector.
+    [/sector_identifier_uri/, 'redirectUris', 'beheer.client.error.redirect_hosts'],
     [/redirect/, 'redirectUris', 'beheer.client.error.redirect_rules'],
     [/jwks|signing key|public keys|public client/i, 'jwks', 'beheer.client.error.jwks_rules'],
   ];

@@ -257,6 +257,10 @@ export const beheerMessages = {
     nl: 'Een terugkeeradres voldoet niet aan de regels van Dezi: https, of http alleen op localhost.',
     en: "A redirect URI does not meet Dezi's rules: https, or http on localhost only.",
   },
+  'beheer.client.error.redirect_hosts': {
+    nl: 'Alle terugkeeradressen moeten op dezelfde host staan: Dezi geeft elke zorgapplicatie een eigen pseudoniem per persoon, berekend uit die host.',
+    en: 'Every redirect URI must be on the same host: Dezi gives each care application its own pseudonym per person, computed from that host.',
+  },
   'beheer.client.error.jwks': {
     nl: 'Plak de publieke sleutels als JSON met een lijst "keys".',
     en: 'Paste the public keys as JSON with a list "keys".',
