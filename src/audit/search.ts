@@ -87,6 +87,7 @@ interface Row {
   detail: Record<string, unknown> | string;
 }
 
+/** id and seq as text (bigint); ORDER BY names audit_events.id, not this text alias. */
 const COLUMNS =
   'id::text AS id, seq::text AS seq, at, actor, actor_kind, abonnee_nummer, action, target, client_id, outcome, detail';
 
@@ -166,14 +167,14 @@ export async function searchAudit(
   let rows: Row[];
   if (after) {
     rows = await db.query<Row>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${sql} AND id > $${n + 1} ORDER BY id ASC LIMIT ${limit + 1}`,
+      `SELECT ${COLUMNS} FROM audit_events WHERE ${sql} AND id > $${n + 1} ORDER BY audit_events.id ASC LIMIT ${limit + 1}`,
       [...params, after],
     );
     rows = rows.slice(0, limit).reverse();
   } else {
     rows = await db.query<Row>(
       `SELECT ${COLUMNS} FROM audit_events WHERE ${sql}${before ? ` AND id < $${n + 1}` : ''}
-       ORDER BY id DESC LIMIT ${limit + 1}`,
+       ORDER BY audit_events.id DESC LIMIT ${limit + 1}`,
       before ? [...params, before] : params,
     );
     rows = rows.slice(0, limit);
@@ -199,7 +200,7 @@ export async function searchAudit(
 export async function lastLogins(db: Queryable, clientId: string, limit = 20): Promise<AuditRecord[]> {
   const rows = await db.query<Row>(
     `SELECT ${COLUMNS} FROM audit_events WHERE client_id = $1 AND action = 'login'
-     ORDER BY id DESC LIMIT ${Math.max(1, Math.min(limit, 200))}`,
+     ORDER BY audit_events.id DESC LIMIT ${Math.max(1, Math.min(limit, 200))}`,
     [clientId],
   );
   return rows.map(toRecord);
@@ -261,7 +262,7 @@ export async function* auditCsv(db: Queryable, criteria: AuditCriteria, batch = 
     const n = params.length;
     const rows = await db.query<Row>(
       `SELECT ${COLUMNS} FROM audit_events WHERE ${sql}${before ? ` AND id < $${n + 1}` : ''}
-       ORDER BY id DESC LIMIT ${batch}`,
+       ORDER BY audit_events.id DESC LIMIT ${batch}`,
       before ? [...params, before] : params,
     );
     if (rows.length === 0) return;
