@@ -95,7 +95,7 @@ for (const backend of BACKENDS)
       const logins = results((await search({ action: 'login', client: rp.clientId })).body);
       assert.equal(logins.length, 2);
       const family = results((await search({ action: 'beheer' })).body);
-      assert.ok(family.length > 0 && family.every((r) => r[1].startsWith('beheer.')), 'beheer finds beheer.*');
+      assert.ok(family.length > 0 && family.every((r) => r[1]!.startsWith('beheer.')), 'beheer finds beheer.*');
       assert.ok(!family.some((r) => r[1] === 'beheerx'));
 
       assert.equal(results((await search({ action: 'login', from: today(), until: today() })).body).length >= 2, true);

@@ -72,7 +72,7 @@ const SECTIONS: readonly [Section, string, MessageKey][] = [
 
 function nav(lang: Lang, current: Section | null): SafeHtml {
   return html`<nav aria-label="${t(lang, 'beheer.nav.label')}">
-    <ul class="plain-list">
+    <ul class="plain-list form-row">
       <li><a href="/beheer" ${current === null ? html`aria-current="page"` : ''}>${t(lang, 'beheer.title')}</a></li>
       ${SECTIONS.map(
         ([s, href, key]) =>
