@@ -39,11 +39,7 @@ import {
   REGISTER_USAGE,
   runRegisterCommand,
 } from './register/cli.ts';
-import {
-  OPERATOR_USAGE,
-  OperatorError,
-  runOperatorCommand,
-} from './portal/beheer/operators.ts';
+import { OPERATOR_USAGE, OperatorError, runOperatorCommand } from './portal/beheer/operators.ts';
 import { RegisterError } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';

@@ -88,7 +88,10 @@ for (const backend of BACKENDS)
       const abonnee = (await dezi.register.findAbonnee('91000111'))!;
       assert.deepEqual([abonnee.naam, abonnee.kvk, abonnee.agb], ['Huisartsen Oost', '59100111', null]);
       const [created] = await auditOf(dezi.db, 'register.abonnee.create');
-      assert.deepEqual([created!.actor, created!.actor_kind, created!.target], [OPERATOR_ACTOR, 'operator', 'abonnee:91000111']);
+      assert.deepEqual(
+        [created!.actor, created!.actor_kind, created!.target],
+        [OPERATOR_ACTOR, 'operator', 'abonnee:91000111'],
+      );
 
       const twice = await browser.submit(added, '/beheer/abonnees/nieuw', {
         nummer: '91000111',
@@ -117,7 +120,10 @@ for (const backend of BACKENDS)
       assert.deepEqual(rows(done.body), [['90000777', 'Tandartspraktijk Mondzorg Centrum', 'geschorst']]);
       assert.equal((await dezi.register.findAbonnee('90000777'))!.status, 'suspended');
       const [suspended] = await auditOf(dezi.db, 'register.abonnee.set_status');
-      assert.deepEqual([suspended!.actor, suspended!.target, suspended!.detail.to], [OPERATOR_ACTOR, 'abonnee:90000777', 'suspended']);
+      assert.deepEqual(
+        [suspended!.actor, suspended!.target, suspended!.detail.to],
+        [OPERATOR_ACTOR, 'abonnee:90000777', 'suspended'],
+      );
 
       const refused = await login(rp, DE_JONG.bsn);
       assert.equal(refused.final.status, 403, 'no login for a suspended abonnee');
@@ -134,9 +140,14 @@ for (const backend of BACKENDS)
     });
 
     test('an unknown or malformed abonnee is not found', async () => {
-      const csrf = findForm((await browser.goto(`${dezi.url}/beheer/personen`)).body, '/beheer/personen/zoeken').fields.csrf!;
+      const csrf = findForm(
+        (await browser.goto(`${dezi.url}/beheer/personen`)).body,
+        '/beheer/personen/zoeken',
+      ).fields.csrf!;
       for (const nummer of ['99999999', '1234', 'x'.repeat(8)]) {
-        const res = await browser.request(`${dezi.url}/beheer/abonnees/${nummer}/schorsen`, { form: { csrf, bevestigd: 'ja' } });
+        const res = await browser.request(`${dezi.url}/beheer/abonnees/${nummer}/schorsen`, {
+          form: { csrf, bevestigd: 'ja' },
+        });
         assert.equal(res.status, 404, nummer);
         assert.match(res.body, /Niet gevonden/);
       }

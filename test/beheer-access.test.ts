@@ -56,9 +56,18 @@ for (const backend of BACKENDS)
       ['/beheer/personen/zoeken', { q: 'Smit' }],
       [`/beheer/personen/${SMIT.deziNummer}/schorsen`, { bevestigd: 'ja' }],
       [`/beheer/personen/${SMIT.deziNummer}/activeren`, {}],
-      [`/beheer/personen/${SMIT.deziNummer}/naam`, { voorletters: 'X.', voorvoegsel: '', achternaam: 'Nooit' }],
-      ['/beheer/zorgapplicaties/nieuw', { naam: 'Nooit', redirectUris: 'https://nooit.test/cb', soort: 'publiek' }],
-      [`/beheer/zorgapplicaties/${rp.clientId}/wijzigen`, { naam: 'Nooit', redirectUris: 'https://nooit.test/cb' }],
+      [
+        `/beheer/personen/${SMIT.deziNummer}/naam`,
+        { voorletters: 'X.', voorvoegsel: '', achternaam: 'Nooit' },
+      ],
+      [
+        '/beheer/zorgapplicaties/nieuw',
+        { naam: 'Nooit', redirectUris: 'https://nooit.test/cb', soort: 'publiek' },
+      ],
+      [
+        `/beheer/zorgapplicaties/${rp.clientId}/wijzigen`,
+        { naam: 'Nooit', redirectUris: 'https://nooit.test/cb' },
+      ],
       [`/beheer/zorgapplicaties/${rp.clientId}/uitschakelen`, { bevestigd: 'ja' }],
       [`/beheer/zorgapplicaties/${rp.clientId}/inschakelen`, {}],
       ['/beheer/inlogmiddelen/testmiddel/uit', { bevestigd: 'ja' }],
@@ -76,15 +85,16 @@ for (const backend of BACKENDS)
       const smit = (await dezi.register.findPersonByDeziNummer(SMIT.deziNummer))!;
       assert.deepEqual([smit.status, smit.achternaam], ['active', 'Smit']);
       assert.ok(dezi.means.isEnabled('testmiddel'));
-      const [client] = await dezi.db.query<{ payload: { client_name: string; dezi_allowed_means?: unknown } }>(
-        "SELECT payload FROM oidc_payloads WHERE model = 'Client' AND id = $1",
-        [rp.clientId],
-      );
+      const [client] = await dezi.db.query<{
+        payload: { client_name: string; dezi_allowed_means?: unknown };
+      }>("SELECT payload FROM oidc_payloads WHERE model = 'Client' AND id = $1", [rp.clientId]);
       assert.equal(client!.payload.client_name, 'Testzorgapplicatie');
       assert.equal(client!.payload.dezi_allowed_means, undefined);
       const disabled = await dezi.db.query('SELECT 1 FROM oidc_disabled_clients');
       assert.equal(disabled.length, 0);
-      const nooit = await dezi.db.query("SELECT 1 FROM oidc_payloads WHERE model = 'Client' AND payload->>'client_name' = 'Nooit'");
+      const nooit = await dezi.db.query(
+        "SELECT 1 FROM oidc_payloads WHERE model = 'Client' AND payload->>'client_name' = 'Nooit'",
+      );
       assert.equal(nooit.length, 0);
     }
 
@@ -153,10 +163,16 @@ for (const backend of BACKENDS)
         await browser.request(`${dezi.url}/beheer?lang=nl`);
       }
       // Searches that list persons, and a post that renders a page: still no BSN.
-      await browser.submit(await browser.goto(`${dezi.url}/beheer/personen`), '/beheer/personen/zoeken', { q: 'e' });
-      await browser.submit(await browser.goto(`${dezi.url}/beheer/personen`), '/beheer/personen/zoeken', { q: 'van' });
+      await browser.submit(await browser.goto(`${dezi.url}/beheer/personen`), '/beheer/personen/zoeken', {
+        q: 'e',
+      });
+      await browser.submit(await browser.goto(`${dezi.url}/beheer/personen`), '/beheer/personen/zoeken', {
+        q: 'van',
+      });
       for (const p of SEED_PERSONS) await browser.goto(`${dezi.url}/beheer/personen/${p.deziNummer}`);
-      await browser.submit(await browser.goto(`${dezi.url}/beheer/audit`), '/beheer/audit', { action: 'login' });
+      await browser.submit(await browser.goto(`${dezi.url}/beheer/audit`), '/beheer/audit', {
+        action: 'login',
+      });
       assertNoBsn(browser);
     });
 
@@ -175,7 +191,10 @@ for (const backend of BACKENDS)
         ["another session's token", { csrf: otherCsrf }, {}],
         ['another origin', { csrf }, { origin: 'https://evil.example' }],
       ] as const) {
-        const res = await browser.request(`${dezi.url}/beheer/abonnees/nieuw`, { form: { ...form, ...extra }, headers });
+        const res = await browser.request(`${dezi.url}/beheer/abonnees/nieuw`, {
+          form: { ...form, ...extra },
+          headers,
+        });
         assert.equal(res.status, 403, what);
         assert.match(res.body, /Ongeldig verzoek/, what);
       }
@@ -184,7 +203,10 @@ for (const backend of BACKENDS)
       multipart.set('naam', 'Nooit');
       multipart.set('redirectUris', 'https://nooit.test/cb');
       multipart.set('soort', 'publiek');
-      const cookie = browser.cookies().map((c) => `${c.name}=${c.value}`).join('; ');
+      const cookie = browser
+        .cookies()
+        .map((c) => `${c.name}=${c.value}`)
+        .join('; ');
       const res = await fetch(`${dezi.url}/beheer/zorgapplicaties/nieuw`, {
         method: 'POST',
         body: multipart,
@@ -201,8 +223,14 @@ for (const backend of BACKENDS)
 
     test('an operator added to the table gets in; removed, or suspended, they are out at once', async () => {
       const operators = new Operators(dezi.db, []);
-      assert.equal(await operators.add(dezi.register, VISSER.deziNummer, { kind: 'operator', name: 'test' }), true);
-      assert.equal(await operators.add(dezi.register, VISSER.deziNummer, { kind: 'operator', name: 'test' }), false);
+      assert.equal(
+        await operators.add(dezi.register, VISSER.deziNummer, { kind: 'operator', name: 'test' }),
+        true,
+      );
+      assert.equal(
+        await operators.add(dezi.register, VISSER.deziNummer, { kind: 'operator', name: 'test' }),
+        false,
+      );
       const { browser, page } = await beheerLogin(dezi.url, VISSER.bsn);
       assert.equal(page.status, 200, page.body.slice(0, 500));
       assert.match(page.body, /<h1>Beheer<\/h1>/);
@@ -231,7 +259,13 @@ for (const backend of BACKENDS)
       const browser = await operatorBrowser(dezi.url);
       const start = await browser.goto(`${dezi.url}/beheer`);
       assert.match(start.body, new RegExp(`Dezi-nummer ${OPERATOR.deziNummer}`));
-      for (const href of ['/beheer/abonnees', '/beheer/personen', '/beheer/zorgapplicaties', '/beheer/inlogmiddelen', '/beheer/audit'])
+      for (const href of [
+        '/beheer/abonnees',
+        '/beheer/personen',
+        '/beheer/zorgapplicaties',
+        '/beheer/inlogmiddelen',
+        '/beheer/audit',
+      ])
         assert.match(start.body, new RegExp(`href="${href}"`));
       const [login] = await dezi.db.query<{ detail: { purpose: string } }>(
         "SELECT detail FROM audit_events WHERE action = 'portal.login' AND actor = $1 ORDER BY id DESC LIMIT 1",

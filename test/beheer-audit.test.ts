@@ -8,7 +8,14 @@ import { recordAudit } from '../src/audit/audit.ts';
 import { checkAuditCriteria, csvCell } from '../src/audit/search.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Browser, findForm, type Exchange } from './helpers/browser.ts';
-import { assertNoBsn, auditOf, JANSEN, OPERATOR, OPERATOR_CONFIG, operatorBrowser } from './helpers/beheer.ts';
+import {
+  assertNoBsn,
+  auditOf,
+  JANSEN,
+  OPERATOR,
+  OPERATOR_CONFIG,
+  operatorBrowser,
+} from './helpers/beheer.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
 import { login } from './helpers/login.ts';
@@ -45,10 +52,28 @@ describe('audit search and CSV, as functions', () => {
       criteria: { person: '900010001', from: '2025-01-31' },
     });
     assert.deepEqual(
-      checkAuditCriteria({ person: '12', abonnee: 'x', client: 'a b', action: 'Login%', from: '2025-02-30', until: '1-1-2025' }),
-      { problems: { person: 'format', abonnee: 'format', client: 'format', action: 'format', from: 'format', until: 'format' } },
+      checkAuditCriteria({
+        person: '12',
+        abonnee: 'x',
+        client: 'a b',
+        action: 'Login%',
+        from: '2025-02-30',
+        until: '1-1-2025',
+      }),
+      {
+        problems: {
+          person: 'format',
+          abonnee: 'format',
+          client: 'format',
+          action: 'format',
+          from: 'format',
+          until: 'format',
+        },
+      },
     );
-    assert.deepEqual(checkAuditCriteria({ from: '2025-03-02', until: '2025-03-01' }), { problems: { until: 'order' } });
+    assert.deepEqual(checkAuditCriteria({ from: '2025-03-02', until: '2025-03-01' }), {
+      problems: { until: 'order' },
+    });
   });
 });
 
@@ -73,7 +98,14 @@ for (const backend of BACKENDS)
       assert.equal(page.status, 200);
       const rows = results(page.body);
       assert.ok(rows.some((r) => r[0] === JANSEN.deziNummer && r[1] === 'login' && r[3] === rp.clientId));
-      assert.ok(rows.every((r) => r[0] === JANSEN.deziNummer || r[0] === `operator:${JANSEN.deziNummer}` || r[4] === `person:${JANSEN.deziNummer}`));
+      assert.ok(
+        rows.every(
+          (r) =>
+            r[0] === JANSEN.deziNummer ||
+            r[0] === `operator:${JANSEN.deziNummer}` ||
+            r[4] === `person:${JANSEN.deziNummer}`,
+        ),
+      );
       assert.ok(!rows.some((r) => r[0] === SMIT.deziNummer));
       const [audit] = await auditOf(dezi.db, 'beheer.audit.search');
       assert.equal(audit!.actor, OPERATOR_ACTOR);
@@ -95,10 +127,16 @@ for (const backend of BACKENDS)
       const logins = results((await search({ action: 'login', client: rp.clientId })).body);
       assert.equal(logins.length, 2);
       const family = results((await search({ action: 'beheer' })).body);
-      assert.ok(family.length > 0 && family.every((r) => r[1]!.startsWith('beheer.')), 'beheer finds beheer.*');
+      assert.ok(
+        family.length > 0 && family.every((r) => r[1]!.startsWith('beheer.')),
+        'beheer finds beheer.*',
+      );
       assert.ok(!family.some((r) => r[1] === 'beheerx'));
 
-      assert.equal(results((await search({ action: 'login', from: today(), until: today() })).body).length >= 2, true);
+      assert.equal(
+        results((await search({ action: 'login', from: today(), until: today() })).body).length >= 2,
+        true,
+      );
       const yesterday = await search({ action: 'login', until: daysFromNow(-1) });
       assert.match(yesterday.body, /Niets gevonden/);
     });
@@ -107,7 +145,8 @@ for (const backend of BACKENDS)
       const wrong = await search({ abonnee: '123', from: '2025-02-30', action: 'Login' });
       assert.equal(wrong.status, 400);
       assert.match(wrong.body, /<title>Fout: Audittrail · Dezi<\/title>/);
-      for (const id of ['abonnee', 'from', 'action']) assert.match(wrong.body, new RegExp(`<a href="#${id}">`), id);
+      for (const id of ['abonnee', 'from', 'action'])
+        assert.match(wrong.body, new RegExp(`<a href="#${id}">`), id);
       assert.match(wrong.body, /id="abonnee"[^>]*value="123"/s);
       const order = await search({ from: today(), until: daysFromNow(-2) });
       assert.equal(order.status, 400);
@@ -127,20 +166,35 @@ for (const backend of BACKENDS)
       );
       assert.ok(form, `a form with ${cursor}`);
       const fields = Object.fromEntries(
-        [...form[1]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+        [...form[1]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+          m[1]!,
+          m[2]!,
+        ]),
       );
       return browser.request(`${dezi.url}/beheer/audit`, { form: fields });
     }
 
     test('paged, newest first: older and newer pages', async () => {
       for (let i = 0; i < 60; i++)
-        await recordAudit(dezi.db, { actor: 'system', action: 'test.paging', outcome: 'success', detail: { i } });
+        await recordAudit(dezi.db, {
+          actor: 'system',
+          action: 'test.paging',
+          outcome: 'success',
+          detail: { i },
+        });
       const first = await search({ action: 'test.paging' });
-      const detailOf = (page: Exchange) => [...page.body.matchAll(/<code>\{&quot;i&quot;:(\d+)\}<\/code>/g)].map((m) => Number(m[1]));
-      assert.deepEqual(detailOf(first), Array.from({ length: 50 }, (_, k) => 59 - k));
+      const detailOf = (page: Exchange) =>
+        [...page.body.matchAll(/<code>\{&quot;i&quot;:(\d+)\}<\/code>/g)].map((m) => Number(m[1]));
+      assert.deepEqual(
+        detailOf(first),
+        Array.from({ length: 50 }, (_, k) => 59 - k),
+      );
       assert.doesNotMatch(first.body, /Nieuwere vermeldingen/);
       const older = await page(first, 'before');
-      assert.deepEqual(detailOf(older), Array.from({ length: 10 }, (_, k) => 9 - k));
+      assert.deepEqual(
+        detailOf(older),
+        Array.from({ length: 10 }, (_, k) => 9 - k),
+      );
       assert.doesNotMatch(older.body, /Oudere vermeldingen/);
       const newer = await page(older, 'after');
       assert.deepEqual(detailOf(newer), detailOf(first));
@@ -160,9 +214,16 @@ for (const backend of BACKENDS)
       const res = await browser.request(`${dezi.url}/beheer/audit/export`, { form: fields });
       assert.equal(res.status, 200);
       assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
-      assert.match(res.headers['content-disposition']!, /^attachment; filename="dezi-audit-\d{8}-\d{6}\.csv"$/);
+      assert.match(
+        res.headers['content-disposition']!,
+        /^attachment; filename="dezi-audit-\d{8}-\d{6}\.csv"$/,
+      );
       // The byte order mark (fetch's text() drops it, so the bytes are read).
-      const cookie = browser.cookies().filter((c) => c.path === '/').map((c) => `${c.name}=${c.value}`).join('; ');
+      const cookie = browser
+        .cookies()
+        .filter((c) => c.path === '/')
+        .map((c) => `${c.name}=${c.value}`)
+        .join('; ');
       const raw = await fetch(`${dezi.url}/beheer/audit/export`, {
         method: 'POST',
         body: new URLSearchParams(fields),
@@ -170,17 +231,30 @@ for (const backend of BACKENDS)
       });
       assert.deepEqual([...Buffer.from(await raw.arrayBuffer()).subarray(0, 3)], [0xef, 0xbb, 0xbf]);
       const lines = res.body.split('\r\n');
-      assert.equal(lines[0], '"seq","at","actor","actor_kind","abonnee_nummer","action","target","client_id","outcome","detail"');
+      assert.equal(
+        lines[0],
+        '"seq","at","actor","actor_kind","abonnee_nummer","action","target","client_id","outcome","detail"',
+      );
       assert.equal(lines.length, 3, 'the header, one record, and the final line break');
-      assert.match(lines[1]!, /^"\d*","\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00","'\+31 6 cmd","person","","test\.csv","'=HYPERLINK\(""http:\/\/evil\.example"",""klik""\)","","failure","\{""note"":""zeg \\""hoi\\""""\}"$/);
+      assert.match(
+        lines[1]!,
+        /^"\d*","\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00","'\+31 6 cmd","person","","test\.csv","'=HYPERLINK\(""http:\/\/evil\.example"",""klik""\)","","failure","\{""note"":""zeg \\""hoi\\""""\}"$/,
+      );
       const [exported] = await auditOf(dezi.db, 'beheer.audit.export');
-      assert.deepEqual([exported!.actor, exported!.detail.criteria], [OPERATOR_ACTOR, JSON.stringify({ action: 'test.csv' })]);
+      assert.deepEqual(
+        [exported!.actor, exported!.detail.criteria],
+        [OPERATOR_ACTOR, JSON.stringify({ action: 'test.csv' })],
+      );
 
       // Many records come out whole, in batches.
-      const all = await browser.request(`${dezi.url}/beheer/audit/export`, { form: { ...fields, action: 'test.paging' } });
+      const all = await browser.request(`${dezi.url}/beheer/audit/export`, {
+        form: { ...fields, action: 'test.paging' },
+      });
       assert.equal(all.body.split('\r\n').length, 62);
       // Refused criteria give the form, not a file.
-      const refused = await browser.request(`${dezi.url}/beheer/audit/export`, { form: { ...fields, from: 'gisteren' } });
+      const refused = await browser.request(`${dezi.url}/beheer/audit/export`, {
+        form: { ...fields, from: 'gisteren' },
+      });
       assert.equal(refused.status, 400);
       assert.match(refused.headers['content-type']!, /text\/html/);
     });
@@ -193,7 +267,10 @@ for (const backend of BACKENDS)
       assert.match(intact.body, /De hashketen is intact\./);
       assert.match(intact.body, /Hash van de laatste vermelding: <code>[0-9a-f]{64}<\/code>/);
       const [verified] = await auditOf(dezi.db, 'beheer.audit.verify');
-      assert.deepEqual([verified!.actor, verified!.outcome, verified!.detail.problems], [OPERATOR_ACTOR, 'success', 0]);
+      assert.deepEqual(
+        [verified!.actor, verified!.outcome, verified!.detail.problems],
+        [OPERATOR_ACTOR, 'success', 0],
+      );
 
       // As an attacker with database rights would: the triggers off for one transaction.
       const [victim] = await dezi.db.query<{ seq: string }>(
@@ -205,7 +282,10 @@ for (const backend of BACKENDS)
       });
       const altered = await browser.submit(intact, '/beheer/audit/controleren');
       assert.match(altered.body, /De audittrail is gewijzigd: 1 problemen gevonden\./);
-      assert.match(altered.body, new RegExp(`Vermelding ${victim!.seq} is gewijzigd nadat ze is geschreven\\.`));
+      assert.match(
+        altered.body,
+        new RegExp(`Vermelding ${victim!.seq} is gewijzigd nadat ze is geschreven\\.`),
+      );
       assert.match(altered.body, /class="notice notice-error"/);
       const [failed] = await auditOf(dezi.db, 'beheer.audit.verify');
       assert.deepEqual([failed!.outcome, failed!.detail.problems], ['failure', 1]);

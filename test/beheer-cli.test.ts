@@ -31,7 +31,10 @@ describe('dezi operator', () => {
     const seeded = await startDezi({ port: await freePort(), database: database() });
     await seeded.stop();
 
-    assert.match((await dezi('operator', 'add', VISSER.deziNummer, '--operator', 'jan')).stdout, /900010007 is an operator now/);
+    assert.match(
+      (await dezi('operator', 'add', VISSER.deziNummer, '--operator', 'jan')).stdout,
+      /900010007 is an operator now/,
+    );
     assert.match((await dezi('operator', 'add', VISSER.deziNummer)).stdout, /was an operator already/);
     await fails(dezi('operator', 'add', '12345'), 1, /a Dezi-nummer has 9 digits/);
     await fails(dezi('operator', 'add', '999999999'), 1, /no person with Dezi-nummer 999999999/);
@@ -56,7 +59,10 @@ describe('dezi operator', () => {
       1,
       /is an operator through DEZI_OPERATORS: remove it there/,
     );
-    assert.match((await dezi('operator', 'remove', VISSER.deziNummer, '--operator', 'jan')).stdout, /is no longer an operator/);
+    assert.match(
+      (await dezi('operator', 'remove', VISSER.deziNummer, '--operator', 'jan')).stdout,
+      /is no longer an operator/,
+    );
     await fails(dezi('operator', 'remove', VISSER.deziNummer), 1, /is not an operator/);
 
     const db = await openDatabase(database());

@@ -32,7 +32,11 @@ async function postRegistration(
   const { action, fields: hidden } = findForm(form.body, '/beheer/zorgapplicaties/nieuw');
   const body = new FormData();
   for (const [k, v] of Object.entries({ ...hidden, ...fields })) body.set(k, v);
-  body.set('certificaatBestand', new Blob([file?.text ?? ''], { type: 'application/x-pem-file' }), file?.name ?? '');
+  body.set(
+    'certificaatBestand',
+    new Blob([file?.text ?? ''], { type: 'application/x-pem-file' }),
+    file?.name ?? '',
+  );
   const cookie = browser
     .cookies()
     .filter((c) => c.path === '/')
@@ -46,10 +50,18 @@ async function postRegistration(
   });
   const text = await res.text();
   if (res.status === 303) return browser.goto(new URL(res.headers.get('location')!, url).href);
-  return { method: 'POST', url: new URL(action, url).href, status: res.status, location: null, headers: {}, body: text };
+  return {
+    method: 'POST',
+    url: new URL(action, url).href,
+    status: res.status,
+    location: null,
+    headers: {},
+    body: text,
+  };
 }
 
-const clientIdOf = (page: Exchange) => /\/beheer\/zorgapplicaties\/([^/?]+)\?melding=geregistreerd$/.exec(page.url)?.[1];
+const clientIdOf = (page: Exchange) =>
+  /\/beheer\/zorgapplicaties\/([^/?]+)\?melding=geregistreerd$/.exec(page.url)?.[1];
 
 for (const backend of BACKENDS)
   describe(`beheer: zorgapplicaties (${backend})`, () => {
@@ -64,7 +76,11 @@ for (const backend of BACKENDS)
     });
 
     const clientCount = async () =>
-      (await dezi.db.query<{ n: number }>("SELECT count(*)::int AS n FROM oidc_payloads WHERE model = 'Client'"))[0]!.n;
+      (
+        await dezi.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM oidc_payloads WHERE model = 'Client'",
+        )
+      )[0]!.n;
 
     test('register a public zorgapplicatie with its certificate as a file; it logs people in, userinfo encrypted to it', async () => {
       const form = await browser.goto(`${dezi.url}/beheer/zorgapplicaties/nieuw`);
@@ -74,10 +90,21 @@ for (const backend of BACKENDS)
         browser,
         dezi.url,
         form,
-        { naam: 'EPD Zuid', organisatie: 'Zorgsoft Test B.V.', redirectUris: `${REDIRECT}\r\nhttps://epd-zuid.test/tweede\r\n`, soort: 'publiek', jwks: '', certificaat: '' },
+        {
+          naam: 'EPD Zuid',
+          organisatie: 'Zorgsoft Test B.V.',
+          redirectUris: `${REDIRECT}\r\nhttps://epd-zuid.test/tweede\r\n`,
+          soort: 'publiek',
+          jwks: '',
+          certificaat: '',
+        },
         { name: 'epd-zuid.pem', text: cert.certPem },
       );
-      assert.equal(done.status, 200, /Technische melding:.*/.exec(done.body)?.[0] ?? done.body.slice(0, 1500));
+      assert.equal(
+        done.status,
+        200,
+        /Technische melding:.*/.exec(done.body)?.[0] ?? done.body.slice(0, 1500),
+      );
       const clientId = clientIdOf(done);
       assert.ok(clientId, done.url);
       publicClientId = clientId;
@@ -88,7 +115,13 @@ for (const backend of BACKENDS)
       assert.match(done.body, /Er heeft nog niemand ingelogd/);
       const [registered] = await auditOf(dezi.db, 'client.register');
       assert.deepEqual(
-        [registered!.actor, registered!.client_id, registered!.target, registered!.detail.encrypted, registered!.detail.public],
+        [
+          registered!.actor,
+          registered!.client_id,
+          registered!.target,
+          registered!.detail.encrypted,
+          registered!.detail.public,
+        ],
         [OPERATOR_ACTOR, clientId, `client:${clientId}`, true, true],
       );
 
@@ -101,7 +134,10 @@ for (const backend of BACKENDS)
 
       const page = await browser.goto(`${dezi.url}/beheer/zorgapplicaties/${clientId}`);
       assert.match(page.body, /De laatste 1 aanmeldingen/);
-      assert.match(page.body, new RegExp(`<a href="/beheer/personen/${JANSEN.deziNummer}">${JANSEN.deziNummer}</a>`));
+      assert.match(
+        page.body,
+        new RegExp(`<a href="/beheer/personen/${JANSEN.deziNummer}">${JANSEN.deziNummer}</a>`),
+      );
       assert.match(page.body, /DigiD/);
       assert.match(page.body, /geslaagd/);
       const list = await browser.goto(`${dezi.url}/beheer/zorgapplicaties`);
@@ -123,10 +159,9 @@ for (const backend of BACKENDS)
       });
       const clientId = clientIdOf(done);
       assert.ok(clientId, `${done.status} ${done.body.slice(0, 1500)}`);
-      const [row] = await dezi.db.query<{ payload: Record<string, unknown> & { jwks: { keys: { use: string; kid: string }[] } } }>(
-        "SELECT payload FROM oidc_payloads WHERE model = 'Client' AND id = $1",
-        [clientId],
-      );
+      const [row] = await dezi.db.query<{
+        payload: Record<string, unknown> & { jwks: { keys: { use: string; kid: string }[] } };
+      }>("SELECT payload FROM oidc_payloads WHERE model = 'Client' AND id = $1", [clientId]);
       assert.equal(row!.payload.token_endpoint_auth_method, 'private_key_jwt');
       assert.deepEqual(row!.payload.jwks.keys.map((k) => k.use).sort(), ['enc', 'sig']);
       assert.equal(row!.payload.jwks.keys.find((k) => k.use === 'enc')!.kid, cert.x5tS256);
@@ -138,20 +173,99 @@ for (const backend of BACKENDS)
       const expired = await encryptionCertificate({ notAfter: new Date(Date.now() - 86_400_000) });
       const signing = await encryptionCertificate({ keyUsage: 'digitalSignature' });
       const { jwks } = await keyMaterial();
-      const base = { naam: 'Fout EPD', organisatie: '', redirectUris: REDIRECT, soort: 'publiek', jwks: '', certificaat: '' };
-      const cases: [string, Record<string, string>, { name: string; text: string } | undefined, string, RegExp][] = [
+      const base = {
+        naam: 'Fout EPD',
+        organisatie: '',
+        redirectUris: REDIRECT,
+        soort: 'publiek',
+        jwks: '',
+        certificaat: '',
+      };
+      const cases: [
+        string,
+        Record<string, string>,
+        { name: string; text: string } | undefined,
+        string,
+        RegExp,
+      ][] = [
         ['no name', { naam: '' }, undefined, 'naam', /Vul de naam van de zorgapplicatie in/],
-        ['no redirect URI', { redirectUris: '  \n ' }, undefined, 'redirectUris', /ten minste één terugkeeradres/],
-        ['http elsewhere than localhost', { redirectUris: 'http://epd.test/cb' }, undefined, 'redirectUris', /&quot;http:\/\/epd\.test\/cb&quot; is geen geldig terugkeeradres/],
-        ['two hosts', { redirectUris: `${REDIRECT}\nhttps://elders.test/cb` }, undefined, 'redirectUris', /op dezelfde host/],
-        ['a fragment', { redirectUris: 'https://epd.test/cb#x' }, undefined, 'redirectUris', /geen geldig terugkeeradres/],
-        ['keys without a JWKS', { soort: 'sleutels', jwks: 'geen json' }, undefined, 'jwks', /Plak de publieke sleutels als JSON/],
-        ['a public client with a JWKS', { jwks: JSON.stringify(jwks) }, undefined, 'jwks', /Een openbare zorgapplicatie heeft geen eigen sleutels/],
-        ['keys with only an encryption key', { soort: 'sleutels', jwks: JSON.stringify({ keys: [jwks.keys[1]] }) }, undefined, 'jwks', /ten minste één ondertekensleutel/],
-        ['an expired certificate file', {}, { name: 'oud.pem', text: expired.certPem }, 'certificaatBestand', /Dit certificaat is verlopen/],
-        ['a signing certificate pasted', { certificaat: signing.certPem }, undefined, 'certificaat', /niet bedoeld voor versleutelen/],
-        ['garbage pasted', { certificaat: 'dit is geen certificaat' }, undefined, 'certificaat', /geen leesbaar certificaat in PEM-formaat/],
-        ['a file and a paste', { certificaat: cert.certPem }, { name: 'c.pem', text: cert.certPem }, 'certificaat', /niet allebei/],
+        [
+          'no redirect URI',
+          { redirectUris: '  \n ' },
+          undefined,
+          'redirectUris',
+          /ten minste één terugkeeradres/,
+        ],
+        [
+          'http elsewhere than localhost',
+          { redirectUris: 'http://epd.test/cb' },
+          undefined,
+          'redirectUris',
+          /&quot;http:\/\/epd\.test\/cb&quot; is geen geldig terugkeeradres/,
+        ],
+        [
+          'two hosts',
+          { redirectUris: `${REDIRECT}\nhttps://elders.test/cb` },
+          undefined,
+          'redirectUris',
+          /op dezelfde host/,
+        ],
+        [
+          'a fragment',
+          { redirectUris: 'https://epd.test/cb#x' },
+          undefined,
+          'redirectUris',
+          /geen geldig terugkeeradres/,
+        ],
+        [
+          'keys without a JWKS',
+          { soort: 'sleutels', jwks: 'geen json' },
+          undefined,
+          'jwks',
+          /Plak de publieke sleutels als JSON/,
+        ],
+        [
+          'a public client with a JWKS',
+          { jwks: JSON.stringify(jwks) },
+          undefined,
+          'jwks',
+          /Een openbare zorgapplicatie heeft geen eigen sleutels/,
+        ],
+        [
+          'keys with only an encryption key',
+          { soort: 'sleutels', jwks: JSON.stringify({ keys: [jwks.keys[1]] }) },
+          undefined,
+          'jwks',
+          /ten minste één ondertekensleutel/,
+        ],
+        [
+          'an expired certificate file',
+          {},
+          { name: 'oud.pem', text: expired.certPem },
+          'certificaatBestand',
+          /Dit certificaat is verlopen/,
+        ],
+        [
+          'a signing certificate pasted',
+          { certificaat: signing.certPem },
+          undefined,
+          'certificaat',
+          /niet bedoeld voor versleutelen/,
+        ],
+        [
+          'garbage pasted',
+          { certificaat: 'dit is geen certificaat' },
+          undefined,
+          'certificaat',
+          /geen leesbaar certificaat in PEM-formaat/,
+        ],
+        [
+          'a file and a paste',
+          { certificaat: cert.certPem },
+          { name: 'c.pem', text: cert.certPem },
+          'certificaat',
+          /niet allebei/,
+        ],
       ];
       for (const [what, fields, file, fieldId, message] of cases) {
         const form = await browser.goto(`${dezi.url}/beheer/zorgapplicaties/nieuw`);
@@ -182,15 +296,17 @@ for (const backend of BACKENDS)
       });
       assert.match(done.url, /melding=gewijzigd$/);
       assert.match(done.body, /<h1>EPD Zuid 2<\/h1>/);
-      const [row] = await dezi.db.query<{ payload: { client_name: string; redirect_uris: string[]; jwks: unknown } }>(
-        "SELECT payload FROM oidc_payloads WHERE model = 'Client' AND id = $1",
-        [publicClientId],
-      );
+      const [row] = await dezi.db.query<{
+        payload: { client_name: string; redirect_uris: string[]; jwks: unknown };
+      }>("SELECT payload FROM oidc_payloads WHERE model = 'Client' AND id = $1", [publicClientId]);
       assert.equal(row!.payload.client_name, 'EPD Zuid 2');
       assert.deepEqual(row!.payload.redirect_uris, ['https://epd-zuid.test/terug']);
       assert.ok(row!.payload.jwks, 'the encryption key stays');
       const [changed] = await auditOf(dezi.db, 'client.update');
-      assert.deepEqual([changed!.actor, changed!.client_id, changed!.detail.fields], [OPERATOR_ACTOR, publicClientId, 'client_name,redirect_uris']);
+      assert.deepEqual(
+        [changed!.actor, changed!.client_id, changed!.detail.fields],
+        [OPERATOR_ACTOR, publicClientId, 'client_name,redirect_uris'],
+      );
       // The new redirect URI works, the old one no more.
       const login = await specRp(dezi.url, publicClientId, 'https://epd-zuid.test/terug').login(JANSEN.bsn);
       assert.equal(login.final.status, 303);

@@ -19,11 +19,16 @@ const OPERATOR_ACTOR = `operator:${OPERATOR.deziNummer}`;
 
 /** The row of one means in the table: [name, level, offered, health]. */
 function meansRow(body: string, id: string): string[] {
-  const row = [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].find(([, tr]) => tr!.includes(`<code>${id}</code>`));
+  const row = [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].find(([, tr]) =>
+    tr!.includes(`<code>${id}</code>`),
+  );
   assert.ok(row, `a row for ${id}`);
-  return [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)]
-    .slice(0, 4)
-    .map(([, td]) => td!.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim());
+  return [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].slice(0, 4).map(([, td]) =>
+    td!
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
 }
 
 function daysFromNow(days: number): string {
@@ -41,7 +46,11 @@ for (const backend of BACKENDS)
 
     before(async () => {
       database = await openTestDatabase(backend);
-      const config = { ...OPERATOR_CONFIG, disabledMeans: [YIVI_MEANS_ID], ops: { ...DEFAULT_OPS, keyPollSeconds: 1 } };
+      const config = {
+        ...OPERATOR_CONFIG,
+        disabledMeans: [YIVI_MEANS_ID],
+        ops: { ...DEFAULT_OPS, keyPollSeconds: 1 },
+      };
       dezi = await startDezi({ db: database.db, config });
       // Behind one issuer, as instances behind a load balancer are.
       other = await startDezi({ db: database.db, config: { ...config, issuer: dezi.url } });
@@ -65,7 +74,11 @@ for (const backend of BACKENDS)
       assert.deepEqual(meansRow(page.body, DIGID).slice(1), ['hoog', 'aan', 'werkt']);
       assert.deepEqual(meansRow(page.body, TEST_MEANS).slice(1), ['substantieel', 'aan', 'werkt']);
       assert.deepEqual(meansRow(page.body, YIVI_MEANS_ID).slice(2, 3), ['uit in de configuratie']);
-      assert.doesNotMatch(page.body, new RegExp(`/beheer/inlogmiddelen/${YIVI_MEANS_ID}/aan`), 'no switch for it');
+      assert.doesNotMatch(
+        page.body,
+        new RegExp(`/beheer/inlogmiddelen/${YIVI_MEANS_ID}/aan`),
+        'no switch for it',
+      );
 
       await setTestMeansMode(dezi.url, 'down');
       try {
@@ -84,7 +97,10 @@ for (const backend of BACKENDS)
       assert.ok(dezi.means.isEnabled(TEST_MEANS), 'not before confirming');
       const done = await browser.submit(confirm, `/beheer/inlogmiddelen/${TEST_MEANS}/uit`);
       assert.match(done.url, /melding=uit$/);
-      assert.match(meansRow(done.body, TEST_MEANS)[2]!, new RegExp(`^uit, door ${OPERATOR_ACTOR} sinds \\d{4}-\\d{2}-\\d{2} `));
+      assert.match(
+        meansRow(done.body, TEST_MEANS)[2]!,
+        new RegExp(`^uit, door ${OPERATOR_ACTOR} sinds \\d{4}-\\d{2}-\\d{2} `),
+      );
       assert.ok(!dezi.means.isEnabled(TEST_MEANS), 'this instance follows at once');
       assert.ok(!(await offered()).includes(TEST_MEANS));
       assert.ok((await offered()).includes(DIGID));
@@ -95,7 +111,10 @@ for (const backend of BACKENDS)
         await new Promise((r) => setTimeout(r, 100));
       }
       // An instance started now (a restart) reads it at start.
-      const restarted = await startDezi({ db: database.db, config: { ...OPERATOR_CONFIG, issuer: dezi.url } });
+      const restarted = await startDezi({
+        db: database.db,
+        config: { ...OPERATOR_CONFIG, issuer: dezi.url },
+      });
       try {
         assert.ok(!restarted.means.isEnabled(TEST_MEANS));
         assert.ok(restarted.means.isEnabled(DIGID));
@@ -107,10 +126,16 @@ for (const backend of BACKENDS)
       const { page: loginPage } = await startLogin(person, rp, { acr_values: LOA.substantial });
       const forced = await person.submit(loginPage, '/means', { means: TEST_MEANS });
       assert.equal(forced.status, 400);
-      assert.ok(!person.history.some((e) => e.url.includes('/proeftuin/testmiddel/')), 'the means is not started');
+      assert.ok(
+        !person.history.some((e) => e.url.includes('/proeftuin/testmiddel/')),
+        'the means is not started',
+      );
 
       const [off] = await auditOf(dezi.db, 'means.switch_off');
-      assert.deepEqual([off!.actor, off!.actor_kind, off!.target], [OPERATOR_ACTOR, 'operator', `means:${TEST_MEANS}`]);
+      assert.deepEqual(
+        [off!.actor, off!.actor_kind, off!.target],
+        [OPERATOR_ACTOR, 'operator', `means:${TEST_MEANS}`],
+      );
 
       const on = await browser.submit(done, `/beheer/inlogmiddelen/${TEST_MEANS}/aan`);
       assert.match(on.url, /melding=aan$/);
@@ -127,14 +152,19 @@ for (const backend of BACKENDS)
     test('a means the configuration disables cannot be switched on; an unknown means is not found', async () => {
       const page = await browser.goto(`${dezi.url}/beheer/inlogmiddelen`);
       const { csrf } = findForm(page.body, `/beheer/inlogmiddelen/${TEST_MEANS}/uit`).fields;
-      const on = await browser.request(`${dezi.url}/beheer/inlogmiddelen/${YIVI_MEANS_ID}/aan`, { form: { csrf: csrf! } });
+      const on = await browser.request(`${dezi.url}/beheer/inlogmiddelen/${YIVI_MEANS_ID}/aan`, {
+        form: { csrf: csrf! },
+      });
       assert.equal(on.status, 409);
       assert.ok(!dezi.means.isEnabled(YIVI_MEANS_ID));
       const unknown = await browser.request(`${dezi.url}/beheer/inlogmiddelen/bestaat-niet/uit`, {
         form: { csrf: csrf!, bevestigd: 'ja' },
       });
       assert.equal(unknown.status, 404);
-      assert.equal((await dezi.db.query("SELECT 1 FROM means_switches WHERE means_id = 'bestaat-niet'")).length, 0);
+      assert.equal(
+        (await dezi.db.query("SELECT 1 FROM means_switches WHERE means_id = 'bestaat-niet'")).length,
+        0,
+      );
     });
 
     test("a zorgapplicatie's means policy with dates, set in the form, decides what its login page offers", async () => {
@@ -186,12 +216,18 @@ for (const backend of BACKENDS)
       assert.deepEqual(row!.payload.dezi_allowed_means, [{ means: DIGID, from: daysFromNow(-1) }]);
       assert.deepEqual(row!.payload.dezi_excluded_means, [{ means: TEST_MEANS, from: daysFromNow(-1) }]);
       const [audit] = await auditOf(dezi.db, 'client.update');
-      assert.deepEqual([audit!.actor, audit!.client_id, audit!.detail.fields], [OPERATOR_ACTOR, rp.clientId, 'means_policy']);
+      assert.deepEqual(
+        [audit!.actor, audit!.client_id, audit!.detail.fields],
+        [OPERATOR_ACTOR, rp.clientId, 'means_policy'],
+      );
 
       // The form shows the stored policy; clearing every rule accepts every means again.
       const again = await browser.goto(`${dezi.url}/beheer/inlogmiddelen/beleid/${rp.clientId}`);
       assert.match(again.body, new RegExp(`<option value="toestaan" selected>`));
-      assert.match(again.body, new RegExp(`id="vanaf-${DIGID}" name="vanaf-${DIGID}" value="${daysFromNow(-1)}"`));
+      assert.match(
+        again.body,
+        new RegExp(`id="vanaf-${DIGID}" name="vanaf-${DIGID}" value="${daysFromNow(-1)}"`),
+      );
       const cleared = await browser.submit(again, `/beleid/${rp.clientId}`, {
         [`regel-${DIGID}`]: '',
         [`vanaf-${DIGID}`]: '',

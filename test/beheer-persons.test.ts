@@ -20,7 +20,8 @@ const BERG = seed('Berg');
 const SMIT = seed('Smit');
 
 /** The Dezi-nummers in the result table. */
-const found = (body: string) => [...body.matchAll(/<td><a href="\/beheer\/personen\/(\d{9})">/g)].map((m) => m[1]);
+const found = (body: string) =>
+  [...body.matchAll(/<td><a href="\/beheer\/personen\/(\d{9})">/g)].map((m) => m[1]);
 
 for (const backend of BACKENDS)
   describe(`beheer: persons (${backend})`, () => {
@@ -107,9 +108,12 @@ for (const backend of BACKENDS)
       assert.equal(refused.final.status, 403);
       assert.match(refused.final.body, /Uw zorgidentiteit is niet actief/);
       const [set] = await auditOf(dezi.db, 'register.person.set_status');
-      assert.deepEqual([set!.actor, set!.target, set!.detail.to], [OPERATOR_ACTOR, `person:${BERG.deziNummer}`, 'suspended']);
+      assert.deepEqual(
+        [set!.actor, set!.target, set!.detail.to],
+        [OPERATOR_ACTOR, `person:${BERG.deziNummer}`, 'suspended'],
+      );
       const [revoked] = await dezi.db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM verklaringen v JOIN persons p ON p.id = v.person_id WHERE p.dezi_nummer = $1 AND v.revoked_at IS NOT NULL",
+        'SELECT count(*)::int AS n FROM verklaringen v JOIN persons p ON p.id = v.person_id WHERE p.dezi_nummer = $1 AND v.revoked_at IS NOT NULL',
         [BERG.deziNummer],
       );
       assert.ok(revoked!.n >= 1, 'the verklaring of the earlier login is revoked');

@@ -51,7 +51,9 @@ describe('beheer in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
       /** axe, no sideways scrolling of the page, no BSN, and a screenshot. */
       async function check(name: string, on: Page = page) {
         await expectAccessible(on, `${name} (${size.name})`);
-        const [scroll, inner] = await on.evaluate<number[]>('[document.documentElement.scrollWidth, window.innerWidth]');
+        const [scroll, inner] = await on.evaluate<number[]>(
+          '[document.documentElement.scrollWidth, window.innerWidth]',
+        );
         const overflow = scroll! - inner!;
         assert.ok(overflow <= 0, `${name} (${size.name}) scrolls sideways by ${overflow}px`);
         const html = await on.content();
@@ -61,7 +63,10 @@ describe('beheer in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
       }
 
       const nav = (name: string) =>
-        page.getByRole('navigation', { name: 'Onderdelen van beheer' }).getByRole('link', { name, exact: true }).click();
+        page
+          .getByRole('navigation', { name: 'Onderdelen van beheer' })
+          .getByRole('link', { name, exact: true })
+          .click();
 
       before(async () => {
         context = await browser.newContext({ ...size.options, acceptDownloads: true });
@@ -83,31 +88,41 @@ describe('beheer in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         await check('start');
       });
 
-      test('abonnees: a search, a form with errors, adding, suspending after confirming', { timeout: SLOW }, async () => {
-        await nav('Abonnees');
-        await page.getByLabel('Zoek een abonnee').fill('Rivierenland');
-        await page.getByRole('button', { name: 'Zoeken' }).click();
-        await check('abonnees');
-        await page.getByLabel('Abonneenummer (URA)').fill('12');
-        await page.getByLabel('Naam', { exact: true }).fill('Praktijk');
-        await page.getByLabel('KvK-nummer').fill('abc');
-        await page.getByRole('button', { name: 'Abonnee toevoegen' }).click();
-        assert.match(await page.title(), /^Fout: Abonnees/);
-        await page.getByRole('link', { name: /Vul een KvK-nummer/ }).click();
-        assert.equal(await page.evaluate<string>('document.activeElement.id'), 'kvk', 'the summary leads to the field');
-        await check('abonnees-fouten');
-        await page.getByLabel('Abonneenummer (URA)').fill(size.name === 'desktop' ? '92000001' : '92000002');
-        await page.getByLabel('Naam', { exact: true }).fill(`Praktijk ${size.name}`);
-        await page.getByLabel('KvK-nummer').fill('59200001');
-        await page.getByRole('button', { name: 'Abonnee toevoegen' }).click();
-        await page.waitForURL(/melding=toegevoegd/);
-        assert.match((await page.getByRole('status').textContent())!, /De abonnee is toegevoegd/);
-        await page.getByRole('button', { name: `Praktijk ${size.name} schorsen` }).click();
-        assert.equal(await page.locator('h1').textContent(), 'Abonnee schorsen?');
-        await check('abonnee-schorsen');
-        await page.getByRole('button', { name: 'Ja, schorsen' }).click();
-        await page.waitForURL(/melding=geschorst/);
-      });
+      test(
+        'abonnees: a search, a form with errors, adding, suspending after confirming',
+        { timeout: SLOW },
+        async () => {
+          await nav('Abonnees');
+          await page.getByLabel('Zoek een abonnee').fill('Rivierenland');
+          await page.getByRole('button', { name: 'Zoeken' }).click();
+          await check('abonnees');
+          await page.getByLabel('Abonneenummer (URA)').fill('12');
+          await page.getByLabel('Naam', { exact: true }).fill('Praktijk');
+          await page.getByLabel('KvK-nummer').fill('abc');
+          await page.getByRole('button', { name: 'Abonnee toevoegen' }).click();
+          assert.match(await page.title(), /^Fout: Abonnees/);
+          await page.getByRole('link', { name: /Vul een KvK-nummer/ }).click();
+          assert.equal(
+            await page.evaluate<string>('document.activeElement.id'),
+            'kvk',
+            'the summary leads to the field',
+          );
+          await check('abonnees-fouten');
+          await page
+            .getByLabel('Abonneenummer (URA)')
+            .fill(size.name === 'desktop' ? '92000001' : '92000002');
+          await page.getByLabel('Naam', { exact: true }).fill(`Praktijk ${size.name}`);
+          await page.getByLabel('KvK-nummer').fill('59200001');
+          await page.getByRole('button', { name: 'Abonnee toevoegen' }).click();
+          await page.waitForURL(/melding=toegevoegd/);
+          assert.match((await page.getByRole('status').textContent())!, /De abonnee is toegevoegd/);
+          await page.getByRole('button', { name: `Praktijk ${size.name} schorsen` }).click();
+          assert.equal(await page.locator('h1').textContent(), 'Abonnee schorsen?');
+          await check('abonnee-schorsen');
+          await page.getByRole('button', { name: 'Ja, schorsen' }).click();
+          await page.waitForURL(/melding=geschorst/);
+        },
+      );
 
       test("persons: a search, a person's page, a name change with an error", { timeout: SLOW }, async () => {
         await nav('Personen');
@@ -124,48 +139,61 @@ describe('beheer in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         await check('persoon-fouten');
       });
 
-      test('zorgapplicaties: register one with its certificate chosen as a file', { timeout: SLOW }, async () => {
-        await nav('Zorgapplicaties');
-        await check('zorgapplicaties');
-        await page.getByRole('link', { name: 'Zorgapplicatie registreren' }).click();
-        await check('zorgapplicatie-nieuw');
-        await page.getByLabel('Naam', { exact: true }).fill(`EPD ${size.name}`);
-        await page.getByLabel('Terugkeeradressen (redirect-URI’s)').fill('http://epd.test/callback');
-        await page.getByRole('button', { name: 'Registreren' }).click();
-        assert.match(await page.title(), /^Fout: /);
-        await check('zorgapplicatie-nieuw-fouten');
-        const cert = await encryptionCertificate();
-        await page.getByLabel('Terugkeeradressen (redirect-URI’s)').fill('https://epd.test/callback');
-        await page.getByLabel('Certificaatbestand').setInputFiles({
-          name: 'epd.pem',
-          mimeType: 'application/x-pem-file',
-          buffer: Buffer.from(cert.certPem),
-        });
-        await page.getByRole('button', { name: 'Registreren' }).click();
-        await page.waitForURL(/melding=geregistreerd/);
-        assert.match((await page.locator('main').textContent())!, /versleuteld; certificaat geldig tot/);
-        await check('zorgapplicatie');
-        await page.getByRole('button', { name: 'Zorgapplicatie uitschakelen' }).click();
-        await check('zorgapplicatie-uitschakelen');
-        await page.getByRole('link', { name: 'Annuleren' }).click();
-      });
+      test(
+        'zorgapplicaties: register one with its certificate chosen as a file',
+        { timeout: SLOW },
+        async () => {
+          await nav('Zorgapplicaties');
+          await check('zorgapplicaties');
+          await page.getByRole('link', { name: 'Zorgapplicatie registreren' }).click();
+          await check('zorgapplicatie-nieuw');
+          await page.getByLabel('Naam', { exact: true }).fill(`EPD ${size.name}`);
+          await page.getByLabel('Terugkeeradressen (redirect-URI’s)').fill('http://epd.test/callback');
+          await page.getByRole('button', { name: 'Registreren' }).click();
+          assert.match(await page.title(), /^Fout: /);
+          await check('zorgapplicatie-nieuw-fouten');
+          const cert = await encryptionCertificate();
+          await page.getByLabel('Terugkeeradressen (redirect-URI’s)').fill('https://epd.test/callback');
+          await page.getByLabel('Certificaatbestand').setInputFiles({
+            name: 'epd.pem',
+            mimeType: 'application/x-pem-file',
+            buffer: Buffer.from(cert.certPem),
+          });
+          await page.getByRole('button', { name: 'Registreren' }).click();
+          await page.waitForURL(/melding=geregistreerd/);
+          assert.match((await page.locator('main').textContent())!, /versleuteld; certificaat geldig tot/);
+          await check('zorgapplicatie');
+          await page.getByRole('button', { name: 'Zorgapplicatie uitschakelen' }).click();
+          await check('zorgapplicatie-uitschakelen');
+          await page.getByRole('link', { name: 'Annuleren' }).click();
+        },
+      );
 
-      test('login means: health, a switch after confirming, a policy form with an error', { timeout: SLOW }, async () => {
-        await nav('Inlogmiddelen');
-        await check('inlogmiddelen');
-        await page.getByRole('button', { name: 'Testmiddel (proeftuin) uitzetten' }).click();
-        await check('inlogmiddel-uitzetten');
-        await page.getByRole('button', { name: 'Ja, uitzetten' }).click();
-        await page.waitForURL(/melding=uit/);
-        await page.getByRole('button', { name: 'Testmiddel (proeftuin) aanzetten' }).click();
-        await page.waitForURL(/melding=aan/);
-        await page.getByRole('link', { name: `Beleid van ${rp.config.clientMetadata().client_name} wijzigen` }).click();
-        await check('beleid');
-        await page.getByRole('group', { name: 'DigiD (proeftuin)' }).getByLabel('Tot (niet verplicht)').fill('2027-07-01');
-        await page.getByRole('button', { name: 'Beleid opslaan' }).click();
-        assert.match(await page.title(), /^Fout: /);
-        await check('beleid-fouten');
-      });
+      test(
+        'login means: health, a switch after confirming, a policy form with an error',
+        { timeout: SLOW },
+        async () => {
+          await nav('Inlogmiddelen');
+          await check('inlogmiddelen');
+          await page.getByRole('button', { name: 'Testmiddel (proeftuin) uitzetten' }).click();
+          await check('inlogmiddel-uitzetten');
+          await page.getByRole('button', { name: 'Ja, uitzetten' }).click();
+          await page.waitForURL(/melding=uit/);
+          await page.getByRole('button', { name: 'Testmiddel (proeftuin) aanzetten' }).click();
+          await page.waitForURL(/melding=aan/);
+          await page
+            .getByRole('link', { name: `Beleid van ${rp.config.clientMetadata().client_name} wijzigen` })
+            .click();
+          await check('beleid');
+          await page
+            .getByRole('group', { name: 'DigiD (proeftuin)' })
+            .getByLabel('Tot (niet verplicht)')
+            .fill('2027-07-01');
+          await page.getByRole('button', { name: 'Beleid opslaan' }).click();
+          assert.match(await page.title(), /^Fout: /);
+          await check('beleid-fouten');
+        },
+      );
 
       test('the audit trail: a search, the CSV download, the chain check', { timeout: SLOW }, async () => {
         await nav('Audittrail');

@@ -21,7 +21,14 @@ export interface AuditCriteria {
 }
 
 export type AuditCriterion = keyof AuditCriteria;
-export const AUDIT_CRITERIA: readonly AuditCriterion[] = ['person', 'abonnee', 'client', 'action', 'from', 'until'];
+export const AUDIT_CRITERIA: readonly AuditCriterion[] = [
+  'person',
+  'abonnee',
+  'client',
+  'action',
+  'from',
+  'until',
+];
 
 /** Why a criterion was refused: its form, or (for until) a period that ends before it starts. */
 export type CriterionProblem = 'format' | 'order';
@@ -254,7 +261,11 @@ function csvLine(r: AuditRecord): string {
  * flat however long the period. Starts with a UTF-8 byte order mark so that spreadsheets read names
  * with accents right.
  */
-export async function* auditCsv(db: Queryable, criteria: AuditCriteria, batch = 1000): AsyncGenerator<string> {
+export async function* auditCsv(
+  db: Queryable,
+  criteria: AuditCriteria,
+  batch = 1000,
+): AsyncGenerator<string> {
   yield `\uFEFF${AUDIT_CSV_COLUMNS.map(csvCell).join(',')}\r\n`;
   let before: string | undefined;
   for (;;) {

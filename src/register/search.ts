@@ -16,9 +16,10 @@ export async function searchPersons(c: RegisterContext, query: string): Promise<
   const q = query.trim();
   if (q === '') return [];
   if (/^[0-9]{9}$/.test(q)) {
-    const rows = await c.db.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM persons p WHERE dezi_nummer = $1`, [
-      q,
-    ]);
+    const rows = await c.db.query<PersonRow>(
+      `SELECT ${PERSON_COLUMNS} FROM persons p WHERE dezi_nummer = $1`,
+      [q],
+    );
     return rows.map(toPerson);
   }
   const rows = await c.db.query<PersonRow>(

@@ -19,7 +19,11 @@ export const OPERATOR_CONFIG = { operators: [OPERATOR.deziNummer] };
 const NEVER = 'http://never.invalid/';
 
 /** Logs in to beheer from /beheer through the broker and DigiD; returns the page beheer lands on. */
-export async function beheerLogin(url: string, bsn: string, browser = new Browser()): Promise<{ browser: Browser; page: Exchange }> {
+export async function beheerLogin(
+  url: string,
+  bsn: string,
+  browser = new Browser(),
+): Promise<{ browser: Browser; page: Exchange }> {
   const meansPage = await browser.goto(`${url}/beheer`);
   assert.match(meansPage.url, /\/interaction\//, 'beheer sends a browser without a session to the login');
   const page = await digidLogin(browser, meansPage, bsn, NEVER);
@@ -50,7 +54,16 @@ export function assertNoBsn(browser: Browser): void {
 export async function auditOf(
   db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
   action: string,
-): Promise<{ actor: string; actor_kind: string; target: string | null; client_id: string | null; outcome: string; detail: Record<string, unknown> }[]> {
+): Promise<
+  {
+    actor: string;
+    actor_kind: string;
+    target: string | null;
+    client_id: string | null;
+    outcome: string;
+    detail: Record<string, unknown>;
+  }[]
+> {
   return db.query(
     'SELECT actor, actor_kind, target, client_id, outcome, detail FROM audit_events WHERE action = $1 ORDER BY id DESC',
     [action],

@@ -62,41 +62,51 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
     const errors = o.errors ?? {};
     const input = o.input ?? EMPTY;
     const shown = melding(req, NOTICES);
-    const row = (a: Abonnee) => html`<tr>
-      <td><code>${a.abonneeNummer}</code></td>
-      <td>${a.naam}</td>
-      <td>${a.kvk ?? ''}</td>
-      <td>${a.agb ?? ''}</td>
-      <td>${t(lang, `register.status.${a.status}`)}</td>
-      <td>
-        ${
-          a.status === 'active'
-            ? html`<form method="post" action="/beheer/abonnees/${a.abonneeNummer}/schorsen" class="inline-form">
-                ${csrf(web, req)}
-                <button class="link-button" type="submit">
-                  ${t(lang, 'beheer.abonnee.suspend', { naam: a.naam })}
-                </button>
-              </form>`
-            : a.status === 'suspended'
-              ? html`<form method="post" action="/beheer/abonnees/${a.abonneeNummer}/activeren" class="inline-form">
+    const row = (a: Abonnee) =>
+      html`<tr>
+        <td><code>${a.abonneeNummer}</code></td>
+        <td>${a.naam}</td>
+        <td>${a.kvk ?? ''}</td>
+        <td>${a.agb ?? ''}</td>
+        <td>${t(lang, `register.status.${a.status}`)}</td>
+        <td>
+          ${
+            a.status === 'active'
+              ? html`<form
+                  method="post"
+                  action="/beheer/abonnees/${a.abonneeNummer}/schorsen"
+                  class="inline-form"
+                >
                   ${csrf(web, req)}
                   <button class="link-button" type="submit">
-                    ${t(lang, 'beheer.abonnee.activate', { naam: a.naam })}
+                    ${t(lang, 'beheer.abonnee.suspend', { naam: a.naam })}
                   </button>
                 </form>`
-              : ''
-        }
-        <a href="/beheer/audit?abonnee=${a.abonneeNummer}">${t(lang, 'beheer.abonnee.audit', { naam: a.naam })}</a>
-      </td>
-    </tr>`;
+              : a.status === 'suspended'
+                ? html`<form
+                    method="post"
+                    action="/beheer/abonnees/${a.abonneeNummer}/activeren"
+                    class="inline-form"
+                  >
+                    ${csrf(web, req)}
+                    <button class="link-button" type="submit">
+                      ${t(lang, 'beheer.abonnee.activate', { naam: a.naam })}
+                    </button>
+                  </form>`
+                : ''
+          }
+          <a href="/beheer/audit?abonnee=${a.abonneeNummer}"
+            >${t(lang, 'beheer.abonnee.audit', { naam: a.naam })}</a
+          >
+        </td>
+      </tr>`;
     return beheerPage(web, req, reply, {
       title: t(lang, 'beheer.abonnee.title'),
       section: 'abonnees',
       status: o.status,
       hasErrors: Object.keys(errors).length > 0,
       body: html`<h1>${t(lang, 'beheer.abonnee.title')}</h1>
-        ${errorSummary(lang, errors)}
-        ${notice(shown ? t(lang, `beheer.abonnee.notice.${shown}`) : null)}
+        ${errorSummary(lang, errors)} ${notice(shown ? t(lang, `beheer.abonnee.notice.${shown}`) : null)}
         <form method="get" action="/beheer/abonnees" role="search">
           ${textInput({ name: 'q', label: t(lang, 'beheer.abonnee.search'), hint: t(lang, 'beheer.abonnee.search.hint'), value: o.query, maxlength: 100, autocomplete: 'off' })}
           <button class="button" type="submit">${t(lang, 'beheer.search')}</button>
@@ -140,7 +150,9 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
     });
   }
 
-  app.get('/beheer/abonnees', async (req, reply) => listPage(req, reply, { query: queryValue(req, 'q', 100) }));
+  app.get('/beheer/abonnees', async (req, reply) =>
+    listPage(req, reply, { query: queryValue(req, 'q', 100) }),
+  );
 
   app.post('/beheer/abonnees/nieuw', async (req, reply) => {
     const lang = web.lang(req, reply);
@@ -182,7 +194,9 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
         title: t(lang, 'beheer.abonnee.suspend.confirm_title'),
         section: 'abonnees',
         body: html`<h1>${t(lang, 'beheer.abonnee.suspend.confirm_title')}</h1>
-          <p>${t(lang, 'beheer.abonnee.suspend.confirm', { naam: abonnee.naam, nummer: abonnee.abonneeNummer })}</p>
+          <p>
+            ${t(lang, 'beheer.abonnee.suspend.confirm', { naam: abonnee.naam, nummer: abonnee.abonneeNummer })}
+          </p>
           <form method="post" action="/beheer/abonnees/${abonnee.abonneeNummer}/schorsen">
             ${csrf(web, req)}
             <input type="hidden" name="bevestigd" value="ja" />

@@ -117,7 +117,9 @@ export async function auditRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
         ${o.verification ? verification(lang, o.verification) : ''}
         <form method="post" action="/beheer/audit/controleren">
           ${csrf(web, req)}
-          <button class="button button-secondary" type="submit">${t(lang, 'beheer.audit.verify.submit')}</button>
+          <button class="button button-secondary" type="submit">
+            ${t(lang, 'beheer.audit.verify.submit')}
+          </button>
         </form>`,
     });
   }
@@ -152,18 +154,19 @@ export async function auditRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
                 </thead>
                 <tbody>
                   ${result.records.map(
-                    (r) => html`<tr>
-                      <td>${formatWhen(r.at)}</td>
-                      <td>${r.actor ? html`<code>${r.actor}</code>` : ''}</td>
-                      <td><code>${r.action}</code></td>
-                      <td>${r.abonneeNummer ?? ''}</td>
-                      <td>${r.clientId ? html`<code>${r.clientId}</code>` : ''}</td>
-                      <td>${r.target ? html`<code>${r.target}</code>` : ''}</td>
-                      <td>
-                        ${r.outcome === 'success' ? t(lang, 'beheer.outcome.success') : t(lang, 'beheer.outcome.failure')}
-                      </td>
-                      <td><code>${JSON.stringify(r.detail)}</code></td>
-                    </tr>`,
+                    (r) =>
+                      html`<tr>
+                        <td>${formatWhen(r.at)}</td>
+                        <td>${r.actor ? html`<code>${r.actor}</code>` : ''}</td>
+                        <td><code>${r.action}</code></td>
+                        <td>${r.abonneeNummer ?? ''}</td>
+                        <td>${r.clientId ? html`<code>${r.clientId}</code>` : ''}</td>
+                        <td>${r.target ? html`<code>${r.target}</code>` : ''}</td>
+                        <td>
+                          ${r.outcome === 'success' ? t(lang, 'beheer.outcome.success') : t(lang, 'beheer.outcome.failure')}
+                        </td>
+                        <td><code>${JSON.stringify(r.detail)}</code></td>
+                      </tr>`,
                   )}
                 </tbody>
               </table>
@@ -251,15 +254,26 @@ export async function auditRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
   });
 
   app.post('/beheer/audit', async (req, reply) =>
-    search(req, reply, rawFrom((name) => field(req, name, 100)), {
-      before: field(req, 'before', 20) || undefined,
-      after: field(req, 'after', 20) || undefined,
-    }),
+    search(
+      req,
+      reply,
+      rawFrom((name) => field(req, name, 100)),
+      {
+        before: field(req, 'before', 20) || undefined,
+        after: field(req, 'after', 20) || undefined,
+      },
+    ),
   );
 
   app.post('/beheer/audit/export', async (req, reply) => {
     const checked = checkAuditCriteria(rawFrom((name) => field(req, name, 100)));
-    if (!('criteria' in checked)) return search(req, reply, rawFrom((name) => field(req, name, 100)), {});
+    if (!('criteria' in checked))
+      return search(
+        req,
+        reply,
+        rawFrom((name) => field(req, name, 100)),
+        {},
+      );
     const { criteria } = checked;
     await recordAudit(d.db, {
       actor: operatorOf(req).actor,

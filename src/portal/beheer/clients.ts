@@ -64,7 +64,14 @@ const EMPTY: ClientInput = {
 
 /** The redirect URIs as typed, one per line: parsed, or the message for the field. */
 function parseRedirectUris(lang: Lang, text: string): { uris: string[] } | { error: string } {
-  const uris = [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
+  const uris = [
+    ...new Set(
+      text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (uris.length === 0) return { error: t(lang, 'beheer.client.error.redirect_missing') };
   if (uris.length > MAX_REDIRECT_URIS)
     return { error: t(lang, 'beheer.client.error.redirect_many', { n: String(MAX_REDIRECT_URIS) }) };
@@ -83,7 +90,9 @@ function parseRedirectUris(lang: Lang, text: string): { uris: string[] } | { err
 }
 
 function checkName(lang: Lang, naam: string): string | undefined {
-  return naam === '' || naam.length > 200 || /\p{Cc}/u.test(naam) ? t(lang, 'beheer.client.error.naam') : undefined;
+  return naam === '' || naam.length > 200 || /\p{Cc}/u.test(naam)
+    ? t(lang, 'beheer.client.error.naam')
+    : undefined;
 }
 
 /**
@@ -142,13 +151,14 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
                   </thead>
                   <tbody>
                     ${clients.map(
-                      (c) => html`<tr>
-                        <td><a href="/beheer/zorgapplicaties/${c.clientId}">${c.name}</a></td>
-                        <td><code>${c.clientId}</code></td>
-                        <td>${c.organization ?? ''}</td>
-                        <td>${kind(lang, c)}</td>
-                        <td>${status(lang, c)}</td>
-                      </tr>`,
+                      (c) =>
+                        html`<tr>
+                          <td><a href="/beheer/zorgapplicaties/${c.clientId}">${c.name}</a></td>
+                          <td><code>${c.clientId}</code></td>
+                          <td>${c.organization ?? ''}</td>
+                          <td>${kind(lang, c)}</td>
+                          <td>${status(lang, c)}</td>
+                        </tr>`,
                     )}
                   </tbody>
                 </table>
@@ -167,7 +177,13 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
     const errors = o.errors ?? {};
     const radio = (value: ClientInput['soort'], label: MessageKey, sub: MessageKey) =>
       html`<li class="choice">
-        <input type="radio" name="soort" id="soort-${value}" value="${value}" ${input.soort === value ? html`checked` : ''} />
+        <input
+          type="radio"
+          name="soort"
+          id="soort-${value}"
+          value="${value}"
+          ${input.soort === value ? html`checked` : ''}
+        />
         <label for="soort-${value}">${t(lang, label)} <span class="choice-sub">${t(lang, sub)}</span></label>
       </li>`;
     return beheerPage(web, req, reply, {
@@ -265,7 +281,12 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
       }
     }
     // The file is not sent back (a file input cannot be filled); its text was read, not stored.
-    return newPage(req, reply, { input: { ...input, certificaatBestand: '' }, errors, technical, status: 400 });
+    return newPage(req, reply, {
+      input: { ...input, certificaatBestand: '' },
+      errors,
+      technical,
+      status: 400,
+    });
   });
 
   async function clientOf(req: FastifyRequest): Promise<RegisteredClient | null> {
@@ -308,8 +329,7 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
       status: o.status,
       hasErrors: Object.keys(errors).length > 0,
       body: html`<h1>${client.name}</h1>
-        ${errorSummary(lang, errors)}
-        ${notice(shown ? t(lang, `beheer.client.notice.${shown}`) : null)}
+        ${errorSummary(lang, errors)} ${notice(shown ? t(lang, `beheer.client.notice.${shown}`) : null)}
         <dl class="facts">
           <dt>${t(lang, 'beheer.client.id')}</dt>
           <dd><code>${client.clientId}</code></dd>
@@ -328,7 +348,9 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
             ${
               encryption
                 ? encryption.certificateNotAfter
-                  ? t(lang, 'beheer.client.userinfo.cert', { until: formatWhen(new Date(encryption.certificateNotAfter)) })
+                  ? t(lang, 'beheer.client.userinfo.cert', {
+                      until: formatWhen(new Date(encryption.certificateNotAfter)),
+                    })
                   : t(lang, 'beheer.client.userinfo.key')
                 : t(lang, 'beheer.client.userinfo.signed')
             }
@@ -336,7 +358,9 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
           <dt>${t(lang, 'beheer.means.policy')}</dt>
           <dd>
             ${describePolicy(lang, client.policy, meansName)}
-            <a href="/beheer/inlogmiddelen/beleid/${client.clientId}">${t(lang, 'beheer.means.policy.change', { naam: client.name })}</a>
+            <a href="/beheer/inlogmiddelen/beleid/${client.clientId}"
+              >${t(lang, 'beheer.means.policy.change', { naam: client.name })}</a
+            >
           </dd>
         </dl>
 
@@ -350,7 +374,9 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
             : html`<p>${t(lang, 'beheer.client.disable.intro')}</p>
                 <form method="post" action="${base}/uitschakelen">
                   ${csrf(web, req)}
-                  <button class="button button-secondary" type="submit">${t(lang, 'beheer.client.disable')}</button>
+                  <button class="button button-secondary" type="submit">
+                    ${t(lang, 'beheer.client.disable')}
+                  </button>
                 </form>`
         }
 

@@ -50,7 +50,11 @@ function windowText(lang: Lang, w: MeansWindow): string {
 }
 
 /** A client's policy in a sentence or two: "Alleen: DigiD, UZI-pas (tot 1 juli 2027)". */
-export function describePolicy(lang: Lang, policy: ClientMeansPolicy, meansName: (id: string) => string): string {
+export function describePolicy(
+  lang: Lang,
+  policy: ClientMeansPolicy,
+  meansName: (id: string) => string,
+): string {
   const list = (windows: MeansWindow[]) =>
     windows
       .map((w) => {
@@ -60,7 +64,8 @@ export function describePolicy(lang: Lang, policy: ClientMeansPolicy, meansName:
       .join(', ');
   const parts: string[] = [];
   if (policy.allowed?.length) parts.push(t(lang, 'beheer.means.policy.only', { list: list(policy.allowed) }));
-  if (policy.excluded?.length) parts.push(t(lang, 'beheer.means.policy.not', { list: list(policy.excluded) }));
+  if (policy.excluded?.length)
+    parts.push(t(lang, 'beheer.means.policy.not', { list: list(policy.excluded) }));
   return parts.length ? parts.join(' ') : t(lang, 'beheer.means.policy.all');
 }
 
@@ -109,11 +114,15 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
       return e.switchedOff
         ? html`<form method="post" action="/beheer/inlogmiddelen/${e.id}/aan" class="inline-form">
             ${csrf(web, req)}
-            <button class="link-button" type="submit">${t(lang, 'beheer.means.switch_on', { naam: name })}</button>
+            <button class="link-button" type="submit">
+              ${t(lang, 'beheer.means.switch_on', { naam: name })}
+            </button>
           </form>`
         : html`<form method="post" action="/beheer/inlogmiddelen/${e.id}/uit" class="inline-form">
             ${csrf(web, req)}
-            <button class="link-button" type="submit">${t(lang, 'beheer.means.switch_off', { naam: name })}</button>
+            <button class="link-button" type="submit">
+              ${t(lang, 'beheer.means.switch_off', { naam: name })}
+            </button>
           </form>`;
     };
     return beheerPage(web, req, reply, {
@@ -138,13 +147,18 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
             </thead>
             <tbody>
               ${entries.map(
-                (e, n) => html`<tr>
-                  <td>${e.displayName[lang]} <span class="hint"><code>${e.id}</code></span></td>
-                  <td>${t(lang, `loa.${loaLabel(e.loa)}`)}</td>
-                  <td>${state(e)}</td>
-                  <td>${health[n] ? t(lang, 'beheer.means.health.up') : t(lang, 'beheer.means.health.down')}</td>
-                  <td>${action(e)}</td>
-                </tr>`,
+                (e, n) =>
+                  html`<tr>
+                    <td>
+                      ${e.displayName[lang]} <span class="hint"><code>${e.id}</code></span>
+                    </td>
+                    <td>${t(lang, `loa.${loaLabel(e.loa)}`)}</td>
+                    <td>${state(e)}</td>
+                    <td>
+                      ${health[n] ? t(lang, 'beheer.means.health.up') : t(lang, 'beheer.means.health.down')}
+                    </td>
+                    <td>${action(e)}</td>
+                  </tr>`,
               )}
             </tbody>
           </table>
@@ -169,15 +183,16 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
                   </thead>
                   <tbody>
                     ${clients.map(
-                      (c) => html`<tr>
-                        <td>${c.name}</td>
-                        <td>${describePolicy(lang, c.policy, meansName(lang))}</td>
-                        <td>
-                          <a href="/beheer/inlogmiddelen/beleid/${c.clientId}"
-                            >${t(lang, 'beheer.means.policy.change', { naam: c.name })}</a
-                          >
-                        </td>
-                      </tr>`,
+                      (c) =>
+                        html`<tr>
+                          <td>${c.name}</td>
+                          <td>${describePolicy(lang, c.policy, meansName(lang))}</td>
+                          <td>
+                            <a href="/beheer/inlogmiddelen/beleid/${c.clientId}"
+                              >${t(lang, 'beheer.means.policy.change', { naam: c.name })}</a
+                            >
+                          </td>
+                        </tr>`,
                     )}
                   </tbody>
                 </table>
@@ -254,7 +269,9 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
       hasErrors: Object.keys(errors).length > 0,
       body: html`<h1>${title}</h1>
         ${errorSummary(lang, errors)}
-        <p>${t(lang, 'beheer.means.policy.now', { policy: describePolicy(lang, client.policy, meansName(lang)) })}</p>
+        <p>
+          ${t(lang, 'beheer.means.policy.now', { policy: describePolicy(lang, client.policy, meansName(lang)) })}
+        </p>
         <p>${t(lang, 'beheer.means.policy.explain')}</p>
         <form method="post" action="/beheer/inlogmiddelen/beleid/${client.clientId}">
           ${csrf(web, req)}
@@ -307,7 +324,8 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
       };
       rules.set(e.id, r);
       const naam = e.displayName[lang];
-      if (raw !== '' && r.rule === '') errors[`regel-${e.id}`] = t(lang, 'beheer.means.policy.error.rule', { naam });
+      if (raw !== '' && r.rule === '')
+        errors[`regel-${e.id}`] = t(lang, 'beheer.means.policy.error.rule', { naam });
       for (const [key, value] of [
         ['vanaf', r.from],
         ['tot', r.until],
@@ -319,7 +337,11 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
       if (r.rule === '' && (r.from || r.until) && !errors[`regel-${e.id}`])
         errors[`regel-${e.id}`] = t(lang, 'beheer.means.policy.error.dates_without_rule', { naam });
       if (r.rule === '') continue;
-      const w: MeansWindow = { means: e.id, ...(r.from ? { from: r.from } : {}), ...(r.until ? { until: r.until } : {}) };
+      const w: MeansWindow = {
+        means: e.id,
+        ...(r.from ? { from: r.from } : {}),
+        ...(r.until ? { until: r.until } : {}),
+      };
       (r.rule === 'toestaan' ? allowed : excluded).push(w);
     }
     if (Object.keys(errors).length) return policyPage(req, reply, client, { rules, errors, status: 400 });
@@ -328,11 +350,24 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
     allowed.push(...(client.policy.allowed ?? []).filter((w) => !known.has(w.means)));
     excluded.push(...(client.policy.excluded ?? []).filter((w) => !known.has(w.means)));
     try {
-      await updateClient(d.provider, d.db, client.clientId, { policy: { allowed, excluded } }, operatorOf(req).actor);
+      await updateClient(
+        d.provider,
+        d.db,
+        client.clientId,
+        { policy: { allowed, excluded } },
+        operatorOf(req).actor,
+      );
     } catch (err) {
       if (!(err instanceof oidcErrors.InvalidClientMetadata)) throw err;
       req.log.info({ client: client.clientId, reason: err.error_description }, 'means policy refused');
-      return beheerProblem(web, req, reply, 400, 'refused', `/beheer/inlogmiddelen/beleid/${client.clientId}`);
+      return beheerProblem(
+        web,
+        req,
+        reply,
+        400,
+        'refused',
+        `/beheer/inlogmiddelen/beleid/${client.clientId}`,
+      );
     }
     return reply.redirect('/beheer/inlogmiddelen?melding=beleid', 303);
   });

@@ -58,34 +58,42 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
         ${
           results === undefined
             ? ''
-            : html`<h2 id="personen-gevonden">${t(lang, 'beheer.person.found', { n: String(results.length) })}</h2>
-              ${
-                results.length === 0
-                  ? html`<p>${t(lang, 'beheer.person.none')}</p>`
-                  : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="personen-gevonden">
-                      <table>
-                        <caption>
-                          ${t(lang, 'beheer.person.caption')}
-                        </caption>
-                        <thead>
-                          <tr>
-                            <th scope="col">${t(lang, 'portal.mijn.dezi_nummer')}</th>
-                            <th scope="col">${t(lang, 'portal.mijn.name')}</th>
-                            <th scope="col">${t(lang, 'portal.status')}</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          ${results.map(
-                            (p) => html`<tr>
-                              <td><a href="/beheer/personen/${p.deziNummer}">${p.deziNummer}</a></td>
-                              <td>${fullName(p)}</td>
-                              <td>${t(lang, `register.status.${p.status}`)}</td>
-                            </tr>`,
-                          )}
-                        </tbody>
-                      </table>
-                    </div>`
-              }`
+            : html`<h2 id="personen-gevonden">
+                  ${t(lang, 'beheer.person.found', { n: String(results.length) })}
+                </h2>
+                ${
+                  results.length === 0
+                    ? html`<p>${t(lang, 'beheer.person.none')}</p>`
+                    : html`<div
+                        class="table-wrap"
+                        tabindex="0"
+                        role="region"
+                        aria-labelledby="personen-gevonden"
+                      >
+                        <table>
+                          <caption>
+                            ${t(lang, 'beheer.person.caption')}
+                          </caption>
+                          <thead>
+                            <tr>
+                              <th scope="col">${t(lang, 'portal.mijn.dezi_nummer')}</th>
+                              <th scope="col">${t(lang, 'portal.mijn.name')}</th>
+                              <th scope="col">${t(lang, 'portal.status')}</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            ${results.map(
+                              (p) =>
+                                html`<tr>
+                                  <td><a href="/beheer/personen/${p.deziNummer}">${p.deziNummer}</a></td>
+                                  <td>${fullName(p)}</td>
+                                  <td>${t(lang, `register.status.${p.status}`)}</td>
+                                </tr>`,
+                            )}
+                          </tbody>
+                        </table>
+                      </div>`
+                }`
         }`,
     });
   }
@@ -154,14 +162,18 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
       status: o.status,
       hasErrors: Object.keys(errors).length > 0,
       body: html`<h1>${fullName(person)}</h1>
-        ${errorSummary(lang, errors)}
-        ${notice(shown ? t(lang, `beheer.person.notice.${shown}`) : null)}
+        ${errorSummary(lang, errors)} ${notice(shown ? t(lang, `beheer.person.notice.${shown}`) : null)}
         <dl class="facts">
           <dt>${t(lang, 'portal.mijn.dezi_nummer')}</dt>
           <dd><code>${person.deziNummer}</code></dd>
           <dt>${t(lang, 'portal.status')}</dt>
           <dd>${t(lang, `register.status.${person.status}`)}</dd>
-          ${loa ? html`<dt>${t(lang, 'beheer.person.loa')}</dt><dd>${t(lang, `loa.${loa}`)}</dd>` : ''}
+          ${
+            loa
+              ? html`<dt>${t(lang, 'beheer.person.loa')}</dt>
+                  <dd>${t(lang, `loa.${loa}`)}</dd>`
+              : ''
+          }
         </dl>
         <p><a href="/beheer/audit?person=${person.deziNummer}">${t(lang, 'beheer.person.audit')}</a></p>
 
@@ -207,11 +219,12 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
             </thead>
             <tbody>
               ${names.map(
-                (n) => html`<tr>
-                  <td>${fullName(n)}</td>
-                  <td>${n.until ? formatWhen(n.until) : t(lang, 'beheer.person.names.current')}</td>
-                  <td>${n.changedBy ? html`<code>${n.changedBy}</code>` : ''}</td>
-                </tr>`,
+                (n) =>
+                  html`<tr>
+                    <td>${fullName(n)}</td>
+                    <td>${n.until ? formatWhen(n.until) : t(lang, 'beheer.person.names.current')}</td>
+                    <td>${n.changedBy ? html`<code>${n.changedBy}</code>` : ''}</td>
+                  </tr>`,
               )}
             </tbody>
           </table>
@@ -235,11 +248,14 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
                   </thead>
                   <tbody>
                     ${employments.map(
-                      (e) => html`<tr>
-                        <td>${e.abonnee.naam} <span class="hint">(URA ${e.abonnee.abonneeNummer})</span></td>
-                        <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
-                        <td>${t(lang, `register.status.${e.status}`)}</td>
-                      </tr>`,
+                      (e) =>
+                        html`<tr>
+                          <td>
+                            ${e.abonnee.naam} <span class="hint">(URA ${e.abonnee.abonneeNummer})</span>
+                          </td>
+                          <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
+                          <td>${t(lang, `register.status.${e.status}`)}</td>
+                        </tr>`,
                     )}
                   </tbody>
                 </table>
@@ -269,7 +285,8 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
     if (!person) return beheerProblem(web, req, reply, 404, 'not_found', '/beheer/personen');
     const { actor, person: me } = operatorOf(req);
     // An operator who suspends themself would lose beheer mid-task; another operator can do it.
-    if (person.id === me.id) return beheerProblem(web, req, reply, 409, 'refused', `/beheer/personen/${person.deziNummer}`);
+    if (person.id === me.id)
+      return beheerProblem(web, req, reply, 409, 'refused', `/beheer/personen/${person.deziNummer}`);
     const lang = web.lang(req, reply);
     if (field(req, 'bevestigd', 2) !== 'ja') {
       // Suspending revokes every verklaring of the person at once: asked first (WCAG 3.3.4).
@@ -277,7 +294,9 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
         title: t(lang, 'beheer.person.suspend.confirm_title'),
         section: 'personen',
         body: html`<h1>${t(lang, 'beheer.person.suspend.confirm_title')}</h1>
-          <p>${t(lang, 'beheer.person.suspend.confirm', { naam: fullName(person), dezi: person.deziNummer })}</p>
+          <p>
+            ${t(lang, 'beheer.person.suspend.confirm', { naam: fullName(person), dezi: person.deziNummer })}
+          </p>
           <form method="post" action="/beheer/personen/${person.deziNummer}/schorsen">
             ${csrf(web, req)}
             <input type="hidden" name="bevestigd" value="ja" />

@@ -73,10 +73,14 @@ const SECTIONS: readonly [Section, string, MessageKey][] = [
 function nav(lang: Lang, current: Section | null): SafeHtml {
   return html`<nav aria-label="${t(lang, 'beheer.nav.label')}">
     <ul class="plain-list form-row">
-      <li><a href="/beheer" ${current === null ? html`aria-current="page"` : ''}>${t(lang, 'beheer.title')}</a></li>
+      <li>
+        <a href="/beheer" ${current === null ? html`aria-current="page"` : ''}>${t(lang, 'beheer.title')}</a>
+      </li>
       ${SECTIONS.map(
         ([s, href, key]) =>
-          html`<li><a href="${href}" ${s === current ? html`aria-current="page"` : ''}>${t(lang, key)}</a></li>`,
+          html`<li>
+            <a href="${href}" ${s === current ? html`aria-current="page"` : ''}>${t(lang, key)}</a>
+          </li>`,
       )}
     </ul>
   </nav>`;
@@ -175,16 +179,30 @@ function labelled(c: Control, control: SafeHtml): SafeHtml {
 export function textarea(c: Control & { value: string; rows?: number; maxlength?: number }): SafeHtml {
   return labelled(
     c,
-    html`<textarea id="${c.name}" name="${c.name}" rows="${c.rows ?? 4}" maxlength="${c.maxlength ?? 8000}"
-      spellcheck="false" ${c.error ? html`aria-invalid="true"` : ''} ${described(c)}>${c.value}</textarea>`,
+    html`<textarea
+      id="${c.name}"
+      name="${c.name}"
+      rows="${c.rows ?? 4}"
+      maxlength="${c.maxlength ?? 8000}"
+      spellcheck="false"
+      ${c.error ? html`aria-invalid="true"` : ''}
+      ${described(c)}
+    >
+${c.value}</textarea>`,
   );
 }
 
 export function dateInput(c: Control & { value: string }): SafeHtml {
   return labelled(
     c,
-    html`<input type="date" id="${c.name}" name="${c.name}" value="${c.value}"
-      ${c.error ? html`aria-invalid="true"` : ''} ${described(c)} />`,
+    html`<input
+      type="date"
+      id="${c.name}"
+      name="${c.name}"
+      value="${c.value}"
+      ${c.error ? html`aria-invalid="true"` : ''}
+      ${described(c)}
+    />`,
   );
 }
 
@@ -200,7 +218,13 @@ export function selectInput(c: Control & { value: string; options: [string, stri
 export function fileInput(c: Control & { accept: string }): SafeHtml {
   return labelled(
     c,
-    html`<input type="file" id="${c.name}" name="${c.name}" accept="${c.accept}"
-      ${c.error ? html`aria-invalid="true"` : ''} ${described(c)} />`,
+    html`<input
+      type="file"
+      id="${c.name}"
+      name="${c.name}"
+      accept="${c.accept}"
+      ${c.error ? html`aria-invalid="true"` : ''}
+      ${described(c)}
+    />`,
   );
 }

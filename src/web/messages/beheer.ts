@@ -71,7 +71,10 @@ export const beheerMessages = {
   },
   'beheer.abonnee.found': { nl: 'Gevonden: {n}', en: 'Found: {n}' },
   'beheer.abonnee.none': { nl: 'Geen abonnee gevonden.', en: 'No abonnee found.' },
-  'beheer.abonnee.caption': { nl: 'Abonnees die passen bij uw zoekopdracht', en: 'Abonnees matching your search' },
+  'beheer.abonnee.caption': {
+    nl: 'Abonnees die passen bij uw zoekopdracht',
+    en: 'Abonnees matching your search',
+  },
   'beheer.abonnee.nummer': { nl: 'Abonneenummer (URA)', en: 'Abonnee number (URA)' },
   'beheer.abonnee.nummer.hint': { nl: '8 cijfers', en: '8 digits' },
   'beheer.abonnee.naam': { nl: 'Naam', en: 'Name' },
@@ -116,7 +119,10 @@ export const beheerMessages = {
     nl: 'De abonnee is geschorst; zijn verklaringen zijn ingetrokken.',
     en: 'The abonnee is suspended; its verklaringen are revoked.',
   },
-  'beheer.abonnee.notice.geactiveerd': { nl: 'De abonnee is weer actief.', en: 'The abonnee is active again.' },
+  'beheer.abonnee.notice.geactiveerd': {
+    nl: 'De abonnee is weer actief.',
+    en: 'The abonnee is active again.',
+  },
 
   // --- persons
   'beheer.person.title': { nl: 'Personen', en: 'Persons' },
@@ -138,8 +144,14 @@ export const beheerMessages = {
     nl: 'Geen persoon gevonden. Controleer het Dezi-nummer of zoek op naam.',
     en: 'No person found. Check the Dezi-nummer or search by name.',
   },
-  'beheer.person.caption': { nl: 'Personen die passen bij uw zoekopdracht', en: 'Persons matching your search' },
-  'beheer.person.loa': { nl: 'Betrouwbaarheidsniveau van de registratie', en: 'Level of assurance of the registration' },
+  'beheer.person.caption': {
+    nl: 'Personen die passen bij uw zoekopdracht',
+    en: 'Persons matching your search',
+  },
+  'beheer.person.loa': {
+    nl: 'Betrouwbaarheidsniveau van de registratie',
+    en: 'Level of assurance of the registration',
+  },
   'beheer.person.audit': { nl: 'Audittrail van deze persoon', en: 'Audit trail of this person' },
   'beheer.person.status': { nl: 'Schorsen of activeren', en: 'Suspend or activate' },
   'beheer.person.suspend': { nl: 'Persoon schorsen', en: 'Suspend person' },
@@ -165,7 +177,10 @@ export const beheerMessages = {
   },
   'beheer.person.rename.submit': { nl: 'Naam opslaan', en: 'Save name' },
   'beheer.person.names': { nl: 'Namen', en: 'Names' },
-  'beheer.person.names.caption': { nl: 'Alle namen van deze persoon, de oudste eerst', en: 'Every name of this person, oldest first' },
+  'beheer.person.names.caption': {
+    nl: 'Alle namen van deze persoon, de oudste eerst',
+    en: 'Every name of this person, oldest first',
+  },
   'beheer.person.names.until': { nl: 'Gebruikt tot', en: 'Used until' },
   'beheer.person.names.by': { nl: 'Gewijzigd door', en: 'Changed by' },
   'beheer.person.names.current': { nl: 'huidige naam', en: 'current name' },
@@ -191,11 +206,17 @@ export const beheerMessages = {
   // --- zorgapplicaties
   'beheer.client.title': { nl: 'Zorgapplicaties', en: 'Care applications' },
   'beheer.client.caption': { nl: 'Geregistreerde zorgapplicaties', en: 'Registered care applications' },
-  'beheer.client.none': { nl: 'Er zijn nog geen zorgapplicaties geregistreerd.', en: 'No care applications are registered yet.' },
+  'beheer.client.none': {
+    nl: 'Er zijn nog geen zorgapplicaties geregistreerd.',
+    en: 'No care applications are registered yet.',
+  },
   'beheer.client.name': { nl: 'Naam', en: 'Name' },
   'beheer.client.id': { nl: 'Kenmerk (client_id)', en: 'Identifier (client_id)' },
   'beheer.client.organisation': { nl: 'Organisatie', en: 'Organisation' },
-  'beheer.client.organisation_optional': { nl: 'Organisatie (niet verplicht)', en: 'Organisation (optional)' },
+  'beheer.client.organisation_optional': {
+    nl: 'Organisatie (niet verplicht)',
+    en: 'Organisation (optional)',
+  },
   'beheer.client.kind': { nl: 'Soort koppeling', en: 'Kind of connection' },
   'beheer.client.kind.public': { nl: 'Openbaar, met PKCE', en: 'Public, with PKCE' },
   'beheer.client.kind.public.hint': {
@@ -225,7 +246,10 @@ export const beheerMessages = {
     nl: 'Alleen bij "Met eigen sleutels": de JSON met "keys", zoals de leverancier die aanlevert.',
     en: 'Only with "With its own keys": the JSON with "keys", as the vendor supplies it.',
   },
-  'beheer.client.certificate': { nl: 'Versleutelcertificaat (niet verplicht)', en: 'Encryption certificate (optional)' },
+  'beheer.client.certificate': {
+    nl: 'Versleutelcertificaat (niet verplicht)',
+    en: 'Encryption certificate (optional)',
+  },
   'beheer.client.certificate.hint': {
     nl: 'Het certificaat (PEM) waarmee Dezi de gegevens voor deze zorgapplicatie versleutelt. Zonder certificaat krijgt zij ze ondertekend maar onversleuteld. Kies een bestand of plak de tekst.',
     en: 'The certificate (PEM) Dezi encrypts the data for this care application to. Without one it gets them signed but not encrypted. Choose a file or paste the text.',
@@ -293,8 +317,14 @@ export const beheerMessages = {
     nl: 'Dit certificaat is niet bedoeld voor versleutelen (het sleutelgebruik staat het niet toe).',
     en: 'This certificate is not meant for encryption (its key usage does not allow it).',
   },
-  'beheer.client.error.cert_expired': { nl: 'Dit certificaat is verlopen.', en: 'This certificate has expired.' },
-  'beheer.client.error.cert_not_yet': { nl: 'Dit certificaat is nog niet geldig.', en: 'This certificate is not valid yet.' },
+  'beheer.client.error.cert_expired': {
+    nl: 'Dit certificaat is verlopen.',
+    en: 'This certificate has expired.',
+  },
+  'beheer.client.error.cert_not_yet': {
+    nl: 'Dit certificaat is nog niet geldig.',
+    en: 'This certificate is not valid yet.',
+  },
   'beheer.client.error.other': {
     nl: 'De gegevens voldoen niet aan de regels van Dezi voor zorgapplicaties. Er is niets opgeslagen.',
     en: "The data do not meet Dezi's rules for care applications. Nothing was stored.",
@@ -312,7 +342,10 @@ export const beheerMessages = {
     en: 'A disabled care application can no longer log anyone in. Its registration is kept, so you can enable it again.',
   },
   'beheer.client.disable': { nl: 'Zorgapplicatie uitschakelen', en: 'Disable care application' },
-  'beheer.client.disable.confirm_title': { nl: 'Zorgapplicatie uitschakelen?', en: 'Disable care application?' },
+  'beheer.client.disable.confirm_title': {
+    nl: 'Zorgapplicatie uitschakelen?',
+    en: 'Disable care application?',
+  },
   'beheer.client.disable.confirm': {
     nl: 'Als u {naam} uitschakelt, kan niemand meer via Dezi inloggen bij deze zorgapplicatie, tot u haar weer inschakelt.',
     en: 'If you disable {naam}, nobody can log in to this care application through Dezi until you enable it again.',
@@ -331,7 +364,10 @@ export const beheerMessages = {
     nl: 'De laatste {n} aanmeldingen, de nieuwste eerst',
     en: 'The last {n} logins, newest first',
   },
-  'beheer.client.audit': { nl: 'Audittrail van deze zorgapplicatie', en: 'Audit trail of this care application' },
+  'beheer.client.audit': {
+    nl: 'Audittrail van deze zorgapplicatie',
+    en: 'Audit trail of this care application',
+  },
   'beheer.client.notice.geregistreerd': {
     nl: 'De zorgapplicatie is geregistreerd. Geef de leverancier het kenmerk (client_id) hieronder.',
     en: 'The care application is registered. Give the vendor the identifier (client_id) below.',
@@ -374,14 +410,20 @@ export const beheerMessages = {
   },
   'beheer.means.off.yes': { nl: 'Ja, uitzetten', en: 'Yes, switch off' },
   'beheer.means.notice.uit': { nl: 'Het inlogmiddel is uitgezet.', en: 'The login means is switched off.' },
-  'beheer.means.notice.aan': { nl: 'Het inlogmiddel is weer aangezet.', en: 'The login means is switched on again.' },
+  'beheer.means.notice.aan': {
+    nl: 'Het inlogmiddel is weer aangezet.',
+    en: 'The login means is switched on again.',
+  },
   'beheer.means.notice.beleid': { nl: 'Het beleid is opgeslagen.', en: 'The policy is saved.' },
   'beheer.means.policies': { nl: 'Beleid per zorgapplicatie', en: 'Policy per care application' },
   'beheer.means.policies.intro': {
     nl: 'Welke inlogmiddelen elke zorgapplicatie accepteert, eventueel vanaf of tot een datum (bijvoorbeeld de UZI-pas tot 1 juli 2027).',
     en: 'Which login means each care application accepts, from or until a date if need be (for example the UZI-pas until 1 July 2027).',
   },
-  'beheer.means.policies.caption': { nl: 'Beleid van de zorgapplicaties', en: 'Policies of the care applications' },
+  'beheer.means.policies.caption': {
+    nl: 'Beleid van de zorgapplicaties',
+    en: 'Policies of the care applications',
+  },
   'beheer.means.policy': { nl: 'Inlogmiddelen', en: 'Login means' },
   'beheer.means.policy.all': { nl: 'Elk inlogmiddel.', en: 'Every login means.' },
   'beheer.means.policy.only': { nl: 'Alleen: {list}.', en: 'Only: {list}.' },
@@ -405,7 +447,10 @@ export const beheerMessages = {
   'beheer.means.policy.until': { nl: 'Tot (niet verplicht)', en: 'Until (optional)' },
   'beheer.means.policy.until.hint': { nl: 'Bijvoorbeeld 2027-07-01', en: 'For example 2027-07-01' },
   'beheer.means.policy.submit': { nl: 'Beleid opslaan', en: 'Save policy' },
-  'beheer.means.policy.error.rule': { nl: '{naam}: kies een regel uit de lijst.', en: '{naam}: choose a rule from the list.' },
+  'beheer.means.policy.error.rule': {
+    nl: '{naam}: kies een regel uit de lijst.',
+    en: '{naam}: choose a rule from the list.',
+  },
   'beheer.means.policy.error.date': {
     nl: '{naam}: vul een bestaande datum in als jjjj-mm-dd.',
     en: '{naam}: enter a real date as yyyy-mm-dd.',
@@ -427,7 +472,10 @@ export const beheerMessages = {
   },
   'beheer.audit.person': { nl: 'Persoon (Dezi-nummer)', en: 'Person (Dezi-nummer)' },
   'beheer.audit.abonnee': { nl: 'Abonnee (URA)', en: 'Abonnee (URA)' },
-  'beheer.audit.client': { nl: 'Zorgapplicatie (kenmerk, client_id)', en: 'Care application (identifier, client_id)' },
+  'beheer.audit.client': {
+    nl: 'Zorgapplicatie (kenmerk, client_id)',
+    en: 'Care application (identifier, client_id)',
+  },
   'beheer.audit.action': { nl: 'Handeling', en: 'Action' },
   'beheer.audit.action.hint': {
     nl: 'Bijvoorbeeld login, of register.person voor alle handelingen met personen.',
@@ -440,7 +488,10 @@ export const beheerMessages = {
     nl: 'Er is geen persoon met dit Dezi-nummer in het register.',
     en: 'There is no person with this Dezi-nummer in the register.',
   },
-  'beheer.audit.error.abonnee': { nl: 'Een abonneenummer (URA) heeft 8 cijfers.', en: 'An abonnee number (URA) has 8 digits.' },
+  'beheer.audit.error.abonnee': {
+    nl: 'Een abonneenummer (URA) heeft 8 cijfers.',
+    en: 'An abonnee number (URA) has 8 digits.',
+  },
   'beheer.audit.error.client': {
     nl: 'Een kenmerk bestaat uit letters, cijfers en . _ : -',
     en: 'An identifier consists of letters, digits and . _ : -',
