@@ -226,7 +226,7 @@ for (const backend of BACKENDS)
       assert.match(again.body, new RegExp(`<option value="toestaan" selected>`));
       assert.match(
         again.body,
-        new RegExp(`id="vanaf-${DIGID}" name="vanaf-${DIGID}" value="${daysFromNow(-1)}"`),
+        new RegExp(`id="vanaf-${DIGID}"\\s+name="vanaf-${DIGID}"\\s+value="${daysFromNow(-1)}"`),
       );
       const cleared = await browser.submit(again, `/beleid/${rp.clientId}`, {
         [`regel-${DIGID}`]: '',
