@@ -23,6 +23,21 @@ import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
 import { registerRp, type TestRp } from './helpers/rp.ts';
 
+/** Raw values and English words a Dutch page must not show (code, such as an action name, aside). */
+const ENGLISH_WORDS =
+  /\b(active|suspended|ended|enabled|disabled|success|failure|high|substantial|low|yes|search|save|cancel|add)\b/gi;
+
+/** What a person reads: the text outside tags and code, entities decoded. */
+function visibleText(body: string): string {
+  return body
+    .replace(/<(script|style|code)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
 const VISSER = SEED_PERSONS.find((p) => p.achternaam === 'Visser')!;
 const MULDER = SEED_PERSONS.find((p) => p.achternaam === 'Mulder')!;
 
@@ -151,12 +166,14 @@ for (const backend of BACKENDS)
         assertNoBsn(browser);
       });
 
-    test('an operator from the configuration gets in; every page answers 200 without a BSN', async () => {
+    test('an operator from the configuration gets in; every page answers 200 without a BSN or an English word', async () => {
       const browser = await operatorBrowser(dezi.url);
       for (const path of pages()) {
         const res = await browser.request(`${dezi.url}${path}`);
         assert.equal(res.status, 200, `${path}: ${res.body.slice(0, 400)}`);
         assert.match(res.body, /<nav aria-label="Onderdelen van beheer">/, path);
+        const english = visibleText(res.body).match(ENGLISH_WORDS);
+        assert.equal(english, null, `${path} shows ${JSON.stringify(english)}`);
         const en = await browser.request(`${dezi.url}${path}${path.includes('?') ? '&' : '?'}lang=en`);
         assert.equal(en.status, 200, path);
         assert.match(en.body, /<html lang="en">/);

@@ -232,8 +232,8 @@ export const beheerMessages = {
   'beheer.client.status.disabled': { nl: 'uitgeschakeld', en: 'disabled' },
   'beheer.client.add': { nl: 'Zorgapplicatie registreren', en: 'Register a care application' },
   'beheer.client.add.intro': {
-    nl: 'Dezi past dezelfde regels toe als bij "dezi client add". Na het registreren ziet u het kenmerk (client_id) dat de leverancier nodig heeft.',
-    en: 'Dezi applies the same rules as "dezi client add". After registering you see the identifier (client_id) the vendor needs.',
+    nl: 'Dezi past dezelfde regels toe als bij het registreren op de opdrachtregel. Na het registreren ziet u het kenmerk (client_id) dat de leverancier nodig heeft.',
+    en: 'Dezi applies the same rules as registering on the command line (dezi client add). After registering you see the identifier (client_id) the vendor needs.',
   },
   'beheer.client.add.submit': { nl: 'Registreren', en: 'Register' },
   'beheer.client.redirect_uris': { nl: 'Terugkeeradressen (redirect-URI’s)', en: 'Redirect URIs' },
@@ -524,8 +524,8 @@ export const beheerMessages = {
   },
   'beheer.audit.verify.title': { nl: 'Controle van de hashketen', en: 'Check of the hash chain' },
   'beheer.audit.verify.intro': {
-    nl: 'Elke vermelding is met de vorige verbonden door een hash. De controle rekent de hele keten na, zoals "dezi audit verify", en toont of er iets is gewijzigd of verwijderd.',
-    en: 'Each entry is linked to the one before by a hash. The check recomputes the whole chain, as "dezi audit verify" does, and shows whether anything was changed or deleted.',
+    nl: 'Elke vermelding is met de vorige verbonden door een hash. De controle rekent de hele keten na, zoals de controle op de opdrachtregel, en toont of er iets is gewijzigd of verwijderd.',
+    en: 'Each entry is linked to the one before by a hash. The check recomputes the whole chain, as dezi audit verify does, and shows whether anything was changed or deleted.',
   },
   'beheer.audit.verify.submit': { nl: 'Hashketen nu controleren', en: 'Check the hash chain now' },
   'beheer.audit.verify.records': {
