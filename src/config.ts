@@ -72,6 +72,8 @@ export interface DeziConfig {
   oidcMeans?: OidcMeansConfig[];
   /** Recognised login means that are not offered (DEZI_MEANS_DISABLED, comma-separated ids). */
   disabledMeans?: string[];
+  /** Dezi-nummers of the register's operators (DEZI_OPERATORS, comma-separated); `dezi operator add` adds more. */
+  operators?: string[];
   /** Rate limits, metrics, key polling (src/ops/config.ts); defaults when absent. */
   ops?: OpsConfig;
   /** Absent: the proeftuin's TEST eSeal in memory. Null: none configured (production cannot start). */
@@ -125,6 +127,13 @@ function list(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function parseOperators(value: string | undefined): string[] {
+  const nummers = list(value);
+  const bad = nummers.find((n) => !/^[0-9]{9}$/.test(n));
+  if (bad !== undefined) throw new ConfigError(`DEZI_OPERATORS holds "${bad}": give Dezi-nummers (9 digits)`);
+  return nummers;
 }
 
 function parseUziPas(
@@ -426,6 +435,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean),
+    operators: parseOperators(env.DEZI_OPERATORS),
     ops: loadOpsConfig(env),
     eseal: parseEseal(env, mode, dataDir),
     koppelvlak: parseKoppelvlak(env),

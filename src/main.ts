@@ -32,7 +32,14 @@ import { Register } from './register/register.ts';
 import { revokeVerklaringen, VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
 import { createDezi, rotateTestEseal } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
-import { CliUsageError, REGISTER_COMMANDS, REGISTER_USAGE, runRegisterCommand } from './register/cli.ts';
+import {
+  CliUsageError,
+  operator as cliOperator,
+  REGISTER_COMMANDS,
+  REGISTER_USAGE,
+  runRegisterCommand,
+} from './register/cli.ts';
+import { OPERATOR_USAGE, OperatorError, runOperatorCommand } from './portal/beheer/operators.ts';
 import { RegisterError } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';
@@ -63,7 +70,7 @@ const USAGE = `Usage: dezi <command>
   keys list                      list the published id_token keys and eSeal certificates
   api-client add --name NAME --jwks FILE (--abonnee NNNNNNNN | --operator)
                                  register a client of the REST API (prints its client_id)
-${REGISTER_USAGE}`;
+${REGISTER_USAGE}${OPERATOR_USAGE}`;
 
 async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>): Promise<T> {
   const ctx = await open();
@@ -294,6 +301,29 @@ async function main(argv: string[]): Promise<void> {
           console.log(`  ${r.kid} ${subject}, valid until ${r.not_after.toISOString()} (${state})`);
         }
       });
+    case 'operator add':
+    case 'operator remove':
+    case 'operator list': {
+      const name = `${command} ${sub}`;
+      process.exitCode = await withDatabase(({ config, db, secrets }) =>
+        runOperatorCommand(
+          {
+            db,
+            register: new Register(db, secrets, {
+              big: bigRegisterFor(config),
+              onInvalidated: revokeVerklaringen,
+            }),
+            configured: config.operators ?? [],
+            out: (l) => console.log(l),
+            err: (l) => console.error(l),
+          },
+          name,
+          rest,
+          cliOperator,
+        ),
+      );
+      return;
+    }
     default: {
       const name = `${command ?? ''} ${sub ?? ''}`.trim();
       if (!REGISTER_COMMANDS.has(name))
@@ -330,7 +360,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(`dezi: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  if (err instanceof RegisterError || err instanceof DataDirectoryError) {
+  if (err instanceof RegisterError || err instanceof DataDirectoryError || err instanceof OperatorError) {
     console.error(`dezi: ${err.message}`);
     process.exit(1);
   }

@@ -24,6 +24,7 @@ import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/m
 import type { EsealRing } from './verklaring/eseal.ts';
 import type { RevocationListCache } from './verklaring/revocation-list.ts';
 import { MeansRegistry } from './means/registry.ts';
+import { MeansSwitches } from './means/switches.ts';
 import { LOA } from './means/loa.ts';
 import { digidModule } from './means/digid/setup.ts';
 import { yiviModule } from './means/yivi/module.ts';
@@ -140,7 +141,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     log: app.log,
     testEseal: proeftuin?.testEseal,
   });
-  const means = new MeansRegistry({ disabled: config.disabledMeans });
+  // The operator's switches (beheer) hold for every instance: read now, and again with the key poll.
+  const means = new MeansRegistry({ disabled: config.disabledMeans, switches: new MeansSwitches(db) });
+  await means.refreshSwitches();
   // The level asked for when neither the request nor the client names one.
   const defaultMinimumLoa = LOA.high;
   const limiter = new RateLimiter(db, ops.rateLimits.windowSeconds);
@@ -163,7 +166,16 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     retryAfterSeconds: RETRY_AFTER_SECONDS,
   });
   const provider = live.handle;
-  const portal = createPortal({ issuer: config.issuer, db, provider, register, means, secrets, web });
+  const portal = createPortal({
+    issuer: config.issuer,
+    db,
+    provider,
+    register,
+    means,
+    secrets,
+    web,
+    operators: config.operators ?? [],
+  });
 
   const ctx: DeziContext = {
     issuer: config.issuer,
@@ -297,6 +309,11 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     eseal
       .refresh()
       .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'eSeal refresh failed'));
+    means
+      .refreshSwitches()
+      .catch((err) =>
+        app.log.warn({ err: { message: (err as Error).message } }, 'means switches refresh failed'),
+      );
   }, ops.keyPollSeconds * 1000);
   keyPoll.unref();
 

@@ -12,6 +12,8 @@ export interface RegistryOptions {
   now?: () => number;
   /** Ids of recognised means the operator has switched off (DEZI_MEANS_DISABLED). */
   disabled?: string[];
+  /** The operator's runtime switches (beheer), read by refreshSwitches(); none: configuration only. */
+  switches?: { off(): Promise<Set<string>> };
 }
 
 export interface RegisterOptions {
@@ -26,7 +28,12 @@ export interface MeansEntry {
   logo?: string;
   category: MeansCategory;
   loa: LoA;
+  /** Offered now: enabled by the configuration and not switched off by an operator. */
   enabled: boolean;
+  /** Disabled by the configuration (DEZI_MEANS_DISABLED or at registration): no switch turns it on. */
+  configuredOff: boolean;
+  /** Switched off by an operator at runtime (beheer). */
+  switchedOff: boolean;
 }
 
 interface Health {
@@ -44,12 +51,24 @@ export class MeansRegistry {
   readonly #cacheMs: number;
   readonly #now: () => number;
   readonly #disabled: Set<string>;
+  readonly #switches: RegistryOptions['switches'];
+  /** The means switched off at runtime, as last read from the switches. */
+  #switchedOff = new Set<string>();
 
   constructor(o: RegistryOptions = {}) {
     this.#timeoutMs = o.healthTimeoutMs ?? 2000;
     this.#cacheMs = o.healthCacheMs ?? 10_000;
     this.#now = o.now ?? Date.now;
     this.#disabled = new Set(o.disabled ?? []);
+    this.#switches = o.switches;
+  }
+
+  /**
+   * Reads the operator's switches again. Called at start and every few seconds (server.ts), and by the
+   * instance that moved a switch, at once: the pages ask isEnabled() synchronously, on every request.
+   */
+  async refreshSwitches(): Promise<void> {
+    if (this.#switches) this.#switchedOff = await this.#switches.off();
   }
 
   register(means: LoginMeans, o: RegisterOptions = {}): void {
@@ -64,12 +83,12 @@ export class MeansRegistry {
   }
 
   isEnabled(id: string): boolean {
-    return this.#means.get(id)?.enabled ?? false;
+    return (this.#means.get(id)?.enabled ?? false) && !this.#switchedOff.has(id);
   }
 
   /** Enabled means, in registration order. */
   enabled(): LoginMeans[] {
-    return [...this.#means.values()].filter((e) => e.enabled).map((e) => e.means);
+    return [...this.#means.values()].filter((e) => this.isEnabled(e.means.id)).map((e) => e.means);
   }
 
   /** Enabled means that can deliver at least the requested level, in registration order. */
@@ -90,7 +109,9 @@ export class MeansRegistry {
       ...(m.logo ? { logo: m.logo } : {}),
       category: m.category,
       loa: m.loa,
-      enabled,
+      enabled: enabled && !this.#switchedOff.has(m.id),
+      configuredOff: !enabled,
+      switchedOff: this.#switchedOff.has(m.id),
     }));
   }
 

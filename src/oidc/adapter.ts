@@ -128,8 +128,13 @@ export class DatabaseAdapter implements Adapter {
   }
 
   async #find(id: string): Promise<AdapterPayload | undefined> {
+    // A client an operator disabled (beheer; client-admin.ts) is not found: oidc-provider then
+    // refuses it everywhere, as an unknown client.
     const [row] = await this.#db.query<Row>(
-      'SELECT payload, consumed_at, expires_at FROM oidc_payloads WHERE model = $1 AND id = $2',
+      this.#clients
+        ? `SELECT payload, consumed_at, expires_at FROM oidc_payloads p WHERE model = $1 AND id = $2
+           AND NOT EXISTS (SELECT 1 FROM oidc_disabled_clients d WHERE d.client_id = p.id)`
+        : 'SELECT payload, consumed_at, expires_at FROM oidc_payloads WHERE model = $1 AND id = $2',
       [this.#model, id],
     );
     const payload = this.#present(row);
@@ -138,6 +143,11 @@ export class DatabaseAdapter implements Adapter {
       this.#clients.set(id, { json: JSON.stringify(payload), until: Date.now() + CLIENT_CACHE_MS });
     }
     return payload;
+  }
+
+  /** Drops a client from this instance's cache (it was disabled or enabled; see CLIENT_CACHE_MS for the others). */
+  forgetClient(id: string): void {
+    this.#clients?.delete(id);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {

@@ -381,6 +381,14 @@ export async function addClient(provider: Provider, c: NewClient): Promise<Clien
     ...(c.allowedMeans?.length ? { [ALLOWED_MEANS]: c.allowedMeans } : {}),
     ...(c.excludedMeans?.length ? { [EXCLUDED_MEANS]: c.excludedMeans } : {}),
   };
+  return storeClient(provider, metadata);
+}
+
+/**
+ * Validates a client's metadata with Dezi's rules (validateClientMetadata, through oidc-provider) and
+ * stores it: the one path of `dezi client add`, beheer's registration and beheer's changes.
+ */
+export async function storeClient(provider: Provider, metadata: ClientMetadata): Promise<ClientMetadata> {
   const client = new (
     provider.Client as unknown as new (m: ClientMetadata) => { metadata(): ClientMetadata }
   )(metadata);

@@ -43,6 +43,7 @@ const LANDING: Record<PortalPurpose, string> = {
   registreren: '/mijn-dezi',
   koppelen: '/mijn-dezi',
   abonnee: '/abonnee',
+  beheer: '/beheer',
 };
 
 /**

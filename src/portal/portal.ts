@@ -11,6 +11,7 @@ import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { abonneePortalRoutes } from './abonnee.ts';
 import { abonneeMandatePages } from './abonnee-mandates.ts';
+import { beheerRoutes } from './beheer/routes.ts';
 import { ensurePortalClient, PortalLogin, portalLoginRoutes } from './login.ts';
 import { mandatePages } from './mandates.ts';
 import { mijnDeziRoutes } from './mijn-dezi.ts';
@@ -26,6 +27,8 @@ export interface PortalDeps {
   means: MeansRegistry;
   secrets: Secrets;
   web: Web;
+  /** The register's operators from the configuration (DEZI_OPERATORS), for beheer. */
+  operators?: readonly string[];
 }
 
 export interface Portal {
@@ -53,6 +56,7 @@ export function createPortal(d: PortalDeps): Portal {
       await app.register(mandatePages, deps);
       await app.register(roleDeclarationPages, deps);
       await app.register(abonneeMandatePages, deps);
+      await app.register(beheerRoutes, deps);
     },
     purgeExpired: () => state.purgeExpired(),
   };

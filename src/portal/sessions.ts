@@ -17,7 +17,7 @@ export const SESSION_SECONDS = 30 * 60;
 export const LOGIN_SECONDS = 10 * 60;
 export const REGISTRATION_SECONDS = 15 * 60;
 
-export type PortalPurpose = 'mijn-dezi' | 'registreren' | 'koppelen' | 'abonnee';
+export type PortalPurpose = 'mijn-dezi' | 'registreren' | 'koppelen' | 'abonnee' | 'beheer';
 
 export interface PortalSession {
   tokenHash: string;

@@ -20,6 +20,7 @@ import * as linkedMeans from './linked-means.ts';
 import { Mandates } from './mandate-facade.ts';
 import * as persons from './persons.ts';
 import { RoleDeclarations } from './role-declaration-facade.ts';
+import * as search from './search.ts';
 import type {
   Abonnee,
   AbonneeStatus,
@@ -171,7 +172,17 @@ export class Register {
     return persons.setStatus(this.#c, personId, status, actor);
   }
 
+  /** Persons by Dezi-nummer or part of the name, for the operator (search.ts); never by BSN. */
+  searchPersons(query: string): Promise<Person[]> {
+    return search.searchPersons(this.#c, query);
+  }
+
   // --- abonnees (abonnees.ts) -----------------------------------------------------------------
+
+  /** Abonnees by abonnee-nummer or part of the name, for the operator (search.ts). */
+  searchAbonnees(query: string): Promise<Abonnee[]> {
+    return search.searchAbonnees(this.#c, query);
+  }
 
   createAbonnee(a: NewAbonnee, actor: Actor, tx?: Queryable): Promise<Abonnee> {
     return abonnees.create(this.#c, a, actor, tx);

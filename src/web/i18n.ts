@@ -9,6 +9,7 @@ import { opsMessages } from './messages/ops.ts';
 import { brokerMessages } from './messages/broker.ts';
 import { mitzMessages } from './messages/mitz.ts';
 import { mandateMessages } from './messages/mandates.ts';
+import { beheerMessages } from './messages/beheer.ts';
 
 export type Lang = 'nl' | 'en';
 export type Messages = Record<string, Record<Lang, string>>;
@@ -133,6 +134,7 @@ const messages = {
   ...brokerMessages,
   ...mitzMessages,
   ...mandateMessages,
+  ...beheerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,230 @@
+// What the pages of beheer share: their dependencies, the operator a request acts as (set by the
+// access check in routes.ts for every /beheer route), the page frame with the section navigation,
+// problem pages, notices, and the few form controls forms.ts does not have yet (textarea, date,
+// select, file), marked up as textInput is, so that they follow the house style with it.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Actor } from '../../audit/audit.ts';
+import type { Database } from '../../db/database.ts';
+import type { MeansRegistry } from '../../means/registry.ts';
+import type { MeansSwitches } from '../../means/switches.ts';
+import type { Person, Register } from '../../register/register.ts';
+import { formatAmsterdam } from '../../time.ts';
+import { html, type SafeHtml } from '../../web/html.ts';
+import { t, type Lang, type MessageKey } from '../../web/i18n.ts';
+import type { Web } from '../../web/web.ts';
+import { csrfField } from '../forms.ts';
+import type { PortalLogin } from '../login.ts';
+import { sessionBinding } from '../mijn-dezi.ts';
+import type { PortalSession, PortalState } from '../sessions.ts';
+import type { Operators } from './operators.ts';
+
+export interface BeheerDeps {
+  issuer: string;
+  db: Database;
+  provider: Provider;
+  register: Register;
+  means: MeansRegistry;
+  switches: MeansSwitches;
+  web: Web;
+  state: PortalState;
+  login: PortalLogin;
+  operators: Operators;
+}
+
+/** The operator a request acts as: their portal session, their person, and the actor they are audited as. */
+export interface Operator {
+  session: PortalSession;
+  person: Person;
+  actor: Actor;
+}
+
+const operators = new WeakMap<FastifyRequest, Operator>();
+
+export function setOperator(req: FastifyRequest, operator: Operator): void {
+  operators.set(req, operator);
+}
+
+/** The operator of a request that passed the access check (every route of beheer's scope). */
+export function operatorOf(req: FastifyRequest): Operator {
+  const operator = operators.get(req);
+  if (!operator) throw new Error('beheer route reached without the access check');
+  return operator;
+}
+
+/** The operator as the audit trail names them: an operator, by Dezi-nummer. */
+export const operatorActor = (p: Person): Actor => ({ kind: 'operator', name: p.deziNummer });
+
+/** The CSRF field of the operator's session, for every form of beheer. */
+export function csrf(web: Web, req: FastifyRequest): SafeHtml {
+  return csrfField(web, sessionBinding(operatorOf(req).session));
+}
+
+export type Section = 'abonnees' | 'personen' | 'zorgapplicaties' | 'inlogmiddelen' | 'audit';
+
+const SECTIONS: readonly [Section, string, MessageKey][] = [
+  ['abonnees', '/beheer/abonnees', 'beheer.nav.abonnees'],
+  ['personen', '/beheer/personen', 'beheer.nav.personen'],
+  ['zorgapplicaties', '/beheer/zorgapplicaties', 'beheer.nav.zorgapplicaties'],
+  ['inlogmiddelen', '/beheer/inlogmiddelen', 'beheer.nav.inlogmiddelen'],
+  ['audit', '/beheer/audit', 'beheer.nav.audit'],
+];
+
+function nav(lang: Lang, current: Section | null): SafeHtml {
+  return html`<nav aria-label="${t(lang, 'beheer.nav.label')}">
+    <ul class="plain-list form-row">
+      <li>
+        <a href="/beheer" ${current === null ? html`aria-current="page"` : ''}>${t(lang, 'beheer.title')}</a>
+      </li>
+      ${SECTIONS.map(
+        ([s, href, key]) =>
+          html`<li>
+            <a href="${href}" ${s === current ? html`aria-current="page"` : ''}>${t(lang, key)}</a>
+          </li>`,
+      )}
+    </ul>
+  </nav>`;
+}
+
+/** A page of beheer: the section navigation, then the body; "Fout: " in the title after a form error. */
+export function beheerPage(
+  web: Web,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  o: { title: string; section: Section | null; body: SafeHtml; status?: number; hasErrors?: boolean },
+): FastifyReply {
+  const lang = web.lang(req, reply);
+  return web.render(req, reply, {
+    lang,
+    status: o.status,
+    title: o.hasErrors ? `${t(lang, 'beheer.error_prefix')} ${o.title}` : o.title,
+    body: html`${nav(lang, o.section)}${o.body}`,
+  });
+}
+
+export type ProblemKey = 'forbidden' | 'not_found' | 'refused';
+
+/** A refusal in beheer: what happened and the way back. */
+export function beheerProblem(
+  web: Web,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  key: ProblemKey,
+  back = '/beheer',
+): FastifyReply {
+  return web.renderProblem(req, reply, {
+    status,
+    titleKey: `beheer.problem.${key}.title`,
+    bodyKey: `beheer.problem.${key}.body`,
+    actions: html`<p><a href="${back}">${t(web.lang(req), 'portal.back')}</a></p>`,
+  });
+}
+
+export function notice(text: string | null): SafeHtml | '' {
+  return text ? html`<div class="notice" role="status"><p>${text}</p></div>` : '';
+}
+
+/** The `melding` of a redirect after a change, when it is one of the page's own. */
+export function melding<T extends string>(req: FastifyRequest, allowed: readonly T[]): T | null {
+  const value = (req.query as Record<string, unknown>).melding;
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+}
+
+export function queryValue(req: FastifyRequest, name: string, max = 200): string {
+  const value = (req.query as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value.trim().slice(0, max) : '';
+}
+
+/** A moment as the operator reads it: Dutch time, to the second ("2025-12-22 14:54:20"). */
+export function formatWhen(at: Date): string {
+  return formatAmsterdam(at.getTime()).slice(0, 19).replace('T', ' ');
+}
+
+/** Field id → what is wrong with it, in the page's language. */
+export type FieldErrors = Record<string, string>;
+
+/** The NL Design System's error summary: at the top, each problem a link to its field. */
+export function errorSummary(lang: Lang, errors: FieldErrors): SafeHtml | '' {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return '';
+  return html`<div class="notice notice-error" role="alert" aria-labelledby="foutoverzicht">
+    <h2 id="foutoverzicht">${t(lang, 'beheer.form.errors')}</h2>
+    <ul>
+      ${entries.map(([id, message]) => html`<li><a href="#${id}">${message}</a></li>`)}
+    </ul>
+  </div>`;
+}
+
+interface Control {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+}
+
+function described(c: Control): SafeHtml | '' {
+  const ids = [c.hint ? `${c.name}-hint` : '', c.error ? `${c.name}-error` : ''].filter(Boolean).join(' ');
+  return ids ? html`aria-describedby="${ids}"` : '';
+}
+
+function labelled(c: Control, control: SafeHtml): SafeHtml {
+  return html`<div class="field">
+    <label for="${c.name}">${c.label}</label>
+    ${c.hint ? html`<p class="hint" id="${c.name}-hint">${c.hint}</p>` : ''}
+    ${c.error ? html`<p class="error-message" id="${c.name}-error">${c.error}</p>` : ''} ${control}
+  </div>`;
+}
+
+export function textarea(c: Control & { value: string; rows?: number; maxlength?: number }): SafeHtml {
+  return labelled(
+    c,
+    html`<textarea
+      id="${c.name}"
+      name="${c.name}"
+      rows="${c.rows ?? 4}"
+      maxlength="${c.maxlength ?? 8000}"
+      spellcheck="false"
+      ${c.error ? html`aria-invalid="true"` : ''}
+      ${described(c)}
+    >
+${c.value}</textarea>`,
+  );
+}
+
+export function dateInput(c: Control & { value: string }): SafeHtml {
+  return labelled(
+    c,
+    html`<input
+      type="date"
+      id="${c.name}"
+      name="${c.name}"
+      value="${c.value}"
+      ${c.error ? html`aria-invalid="true"` : ''}
+      ${described(c)}
+    />`,
+  );
+}
+
+export function selectInput(c: Control & { value: string; options: [string, string][] }): SafeHtml {
+  return labelled(
+    c,
+    html`<select id="${c.name}" name="${c.name}" ${c.error ? html`aria-invalid="true"` : ''} ${described(c)}>
+      ${c.options.map(([v, label]) => html`<option value="${v}" ${v === c.value ? html`selected` : ''}>${label}</option>`)}
+    </select>`,
+  );
+}
+
+export function fileInput(c: Control & { accept: string }): SafeHtml {
+  return labelled(
+    c,
+    html`<input
+      type="file"
+      id="${c.name}"
+      name="${c.name}"
+      accept="${c.accept}"
+      ${c.error ? html`aria-invalid="true"` : ''}
+      ${described(c)}
+    />`,
+  );
+}
