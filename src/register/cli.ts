@@ -47,7 +47,7 @@ export interface CliContext {
   tty: boolean;
 }
 
-function operator(name: string | undefined): Actor {
+export function operator(name: string | undefined): Actor {
   const n = name ?? userInfo().username;
   if (!/^[\w.@-]{1,64}$/.test(n))
     throw new CliUsageError('--operator: letters, digits, . _ @ - (at most 64)');

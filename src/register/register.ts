@@ -18,6 +18,7 @@ import * as administrators from './administrators.ts';
 import * as employments from './employments.ts';
 import * as linkedMeans from './linked-means.ts';
 import * as persons from './persons.ts';
+import { staffOf, type StaffPage, type StaffQuery } from './staff.ts';
 import type {
   Abonnee,
   AbonneeStatus,
@@ -38,6 +39,7 @@ export * from './types.ts';
 export { BigRoleError, ConflictError, NotFoundError, RegisterError } from './errors.ts';
 export { checkRoleCode } from './employments.ts';
 export { today } from './context.ts';
+export { STAFF_SORTS, type StaffMember, type StaffPage, type StaffQuery, type StaffSort } from './staff.ts';
 
 export interface RegisterOptions {
   /** Where BIG roles are checked; by default the file named in the configuration. */
@@ -246,6 +248,11 @@ export class Register {
   /** Every employment of the abonnee, ended ones too, newest first. */
   employmentsOfAbonnee(abonneeId: string): Promise<Employment[]> {
     return employments.ofAbonnee(this.#c, abonneeId);
+  }
+
+  /** The abonnee's staff, a page at a time: searched, sorted, administrators marked (staff.ts). */
+  staffOfAbonnee(abonneeId: string, query: StaffQuery): Promise<StaffPage> {
+    return staffOf(this.#c, abonneeId, query);
   }
 
   /** Every employment of the person, ended ones too, newest first. */

@@ -7,6 +7,7 @@ import { yiviOidcMessages } from './messages/yivi-oidc.ts';
 import { policyMessages } from './messages/policy.ts';
 import { opsMessages } from './messages/ops.ts';
 import { brokerMessages } from './messages/broker.ts';
+import { feesPortalMessages } from './messages/fees-portal.ts';
 
 export type Lang = 'nl' | 'en';
 export type Messages = Record<string, Record<Lang, string>>;
@@ -129,6 +130,7 @@ const messages = {
   ...policyMessages,
   ...opsMessages,
   ...brokerMessages,
+  ...feesPortalMessages,
 };
 
 export type MessageKey = keyof typeof messages;
