@@ -162,8 +162,8 @@ export const feesPortalMessages = {
     en: 'Nothing that carries a fee has been registered in this period yet.',
   },
   'invoices.running.some': {
-    nl: 'In deze periode zijn tot nu toe {n} registraties gedaan, samen {total}. De factuur volgt na afloop van de periode, vanaf {date}.',
-    en: 'So far {n} registrations were made in this period, together {total}. The invoice follows after the period, from {date}.',
+    nl: 'Registraties tot nu toe: {n}, samen {total}. De factuur volgt na afloop van de periode, vanaf {date}.',
+    en: 'Registrations so far: {n}, together {total}. The invoice follows after the period, from {date}.',
   },
   'invoices.line.abonnee': {
     nl: 'Registratie van {abonnee} in het Dezi-register',
