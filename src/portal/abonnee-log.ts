@@ -10,7 +10,7 @@ import { adminPage, type AdminDeps } from './abonnee-admin.ts';
 import { refuseFormPost, validPost } from './forms.ts';
 import { formatMoment } from './format.ts';
 import { PORTAL_CLIENT_ID } from './login.ts';
-import { personActor, portalPerson, sessionBinding } from './mijn-dezi.ts';
+import { fullName, personActor, portalPerson, sessionBinding } from './mijn-dezi.ts';
 import { pager, pageRequest } from './paging.ts';
 
 export const LOG_PAGE_SIZE = 25;
@@ -50,8 +50,9 @@ function what(lang: Lang, e: AuditEntry): SafeHtml {
   return key ? html`${t(lang, key)}` : html`${t(lang, 'audit.action.other')} (<code>${e.action}</code>)`;
 }
 
-/** What the entry was about, in words where Dezi knows them: a person, an invoice. */
-function about(lang: Lang, e: AuditEntry): string {
+/** What the entry was about, in words where Dezi knows them: a person, an employment's person, an invoice. */
+function about(lang: Lang, e: AuditEntry, people: Map<string, string>): string {
+  if (e.target?.startsWith('employment:') && people.has(e.target.slice(11))) return people.get(e.target.slice(11))!;
   const dezi = e.detail.dezi_nummer;
   if (typeof dezi === 'string' && /^[0-9]{9}$/.test(dezi)) return `Dezi-nummer ${dezi}`;
   if (e.target?.startsWith('invoice:')) return t(lang, 'audit.about.invoice', { nummer: e.target.slice(8) });
@@ -73,6 +74,15 @@ export async function abonneeLogRoutes(app: FastifyInstance, d: AdminDeps): Prom
       clientId: PORTAL_CLIENT_ID,
       detail: { page: p.page },
     });
+    // The persons of this abonnee's employments the page's entries are about, each looked up once.
+    const people = new Map<string, string>();
+    for (const e of entries) {
+      const id = e.target?.startsWith('employment:') ? e.target.slice(11) : null;
+      if (!id || people.has(id)) continue;
+      const employment = await d.register.getEmployment(id);
+      const person = employment?.abonnee.id === a.abonnee.id ? await d.register.getPerson(employment.personId) : null;
+      if (person) people.set(id, `${fullName(person)} (Dezi-nummer ${person.deziNummer})`);
+    }
     const base = `/abonnee/${a.abonnee.abonneeNummer}`;
     const title = t(lang, 'abonnee_log.title');
     const body = html`<h1>${title}</h1>
@@ -99,7 +109,7 @@ export async function abonneeLogRoutes(app: FastifyInstance, d: AdminDeps): Prom
                       <td>${formatMoment(e.at, lang)}</td>
                       <td>${who(lang, e)}</td>
                       <td>${what(lang, e)}</td>
-                      <td>${about(lang, e)}</td>
+                      <td>${about(lang, e, people)}</td>
                       <td>${t(lang, e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')}</td>
                     </tr>`,
                   )}

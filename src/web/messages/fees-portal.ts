@@ -37,8 +37,8 @@ export const feesPortalMessages = {
   'staff.order': { nl: 'Volgorde', en: 'Order' },
   'staff.order.ascending': { nl: 'Oplopend (A-Z, oud-nieuw)', en: 'Ascending (A-Z, old-new)' },
   'staff.order.descending': { nl: 'Aflopend (Z-A, nieuw-oud)', en: 'Descending (Z-A, new-old)' },
-  'staff.count': { nl: '{n} koppelingen', en: '{n} employments' },
-  'staff.found': { nl: '{n} koppelingen gevonden voor “{zoek}”', en: '{n} employments found for “{zoek}”' },
+  'staff.count': { nl: 'Aantal koppelingen: {n}', en: 'Number of employments: {n}' },
+  'staff.found': { nl: 'Gevonden voor “{zoek}”: {n}', en: 'Found for “{zoek}”: {n}' },
   'staff.none_found': {
     nl: 'Niemand gevonden. Zoek op een deel van de naam of op het begin van het Dezi-nummer.',
     en: 'Nobody found. Search for part of the name or the start of the Dezi-nummer.',
