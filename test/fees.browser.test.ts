@@ -50,7 +50,9 @@ describe('fees, the abonnee portal and Mijn Dezi in a real browser', { skip: SKI
   /** axe, no sideways scrolling on the phone, and the screenshot. */
   async function check(page: Page, viewport: string, name: string) {
     await expectAccessible(page, `${name} (${viewport})`);
-    const [scroll, inner] = await page.evaluate<number[]>('[document.documentElement.scrollWidth, window.innerWidth]');
+    const [scroll, inner] = await page.evaluate<number[]>(
+      '[document.documentElement.scrollWidth, window.innerWidth]',
+    );
     assert.ok(scroll! <= inner!, `${name} is ${scroll}px wide on a ${inner}px screen`);
     await page.screenshot({ path: join(SCREENSHOTS, `h4-${name}-${viewport}.png`), fullPage: true });
   }
@@ -91,7 +93,10 @@ describe('fees, the abonnee portal and Mijn Dezi in a real browser', { skip: SKI
         await page.getByRole('link', { name: invoiceNumber }).click();
         assert.equal(await page.locator('h1').textContent(), `Factuur ${invoiceNumber}`);
         assert.match((await page.locator('main').textContent())!, /Herinnering 1/);
-        assert.match((await page.locator('main').textContent())!, /De vervaldatum van deze factuur is verstreken/);
+        assert.match(
+          (await page.locator('main').textContent())!,
+          /De vervaldatum van deze factuur is verstreken/,
+        );
         await check(page, viewport, 'invoice');
         await page.goto(`${page.url()}?lang=en`);
         assert.equal(await page.locator('h1').textContent(), `Invoice ${invoiceNumber}`);

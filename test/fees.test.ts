@@ -25,7 +25,15 @@ import { ConflictError, NotFoundError, RegisterError, type Abonnee } from '../sr
 import { Browser, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { ABONNEE_FEE, after, backdate, EMPLOYMENT_FEE, inside, monthsAgo, TEST_TARIFF } from './helpers/fees.ts';
+import {
+  ABONNEE_FEE,
+  after,
+  backdate,
+  EMPLOYMENT_FEE,
+  inside,
+  monthsAgo,
+  TEST_TARIFF,
+} from './helpers/fees.ts';
 import { codeIssued, digidLogin, login } from './helpers/login.ts';
 import type { TestRp } from './helpers/rp.ts';
 
@@ -75,7 +83,10 @@ describe('the tariff file', () => {
       [{ fees: [fee()], paymentTermDays: 0 }, /paymentTermDays must be a whole number of days/],
       [{ fees: [fee()], currency: 'EUR' }, /unknown key "currency"/],
       [{ fees: [fee({ amount: 85 })] }, /fees\[0\] has an unknown key "amount"/],
-      [{ fees: [fee({ item: 'pass' })] }, /fees\[0\]\.item must be one of abonnee-registration, employment-registration/],
+      [
+        { fees: [fee({ item: 'pass' })] },
+        /fees\[0\]\.item must be one of abonnee-registration, employment-registration/,
+      ],
       [{ fees: [fee({ amountCents: 85.5 })] }, /fees\[0\]\.amountCents must be a whole number of euro cents/],
       [{ fees: [fee({ amountCents: -1 })] }, /amountCents must be a whole number of euro cents, 0 or more/],
       [{ fees: [fee({ amountCents: 255_000_000 })] }, /more than €1,000,000: amounts are in euro cents/],
@@ -90,7 +101,8 @@ describe('the tariff file', () => {
       const path = file('t.json', content);
       assert.throws(
         () => loadTariffFile(path),
-        (err: unknown) => err instanceof TariffError && message.test(err.message) && err.message.includes(path),
+        (err: unknown) =>
+          err instanceof TariffError && message.test(err.message) && err.message.includes(path),
         `${JSON.stringify(content)} → ${message}`,
       );
     }
@@ -124,7 +136,11 @@ describe('the tariff file', () => {
     assert.equal(november.startsAt.toISOString(), '2026-10-31T23:00:00.000Z', '00:00 in Amsterdam (CET)');
     const q4 = parsePeriod('2026-Q4', 'quarter');
     assert.deepEqual([q4.start, q4.end], ['2026-10-01', '2027-01-01']);
-    assert.equal(parsePeriod('2026-Q3', 'quarter').startsAt.toISOString(), '2026-06-30T22:00:00.000Z', 'CEST');
+    assert.equal(
+      parsePeriod('2026-Q3', 'quarter').startsAt.toISOString(),
+      '2026-06-30T22:00:00.000Z',
+      'CEST',
+    );
     assert.throws(() => parsePeriod('2026-Q4', 'month'), /per month: give a month such as 2026-11/);
     assert.throws(() => parsePeriod('2026-11', 'quarter'), /per quarter: give a quarter such as 2026-Q4/);
     for (const wrong of ['2026-13', '2026-1', 'november', '2026-11-01'])
@@ -183,7 +199,12 @@ for (const backend of BACKENDS)
       );
       const bos = (await dezi.register.findPersonByDeziNummer(BOS.deziNummer))!;
       const smit = (await dezi.register.findPersonByDeziNummer(SMIT.deziNummer))!;
-      await dezi.register.createEmployment({ personId: bos.id, abonneeId: praktijk.id, rolCode: null, rolCodeBron: null });
+      await dezi.register.createEmployment({
+        personId: bos.id,
+        abonneeId: praktijk.id,
+        rolCode: null,
+        rolCodeBron: null,
+      });
       await dezi.register.createEmployment({
         personId: smit.id,
         abonneeId: praktijk.id,
@@ -243,7 +264,10 @@ for (const backend of BACKENDS)
       assert.equal(invoice.abonneeNummer, '91000001');
       assert.equal(invoice.period, P.label);
       assert.equal(invoice.dueDate, addDays(run.issueDate, 30));
-      assert.equal(invoice.totalCents, invoice.lines.reduce((s, l) => s + l.amountCents, 0));
+      assert.equal(
+        invoice.totalCents,
+        invoice.lines.reduce((s, l) => s + l.amountCents, 0),
+      );
       assert.deepEqual(
         invoice.lines.map((l) => l.lineNo),
         [1, 2, 3],
@@ -299,7 +323,11 @@ for (const backend of BACKENDS)
       assert.deepEqual([paid.paidCents, paid.status], [invoice.totalCents, 'paid']);
       await assert.rejects(pay(100, today), /is paid already/);
       assert.equal(await dezi.fees.outstanding(praktijk.id), EMPLOYMENT_FEE, 'the P2 invoice is left');
-      const [audit] = await dezi.db.query<{ actor: string; abonnee_nummer: string; detail: { amount_cents: number } }>(
+      const [audit] = await dezi.db.query<{
+        actor: string;
+        abonnee_nummer: string;
+        detail: { amount_cents: number };
+      }>(
         "SELECT actor, abonnee_nummer, detail FROM audit_events WHERE action = 'fees.invoice.payment' ORDER BY id DESC LIMIT 1",
       );
       assert.deepEqual(
@@ -312,7 +340,8 @@ for (const backend of BACKENDS)
       const linde = await invoiceOf('90000111', P.label);
       assert.equal(linde.status, 'overdue');
       const sent = await dezi.fees.remind(OPERATOR);
-      const seqOf = (list: { number: string; seq: number }[], n: string) => list.find((r) => r.number === n)?.seq;
+      const seqOf = (list: { number: string; seq: number }[], n: string) =>
+        list.find((r) => r.number === n)?.seq;
       assert.equal(seqOf(sent, linde.number), 1);
       const paid = await invoiceOf('91000001', P.label);
       assert.equal(seqOf(sent, paid.number), undefined, 'a paid invoice gets none');
@@ -355,7 +384,10 @@ for (const backend of BACKENDS)
       assert.match(home.body, /href="\/abonnee\/90000111\/facturen"/);
       const list = await admin.goto(`${dezi.url}/abonnee/90000111/facturen?lang=nl`);
       assert.equal(list.status, 200);
-      assert.match(list.body, new RegExp(`href="/abonnee/90000111/facturen/${linde.number}">${linde.number}<`));
+      assert.match(
+        list.body,
+        new RegExp(`href="/abonnee/90000111/facturen/${linde.number}">${linde.number}<`),
+      );
       assert.match(list.body, /te laat/);
       assert.match(list.body, /Er staat een factuur open na de vervaldatum/);
       assert.match(list.body, /€&nbsp;425,00|€\u00a0425,00/);
@@ -410,7 +442,11 @@ for (const backend of BACKENDS)
       const anonymous = await new Browser().goto(`${dezi.url}/abonnee/90000111/facturen/${linde.number}`);
       assert.match(anonymous.body, /href="\/abonnee\/inloggen"/);
       const main = /<main[\s\S]*<\/main>/.exec(anonymous.body)![0];
-      assert.doesNotMatch(main, new RegExp(linde.number), 'only the address it was asked by (language switch)');
+      assert.doesNotMatch(
+        main,
+        new RegExp(linde.number),
+        'only the address it was asked by (language switch)',
+      );
     });
 
     test('the running period: a registration now shows as to be invoiced, with its amount', async () => {

@@ -51,7 +51,12 @@ for (const backend of BACKENDS)
 
     async function mijnDezi(bsn: string): Promise<{ browser: Browser; page: Exchange }> {
       const browser = new Browser();
-      const page = await digidLogin(browser, await browser.goto(`${dezi.url}/mijn-dezi/inloggen`), bsn, NEVER);
+      const page = await digidLogin(
+        browser,
+        await browser.goto(`${dezi.url}/mijn-dezi/inloggen`),
+        bsn,
+        NEVER,
+      );
       assert.match(page.url, /\/mijn-dezi$/);
       return { browser, page };
     }
@@ -75,11 +80,25 @@ for (const backend of BACKENDS)
         rows(logins.body).map((r) => r.slice(1)),
         [
           ['Mijn Dezi of abonneeportaal', '—', 'DigiD (proeftuin)', 'gelukt'],
-          ['Testzorgapplicatie', 'Huisartsenpraktijk De Linde (URA 90000111), Huisarts (01.015)', 'DigiD (proeftuin)', 'gelukt'],
-          ['Testzorgapplicatie', 'Gezondheidscentrum Zuidwijk (URA 90000222), Huisarts (01.015)', 'DigiD (proeftuin)', 'gelukt'],
+          [
+            'Testzorgapplicatie',
+            'Huisartsenpraktijk De Linde (URA 90000111), Huisarts (01.015)',
+            'DigiD (proeftuin)',
+            'gelukt',
+          ],
+          [
+            'Testzorgapplicatie',
+            'Gezondheidscentrum Zuidwijk (URA 90000222), Huisarts (01.015)',
+            'DigiD (proeftuin)',
+            'gelukt',
+          ],
         ],
       );
-      assert.match(rows(logins.body)[0]![0]!, /^\d{1,2} [a-z]+ \d{4} om \d{2}:\d{2}$/, 'when, in Dutch time and words');
+      assert.match(
+        rows(logins.body)[0]![0]!,
+        /^\d{1,2} [a-z]+ \d{4} om \d{2}:\d{2}$/,
+        'when, in Dutch time and words',
+      );
       const en = await browser.goto(`${dezi.url}/mijn-dezi/inlogs?lang=en`);
       assert.match(text(en.body), /Your logins \(3\), newest first/);
       assert.match(text(en.body), /succeeded/);
@@ -181,7 +200,9 @@ for (const backend of BACKENDS)
       const fields = findForm(page.body, '/uitnodigingen/afwijzen').fields;
       const again = await browser.request(`${dezi.url}/mijn-dezi/uitnodigingen/afwijzen`, { form: fields });
       assert.equal(again.status, 404);
-      const accept = await browser.request(`${dezi.url}/mijn-dezi/uitnodigingen/accepteren`, { form: fields });
+      const accept = await browser.request(`${dezi.url}/mijn-dezi/uitnodigingen/accepteren`, {
+        form: fields,
+      });
       assert.equal(accept.status, 404, 'a declined invitation cannot be accepted');
       const smit = await mijnDezi(SMIT.bsn);
       const foreign = await smit.browser.request(`${dezi.url}/mijn-dezi/uitnodigingen/afwijzen`, {
@@ -194,8 +215,16 @@ for (const backend of BACKENDS)
       assert.equal(noToken.status, 403);
 
       const admin = new Browser();
-      const portal = await digidLogin(admin, await admin.goto(`${dezi.url}/abonnee/inloggen`), JANSEN.bsn, NEVER);
-      assert.match(text(portal.body), new RegExp(`Dezi-nummer ${VISSER.deziNummer}, geen rolcode: afgewezen`));
+      const portal = await digidLogin(
+        admin,
+        await admin.goto(`${dezi.url}/abonnee/inloggen`),
+        JANSEN.bsn,
+        NEVER,
+      );
+      assert.match(
+        text(portal.body),
+        new RegExp(`Dezi-nummer ${VISSER.deziNummer}, geen rolcode: afgewezen`),
+      );
       const [audited] = await dezi.db.query<{ abonnee_nummer: string; outcome: string }>(
         "SELECT abonnee_nummer, outcome FROM audit_events WHERE action = 'invitation.decline' AND actor = $1 ORDER BY id LIMIT 1",
         [VISSER.deziNummer],
@@ -239,8 +268,15 @@ for (const backend of BACKENDS)
       const confirm = await browser.submit(linked, '/middelen/ontkoppelen', {}, NEVER);
       assert.equal(confirm.status, 200);
       assert.match(confirm.body, /<h1>Testmiddel ontkoppelen\?<\/h1>/);
-      assert.match(text(confirm.body), /Na het ontkoppelen kunt u niet meer met Testmiddel inloggen bij Dezi/);
-      assert.equal((await dezi.register.listLinkedMeans(visser.id)).length, 1, 'nothing before the confirmation');
+      assert.match(
+        text(confirm.body),
+        /Na het ontkoppelen kunt u niet meer met Testmiddel inloggen bij Dezi/,
+      );
+      assert.equal(
+        (await dezi.register.listLinkedMeans(visser.id)).length,
+        1,
+        'nothing before the confirmation',
+      );
       const back = /<a href="([^"]+)">Nee, terug naar Mijn Dezi<\/a>/.exec(confirm.body);
       assert.equal(back?.[1], '/mijn-dezi');
       const done = await browser.submit(confirm, '/middelen/ontkoppelen', {}, NEVER);

@@ -63,7 +63,14 @@ for (const backend of BACKENDS)
     const enrol = async (deziNummer: string, achternaam: string) => {
       const bsn = bsns.next().value!;
       const person = await dezi.register.enrol(
-        { bsn: Bsn.parse(bsn), deziNummer, voorletters: `${achternaam[0]}.`, voorvoegsel: null, achternaam, loaDezi: LOA.high },
+        {
+          bsn: Bsn.parse(bsn),
+          deziNummer,
+          voorletters: `${achternaam[0]}.`,
+          voorvoegsel: null,
+          achternaam,
+          loaDezi: LOA.high,
+        },
         [{ abonneeId: abonnee.id, rolCode: null, rolCodeBron: null }],
       );
       return { person, bsn };
@@ -104,12 +111,19 @@ for (const backend of BACKENDS)
         all.slice(20).map((n) => `${n[0]}. ${n}`),
       );
       assert.match(second.body, /href="\/abonnee\/91000003" rel="prev"/);
-      assert.equal(cards((await browser.goto(`${base()}?pagina=9`)).body).length, 0, 'past the last page: none');
+      assert.equal(
+        cards((await browser.goto(`${base()}?pagina=9`)).body).length,
+        0,
+        'past the last page: none',
+      );
 
       const byNumber = await browser.goto(`${base()}?sorteer=dezi-nummer&volgorde=aflopend`);
       assert.deepEqual(namesOn(byNumber.body).slice(0, 2), ['X. Xray', 'W. Whiskey']);
       assert.match(byNumber.body, /<option value="dezi-nummer" selected>/);
-      assert.match(byNumber.body, /href="\/abonnee\/91000003\?sorteer=dezi-nummer&amp;volgorde=aflopend&amp;pagina=2"/);
+      assert.match(
+        byNumber.body,
+        /href="\/abonnee\/91000003\?sorteer=dezi-nummer&amp;volgorde=aflopend&amp;pagina=2"/,
+      );
 
       const tango = await browser.goto(`${base()}?zoek=TANG`);
       assert.deepEqual(namesOn(tango.body), ['T. Tango']);
@@ -118,12 +132,18 @@ for (const backend of BACKENDS)
       const tens = await browser.goto(`${base()}?zoek=90002001`);
       assert.deepEqual(
         namesOn(tens.body),
-        NATO.slice(9, 19).map((n) => `${n[0]}. ${n}`).sort(),
+        NATO.slice(9, 19)
+          .map((n) => `${n[0]}. ${n}`)
+          .sort(),
         'a Dezi-nummer searches by its start: 900020010 to 900020019',
       );
       const pageTwo = await browser.goto(`${base()}?zoek=9&sorteer=dezi-nummer`);
       assert.match(pageTwo.body, /href="\/abonnee\/91000003\?zoek=9&amp;sorteer=dezi-nummer&amp;pagina=2"/);
-      assert.equal(cards((await browser.goto(`${base()}?zoek=%25`)).body).length, 0, 'a % is searched for, not a wildcard');
+      assert.equal(
+        cards((await browser.goto(`${base()}?zoek=%25`)).body).length,
+        0,
+        'a % is searched for, not a wildcard',
+      );
       assert.match(text((await browser.goto(`${base()}?zoek=zzz`)).body), /Niemand gevonden/);
 
       const marked = cards(home.body).filter((c) => c.includes('<span class="badge">beheerder</span>'));
@@ -164,7 +184,10 @@ for (const backend of BACKENDS)
       const confirm = await post('beeindigen', { employment: alfa.id });
       assert.equal(confirm.status, 200);
       const today = dutchDate(Date.now());
-      assert.match(confirm.body, new RegExp(`type="date"\\s+id="einddatum"\\s+name="einddatum"\\s+value="${today}"\\s+min="${today}"`));
+      assert.match(
+        confirm.body,
+        new RegExp(`type="date"\\s+id="einddatum"\\s+name="einddatum"\\s+value="${today}"\\s+min="${today}"`),
+      );
       assert.equal((await employmentOf(staff.get('Alfa')!)).endDate, null, 'nothing before confirmation');
 
       const submit = (page: Exchange, einddatum: string) =>
@@ -184,10 +207,18 @@ for (const backend of BACKENDS)
       const ended = await submit(nonsense, later);
       assert.equal(ended.status, 200);
       assert.match(ended.url, new RegExp(`melding=beeindigd&koppeling=${alfa.id}$`));
-      assert.match(text(ended.body), new RegExp(`De koppeling van A\\. Alfa eindigt op ${formatDate(later, 'nl')}\\.`));
+      assert.match(
+        text(ended.body),
+        new RegExp(`De koppeling van A\\. Alfa eindigt op ${formatDate(later, 'nl')}\\.`),
+      );
       const stored = await employmentOf(staff.get('Alfa')!);
       assert.deepEqual([stored.endDate, stored.status], [later, 'active']);
-      assert.match(text(ended.body), new RegExp(`A\\. Alfa Dezi-nummer 900020001 geen rolcode · actief, eindigt op ${formatDate(later, 'nl')}`));
+      assert.match(
+        text(ended.body),
+        new RegExp(
+          `A\\. Alfa Dezi-nummer 900020001 geen rolcode · actief, eindigt op ${formatDate(later, 'nl')}`,
+        ),
+      );
 
       // As a person types it without a date picker, and today: ended at once.
       const bravo = await employmentOf(staff.get('Bravo')!);
@@ -214,11 +245,19 @@ for (const backend of BACKENDS)
     });
 
     test('pending invitations are counted and listed; withdrawing one names it', async () => {
-      const invited = await browser.submit(home, '/uitnodigen', { deziNummer: BOS.deziNummer, rolCode: '' }, NEVER);
+      const invited = await browser.submit(
+        home,
+        '/uitnodigen',
+        { deziNummer: BOS.deziNummer, rolCode: '' },
+        NEVER,
+      );
       assert.match(text(invited.body), /Uitnodigingen \(1 openstaand\)/);
       assert.match(text(invited.body), new RegExp(`Dezi-nummer ${BOS.deziNummer}, geen rolcode: openstaand`));
       const withdrawn = await browser.submit(invited, '/intrekken', {}, NEVER);
-      assert.match(text(withdrawn.body), new RegExp(`De uitnodiging voor Dezi-nummer ${BOS.deziNummer} is ingetrokken\\.`));
+      assert.match(
+        text(withdrawn.body),
+        new RegExp(`De uitnodiging voor Dezi-nummer ${BOS.deziNummer} is ingetrokken\\.`),
+      );
       assert.match(text(withdrawn.body), /Uitnodigingen \(0 openstaand\)/);
     });
 
@@ -237,13 +276,22 @@ for (const backend of BACKENDS)
       const shown = Number(/Vastgelegde handelingen \((\d+)\)/.exec(text(log.body))![1]);
       assert.equal(shown, own!.n - 1, 'every entry of the abonnee (but the read just recorded after it)');
       const body = text(log.body);
-      for (const action of ['Koppeling beëindigd', 'Rol gewijzigd', 'Uitnodiging gemaakt', 'Uitnodiging ingetrokken', 'Abonneeportaal bekeken'])
+      for (const action of [
+        'Koppeling beëindigd',
+        'Rol gewijzigd',
+        'Uitnodiging gemaakt',
+        'Uitnodiging ingetrokken',
+        'Abonneeportaal bekeken',
+      ])
         assert.match(body, new RegExp(action));
       assert.match(body, /Dezi-nummer 900020000/);
       assert.doesNotMatch(log.body, new RegExp(HENDRIKS.deziNummer));
       // Jansen shows once: his refused attempt to open this abonnee's log is this abonnee's business.
       assert.equal(body.match(new RegExp(JANSEN.deziNummer, 'g'))?.length, 1);
-      assert.match(body, /Dezi-nummer 900010001 Toegang tot het abonneeportaal zonder beheerrechten — geweigerd/);
+      assert.match(
+        body,
+        /Dezi-nummer 900010001 Toegang tot het abonneeportaal zonder beheerrechten — geweigerd/,
+      );
       // An employment's entries name the person.
       assert.match(body, /Koppeling beëindigd C\. Charlie \(Dezi-nummer 900020003\) gelukt/);
       assert.match(body, /Pagina 1 van \d/);
@@ -269,7 +317,9 @@ for (const backend of BACKENDS)
       );
       assert.equal(audited!.n, 1);
       // The old session's form cannot act any more.
-      const stale = await browser.request(`${base()}/beeindigen`, { form: { csrf: csrf(), employment: 'x' } });
+      const stale = await browser.request(`${base()}/beeindigen`, {
+        form: { csrf: csrf(), employment: 'x' },
+      });
       assert.equal(stale.status, 401);
     });
   });

@@ -775,6 +775,7 @@ for (const backend of BACKENDS)
       const visser = new Browser();
       const mijn = await portalLogin(visser, '/mijn-dezi/inloggen', VISSER.bsn);
       // "Welk inlogmiddel wilt u koppelen?" first; the chosen means is then offered first.
+      assert.match(mijn.body, /href="\/mijn-dezi\/koppelen"/);
       const which = await visser.goto(`${dezi.url}/mijn-dezi/koppelen`);
       const meansPage = await visser.submit(which, '/mijn-dezi/koppelen', { means: testMeans.id }, NEVER);
       assert.match(meansPage.url, /\/interaction\//);
@@ -828,7 +829,11 @@ for (const backend of BACKENDS)
 
       const confirm = await visser.submit(preferred, '/middelen/ontkoppelen', {}, NEVER);
       assert.match(confirm.body, /Testmiddel ontkoppelen\?/);
-      assert.equal((await dezi.register.listLinkedMeans(visserPerson.id)).length, 1, 'not before confirmation');
+      assert.equal(
+        (await dezi.register.listLinkedMeans(visserPerson.id)).length,
+        1,
+        'not before confirmation',
+      );
       const unlinked = await visser.submit(confirm, '/middelen/ontkoppelen', {}, NEVER);
       assert.match(unlinked.url, /melding=ontkoppeld/);
       assert.equal((await dezi.register.listLinkedMeans(visserPerson.id)).length, 0);

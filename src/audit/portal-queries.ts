@@ -59,8 +59,9 @@ async function page(q: Queryable, where: string, params: unknown[], p: PageReque
     total =
       p.offset === 0
         ? 0
-        : (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, params))[0]!
-            .n;
+        : (
+            await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, params)
+          )[0]!.n;
   return {
     total: Number(total),
     entries: rows.map((r) => ({
@@ -80,7 +81,12 @@ async function page(q: Queryable, where: string, params: unknown[], p: PageReque
 
 /** The person's own logins, successful and refused: only records whose actor is this Dezi-nummer. */
 export function loginsOfPerson(q: Queryable, deziNummer: string, p: PageRequest): Promise<AuditPage> {
-  return page(q, `actor = $1 AND actor_kind = 'person' AND action = ANY($2::text[])`, [deziNummer, [...LOGIN_ACTIONS]], p);
+  return page(
+    q,
+    `actor = $1 AND actor_kind = 'person' AND action = ANY($2::text[])`,
+    [deziNummer, [...LOGIN_ACTIONS]],
+    p,
+  );
 }
 
 /** Every entry recorded on behalf of this abonnee (audit_events.abonnee_nummer), and nothing else. */

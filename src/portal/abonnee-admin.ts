@@ -35,7 +35,10 @@ const ABONNEE_NUMMER = /^[0-9]{8}$/;
  * The logged-in person, if they administer the abonnee named in the path. A refusal is audited:
  * someone tried another abonnee's pages.
  */
-export async function resolveAdmin(d: AdminDeps, req: FastifyRequest): Promise<Admin | 'login' | 'forbidden'> {
+export async function resolveAdmin(
+  d: AdminDeps,
+  req: FastifyRequest,
+): Promise<Admin | 'login' | 'forbidden'> {
   const me = await portalPerson(d.state, d.register, req);
   if (!me) return 'login';
   const { abonneeNummer } = req.params as { abonneeNummer: string };
@@ -86,7 +89,12 @@ export function adminProblem(
 }
 
 /** The abonnee portal's page for a person not logged in. */
-export function abonneeLoginPage(web: Web, req: FastifyRequest, reply: FastifyReply, lang: Lang): FastifyReply {
+export function abonneeLoginPage(
+  web: Web,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  lang: Lang,
+): FastifyReply {
   return web.render(req, reply, {
     lang,
     title: t(lang, 'portal.admin.title'),

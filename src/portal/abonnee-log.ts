@@ -52,7 +52,8 @@ function what(lang: Lang, e: AuditEntry): SafeHtml {
 
 /** What the entry was about, in words where Dezi knows them: a person, an employment's person, an invoice. */
 function about(lang: Lang, e: AuditEntry, people: Map<string, string>): string {
-  if (e.target?.startsWith('employment:') && people.has(e.target.slice(11))) return people.get(e.target.slice(11))!;
+  if (e.target?.startsWith('employment:') && people.has(e.target.slice(11)))
+    return people.get(e.target.slice(11))!;
   const dezi = e.detail.dezi_nummer;
   if (typeof dezi === 'string' && /^[0-9]{9}$/.test(dezi)) return `Dezi-nummer ${dezi}`;
   if (e.target?.startsWith('invoice:')) return t(lang, 'audit.about.invoice', { nummer: e.target.slice(8) });
@@ -80,7 +81,8 @@ export async function abonneeLogRoutes(app: FastifyInstance, d: AdminDeps): Prom
       const id = e.target?.startsWith('employment:') ? e.target.slice(11) : null;
       if (!id || people.has(id)) continue;
       const employment = await d.register.getEmployment(id);
-      const person = employment?.abonnee.id === a.abonnee.id ? await d.register.getPerson(employment.personId) : null;
+      const person =
+        employment?.abonnee.id === a.abonnee.id ? await d.register.getPerson(employment.personId) : null;
       if (person) people.set(id, `${fullName(person)} (Dezi-nummer ${person.deziNummer})`);
     }
     const base = `/abonnee/${a.abonnee.abonneeNummer}`;
@@ -93,7 +95,9 @@ export async function abonneeLogRoutes(app: FastifyInstance, d: AdminDeps): Prom
           ? html`<p>${t(lang, 'abonnee_log.none')}</p>`
           : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="logboek-caption">
               <table>
-                <caption id="logboek-caption">${t(lang, 'abonnee_log.caption', { n: String(total) })}</caption>
+                <caption id="logboek-caption">
+                  ${t(lang, 'abonnee_log.caption', { n: String(total) })}
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">${t(lang, 'audit.col.when')}</th>
@@ -105,13 +109,16 @@ export async function abonneeLogRoutes(app: FastifyInstance, d: AdminDeps): Prom
                 </thead>
                 <tbody>
                   ${entries.map(
-                    (e) => html`<tr>
-                      <td>${formatMoment(e.at, lang)}</td>
-                      <td>${who(lang, e)}</td>
-                      <td>${what(lang, e)}</td>
-                      <td>${about(lang, e, people)}</td>
-                      <td>${t(lang, e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')}</td>
-                    </tr>`,
+                    (e) =>
+                      html`<tr>
+                        <td>${formatMoment(e.at, lang)}</td>
+                        <td>${who(lang, e)}</td>
+                        <td>${what(lang, e)}</td>
+                        <td>${about(lang, e, people)}</td>
+                        <td>
+                          ${t(lang, e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')}
+                        </td>
+                      </tr>`,
                   )}
                 </tbody>
               </table>

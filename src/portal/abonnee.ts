@@ -12,13 +12,7 @@ import { roleByCode, roleLabel, roleTable, type RoleSource } from '../register/r
 import { html } from '../web/html.ts';
 import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import {
-  abonneeLoginPage,
-  adminPage,
-  adminPost,
-  adminProblem,
-  type Admin,
-} from './abonnee-admin.ts';
+import { abonneeLoginPage, adminPage, adminPost, adminProblem, type Admin } from './abonnee-admin.ts';
 import { csrfField, field, textInput } from './forms.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import { portalPerson, sessionBinding } from './mijn-dezi.ts';
@@ -47,8 +41,13 @@ export function parseRoleChoice(
 
 export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortalDeps): Promise<void> {
   const { web } = d;
-  const problem = (req: FastifyRequest, reply: FastifyReply, status: number, key: 'not_found' | 'invalid', a: Admin) =>
-    adminProblem(web, req, reply, status, key, `/abonnee/${a.abonnee.abonneeNummer}`);
+  const problem = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    key: 'not_found' | 'invalid',
+    a: Admin,
+  ) => adminProblem(web, req, reply, status, key, `/abonnee/${a.abonnee.abonneeNummer}`);
 
   app.get('/abonnee/inloggen', async (req, reply) => d.login.start(reply, 'abonnee', web.lang(req, reply)));
 

@@ -29,7 +29,11 @@ export function periodName(label: string, lang: Lang): string {
   return `${MONTHS[lang][Number(month) - 1] ?? month} ${year}`;
 }
 
-function lineText(lang: Lang, l: Pick<InvoiceLine, 'item' | 'deziNummer' | 'personName' | 'rolCode'>, abonnee: string): string {
+function lineText(
+  lang: Lang,
+  l: Pick<InvoiceLine, 'item' | 'deziNummer' | 'personName' | 'rolCode'>,
+  abonnee: string,
+): string {
   if (l.item === 'abonnee-registration') return t(lang, 'invoices.line.abonnee', { abonnee });
   return t(lang, 'invoices.line.employment', {
     naam: l.personName ?? '',
@@ -79,7 +83,9 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
           ? html`<p>${t(lang, 'invoices.none')}</p>`
           : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="facturen-caption">
               <table>
-                <caption id="facturen-caption">${t(lang, 'invoices.caption')}</caption>
+                <caption id="facturen-caption">
+                  ${t(lang, 'invoices.caption')}
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">${t(lang, 'invoices.col.number')}</th>
@@ -92,14 +98,15 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
                 </thead>
                 <tbody>
                   ${invoices.map(
-                    (i) => html`<tr>
-                      <td><a href="${base}/facturen/${i.number}">${i.number}</a></td>
-                      <td>${periodName(i.period, lang)}</td>
-                      <td>${formatDate(i.dueDate, lang)}</td>
-                      <td>${formatMoney(i.totalCents, lang)}</td>
-                      <td>${formatMoney(i.paidCents, lang)}</td>
-                      <td>${statusWord(lang, i)}</td>
-                    </tr>`,
+                    (i) =>
+                      html`<tr>
+                        <td><a href="${base}/facturen/${i.number}">${i.number}</a></td>
+                        <td>${periodName(i.period, lang)}</td>
+                        <td>${formatDate(i.dueDate, lang)}</td>
+                        <td>${formatMoney(i.totalCents, lang)}</td>
+                        <td>${formatMoney(i.paidCents, lang)}</td>
+                        <td>${statusWord(lang, i)}</td>
+                      </tr>`,
                   )}
                 </tbody>
               </table>
@@ -163,7 +170,9 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
         <dt>${t(lang, 'invoice.from')}</dt>
         <dd>${issuer}</dd>
         <dt>${t(lang, 'invoice.to')}</dt>
-        <dd>${a.abonnee.naam} (URA ${a.abonnee.abonneeNummer}${a.abonnee.kvk ? `, KvK ${a.abonnee.kvk}` : ''})</dd>
+        <dd>
+          ${a.abonnee.naam} (URA ${a.abonnee.abonneeNummer}${a.abonnee.kvk ? `, KvK ${a.abonnee.kvk}` : ''})
+        </dd>
         <dt>${t(lang, 'invoice.date')}</dt>
         <dd>${formatDate(invoice.issueDate, lang)}</dd>
         <dt>${t(lang, 'invoice.period')}</dt>
@@ -175,7 +184,9 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
       </dl>
       <div class="table-wrap" tabindex="0" role="region" aria-labelledby="regels-caption">
         <table>
-          <caption id="regels-caption">${t(lang, 'invoice.lines')}</caption>
+          <caption id="regels-caption">
+            ${t(lang, 'invoice.lines')}
+          </caption>
           <thead>
             <tr>
               <th scope="col">${t(lang, 'invoice.col.date')}</th>
@@ -185,10 +196,11 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
           </thead>
           <tbody>
             ${invoice.lines.map(
-              (l) => html`<tr>
-                ${cell(formatDate(l.eventDate, lang))} ${cell(lineText(lang, l, a.abonnee.naam))}
-                ${cell(formatMoney(l.amountCents, lang))}
-              </tr>`,
+              (l) =>
+                html`<tr>
+                  ${cell(formatDate(l.eventDate, lang))} ${cell(lineText(lang, l, a.abonnee.naam))}
+                  ${cell(formatMoney(l.amountCents, lang))}
+                </tr>`,
             )}
           </tbody>
           <tfoot>
@@ -230,7 +242,9 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
               <ul>
                 ${invoice.reminderList.map(
                   (r) =>
-                    html`<li>${t(lang, 'invoice.reminder', { seq: String(r.seq), date: formatDate(r.sentOn, lang) })}</li>`,
+                    html`<li>
+                      ${t(lang, 'invoice.reminder', { seq: String(r.seq), date: formatDate(r.sentOn, lang) })}
+                    </li>`,
                 )}
               </ul>`
       }
@@ -239,4 +253,3 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
     return web.render(req, reply, { lang, title, body });
   });
 }
-

@@ -81,12 +81,13 @@ export async function linkMeansRoutes(app: FastifyInstance, d: LinkMeansDeps): P
                 ${csrfField(web, sessionBinding(me.session))}
                 <ul class="means-list">
                   ${open.map(
-                    (m) => html`<li>
-                      <button class="means-button" type="submit" name="means" value="${m.id}">
-                        ${m.logo ? html`<img class="means-logo" src="${m.logo}" alt="" />` : ''}
-                        ${m.displayName[lang]}
-                      </button>
-                    </li>`,
+                    (m) =>
+                      html`<li>
+                        <button class="means-button" type="submit" name="means" value="${m.id}">
+                          ${m.logo ? html`<img class="means-logo" src="${m.logo}" alt="" />` : ''}
+                          ${m.displayName[lang]}
+                        </button>
+                      </li>`,
                   )}
                 </ul>
               </form>`

@@ -35,14 +35,19 @@ export async function myLoginsRoutes(app: FastifyInstance, d: MyLoginsDeps): Pro
       if (e.clientId && !clients.has(e.clientId)) {
         // A client removed since (or one whose metadata no longer loads) is named by its id.
         const client =
-          e.clientId === PORTAL_CLIENT_ID ? null : await d.provider.Client.find(e.clientId).catch(() => undefined);
+          e.clientId === PORTAL_CLIENT_ID
+            ? null
+            : await d.provider.Client.find(e.clientId).catch(() => undefined);
         clients.set(
           e.clientId,
           e.clientId === PORTAL_CLIENT_ID ? t(lang, 'my_logins.portal') : (client?.clientName ?? e.clientId),
         );
       }
       if (e.abonneeNummer && !abonnees.has(e.abonneeNummer))
-        abonnees.set(e.abonneeNummer, (await d.register.findAbonnee(e.abonneeNummer))?.naam ?? e.abonneeNummer);
+        abonnees.set(
+          e.abonneeNummer,
+          (await d.register.findAbonnee(e.abonneeNummer))?.naam ?? e.abonneeNummer,
+        );
     }
     return { clients, abonnees };
   }
@@ -60,7 +65,8 @@ export async function myLoginsRoutes(app: FastifyInstance, d: MyLoginsDeps): Pro
     const { clients, abonnees } = await names(entries, lang);
     const where = (e: AuditEntry) => {
       if (!e.abonneeNummer) return '—';
-      const rol = typeof e.detail.rol_code === 'string' ? roleLabel(e.detail.rol_code) : t(lang, 'choose.norole');
+      const rol =
+        typeof e.detail.rol_code === 'string' ? roleLabel(e.detail.rol_code) : t(lang, 'choose.norole');
       return `${abonnees.get(e.abonneeNummer)} (URA ${e.abonneeNummer}), ${rol}`;
     };
     const means = (e: AuditEntry) => {
@@ -75,7 +81,9 @@ export async function myLoginsRoutes(app: FastifyInstance, d: MyLoginsDeps): Pro
           ? html`<p>${t(lang, 'my_logins.none')}</p>`
           : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="inlogs-caption">
               <table>
-                <caption id="inlogs-caption">${t(lang, 'my_logins.caption', { n: String(total) })}</caption>
+                <caption id="inlogs-caption">
+                  ${t(lang, 'my_logins.caption', { n: String(total) })}
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">${t(lang, 'audit.col.when')}</th>
@@ -87,13 +95,16 @@ export async function myLoginsRoutes(app: FastifyInstance, d: MyLoginsDeps): Pro
                 </thead>
                 <tbody>
                   ${entries.map(
-                    (e) => html`<tr>
-                      <td>${formatMoment(e.at, lang)}</td>
-                      <td>${e.clientId ? clients.get(e.clientId) : '—'}</td>
-                      <td>${where(e)}</td>
-                      <td>${means(e)}</td>
-                      <td>${t(lang, e.outcome === 'success' ? 'my_logins.success' : 'my_logins.failure')}</td>
-                    </tr>`,
+                    (e) =>
+                      html`<tr>
+                        <td>${formatMoment(e.at, lang)}</td>
+                        <td>${e.clientId ? clients.get(e.clientId) : '—'}</td>
+                        <td>${where(e)}</td>
+                        <td>${means(e)}</td>
+                        <td>
+                          ${t(lang, e.outcome === 'success' ? 'my_logins.success' : 'my_logins.failure')}
+                        </td>
+                      </tr>`,
                   )}
                 </tbody>
               </table>

@@ -34,7 +34,10 @@ const REASONS: Record<string, MessageKey> = {
 function status(lang: Lang, v: PersonVerklaring): string {
   const word = t(lang, `my_verklaringen.status.${v.status}`);
   if (v.status !== 'ingetrokken') return word;
-  const reason = t(lang, (v.revocationReason && REASONS[v.revocationReason]) || 'my_verklaringen.reason.other');
+  const reason = t(
+    lang,
+    (v.revocationReason && REASONS[v.revocationReason]) || 'my_verklaringen.reason.other',
+  );
   return `${word}: ${reason}`;
 }
 
@@ -70,17 +73,20 @@ export async function myVerklaringenRoutes(app: FastifyInstance, d: MyVerklaring
                 </thead>
                 <tbody>
                   ${items.map(
-                    (v) => html`<tr>
-                      <td>${v.abonneeNaam} <span class="hint">(URA ${v.abonneeNummer})</span></td>
-                      <td>${v.rolCode ? `${v.rolNaam ?? v.rolCode} (${v.rolCode})` : t(lang, 'choose.norole')}</td>
-                      <td>
-                        ${t(lang, 'my_verklaringen.valid', {
-                          from: formatMoment(new Date(v.nbf * 1000), lang),
-                          until: formatMoment(new Date(v.exp * 1000), lang),
-                        })}
-                      </td>
-                      <td>${status(lang, v)}</td>
-                    </tr>`,
+                    (v) =>
+                      html`<tr>
+                        <td>${v.abonneeNaam} <span class="hint">(URA ${v.abonneeNummer})</span></td>
+                        <td>
+                          ${v.rolCode ? `${v.rolNaam ?? v.rolCode} (${v.rolCode})` : t(lang, 'choose.norole')}
+                        </td>
+                        <td>
+                          ${t(lang, 'my_verklaringen.valid', {
+                            from: formatMoment(new Date(v.nbf * 1000), lang),
+                            until: formatMoment(new Date(v.exp * 1000), lang),
+                          })}
+                        </td>
+                        <td>${status(lang, v)}</td>
+                      </tr>`,
                   )}
                 </tbody>
               </table>

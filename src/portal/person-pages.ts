@@ -55,7 +55,8 @@ export function personPost(
         bodyKey: 'portal.session_expired.body',
         actions: html`<p><a href="/mijn-dezi">${t(d.web.lang(req), 'portal.mijn.login')}</a></p>`,
       });
-    if (!validPost(d.web, d.issuer, req, sessionBinding(me.session))) return refuseFormPost(d.web, req, reply);
+    if (!validPost(d.web, d.issuer, req, sessionBinding(me.session)))
+      return refuseFormPost(d.web, req, reply);
     return fn(req, reply, me, d.web.lang(req, reply));
   });
 }

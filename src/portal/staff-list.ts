@@ -17,12 +17,7 @@ import {
 import { roleLabel, roleTable } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
-import {
-  adminPost,
-  adminProblem,
-  type Admin,
-  type AdminDeps,
-} from './abonnee-admin.ts';
+import { adminPost, adminProblem, type Admin, type AdminDeps } from './abonnee-admin.ts';
 import { csrfField, field } from './forms.ts';
 import { formatDate } from './format.ts';
 import { PORTAL_CLIENT_ID } from './login.ts';
@@ -138,7 +133,9 @@ function memberRow(lang: Lang, a: Admin, csrf: SafeHtml, m: StaffMember, n: numb
                 ? html`<p class="hint">${t(lang, 'staff.own_employment')}</p>`
                 : html`<form method="post" action="${base}/beeindigen">
                     ${csrf}<input type="hidden" name="employment" value="${e.id}" />
-                    <button class="link-button" type="submit">${t(lang, 'portal.admin.end', { naam })}</button>
+                    <button class="link-button" type="submit">
+                      ${t(lang, 'portal.admin.end', { naam })}
+                    </button>
                   </form>`
             }`
         : ''
@@ -147,7 +144,12 @@ function memberRow(lang: Lang, a: Admin, csrf: SafeHtml, m: StaffMember, n: numb
 }
 
 /** The staff section of the abonnee's page: search and sort form, one page of the list, the pager. */
-export async function staffSection(d: AdminDeps, req: FastifyRequest, a: Admin, lang: Lang): Promise<SafeHtml> {
+export async function staffSection(
+  d: AdminDeps,
+  req: FastifyRequest,
+  a: Admin,
+  lang: Lang,
+): Promise<SafeHtml> {
   const view = staffView(req);
   const page = pageRequest(req, STAFF_PAGE_SIZE);
   const staff = await d.register.staffOfAbonnee(a.abonnee.id, {
@@ -228,10 +230,14 @@ export async function staffNotice(
   const id = queryParam(req, 'koppeling', 36);
   const e = isUuid(id) ? await d.register.getEmployment(id) : null;
   const person = e && e.abonnee.id === a.abonnee.id ? await d.register.getPerson(e.personId) : null;
-  if (!e || !person) return t(lang, melding === 'rol' ? 'portal.admin.notice.rol' : 'portal.admin.notice.beeindigd');
+  if (!e || !person)
+    return t(lang, melding === 'rol' ? 'portal.admin.notice.rol' : 'portal.admin.notice.beeindigd');
   const naam = fullName(person);
   if (melding === 'rol')
-    return t(lang, 'staff.notice.rol', { naam, rol: e.rolCode ? roleLabel(e.rolCode) : t(lang, 'choose.norole') });
+    return t(lang, 'staff.notice.rol', {
+      naam,
+      rol: e.rolCode ? roleLabel(e.rolCode) : t(lang, 'choose.norole'),
+    });
   if (e.status === 'ended') return t(lang, 'staff.notice.ended', { naam });
   return t(lang, 'staff.notice.ends', { naam, datum: e.endDate ? formatDate(e.endDate, lang) : '' });
 }
@@ -341,7 +347,8 @@ export async function staffRoutes(app: FastifyInstance, d: AdminDeps): Promise<v
     const typed = given ? field(req, 'einddatum', 10) : today;
     const endDate = parseEndDate(typed);
     const lang = web.lang(req, reply);
-    if (!endDate) return confirmPage(req, reply, a, e, naam, { value: typed, error: t(lang, 'staff.end.date.invalid') });
+    if (!endDate)
+      return confirmPage(req, reply, a, e, naam, { value: typed, error: t(lang, 'staff.end.date.invalid') });
     if (endDate < today)
       return confirmPage(req, reply, a, e, naam, { value: typed, error: t(lang, 'staff.end.date.past') });
     if (endDate < e.startDate)

@@ -69,7 +69,11 @@ export async function duesOf(
   period: Period,
   abonneeId: string | null = null,
 ): Promise<Dues> {
-  const rows = await q.query<EventRow>(EVENTS, [period.startsAt.toISOString(), period.endsAt.toISOString(), abonneeId]);
+  const rows = await q.query<EventRow>(EVENTS, [
+    period.startsAt.toISOString(),
+    period.endsAt.toISOString(),
+    abonneeId,
+  ]);
   const lines: DueLine[] = [];
   let unpriced = 0;
   for (const r of rows) {

@@ -53,7 +53,9 @@ export async function runFeesCommand(
       for (const m of result.made)
         ctx.out(`  ${m.number}  ${m.abonneeNummer}  ${formatEuro(m.totalCents)}  (${m.lines} line(s))`);
       if (result.alreadyInvoiced > 0)
-        ctx.out(`${result.alreadyInvoiced} abonnee(s) invoiced for this period already: nothing new for them`);
+        ctx.out(
+          `${result.alreadyInvoiced} abonnee(s) invoiced for this period already: nothing new for them`,
+        );
       if (result.unpriced > 0)
         ctx.err(`${result.unpriced} registration(s) on a day the tariff has no fee for: not charged`);
       for (const r of result.reminders) ctx.out(`reminder ${r.seq} sent for ${r.number}`);

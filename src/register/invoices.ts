@@ -83,7 +83,12 @@ const SELECT = `
          (SELECT count(*)::int FROM invoice_reminders r WHERE r.invoice_id = i.id) AS reminders
   FROM invoices i JOIN abonnees a ON a.id = i.abonnee_id`;
 
-export function statusOf(totalCents: number, paidCents: number, dueDate: string, today: string): InvoiceStatus {
+export function statusOf(
+  totalCents: number,
+  paidCents: number,
+  dueDate: string,
+  today: string,
+): InvoiceStatus {
   if (paidCents >= totalCents) return 'paid';
   return today > dueDate ? 'overdue' : 'open';
 }
@@ -193,7 +198,11 @@ export async function invoiceByNumber(
   return row ? toInvoice(row, today) : null;
 }
 
-export async function invoiceDetail(q: Queryable, number: string, today: string): Promise<InvoiceDetail | null> {
+export async function invoiceDetail(
+  q: Queryable,
+  number: string,
+  today: string,
+): Promise<InvoiceDetail | null> {
   const invoice = await invoiceByNumber(q, number, today);
   if (!invoice) return null;
   const [lines, payments, reminders] = await Promise.all([

@@ -36,13 +36,7 @@ export interface Tariff {
 }
 
 /** The proeftuin's example tariff, used when DEZI_TARIFF_FILE names none. */
-export const PROEFTUIN_TARIFF_FILE = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'data',
-  'proeftuin-tarieven.json',
-);
+export const PROEFTUIN_TARIFF_FILE = join(import.meta.dirname, '..', '..', 'data', 'proeftuin-tarieven.json');
 
 /** The tariff file is unreadable or wrong; the message names the file and what is wrong in it. */
 export class TariffError extends DeziError {
@@ -80,8 +74,7 @@ export function parseTariff(value: unknown, source: string): Tariff {
   const fail = (message: string): never => {
     throw new TariffError(`tariff file ${source}: ${message}`);
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail('must hold one JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('must hold one JSON object');
   const o = value as Record<string, unknown>;
   for (const key of Object.keys(o)) if (!TOP_KEYS.has(key)) fail(`unknown key "${key}"`);
   const invoicePeriod = o.invoicePeriod ?? 'month';
@@ -165,7 +158,10 @@ export function feeOn(tariff: Tariff, item: FeeItem, date: string): TariffEntry 
  * The tariff a deployment uses: the one configured (DEZI_TARIFF_FILE, read and checked by
  * loadConfig), else in the proeftuin its example, else none (no fees are computed or invoiced).
  */
-export function tariffFor(config: { mode: 'proeftuin' | 'production'; tariff?: Tariff | null }): Tariff | null {
+export function tariffFor(config: {
+  mode: 'proeftuin' | 'production';
+  tariff?: Tariff | null;
+}): Tariff | null {
   if (config.tariff !== undefined) return config.tariff;
   return config.mode === 'proeftuin' ? loadTariffFile(PROEFTUIN_TARIFF_FILE) : null;
 }

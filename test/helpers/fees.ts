@@ -16,7 +16,12 @@ export const TEST_TARIFF: Tariff = parseTariff(
     reminderIntervalDays: 14,
     fees: [
       { item: 'abonnee-registration', amountCents: ABONNEE_FEE, validFrom: '2000-01-01', validUntil: null },
-      { item: 'employment-registration', amountCents: EMPLOYMENT_FEE, validFrom: '2000-01-01', validUntil: null },
+      {
+        item: 'employment-registration',
+        amountCents: EMPLOYMENT_FEE,
+        validFrom: '2000-01-01',
+        validUntil: null,
+      },
     ],
   },
   'test tariff',

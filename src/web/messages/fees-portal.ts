@@ -80,7 +80,10 @@ export const feesPortalMessages = {
     en: 'The end date lies before the employment starts ({datum}).',
   },
   'staff.error_prefix': { nl: 'Fout:', en: 'Error:' },
-  'staff.error_summary': { nl: 'Er is iets niet goed ingevuld:', en: 'Something is not filled in correctly:' },
+  'staff.error_summary': {
+    nl: 'Er is iets niet goed ingevuld:',
+    en: 'Something is not filled in correctly:',
+  },
   'staff.notice.rol': { nl: 'De rol van {naam} is nu {rol}.', en: 'The role of {naam} is now {rol}.' },
   'staff.notice.ended': {
     nl: 'De koppeling van {naam} is beëindigd.',
@@ -97,7 +100,10 @@ export const feesPortalMessages = {
     en: 'Everything done in the Dezi register on behalf of your organisation: your staff’s logins, invitations, employments, invoices and who viewed these pages.',
   },
   'abonnee_log.none': { nl: 'Er is nog niets vastgelegd.', en: 'Nothing has been recorded yet.' },
-  'abonnee_log.caption': { nl: 'Vastgelegde handelingen ({n}), nieuwste eerst', en: 'Recorded actions ({n}), newest first' },
+  'abonnee_log.caption': {
+    nl: 'Vastgelegde handelingen ({n}), nieuwste eerst',
+    en: 'Recorded actions ({n}), newest first',
+  },
   'audit.col.when': { nl: 'Wanneer', en: 'When' },
   'audit.col.who': { nl: 'Door', en: 'By' },
   'audit.col.what': { nl: 'Handeling', en: 'Action' },
@@ -111,7 +117,10 @@ export const feesPortalMessages = {
   'audit.about.invoice': { nl: 'factuur {nummer}', en: 'invoice {nummer}' },
   'audit.action.other': { nl: 'Andere handeling', en: 'Other action' },
   'audit.action.login': { nl: 'Inloggen bij een zorgapplicatie', en: 'Login to a health-care application' },
-  'audit.action.portal.login': { nl: 'Inloggen bij Mijn Dezi of het abonneeportaal', en: 'Login to Mijn Dezi or the abonnee portal' },
+  'audit.action.portal.login': {
+    nl: 'Inloggen bij Mijn Dezi of het abonneeportaal',
+    en: 'Login to Mijn Dezi or the abonnee portal',
+  },
   'audit.action.portal.logout': { nl: 'Uitloggen', en: 'Logout' },
   'audit.action.portal.abonnee.read': { nl: 'Abonneeportaal bekeken', en: 'Abonnee portal viewed' },
   'audit.action.portal.abonnee.access': {
@@ -186,9 +195,15 @@ export const feesPortalMessages = {
   'invoice.col.amount': { nl: 'Bedrag', en: 'Amount' },
   'invoice.total': { nl: 'Totaal', en: 'Total' },
   'invoice.payments': { nl: 'Betalingen', en: 'Payments' },
-  'invoice.no_payments': { nl: 'Er is nog geen betaling ontvangen.', en: 'No payment has been received yet.' },
+  'invoice.no_payments': {
+    nl: 'Er is nog geen betaling ontvangen.',
+    en: 'No payment has been received yet.',
+  },
   'invoice.payment': { nl: '{amount} ontvangen op {date}', en: '{amount} received on {date}' },
-  'invoice.paid_in_full': { nl: 'Deze factuur is betaald. Dank u wel.', en: 'This invoice is paid. Thank you.' },
+  'invoice.paid_in_full': {
+    nl: 'Deze factuur is betaald. Dank u wel.',
+    en: 'This invoice is paid. Thank you.',
+  },
   'invoice.to_pay': {
     nl: 'Nog te betalen: {amount}, vóór {date}. Vermeld bij uw betaling het factuurnummer {nummer}.',
     en: 'Still to pay: {amount}, before {date}. Please quote the invoice number {nummer} with your payment.',
@@ -219,7 +234,10 @@ export const feesPortalMessages = {
     nl: 'Hier ziet u wanneer met uw zorgidentiteit is ingelogd: bij welke zorgapplicatie, voor welke zorgaanbieder en rol, en met welk inlogmiddel.',
     en: 'Here you see when your health-care identity was used to log in: at which application, for which care provider and role, and with which login means.',
   },
-  'my_logins.none': { nl: 'Er is nog niet met uw zorgidentiteit ingelogd.', en: 'Your health-care identity has not been used to log in yet.' },
+  'my_logins.none': {
+    nl: 'Er is nog niet met uw zorgidentiteit ingelogd.',
+    en: 'Your health-care identity has not been used to log in yet.',
+  },
   'my_logins.caption': { nl: 'Uw inlogs ({n}), nieuwste eerst', en: 'Your logins ({n}), newest first' },
   'my_logins.col.client': { nl: 'Zorgapplicatie', en: 'Application' },
   'my_logins.col.where': { nl: 'Zorgaanbieder en rol', en: 'Care provider and role' },
@@ -237,8 +255,14 @@ export const feesPortalMessages = {
     nl: 'Een Dezi-verklaring zegt dat u bij een zorgaanbieder werkt, in een rol. Dezi geeft haar af wanneer u inlogt bij een zorgapplicatie. Een verklaring wordt ingetrokken zodra zij niet meer klopt.',
     en: 'A Dezi-verklaring states that you work at a care provider, in a role. Dezi issues one when you log in to an application. A verklaring is revoked as soon as it is no longer true.',
   },
-  'my_verklaringen.none': { nl: 'U heeft nog geen Dezi-verklaringen.', en: 'You have no Dezi-verklaringen yet.' },
-  'my_verklaringen.caption': { nl: 'Uw verklaringen ({n}), nieuwste eerst', en: 'Your verklaringen ({n}), newest first' },
+  'my_verklaringen.none': {
+    nl: 'U heeft nog geen Dezi-verklaringen.',
+    en: 'You have no Dezi-verklaringen yet.',
+  },
+  'my_verklaringen.caption': {
+    nl: 'Uw verklaringen ({n}), nieuwste eerst',
+    en: 'Your verklaringen ({n}), newest first',
+  },
   'my_verklaringen.col.valid': { nl: 'Geldig', en: 'Valid' },
   'my_verklaringen.valid': { nl: 'van {from} tot {until}', en: 'from {from} until {until}' },
   'my_verklaringen.status.actief': { nl: 'actief', en: 'active' },
