@@ -4,7 +4,14 @@
 // invoice number is not found. Not paying is shown, never enforced: logins go on (care first).
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../audit/audit.ts';
-import type { DueLine, Fees, Invoice, InvoiceLine, Period } from '../register/fees.ts';
+import {
+  INVOICE_NUMBER,
+  type DueLine,
+  type Fees,
+  type Invoice,
+  type InvoiceLine,
+  type Period,
+} from '../register/fees.ts';
 import { roleLabel } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
@@ -144,7 +151,8 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
         outcome: 'failure',
         abonneeNummer: a.abonnee.abonneeNummer,
         clientId: PORTAL_CLIENT_ID,
-        detail: { reason: 'not_found', asked: nummer.slice(0, 20) },
+        // What was asked for only when it is an invoice number: an address may hold anything.
+        detail: { reason: 'not_found', asked: INVOICE_NUMBER.test(nummer) ? nummer : null },
       });
       return adminProblem(web, req, reply, 404, 'not_found', `${base}/facturen`);
     }

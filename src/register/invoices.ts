@@ -258,26 +258,27 @@ export interface InvoiceFilter {
   abonneeId?: string;
   status?: InvoiceStatus;
   period?: string;
+  /** A page of the list (beheer); all when absent. */
+  limit?: number;
+  offset?: number;
 }
 
-/** Invoices newest first; the status filter is applied to the derived status. */
+/** Invoices newest first; the status, derived as statusOf does, is filtered on in the database. */
 export async function listInvoices(q: Queryable, f: InvoiceFilter, today: string): Promise<Invoice[]> {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (f.abonneeId) {
-    params.push(f.abonneeId);
-    where.push(`i.abonnee_id = $${params.length}`);
-  }
-  if (f.period) {
-    params.push(f.period);
-    where.push(`i.period = $${params.length}`);
-  }
+  const param = (value: unknown) => `$${params.push(value)}`;
+  if (f.abonneeId) where.push(`i.abonnee_id = ${param(f.abonneeId)}`);
+  if (f.period) where.push(`i.period = ${param(f.period)}`);
+  if (f.status === 'paid') where.push('i.paid_cents >= i.total_cents');
+  if (f.status === 'overdue') where.push(`i.paid_cents < i.total_cents AND i.due_date < ${param(today)}`);
+  if (f.status === 'open') where.push(`i.paid_cents < i.total_cents AND i.due_date >= ${param(today)}`);
+  const page = f.limit === undefined ? '' : ` LIMIT ${param(f.limit)} OFFSET ${param(f.offset ?? 0)}`;
   const rows = await q.query<InvoiceRow>(
-    `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY i.number DESC`,
+    `SELECT * FROM (${SELECT}) i${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY i.number DESC${page}`,
     params,
   );
-  const all = rows.map((r) => toInvoice(r, today));
-  return f.status ? all.filter((i) => i.status === f.status) : all;
+  return rows.map((r) => toInvoice(r, today));
 }
 
 export async function insertPayment(
