@@ -12,6 +12,7 @@ import { MeansConfigError } from './means/means-config.ts';
 import type { UziPasConfig } from './means/uzi-pas/config.ts';
 import type { YiviConfig } from './means/yivi/config.ts';
 import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
+import { loadTariffFile, TariffError, type Tariff } from './register/tariff.ts';
 import { DeziError } from './errors.ts';
 
 export type Mode = 'proeftuin' | 'production';
@@ -84,6 +85,8 @@ export interface DeziConfig {
   mitz?: MitzConfig;
   /** Serve one part only (`dezi start --only mitz`); absent: everything. */
   only?: 'mitz';
+  /** The registration fees' tariff (DEZI_TARIFF_FILE); absent: the proeftuin's example, none in production. */
+  tariff?: Tariff | null;
 }
 
 export class ConfigError extends DeziError {
@@ -440,5 +443,16 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     eseal: parseEseal(env, mode, dataDir),
     koppelvlak: parseKoppelvlak(env),
     mitz: parseMitz(env),
+    ...(env.DEZI_TARIFF_FILE ? { tariff: parseTariffFile(env.DEZI_TARIFF_FILE) } : {}),
   };
+}
+
+/** DEZI_TARIFF_FILE, read and checked at start: a wrong tariff stops Dezi with the reason. */
+function parseTariffFile(path: string): Tariff {
+  try {
+    return loadTariffFile(resolve(path));
+  } catch (err) {
+    if (err instanceof TariffError) throw new ConfigError(`DEZI_TARIFF_FILE: ${err.message}`);
+    throw err;
+  }
 }

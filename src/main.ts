@@ -40,6 +40,9 @@ import {
   runRegisterCommand,
 } from './register/cli.ts';
 import { OPERATOR_USAGE, OperatorError, runOperatorCommand } from './portal/beheer/operators.ts';
+import { FEES_COMMANDS, FEES_USAGE, runFeesCommand } from './register/fees-cli.ts';
+import { Fees } from './register/fees.ts';
+import { tariffFor } from './register/tariff.ts';
 import { RegisterError } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';
@@ -70,7 +73,7 @@ const USAGE = `Usage: dezi <command>
   keys list                      list the published id_token keys and eSeal certificates
   api-client add --name NAME --jwks FILE (--abonnee NNNNNNNN | --operator)
                                  register a client of the REST API (prints its client_id)
-${REGISTER_USAGE}${OPERATOR_USAGE}`;
+${REGISTER_USAGE}${OPERATOR_USAGE}${FEES_USAGE}`;
 
 async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>): Promise<T> {
   const ctx = await open();
@@ -326,6 +329,26 @@ async function main(argv: string[]): Promise<void> {
     }
     default: {
       const name = `${command ?? ''} ${sub ?? ''}`.trim();
+      if (FEES_COMMANDS.has(name)) {
+        process.exitCode = await withDatabase(({ config, db, secrets }) =>
+          runFeesCommand(
+            {
+              db,
+              register: new Register(db, secrets, {
+                big: bigRegisterFor(config),
+                onInvalidated: revokeVerklaringen,
+              }),
+              fees: new Fees(db, tariffFor(config)),
+              out: (l) => console.log(l),
+              err: (l) => console.error(l),
+              tty: process.stderr.isTTY === true,
+            },
+            name,
+            rest,
+          ),
+        );
+        return;
+      }
       if (!REGISTER_COMMANDS.has(name))
         throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
       process.exitCode = await withDatabase(({ config, db, secrets }) =>

@@ -19,6 +19,8 @@ import { createProvider, TTL } from './oidc/provider.ts';
 import { withRequestReads } from './oidc/adapter.ts';
 import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
+import { Fees } from './register/fees.ts';
+import { tariffFor } from './register/tariff.ts';
 import { revokeVerklaringen, type VerklaringService } from './verklaring/verklaring.ts';
 import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/module.ts';
 import type { EsealRing } from './verklaring/eseal.ts';
@@ -63,6 +65,8 @@ export interface Dezi {
   /** The eSeal that signs verklaringen and the revocation list. */
   eseal: EsealRing;
   revocationList: RevocationListCache;
+  /** Registration fees: dues, invoices, payments, reminders (register/fees.ts). */
+  fees: Fees;
   /** The proeftuin's TEST eSeal (its CA, rotation), when that is what signs. */
   testEseal: TestEseal | null;
   secrets: Secrets;
@@ -166,6 +170,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     retryAfterSeconds: RETRY_AFTER_SECONDS,
   });
   const provider = live.handle;
+  const fees = new Fees(db, tariffFor(config));
   const portal = createPortal({
     issuer: config.issuer,
     db,
@@ -175,6 +180,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     secrets,
     web,
     operators: config.operators ?? [],
+    verklaringen,
+    fees,
   });
 
   const ctx: DeziContext = {
@@ -329,6 +336,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     keyRing,
     eseal,
     revocationList,
+    fees,
     testEseal,
     secrets,
     config,

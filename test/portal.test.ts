@@ -774,7 +774,10 @@ for (const backend of BACKENDS)
     test('linking a means in Mijn Dezi: it then logs the person in; preferred; unlinked; never to two persons', async () => {
       const visser = new Browser();
       const mijn = await portalLogin(visser, '/mijn-dezi/inloggen', VISSER.bsn);
-      const meansPage = await visser.submit(mijn, '/mijn-dezi/koppelen', {}, NEVER);
+      // "Welk inlogmiddel wilt u koppelen?" first; the chosen means is then offered first.
+      assert.match(mijn.body, /href="\/mijn-dezi\/koppelen"/);
+      const which = await visser.goto(`${dezi.url}/mijn-dezi/koppelen`);
+      const meansPage = await visser.submit(which, '/mijn-dezi/koppelen', { means: testMeans.id }, NEVER);
       assert.match(meansPage.url, /\/interaction\//);
       testMeans.subject = 'visser-subject';
       const linked = await visser.submit(meansPage, '/means', { means: testMeans.id }, NEVER);
@@ -796,7 +799,12 @@ for (const backend of BACKENDS)
       // Smit cannot link Visser's subject, nor unlink Visser's means.
       const smit = new Browser();
       const smitPage = await portalLogin(smit, '/mijn-dezi/inloggen', SMIT.bsn);
-      const smitMeans = await smit.submit(smitPage, '/mijn-dezi/koppelen', {}, NEVER);
+      const smitMeans = await smit.submit(
+        await smit.goto(`${dezi.url}/mijn-dezi/koppelen`),
+        '/mijn-dezi/koppelen',
+        { means: testMeans.id },
+        NEVER,
+      );
       const refused = await smit.submit(smitMeans, '/means', { means: testMeans.id }, NEVER);
       assert.equal(refused.status, 409);
       const smitCsrf = findForm(smitPage.body, '/uitloggen').fields.csrf!;
@@ -819,7 +827,14 @@ for (const backend of BACKENDS)
       assert.match(strangerPage.body, /Dit inlogmiddel is niet gekoppeld/);
       assert.ok(!stranger.cookies().some((c) => c.name === 'dezi_portal' || c.name === 'dezi_registratie'));
 
-      const unlinked = await visser.submit(preferred, '/middelen/ontkoppelen', {}, NEVER);
+      const confirm = await visser.submit(preferred, '/middelen/ontkoppelen', {}, NEVER);
+      assert.match(confirm.body, /Testmiddel ontkoppelen\?/);
+      assert.equal(
+        (await dezi.register.listLinkedMeans(visserPerson.id)).length,
+        1,
+        'not before confirmation',
+      );
+      const unlinked = await visser.submit(confirm, '/middelen/ontkoppelen', {}, NEVER);
       assert.match(unlinked.url, /melding=ontkoppeld/);
       assert.equal((await dezi.register.listLinkedMeans(visserPerson.id)).length, 0);
       assert.equal(

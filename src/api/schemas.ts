@@ -84,7 +84,7 @@ export const COMPONENTS: Record<string, JsonSchema> = {
       deziNummer: { type: ['string', 'null'], description: 'null for an invitation by registration code' },
       rolCode: { type: ['string', 'null'] },
       rolCodeBron: { type: ['string', 'null'] },
-      status: { type: 'string', enum: ['pending', 'accepted', 'withdrawn', 'expired'] },
+      status: { type: 'string', enum: ['pending', 'accepted', 'withdrawn', 'declined', 'expired'] },
       expiresAt: { type: 'string', format: 'date-time' },
       employmentId: { type: ['string', 'null'] },
       registrationCode: {

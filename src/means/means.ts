@@ -60,6 +60,12 @@ export interface LoginMeans {
   /** The highest level this means can deliver. */
   readonly loa: LoA;
   /**
+   * The kinds of subject it delivers. One that delivers only a BSN or a UZI-nummer identifies the
+   * person through the register itself and is never linked, so Mijn Dezi does not offer to link it;
+   * absent: not known, offered.
+   */
+  readonly subjectKinds?: readonly MeansSubject['kind'][];
+  /**
    * Optional logo shown next to the name: a path served by Dezi itself or a data: URI (the CSP
    * allows no other origin). Decorative: the name is always shown as text.
    */

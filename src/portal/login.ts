@@ -91,12 +91,17 @@ export class PortalLogin implements LoginCompletion, RegistrationOffers {
     this.#d = d;
   }
 
-  /** Sends the browser into a login through the broker; the state is bound to this browser. */
+  /**
+   * Sends the browser into a login through the broker; the state is bound to this browser. A means
+   * id (the one the person chose to link) is passed as login_hint "means:<id>": the broker offers
+   * it first.
+   */
   async start(
     reply: FastifyReply,
     purpose: PortalPurpose,
     lang: Lang,
     personId: string | null = null,
+    meansHint?: string,
   ): Promise<FastifyReply> {
     const state = await this.#d.state.startLogin(reply, purpose, personId);
     // PKCE is required of every client; the verifier is not kept because no code is redeemed.
@@ -113,6 +118,7 @@ export class PortalLogin implements LoginCompletion, RegistrationOffers {
       acr_values: LOA.high,
       prompt: 'login',
       ui_locales: lang,
+      ...(meansHint ? { login_hint: `means:${meansHint}` } : {}),
     }).toString();
     return reply.redirect(url.href, 303);
   }

@@ -13,6 +13,7 @@ import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
+import { unlinkConfirmPage } from './link-means.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import type { PortalSession, PortalState } from './sessions.ts';
 
@@ -34,6 +35,7 @@ const NOTICES = [
   'ontkoppeld',
   'voorkeur',
   'geaccepteerd',
+  'afgewezen',
 ] as const;
 type Notice = (typeof NOTICES)[number];
 
@@ -165,6 +167,12 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                         ${t(lang, 'portal.mijn.accept', { abonnee: i.abonneeNaam })}
                       </button>
                     </form>
+                    <form method="post" action="/mijn-dezi/uitnodigingen/afwijzen" class="inline-form">
+                      ${csrf}<input type="hidden" name="id" value="${i.id}" />
+                      <button class="link-button" type="submit">
+                        ${t(lang, 'my.decline', { abonnee: i.abonneeNaam })}
+                      </button>
+                    </form>
                   </li>`,
               )}
             </ul>`
@@ -208,10 +216,13 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
               )}
             </ul>`
       }
-      <form method="post" action="/mijn-dezi/koppelen">
-        ${csrf}
-        <button class="button" type="submit">${t(lang, 'portal.mijn.link')}</button>
-      </form>
+      <p><a class="button" href="/mijn-dezi/koppelen">${t(lang, 'portal.mijn.link')}</a></p>
+
+      <h2>${t(lang, 'my.history')}</h2>
+      <ul>
+        <li><a href="/mijn-dezi/inlogs">${t(lang, 'my_logins.title')}</a></li>
+        <li><a href="/mijn-dezi/verklaringen">${t(lang, 'my_verklaringen.title')}</a></li>
+      </ul>
 
       <h2>${t(lang, 'portal.mijn.admin')}</h2>
       <p><a href="/abonnee">${t(lang, 'portal.mijn.admin_link')}</a></p>
@@ -259,6 +270,8 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
     });
   }
 
+  const meansName = (req: FastifyRequest, id: string) => d.means.get(id)?.displayName[web.lang(req)] ?? id;
+
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
     web.renderProblem(req, reply, {
       status: 404,
@@ -274,13 +287,14 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
     return (await d.register.listLinkedMeans(person.id)).find((m) => m.id === id) ?? null;
   }
 
-  post('/mijn-dezi/koppelen', async (req, reply, { person }) =>
-    d.login.start(reply, 'koppelen', web.lang(req, reply), person.id),
-  );
+  // Linking starts at "Welk inlogmiddel wilt u koppelen?" (link-means.ts).
 
-  post('/mijn-dezi/middelen/ontkoppelen', async (req, reply, { person }) => {
+  post('/mijn-dezi/middelen/ontkoppelen', async (req, reply, me) => {
+    const { person } = me;
     const linked = await ownLinked(req, person);
     if (!linked) return notFound(req, reply);
+    if (field(req, 'bevestigd', 2) !== 'ja')
+      return unlinkConfirmPage(web, req, reply, me, linked, meansName(req, linked.meansId));
     await d.register.unlinkMeans(person.id, linked.id, personActor(person));
     return reply.redirect('/mijn-dezi?melding=ontkoppeld', 303);
   });

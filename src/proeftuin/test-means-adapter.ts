@@ -28,6 +28,7 @@ export function createTestMeans(o: TestMeansOptions): LoginMeans {
     displayName: { nl: 'Testmiddel (proeftuin)', en: 'Test means (proeftuin)' },
     category: 'nen7518',
     loa: TEST_MEANS_LOA,
+    subjectKinds: ['bsn'],
     logo: TEST_MEANS_LOGO,
 
     async start(request) {

@@ -13,7 +13,7 @@ import { lock as lockPerson } from './persons.ts';
 import { beroepOf, roleByCode, ROLE_SOURCE_URI, type RoleSource } from './roles.ts';
 import type { AbonneeStatus, Employment, EmploymentStatus, NewEmployment, Person } from './types.ts';
 
-interface EmploymentRow {
+export interface EmploymentRow {
   id: string;
   person_id: string;
   rol_code: string | null;
@@ -30,7 +30,7 @@ interface EmploymentRow {
   abonnee_status: AbonneeStatus;
 }
 
-function toEmployment(r: EmploymentRow): Employment {
+export function toEmployment(r: EmploymentRow): Employment {
   const role = r.rol_code ? roleByCode(r.rol_code) : undefined;
   const abonnee: AbonneeRow = {
     id: r.abonnee_id,
@@ -56,7 +56,7 @@ function toEmployment(r: EmploymentRow): Employment {
   };
 }
 
-const EMPLOYMENT_SELECT = `
+export const EMPLOYMENT_SELECT = `
   SELECT e.id, e.person_id, e.rol_code, e.rol_code_bron, e.agb,
          to_char(e.start_date, 'YYYY-MM-DD') AS start_date, to_char(e.end_date, 'YYYY-MM-DD') AS end_date,
          CASE WHEN e.end_date IS NOT NULL AND e.end_date <= current_date THEN 'ended'

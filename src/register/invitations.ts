@@ -9,7 +9,7 @@ import { checkRoleCode, RegisterError, type Person, type Register } from './regi
 
 export const INVITATION_DAYS = 14;
 
-export type InvitationStatus = 'pending' | 'accepted' | 'withdrawn' | 'expired';
+export type InvitationStatus = 'pending' | 'accepted' | 'withdrawn' | 'declined' | 'expired';
 
 export interface Invitation {
   id: string;
@@ -40,7 +40,7 @@ interface Row {
   dezi_nummer: string | null;
   rol_code: string | null;
   rol_code_bron: RoleSource | null;
-  status: 'pending' | 'accepted' | 'withdrawn';
+  status: 'pending' | 'accepted' | 'withdrawn' | 'declined';
   expires_at: Date;
   employment_id: string | null;
 }
@@ -162,6 +162,19 @@ export class Invitations {
       [id, abonneeId],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * The person declines a pending invitation addressed to them (by Dezi-nummer); the invitation is
+   * returned, now declined, or null when there is none open for them.
+   */
+  async decline(id: string, deziNummer: string): Promise<Invitation | null> {
+    const rows = await this.#db.query<{ id: string }>(
+      `UPDATE invitations SET status = 'declined'
+       WHERE id::text = $1 AND dezi_nummer = $2 AND status = 'pending' AND expires_at > now() RETURNING id`,
+      [id, deziNummer],
+    );
+    return rows.length === 1 ? this.get(rows[0]!.id) : null;
   }
 
   /**

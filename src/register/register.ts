@@ -21,6 +21,7 @@ import { Mandates } from './mandate-facade.ts';
 import * as persons from './persons.ts';
 import { RoleDeclarations } from './role-declaration-facade.ts';
 import * as search from './search.ts';
+import { staffOf, type StaffPage, type StaffQuery } from './staff.ts';
 import type {
   Abonnee,
   AbonneeStatus,
@@ -59,6 +60,7 @@ export type {
 export type { Mandates } from './mandate-facade.ts';
 export type { RoleDeclarations } from './role-declaration-facade.ts';
 export { today } from './context.ts';
+export { STAFF_SORTS, type StaffMember, type StaffPage, type StaffQuery, type StaffSort } from './staff.ts';
 
 export interface RegisterOptions {
   /** Where BIG roles are checked; by default the file named in the configuration. */
@@ -283,6 +285,11 @@ export class Register {
   /** Every employment of the abonnee, ended ones too, newest first. */
   employmentsOfAbonnee(abonneeId: string): Promise<Employment[]> {
     return employments.ofAbonnee(this.#c, abonneeId);
+  }
+
+  /** The abonnee's staff, a page at a time: searched, sorted, administrators marked (staff.ts). */
+  staffOfAbonnee(abonneeId: string, query: StaffQuery): Promise<StaffPage> {
+    return staffOf(this.#c, abonneeId, query);
   }
 
   /** Every employment of the person, ended ones too, newest first. */

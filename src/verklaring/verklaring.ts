@@ -40,6 +40,21 @@ export interface VerklaringStatus {
   revokedAt: number | null;
 }
 
+/** One of a person's verklaringen as Mijn Dezi lists it. */
+export interface PersonVerklaring extends VerklaringStatus {
+  abonneeNummer: string;
+  abonneeNaam: string;
+  rolCode: string | null;
+  rolNaam: string | null;
+  /** Why it was revoked (the register's reason, e.g. "employment_ended"), or null. */
+  revocationReason: string | null;
+}
+
+export interface PersonVerklaringen {
+  items: PersonVerklaring[];
+  total: number;
+}
+
 /** What the verklaring names besides its subject: configuration (DEZI_VERKLARING_ISSUER, DEZI_JSON_SCHEMA_BASE). */
 export interface VerklaringSettings {
   /** The register's URI (`iss`), not the OpenID issuer: https://abonnee.dezi.nl in production. */
@@ -308,6 +323,62 @@ export class VerklaringService {
     const word: VerklaringStatusWord =
       row.status === 'revoked' ? 'ingetrokken' : row.exp * 1000 <= Date.now() ? 'verlopen' : 'actief';
     return { verklaringId: row.id, status: word, nbf: row.nbf, exp: row.exp, revokedAt: row.revoked_at };
+  }
+
+  /**
+   * A person's verklaringen, newest first, as issued (abonnee and role read from the signed payload)
+   * with their status now: for the person's own overview in Mijn Dezi.
+   */
+  async ofPerson(personId: string, page: { limit: number; offset: number }): Promise<PersonVerklaringen> {
+    const rows = await this.#db.query<{
+      id: string;
+      jws: string;
+      status: 'active' | 'revoked';
+      nbf: number;
+      exp: number;
+      revoked_at: number | null;
+      revocation_reason: string | null;
+      total: number;
+    }>(
+      `SELECT id, jws, status, extract(epoch FROM not_before)::int AS nbf, extract(epoch FROM expires_at)::int AS exp,
+              extract(epoch FROM revoked_at)::int AS revoked_at, revocation_reason, count(*) OVER ()::int AS total
+       FROM verklaringen WHERE person_id = $1 ORDER BY not_before DESC, created_at DESC, id
+       LIMIT $2 OFFSET $3`,
+      [personId, page.limit, page.offset],
+    );
+    const now = Date.now();
+    const items = rows.map((r): PersonVerklaring => {
+      const payload = JSON.parse(Buffer.from(r.jws.split('.')[1]!, 'base64url').toString()) as Record<
+        string,
+        string | null
+      >;
+      return {
+        verklaringId: r.id,
+        abonneeNummer: String(payload.abonnee_nummer),
+        abonneeNaam: String(payload.abonnee_naam),
+        rolCode: payload.rol_code ?? null,
+        rolNaam: payload.rol_naam ?? null,
+        status: r.status === 'revoked' ? 'ingetrokken' : r.exp * 1000 <= now ? 'verlopen' : 'actief',
+        nbf: r.nbf,
+        exp: r.exp,
+        revokedAt: r.revoked_at,
+        revocationReason: r.revocation_reason,
+      };
+    });
+    // A page past the last has no rows to carry the total: count separately then.
+    const total =
+      rows[0]?.total ??
+      (page.offset === 0
+        ? 0
+        : Number(
+            (
+              await this.#db.query<{ n: number }>(
+                'SELECT count(*)::int AS n FROM verklaringen WHERE person_id = $1',
+                [personId],
+              )
+            )[0]!.n,
+          ));
+    return { items, total: Number(total) };
   }
 
   /** Revoked verklaringen that have not expired yet, newest revocation first: the revocation list. */

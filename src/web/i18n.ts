@@ -10,6 +10,7 @@ import { brokerMessages } from './messages/broker.ts';
 import { mitzMessages } from './messages/mitz.ts';
 import { mandateMessages } from './messages/mandates.ts';
 import { beheerMessages } from './messages/beheer.ts';
+import { feesPortalMessages } from './messages/fees-portal.ts';
 
 export type Lang = 'nl' | 'en';
 export type Messages = Record<string, Record<Lang, string>>;
@@ -135,6 +136,7 @@ const messages = {
   ...mitzMessages,
   ...mandateMessages,
   ...beheerMessages,
+  ...feesPortalMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -154,6 +154,7 @@ export function createDigidMeans(o: DigidOptions): {
     displayName: o.displayName ?? { nl: 'DigiD', en: 'DigiD' },
     category: 'wdo',
     loa: LOA.high,
+    subjectKinds: ['bsn'],
 
     async start(request: MeansStart) {
       const idp = await o.metadata();

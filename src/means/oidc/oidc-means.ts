@@ -116,6 +116,7 @@ export async function createOidcMeans(
     displayName: c.displayName,
     category: c.category,
     loa,
+    subjectKinds: [c.subjectKind],
 
     async start(request: MeansStart) {
       const config = await discover();

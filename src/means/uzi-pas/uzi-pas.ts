@@ -30,6 +30,7 @@ export function createUziPasMeans(o: UziPasMeansOptions): LoginMeans {
     // A care-sector smart card (the UZI-register's own means), not a general citizen means.
     category: 'nen7518',
     loa: LOA.high,
+    subjectKinds: ['uzi-nummer'],
 
     async start(request: MeansStart) {
       const ticket = await o.logins.open(request.state, request.callbackUrl);

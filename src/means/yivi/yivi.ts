@@ -67,6 +67,7 @@ export async function createYiviMeans(
     displayName: { nl: 'Yivi', en: 'Yivi' },
     category: c.category,
     loa,
+    subjectKinds: [...new Set(c.attributes.map((a) => a.subject))],
     irma,
     sessions: d.sessions,
 

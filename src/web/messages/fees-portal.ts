@@ -1,0 +1,310 @@
+// Texts of the registration fees (invoices in the abonnee portal), Mijn Dezi's logins, verklaringen,
+// linking and declining, and the abonnee portal's staff list and audit entries. Dutch first.
+import type { Messages } from '../i18n.ts';
+
+export const feesPortalMessages = {
+  // --- paging, shared -------------------------------------------------------------------------
+  'paging.label': { nl: 'Pagina’s', en: 'Pages' },
+  'paging.position': { nl: 'Pagina {page} van {pages}', en: 'Page {page} of {pages}' },
+  'paging.previous': { nl: 'Vorige pagina', en: 'Previous page' },
+  'paging.next': { nl: 'Volgende pagina', en: 'Next page' },
+
+  // --- the abonnee portal ---------------------------------------------------------------------
+  'abonnee.nav': { nl: 'Onderdelen van het abonneeportaal', en: 'Parts of the abonnee portal' },
+  'abonnee.nav.invitations': { nl: 'Uitnodigingen ({n} openstaand)', en: 'Invitations ({n} pending)' },
+  'abonnee.back': { nl: 'Terug naar {abonnee}', en: 'Back to {abonnee}' },
+  'abonnee.logged_out': {
+    nl: 'U bent uitgelogd uit het abonneeportaal.',
+    en: 'You are logged out of the abonnee portal.',
+  },
+  'abonnee.notice.withdrawn_for': {
+    nl: 'De uitnodiging voor Dezi-nummer {dezi} is ingetrokken.',
+    en: 'The invitation to Dezi-nummer {dezi} is withdrawn.',
+  },
+  'portal.invitation.status.declined': { nl: 'afgewezen', en: 'declined' },
+
+  'staff.search': {
+    nl: 'Zoek op naam of Dezi-nummer',
+    en: 'Search by name or Dezi-nummer',
+  },
+  'staff.search.submit': { nl: 'Zoeken en sorteren', en: 'Search and sort' },
+  'staff.sort': { nl: 'Sorteer op', en: 'Sort by' },
+  'staff.sort.naam': { nl: 'Naam', en: 'Name' },
+  'staff.sort.dezi-nummer': { nl: 'Dezi-nummer', en: 'Dezi-nummer' },
+  'staff.sort.rol': { nl: 'Rol', en: 'Role' },
+  'staff.sort.begin': { nl: 'Begindatum', en: 'Start date' },
+  'staff.sort.status': { nl: 'Status', en: 'Status' },
+  'staff.order': { nl: 'Volgorde', en: 'Order' },
+  'staff.order.ascending': { nl: 'Oplopend (A-Z, oud-nieuw)', en: 'Ascending (A-Z, old-new)' },
+  'staff.order.descending': { nl: 'Aflopend (Z-A, nieuw-oud)', en: 'Descending (Z-A, new-old)' },
+  'staff.count': { nl: 'Aantal koppelingen: {n}', en: 'Number of employments: {n}' },
+  'staff.found': { nl: 'Gevonden voor “{zoek}”: {n}', en: 'Found for “{zoek}”: {n}' },
+  'staff.none_found': {
+    nl: 'Niemand gevonden. Zoek op een deel van de naam of op het begin van het Dezi-nummer.',
+    en: 'Nobody found. Search for part of the name or the start of the Dezi-nummer.',
+  },
+  'staff.administrator': { nl: 'beheerder', en: 'administrator' },
+  'staff.ends_on': { nl: '{status}, eindigt op {datum}', en: '{status}, ends on {datum}' },
+  'staff.ended_on': { nl: '{status} op {datum}', en: '{status} on {datum}' },
+  'staff.own_employment': {
+    nl: 'Dit is uw eigen koppeling. Een andere beheerder kan haar beëindigen.',
+    en: 'This is your own employment. Another administrator can end it.',
+  },
+  'staff.own.title': {
+    nl: 'U kunt uw eigen koppeling niet beëindigen',
+    en: 'You cannot end your own employment',
+  },
+  'staff.own.body': {
+    nl: 'Met uw koppeling zou ook uw beheer van {abonnee} eindigen. Vraag een andere beheerder van {abonnee}, of de servicedesk van het Dezi-register.',
+    en: 'Ending your employment would also end your administration of {abonnee}. Ask another administrator of {abonnee}, or the Dezi register service desk.',
+  },
+  'staff.end.confirm': {
+    nl: 'De koppeling van {naam} met {abonnee} eindigt op de datum die u hieronder kiest. Bestaande Dezi-verklaringen voor deze koppeling worden direct ingetrokken; tot de einddatum kan {naam} wel blijven inloggen.',
+    en: 'The employment of {naam} at {abonnee} ends on the date you choose below. Existing Dezi-verklaringen for this employment are revoked at once; until the end date {naam} can still log in.',
+  },
+  'staff.end.date': { nl: 'Einddatum', en: 'End date' },
+  'staff.end.date.hint': {
+    nl: 'De eerste dag dat {naam} hier niet meer werkt: vandaag of later.',
+    en: 'The first day {naam} no longer works here: today or later.',
+  },
+  'staff.end.date.invalid': {
+    nl: 'Vul een bestaande datum in, bijvoorbeeld 31-12-2026.',
+    en: 'Enter a real date, for example 31-12-2026.',
+  },
+  'staff.end.date.past': {
+    nl: 'De einddatum kan niet in het verleden liggen. Kies vandaag of later.',
+    en: 'The end date cannot lie in the past. Choose today or later.',
+  },
+  'staff.end.date.before_start': {
+    nl: 'De einddatum ligt vóór het begin van de koppeling ({datum}).',
+    en: 'The end date lies before the employment starts ({datum}).',
+  },
+  'staff.error_prefix': { nl: 'Fout:', en: 'Error:' },
+  'staff.error_summary': {
+    nl: 'Er is iets niet goed ingevuld:',
+    en: 'Something is not filled in correctly:',
+  },
+  'staff.notice.rol': { nl: 'De rol van {naam} is nu {rol}.', en: 'The role of {naam} is now {rol}.' },
+  'staff.notice.ended': {
+    nl: 'De koppeling van {naam} is beëindigd.',
+    en: 'The employment of {naam} is ended.',
+  },
+  'staff.notice.ends': {
+    nl: 'De koppeling van {naam} eindigt op {datum}.',
+    en: 'The employment of {naam} ends on {datum}.',
+  },
+
+  'abonnee_log.title': { nl: 'Logboek', en: 'Audit log' },
+  'abonnee_log.intro': {
+    nl: 'Alles wat in het Dezi-register namens uw organisatie is gedaan: inloggen van uw medewerkers, uitnodigingen, koppelingen, facturen en wie deze pagina’s bekeek.',
+    en: 'Everything done in the Dezi register on behalf of your organisation: your staff’s logins, invitations, employments, invoices and who viewed these pages.',
+  },
+  'abonnee_log.none': { nl: 'Er is nog niets vastgelegd.', en: 'Nothing has been recorded yet.' },
+  'abonnee_log.caption': {
+    nl: 'Vastgelegde handelingen ({n}), nieuwste eerst',
+    en: 'Recorded actions ({n}), newest first',
+  },
+  'audit.col.when': { nl: 'Wanneer', en: 'When' },
+  'audit.col.who': { nl: 'Door', en: 'By' },
+  'audit.col.what': { nl: 'Handeling', en: 'Action' },
+  'audit.col.about': { nl: 'Betreft', en: 'Concerning' },
+  'audit.col.outcome': { nl: 'Resultaat', en: 'Outcome' },
+  'audit.outcome.success': { nl: 'gelukt', en: 'succeeded' },
+  'audit.outcome.failure': { nl: 'geweigerd', en: 'refused' },
+  'audit.actor.operator': { nl: 'Beheer Dezi-register', en: 'Dezi register operator' },
+  'audit.actor.system': { nl: 'Dezi (automatisch)', en: 'Dezi (automatic)' },
+  'audit.actor.unknown': { nl: 'onbekend', en: 'unknown' },
+  'audit.about.invoice': { nl: 'factuur {nummer}', en: 'invoice {nummer}' },
+  'audit.action.other': { nl: 'Andere handeling', en: 'Other action' },
+  'audit.action.login': { nl: 'Inloggen bij een zorgapplicatie', en: 'Login to a health-care application' },
+  'audit.action.portal.login': {
+    nl: 'Inloggen bij Mijn Dezi of het abonneeportaal',
+    en: 'Login to Mijn Dezi or the abonnee portal',
+  },
+  'audit.action.portal.logout': { nl: 'Uitloggen', en: 'Logout' },
+  'audit.action.portal.abonnee.read': { nl: 'Abonneeportaal bekeken', en: 'Abonnee portal viewed' },
+  'audit.action.portal.abonnee.access': {
+    nl: 'Toegang tot het abonneeportaal zonder beheerrechten',
+    en: 'Access to the abonnee portal without administrator rights',
+  },
+  'audit.action.portal.abonnee.audit.read': { nl: 'Logboek bekeken', en: 'Audit log viewed' },
+  'audit.action.portal.abonnee.invoices.read': { nl: 'Facturen bekeken', en: 'Invoices viewed' },
+  'audit.action.portal.abonnee.invoice.read': { nl: 'Factuur bekeken', en: 'Invoice viewed' },
+  'audit.action.invitation.create': { nl: 'Uitnodiging gemaakt', en: 'Invitation created' },
+  'audit.action.invitation.withdraw': { nl: 'Uitnodiging ingetrokken', en: 'Invitation withdrawn' },
+  'audit.action.invitation.accept': { nl: 'Uitnodiging geaccepteerd', en: 'Invitation accepted' },
+  'audit.action.invitation.decline': { nl: 'Uitnodiging afgewezen', en: 'Invitation declined' },
+  'audit.action.register.employment.create': { nl: 'Koppeling gemaakt', en: 'Employment created' },
+  'audit.action.register.employment.change_role': { nl: 'Rol gewijzigd', en: 'Role changed' },
+  'audit.action.register.employment.end': { nl: 'Koppeling beëindigd', en: 'Employment ended' },
+  'audit.action.verklaring.issue': { nl: 'Dezi-verklaring afgegeven', en: 'Dezi-verklaring issued' },
+  'audit.action.fees.invoice.create': { nl: 'Factuur gemaakt', en: 'Invoice made' },
+  'audit.action.fees.invoice.payment': { nl: 'Betaling verwerkt', en: 'Payment recorded' },
+  'audit.action.fees.invoice.reminder': { nl: 'Herinnering gestuurd', en: 'Reminder sent' },
+
+  // --- invoices -------------------------------------------------------------------------------
+  'invoices.title': { nl: 'Facturen', en: 'Invoices' },
+  'invoices.intro': {
+    nl: 'Voor registratie in het Dezi-register geldt een vergoeding: eenmalig bij de registratie van uw organisatie, en per koppeling van een zorgmedewerker die wordt geregistreerd. U krijgt per periode één factuur. Niet (op tijd) betalen houdt het inloggen van uw medewerkers nooit tegen.',
+    en: 'Registration in the Dezi register carries a fee: once when your organisation is registered, and per employment of a care worker registered. You receive one invoice per period. Not paying (on time) never stops your staff from logging in.',
+  },
+  'invoices.overdue_notice': {
+    nl: 'Er staat een factuur open na de vervaldatum. Uw medewerkers kunnen gewoon blijven inloggen; betaal de factuur zo snel mogelijk of neem contact op met de servicedesk.',
+    en: 'An invoice is unpaid after its due date. Your staff can keep logging in; please pay the invoice as soon as possible or contact the service desk.',
+  },
+  'invoices.outstanding': { nl: 'Nog te betalen', en: 'Outstanding' },
+  'invoices.none': { nl: 'Er zijn nog geen facturen.', en: 'There are no invoices yet.' },
+  'invoices.caption': { nl: 'Uw facturen, nieuwste eerst', en: 'Your invoices, newest first' },
+  'invoices.col.number': { nl: 'Factuurnummer', en: 'Invoice number' },
+  'invoices.col.period': { nl: 'Periode', en: 'Period' },
+  'invoices.col.due': { nl: 'Vervaldatum', en: 'Due date' },
+  'invoices.col.total': { nl: 'Bedrag', en: 'Amount' },
+  'invoices.col.paid': { nl: 'Betaald', en: 'Paid' },
+  'invoices.col.status': { nl: 'Status', en: 'Status' },
+  'invoices.status.open': { nl: 'te betalen', en: 'open' },
+  'invoices.status.paid': { nl: 'betaald', en: 'paid' },
+  'invoices.status.overdue': { nl: 'te laat', en: 'overdue' },
+  'invoices.quarter': { nl: '{q}e kwartaal {year}', en: 'Q{q} {year}' },
+  'invoices.running': { nl: 'Lopende periode: {period}', en: 'Current period: {period}' },
+  'invoices.running.none': {
+    nl: 'In deze periode is nog niets geregistreerd waarvoor een vergoeding geldt.',
+    en: 'Nothing that carries a fee has been registered in this period yet.',
+  },
+  'invoices.running.some': {
+    nl: 'Registraties tot nu toe: {n}, samen {total}. De factuur volgt na afloop van de periode, vanaf {date}.',
+    en: 'Registrations so far: {n}, together {total}. The invoice follows after the period, from {date}.',
+  },
+  'invoices.line.abonnee': {
+    nl: 'Registratie van {abonnee} in het Dezi-register',
+    en: 'Registration of {abonnee} in the Dezi register',
+  },
+  'invoices.line.employment': {
+    nl: 'Koppeling van {naam} (Dezi-nummer {dezi}), {rol}',
+    en: 'Employment of {naam} (Dezi-nummer {dezi}), {rol}',
+  },
+  'invoice.title': { nl: 'Factuur {nummer}', en: 'Invoice {nummer}' },
+  'invoice.issuer_default': { nl: 'Dezi-register', en: 'Dezi register' },
+  'invoice.from': { nl: 'Van', en: 'From' },
+  'invoice.to': { nl: 'Aan', en: 'To' },
+  'invoice.date': { nl: 'Factuurdatum', en: 'Invoice date' },
+  'invoice.period': { nl: 'Periode', en: 'Period' },
+  'invoice.due': { nl: 'Vervaldatum', en: 'Due date' },
+  'invoice.lines': { nl: 'Waarvoor u betaalt', en: 'What you pay for' },
+  'invoice.col.date': { nl: 'Geregistreerd op', en: 'Registered on' },
+  'invoice.col.description': { nl: 'Omschrijving', en: 'Description' },
+  'invoice.col.amount': { nl: 'Bedrag', en: 'Amount' },
+  'invoice.total': { nl: 'Totaal', en: 'Total' },
+  'invoice.payments': { nl: 'Betalingen', en: 'Payments' },
+  'invoice.no_payments': {
+    nl: 'Er is nog geen betaling ontvangen.',
+    en: 'No payment has been received yet.',
+  },
+  'invoice.payment': { nl: '{amount} ontvangen op {date}', en: '{amount} received on {date}' },
+  'invoice.paid_in_full': {
+    nl: 'Deze factuur is betaald. Dank u wel.',
+    en: 'This invoice is paid. Thank you.',
+  },
+  'invoice.to_pay': {
+    nl: 'Nog te betalen: {amount}, vóór {date}. Vermeld bij uw betaling het factuurnummer {nummer}.',
+    en: 'Still to pay: {amount}, before {date}. Please quote the invoice number {nummer} with your payment.',
+  },
+  'invoice.overdue': {
+    nl: 'De vervaldatum van deze factuur is verstreken. Uw medewerkers kunnen gewoon blijven inloggen; betaal zo snel mogelijk.',
+    en: 'This invoice is past its due date. Your staff can keep logging in; please pay as soon as possible.',
+  },
+  'invoice.reminders': { nl: 'Herinneringen', en: 'Reminders' },
+  'invoice.reminder': { nl: 'Herinnering {seq}, gestuurd op {date}', en: 'Reminder {seq}, sent on {date}' },
+  'invoice.print': {
+    nl: 'Bewaar of druk deze factuur af met de afdrukfunctie van uw browser.',
+    en: 'Keep or print this invoice with your browser’s print function.',
+  },
+  'invoice.back': { nl: 'Terug naar de facturen', en: 'Back to the invoices' },
+
+  // --- Mijn Dezi ------------------------------------------------------------------------------
+  'my.back': { nl: 'Terug naar Mijn Dezi', en: 'Back to Mijn Dezi' },
+  'my.history': { nl: 'Waar uw zorgidentiteit is gebruikt', en: 'Where your health-care identity was used' },
+  'my.decline': { nl: 'Wijs de uitnodiging van {abonnee} af', en: 'Decline the invitation of {abonnee}' },
+  'portal.mijn.notice.afgewezen': {
+    nl: 'U heeft de uitnodiging afgewezen.',
+    en: 'You declined the invitation.',
+  },
+
+  'my_logins.title': { nl: 'Mijn inlogs', en: 'My logins' },
+  'my_logins.intro': {
+    nl: 'Hier ziet u wanneer met uw zorgidentiteit is ingelogd: bij welke zorgapplicatie, voor welke zorgaanbieder en rol, en met welk inlogmiddel.',
+    en: 'Here you see when your health-care identity was used to log in: at which application, for which care provider and role, and with which login means.',
+  },
+  'my_logins.none': {
+    nl: 'Er is nog niet met uw zorgidentiteit ingelogd.',
+    en: 'Your health-care identity has not been used to log in yet.',
+  },
+  'my_logins.caption': { nl: 'Uw inlogs ({n}), nieuwste eerst', en: 'Your logins ({n}), newest first' },
+  'my_logins.col.client': { nl: 'Zorgapplicatie', en: 'Application' },
+  'my_logins.col.where': { nl: 'Zorgaanbieder en rol', en: 'Care provider and role' },
+  'my_logins.col.means': { nl: 'Inlogmiddel', en: 'Login means' },
+  'my_logins.success': { nl: 'gelukt', en: 'succeeded' },
+  'my_logins.failure': { nl: 'niet gelukt', en: 'failed' },
+  'my_logins.portal': { nl: 'Mijn Dezi of abonneeportaal', en: 'Mijn Dezi or abonnee portal' },
+  'my_logins.unknown': {
+    nl: 'Herkent u een inlog niet? Neem dan direct contact op met de servicedesk van het Dezi-register.',
+    en: 'Do you not recognise a login? Contact the Dezi register service desk at once.',
+  },
+
+  'my_verklaringen.title': { nl: 'Mijn verklaringen', en: 'My verklaringen' },
+  'my_verklaringen.intro': {
+    nl: 'Een Dezi-verklaring zegt dat u bij een zorgaanbieder werkt, in een rol. Dezi geeft haar af wanneer u inlogt bij een zorgapplicatie. Een verklaring wordt ingetrokken zodra zij niet meer klopt.',
+    en: 'A Dezi-verklaring states that you work at a care provider, in a role. Dezi issues one when you log in to an application. A verklaring is revoked as soon as it is no longer true.',
+  },
+  'my_verklaringen.none': {
+    nl: 'U heeft nog geen Dezi-verklaringen.',
+    en: 'You have no Dezi-verklaringen yet.',
+  },
+  'my_verklaringen.caption': {
+    nl: 'Uw verklaringen ({n}), nieuwste eerst',
+    en: 'Your verklaringen ({n}), newest first',
+  },
+  'my_verklaringen.col.valid': { nl: 'Geldig', en: 'Valid' },
+  'my_verklaringen.valid': { nl: 'van {from} tot {until}', en: 'from {from} until {until}' },
+  'my_verklaringen.status.actief': { nl: 'actief', en: 'active' },
+  'my_verklaringen.status.ingetrokken': { nl: 'ingetrokken', en: 'revoked' },
+  'my_verklaringen.status.verlopen': { nl: 'verlopen', en: 'expired' },
+  'my_verklaringen.reason.role_changed': { nl: 'uw rol is gewijzigd', en: 'your role changed' },
+  'my_verklaringen.reason.employment_ended': { nl: 'de koppeling is beëindigd', en: 'the employment ended' },
+  'my_verklaringen.reason.name_changed': { nl: 'uw naam is gewijzigd', en: 'your name changed' },
+  'my_verklaringen.reason.person_suspended': {
+    nl: 'uw registratie is geschorst of beëindigd',
+    en: 'your registration was suspended or ended',
+  },
+  'my_verklaringen.reason.abonnee_suspended': {
+    nl: 'de zorgaanbieder is geschorst of beëindigd',
+    en: 'the care provider was suspended or ended',
+  },
+  'my_verklaringen.reason.other': { nl: 'zij klopte niet meer', en: 'it was no longer true' },
+
+  'link.title': { nl: 'Welk inlogmiddel wilt u koppelen?', en: 'Which login means do you want to link?' },
+  'link.intro': {
+    nl: 'Kies het inlogmiddel. Daarna logt u er één keer mee in; vanaf dan vindt Dezi u ook met dit middel.',
+    en: 'Choose the login means. You then log in with it once; from then on Dezi finds you with it too.',
+  },
+  'link.none': {
+    nl: 'Er is op dit moment geen inlogmiddel dat u nog kunt koppelen.',
+    en: 'There is no login means you can still link at the moment.',
+  },
+  'link.already': { nl: 'Al gekoppeld', en: 'Already linked' },
+  'link.finds_you': {
+    nl: 'DigiD en de UZI-pas hoeft u niet te koppelen: daarmee vindt Dezi u altijd.',
+    en: 'You need not link DigiD or the UZI card: Dezi always finds you with them.',
+  },
+  'link.invalid': {
+    nl: 'Dit inlogmiddel kunt u niet koppelen. Kies een van de middelen hieronder.',
+    en: 'You cannot link this login means. Choose one of the means below.',
+  },
+  'link.cancel': { nl: 'Annuleren en terug naar Mijn Dezi', en: 'Cancel and return to Mijn Dezi' },
+  'link.unlink.title': { nl: '{means} ontkoppelen?', en: 'Unlink {means}?' },
+  'link.unlink.body': {
+    nl: 'Na het ontkoppelen kunt u niet meer met {means} inloggen bij Dezi. U kunt het later opnieuw koppelen.',
+    en: 'After unlinking you can no longer log in to Dezi with {means}. You can link it again later.',
+  },
+  'link.unlink.yes': { nl: 'Ja, {means} ontkoppelen', en: 'Yes, unlink {means}' },
+  'link.unlink.no': { nl: 'Nee, terug naar Mijn Dezi', en: 'No, back to Mijn Dezi' },
+} as const satisfies Messages;
