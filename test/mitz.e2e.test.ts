@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
@@ -15,7 +13,7 @@ import type { ApiTestClient } from './helpers/api.ts';
 import { Browser } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { mitzAssertion, mitzSystem, verklaringOf } from './helpers/mitz.ts';
+import { mitzAssertion, mitzSystem, Subscriber, verklaringOf } from './helpers/mitz.ts';
 import type { TestRp } from './helpers/rp.ts';
 
 const CITIZEN = '999991073'; // not in the register, not a proeftuin citizen
@@ -33,28 +31,6 @@ const question = (bsn: string, holderType = 'Z3') =>
   );
 
 const xml = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true });
-
-/** A dossierhouder's endpoint: keeps what it is sent. */
-class Subscriber {
-  readonly received: string[] = [];
-  #server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      this.received.push(body);
-      res.writeHead(200).end();
-    });
-  });
-  async start() {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-  }
-  get url() {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/otv/notify`;
-  }
-  stop() {
-    return new Promise<void>((r) => this.#server.close(() => r()));
-  }
-}
 
 for (const backend of BACKENDS) {
   describe(`Mitz end to end (${backend})`, () => {

@@ -1,6 +1,8 @@
 // What Mitz's tests share: a care provider's system (an abonnee's API client, signing assertions
 // for Mitz's audience), a professional's Dezi-verklaring from a real login, and the proeftuin's
 // abonnees with the facility type each is in Mitz's table.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApiClientStore } from '../../src/api/clients.ts';
 import type { Database } from '../../src/db/database.ts';
 import type { Register } from '../../src/register/register.ts';
@@ -41,4 +43,48 @@ export async function verklaringOf(rp: TestRp, bsn: string): Promise<string> {
     throw new Error(`the login stopped at ${outcome.final.url} (${outcome.final.status})`);
   const tokens = await redeem(rp, outcome.final.location, outcome.request);
   return (await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub)).verklaringJws;
+}
+
+/** A dossierhouder's endpoint: keeps what it is sent. */
+export class Subscriber {
+  readonly received: string[] = [];
+  #server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      this.received.push(body);
+      res.writeHead(200).end();
+    });
+  });
+  async start() {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+  }
+  get url() {
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/otv/notify`;
+  }
+  stop() {
+    return new Promise<void>((r) => this.#server.close(() => r()));
+  }
+}
+
+/** Subscribes this system (its abonnee is the dossierhouder, a GP practice) to a citizen's choices. */
+export async function subscribe(
+  issuer: string,
+  system: ApiTestClient,
+  o: { bsn: string; ura: string; endpoint: string },
+) {
+  return fetch(`${issuer}/mitz/abonnementen/fhir/Subscription`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/fhir+json',
+      authorization: `Bearer ${await mitzAssertion(issuer, system)}`,
+    },
+    body: JSON.stringify({
+      resourceType: 'Subscription',
+      status: 'requested',
+      reason: 'OTV',
+      criteria: `Consent?_query=otv&patientid=${o.bsn}&providerid=${o.ura}&providertype=Z3`,
+      channel: { type: 'rest-hook', endpoint: o.endpoint, payload: 'application/fhir+xml' },
+    }),
+  });
 }
