@@ -8,6 +8,7 @@ import { policyMessages } from './messages/policy.ts';
 import { opsMessages } from './messages/ops.ts';
 import { brokerMessages } from './messages/broker.ts';
 import { mitzMessages } from './messages/mitz.ts';
+import { styleMessages } from './messages/style.ts';
 
 export type Lang = 'nl' | 'en';
 export type Messages = Record<string, Record<Lang, string>>;
@@ -131,6 +132,7 @@ const messages = {
   ...opsMessages,
   ...brokerMessages,
   ...mitzMessages,
+  ...styleMessages,
 };
 
 export type MessageKey = keyof typeof messages;
