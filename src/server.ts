@@ -158,6 +158,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
         register,
         registrationToken: config.registrationToken,
         proeftuin: inProeftuin,
+        servicedesk: web.servicedesk,
         trustProxy: config.trustProxy,
         defaultMinimumLoa,
         rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { constantTimeEqual, type Secrets } from '../secrets.ts';
+import { button, buttonGroup } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import type { Web } from '../web/web.ts';
 import { validFormPost } from '../web/csrf.ts';
@@ -284,16 +285,10 @@ export async function createYiviStandIn(d: {
                 )}
               </select>
             </div>
-            <p>
-              <button class="button" type="submit" name="action" value="disclose">
-                ${nl ? 'Delen' : 'Share'}
-              </button>
-            </p>
-            <p>
-              <button class="button button-secondary" type="submit" name="action" value="cancel">
-                ${nl ? 'Weigeren' : 'Decline'}
-              </button>
-            </p>
+            ${buttonGroup(
+            button({ label: nl ? 'Delen' : 'Share', name: 'action', value: 'disclose' }),
+            button({ label: nl ? 'Weigeren' : 'Decline', name: 'action', value: 'cancel', variant: 'secondary' }),
+          )}
           </form>`,
       );
     });

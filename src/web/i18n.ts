@@ -44,7 +44,7 @@ const coreMessages = {
   },
   'choose.legend': { nl: 'Zorgaanbieder en rol', en: 'Care provider and role' },
   'choose.norole': { nl: 'geen rolcode', en: 'no role code' },
-  'choose.submit': { nl: 'Doorgaan', en: 'Continue' },
+  'choose.submit': { nl: 'Ga verder', en: 'Continue' },
   'choose.required': { nl: 'Kies een zorgaanbieder en rol.', en: 'Choose a care provider and role.' },
   'error.title': { nl: 'Er ging iets mis', en: 'Something went wrong' },
   'error.back': { nl: 'Terug naar {client}', en: 'Back to {client}' },

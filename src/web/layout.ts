@@ -43,6 +43,17 @@ export const DEFAULT_STYLESHEETS: Stylesheets = {
 /** The phone number as a tel: link can dial it: digits and a leading +. */
 const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
 
+/** "Lukt het niet? Neem contact op met de servicedesk van Dezi via …, of bel …": on every problem page. */
+export function contactParagraph(lang: Lang, desk: Servicedesk | undefined): SafeHtml {
+  const ways = [
+    desk?.email ? html`<a href="mailto:${desk.email}">${t(lang, 'problem.contact_email', { email: desk.email })}</a>` : null,
+    desk?.phone ? html`<a href="${telHref(desk.phone)}">${t(lang, 'problem.contact_phone', { phone: desk.phone })}</a>` : null,
+  ].filter((w) => w !== null);
+  return html`<p class="dezi-contact">
+    ${t(lang, 'problem.contact')}${ways.map((w, i) => html`${i ? ', ' : ' '}${w}`)}.
+  </p>`;
+}
+
 function footer(o: PageOptions): SafeHtml {
   const desk = o.servicedesk;
   return html`<footer class="rhc-page-footer utrecht-page-footer dezi-footer">

@@ -4,7 +4,7 @@ import { constantTimeEqual, type Secrets } from '../secrets.ts';
 import { alert, linkButton } from './components.ts';
 import { html, type SafeHtml } from './html.ts';
 import { parseLang, t, type Lang, type MessageKey } from './i18n.ts';
-import { page, type Servicedesk } from './layout.ts';
+import { contactParagraph, page, type Servicedesk } from './layout.ts';
 import { STYLESHEETS, staticAssetRoutes } from './static.ts';
 
 export const LANG_COOKIE = 'dezi_lang';
@@ -172,16 +172,7 @@ export class Web {
 
   /** "Lukt het niet? Neem contact op met de servicedesk", with its address and number when configured. */
   contact(lang: Lang): SafeHtml {
-    const { email, phone } = this.servicedesk;
-    const ways = [
-      email ? html`<a href="mailto:${email}">${t(lang, 'problem.contact_email', { email })}</a>` : null,
-      phone
-        ? html`<a href="tel:${phone.replace(/[^0-9+]/g, '')}">${t(lang, 'problem.contact_phone', { phone })}</a>`
-        : null,
-    ].filter((w) => w !== null);
-    return html`<p class="dezi-contact">
-      ${t(lang, 'problem.contact')}${ways.map((w, i) => html`${i ? ', ' : ' '}${w}`)}.
-    </p>`;
+    return contactParagraph(lang, this.servicedesk);
   }
 
   /** CSRF token bound to something only the legitimate browser holds (an interaction, a mock request). */

@@ -30,6 +30,8 @@ export function createUziPasMeans(o: UziPasMeansOptions): LoginMeans {
     // A care-sector smart card (the UZI-register's own means), not a general citizen means.
     category: 'nen7518',
     loa: LOA.high,
+    // The pass is read by a card reader on a computer: no phone has one.
+    needs: 'card-reader',
 
     async start(request: MeansStart) {
       const ticket = await o.logins.open(request.state, request.callbackUrl);
