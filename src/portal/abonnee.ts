@@ -17,7 +17,20 @@ import { roleByCode, roleLabel, roleTable, type RoleSource } from '../register/r
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
+import { alert } from '../web/components.ts';
+import {
+  button,
+  buttonGroup,
+  csrfField,
+  errorSummary,
+  field,
+  linkButton,
+  refuseFormPost,
+  selectField,
+  textInput,
+  validPost,
+  type FieldError,
+} from './forms.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import { fullName, portalPerson, sessionBinding } from './mijn-dezi.ts';
 import type { PortalSession, PortalState } from './sessions.ts';
@@ -41,6 +54,32 @@ interface Admin {
   actor: Actor;
 }
 
+/** The invitation form as sent, given back with its errors. */
+interface InviteInput {
+  deziNummer: string;
+  rolCode: string;
+  rolCodeBron: string;
+}
+type InviteErrors = Partial<Record<'deziNummer' | 'rolCode', string>>;
+
+/** A refusal of the register that belongs beside a field of the invitation form (null: a page of its own). */
+function inviteRefusal(
+  lang: Lang,
+  err: unknown,
+  values: InviteInput,
+): { errors: InviteErrors; status: number } | null {
+  if (err instanceof BigRoleError) {
+    const key = err.reason === 'unavailable' ? 'portal.admin.big_unavailable.body' : 'portal.admin.big.body';
+    return { status: 409, errors: { rolCode: t(lang, key, { dezi: err.deziNummer, rol: roleLabel(err.role.code) }) } };
+  }
+  if (err instanceof RegisterError && err.code === 'not_found' && values.deziNummer !== '')
+    return {
+      status: 404,
+      errors: { deziNummer: t(lang, 'portal.admin.invite.error.unknown', { dezi: values.deziNummer }) },
+    };
+  return null;
+}
+
 /** "01.015|big" → the role and its source; "" → no role; anything else → undefined. */
 export function parseRoleChoice(
   code: string,
@@ -54,29 +93,37 @@ export function parseRoleChoice(
 export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortalDeps): Promise<void> {
   const { web } = d;
 
+  /** The role and where it comes from; `error` beside the role (a role the register refused). */
   function roleFields(
     lang: Lang,
     prefix: string,
     current?: { rolCode: string | null; bron: string | null },
+    error?: string,
   ): SafeHtml {
-    return html`<div class="field">
-        <label for="${prefix}-rol">${t(lang, 'portal.role')}</label>
-        <select id="${prefix}-rol" name="rolCode">
-          <option value="">${t(lang, 'choose.norole')}</option>
-          ${[...roleTable().values()].map((r) => html`<option value="${r.code}" ${current?.rolCode === r.code ? html`selected` : ''}>${r.naam} (${r.code})</option>`)}
-        </select>
-      </div>
-      <div class="field">
-        <label for="${prefix}-bron">${t(lang, 'portal.role_source')}</label>
-        <select id="${prefix}-bron" name="rolCodeBron">
-          <option value="big" ${current?.bron?.endsWith('/abonnee') ? '' : html`selected`}>
-            ${t(lang, 'portal.role_source.big')}
-          </option>
-          <option value="abonnee" ${current?.bron?.endsWith('/abonnee') ? html`selected` : ''}>
-            ${t(lang, 'portal.role_source.abonnee')}
-          </option>
-        </select>
-      </div>`;
+    const fromAbonnee = current?.bron === 'abonnee' || Boolean(current?.bron?.endsWith('/abonnee'));
+    return html`${selectField({
+      id: `${prefix}-rol`,
+      name: 'rolCode',
+      label: t(lang, 'portal.role'),
+      lang,
+      error,
+      value: current?.rolCode ?? '',
+      options: [
+        { value: '', label: t(lang, 'choose.norole') },
+        ...[...roleTable().values()].map((r) => ({ value: r.code, label: `${r.naam} (${r.code})` })),
+      ],
+    })}
+    ${selectField({
+      id: `${prefix}-bron`,
+      name: 'rolCodeBron',
+      label: t(lang, 'portal.role_source'),
+      lang,
+      value: fromAbonnee ? 'abonnee' : 'big',
+      options: [
+        { value: 'big', label: t(lang, 'portal.role_source.big') },
+        { value: 'abonnee', label: t(lang, 'portal.role_source.abonnee') },
+      ],
+    })}`;
   }
 
   const problem = (
@@ -134,7 +181,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
       title: t(lang, 'portal.admin.title'),
       body: html`<h1>${t(lang, 'portal.admin.title')}</h1>
         <p>${t(lang, 'portal.admin.login_intro')}</p>
-        <p><a class="button" href="/abonnee/inloggen">${t(lang, 'portal.mijn.login')}</a></p>`,
+        ${buttonGroup(linkButton({ href: '/abonnee/inloggen', label: t(lang, 'portal.mijn.login') }))}`,
     });
   }
 
@@ -162,6 +209,21 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     const a = await admin(req);
     if (a === 'login') return loginPage(req, reply, lang);
     if (a === 'forbidden') return problem(req, reply, 403, 'forbidden', '/mijn-dezi');
+    return overview(req, reply, a, lang);
+  });
+
+  /**
+   * The abonnee's page: its care workers, the invitation form and the invitations. With `invite`, the
+   * invitation form came back with errors: shown at the top (an error summary linking to the fields),
+   * beside the fields, and with what the administrator entered.
+   */
+  async function overview(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    a: Admin,
+    lang: Lang,
+    invite?: { values: InviteInput; errors: InviteErrors; status: number },
+  ): Promise<FastifyReply> {
     const [employments, invitations] = await Promise.all([
       d.register.employmentsOfAbonnee(a.abonnee.id),
       d.invitations.ofAbonnee(a.abonnee.id),
@@ -201,10 +263,10 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
       const end = e.endDate;
       const active = e.status !== 'ended';
       const status = t(lang, `register.status.${e.status}`);
-      return html`<li class="card">
+      return html`<li class="rhc-card rhc-card--default dezi-card">
         <p>
           <strong>${p ? fullName(p) : '?'}</strong>
-          <span class="hint">Dezi-nummer ${p?.deziNummer ?? ''}</span><br />
+          <span class="utrecht-form-field-description">Dezi-nummer ${p?.deziNummer ?? ''}</span><br />
           ${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')} ·
           ${status}${end ? ` (${end})` : ''}
         </p>
@@ -215,45 +277,49 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
                   <form method="post" action="${base}/rol">
                     ${csrf}<input type="hidden" name="employment" value="${e.id}" />
                     ${roleFields(lang, `e${n}`, { rolCode: e.rolCode, bron: e.rolCodeBron })}
-                    <button class="button" type="submit">${t(lang, 'portal.admin.save_role')}</button>
+                    ${button({ label: t(lang, 'portal.admin.save_role') })}
                   </form>
                 </details>
                 <form method="post" action="${base}/beeindigen">
                   ${csrf}<input type="hidden" name="employment" value="${e.id}" />
-                  <button class="link-button" type="submit">
-                    ${t(lang, 'portal.admin.end', { naam: p ? fullName(p) : '' })}
-                  </button>
+                  ${button({ label: t(lang, 'portal.admin.end', { naam: p ? fullName(p) : '' }), variant: 'destructive' })}
                 </form>`
             : ''
         }
       </li>`;
     };
+    const errors = invite?.errors ?? {};
+    const summary: FieldError[] = [
+      ...(errors.deziNummer ? [{ id: 'deziNummer', message: errors.deziNummer }] : []),
+      ...(errors.rolCode ? [{ id: 'invite-rol', message: errors.rolCode }] : []),
+    ];
     const body = html`<h1>${a.abonnee.naam}</h1>
-      <p class="hint">URA ${a.abonnee.abonneeNummer}</p>
-      ${notice ? html`<div class="notice" role="status"><p>${notice}</p></div>` : ''}
+      ${errorSummary(lang, summary)}
+      <p class="utrecht-form-field-description">URA ${a.abonnee.abonneeNummer}</p>
+      ${notice && !invite ? alert({ type: 'ok', body: notice }) : ''}
       <h2>${t(lang, 'portal.admin.employments')}</h2>
       ${
         employments.length === 0
           ? html`<p>${t(lang, 'portal.admin.no_employments')}</p>`
-          : html`<ul class="plain-list">
+          : html`<ul class="dezi-plain-list">
               ${employments.map(row)}
             </ul>`
       }
 
-      <h2>${t(lang, 'portal.admin.invite')}</h2>
-      <form method="post" action="${base}/uitnodigen">
+      <h2 id="uitnodigen">${t(lang, 'portal.admin.invite')}</h2>
+      <form method="post" action="${base}/uitnodigen" novalidate>
         ${csrf}
-        ${textInput({ name: 'deziNummer', label: t(lang, 'portal.admin.invite.dezi_nummer'), hint: t(lang, 'portal.admin.invite.hint'), value: '', maxlength: 9, autocomplete: 'off' })}
-        ${roleFields(lang, 'invite')}
-        <p class="hint">${t(lang, 'portal.admin.invite.big_hint')}</p>
-        <button class="button" type="submit">${t(lang, 'portal.admin.invite.submit')}</button>
+        ${textInput({ name: 'deziNummer', label: t(lang, 'portal.admin.invite.dezi_nummer'), hint: t(lang, 'portal.admin.invite.hint'), value: invite?.values.deziNummer ?? '', maxlength: 9, autocomplete: 'off', inputmode: 'numeric', error: errors.deziNummer, lang })}
+        ${roleFields(lang, 'invite', { rolCode: invite?.values.rolCode ?? null, bron: invite?.values.rolCodeBron ?? null }, errors.rolCode)}
+        <p class="utrecht-form-field-description">${t(lang, 'portal.admin.invite.big_hint')}</p>
+        ${buttonGroup(button({ label: t(lang, 'portal.admin.invite.submit') }))}
       </form>
 
       <h2>${t(lang, 'portal.admin.invitations')}</h2>
       ${
         invitations.length === 0
           ? html`<p>${t(lang, 'portal.admin.no_invitations')}</p>`
-          : html`<ul class="plain-list">
+          : html`<ul class="dezi-plain-list">
               ${invitations.map(
                 (i) =>
                   html`<li>
@@ -262,11 +328,9 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
                     ${t(lang, `portal.invitation.status.${i.status}`)}
                     ${
                       i.status === 'pending'
-                        ? html`<form method="post" action="${base}/intrekken" class="inline-form">
+                        ? html`<form method="post" action="${base}/intrekken" class="dezi-inline-form">
                             ${csrf}<input type="hidden" name="invitation" value="${i.id}" />
-                            <button class="link-button" type="submit">
-                              ${t(lang, 'portal.admin.withdraw')}
-                            </button>
+                            ${button({ label: t(lang, 'portal.admin.withdraw'), variant: 'destructive' })}
                           </form>`
                         : ''
                     }
@@ -275,8 +339,9 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
             </ul>`
       }
       <p><a href="/mijn-dezi">${t(lang, 'portal.mijn.title')}</a></p>`;
-    return web.render(req, reply, { lang, title: a.abonnee.naam, body });
-  });
+    if (invite) reply.code(invite.status);
+    return web.render(req, reply, { lang, title: a.abonnee.naam, body, error: Boolean(invite) });
+  }
 
   /** Every post: an administrator of this abonnee, with the session's CSRF token, from our origin. */
   function post(
@@ -351,9 +416,15 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
             ${csrfField(web, sessionBinding(a.session))}
             <input type="hidden" name="employment" value="${e.id}" />
             <input type="hidden" name="bevestigd" value="ja" />
-            <button class="button" type="submit">${t(lang, 'portal.admin.end.yes')}</button>
-          </form>
-          <p><a href="/abonnee/${a.abonnee.abonneeNummer}">${t(lang, 'portal.admin.end.no')}</a></p>`,
+            ${buttonGroup(
+              button({ label: t(lang, 'portal.admin.end.yes'), variant: 'destructive' }),
+              linkButton({
+                href: `/abonnee/${a.abonnee.abonneeNummer}`,
+                label: t(lang, 'portal.admin.end.no'),
+                variant: 'secondary',
+              }),
+            )}
+          </form>`,
       });
     }
     try {
@@ -381,14 +452,22 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
 
   post('uitnodigen', async (req, reply, a) => {
     const lang = web.lang(req, reply);
-    const deziNummer = field(req, 'deziNummer', 9);
-    const role = parseRoleChoice(field(req, 'rolCode', 6), field(req, 'rolCodeBron', 7));
-    if (!role || (deziNummer !== '' && !/^[0-9]{9}$/.test(deziNummer)))
-      return problem(req, reply, 400, 'invalid', `/abonnee/${a.abonnee.abonneeNummer}`);
+    const values: InviteInput = {
+      deziNummer: field(req, 'deziNummer', 9),
+      rolCode: field(req, 'rolCode', 6),
+      rolCodeBron: field(req, 'rolCodeBron', 7),
+    };
+    const role = parseRoleChoice(values.rolCode, values.rolCodeBron);
+    const errors: InviteErrors = {};
+    if (values.deziNummer !== '' && !/^[0-9]{9}$/.test(values.deziNummer))
+      errors.deziNummer = t(lang, 'portal.admin.invite.error.dezi_nummer');
+    if (!role) errors.rolCode = t(lang, 'portal.admin.invite.error.role');
+    // The form again, with the errors and what was entered; nothing made.
+    if (!role || errors.deziNummer) return overview(req, reply, a, lang, { values, errors, status: 400 });
     let created;
     try {
       created = await d.invitations.create(
-        { abonneeId: a.abonnee.id, deziNummer: deziNummer || null, ...role },
+        { abonneeId: a.abonnee.id, deziNummer: values.deziNummer || null, ...role },
         a.person.deziNummer,
       );
     } catch (err) {
@@ -401,6 +480,8 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
           clientId: PORTAL_CLIENT_ID,
           detail: { reason: `big_${err.reason}`, dezi_nummer: err.deziNummer, rol_code: err.role.code },
         });
+      const refused = inviteRefusal(lang, err, values);
+      if (refused) return overview(req, reply, a, lang, { values, errors: refused.errors, status: refused.status });
       return refusal(req, reply, a, err);
     }
     await recordAudit(d.db, {
@@ -427,11 +508,11 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
       title: t(lang, 'portal.admin.code.title'),
       body: html`<h1>${t(lang, 'portal.admin.code.title')}</h1>
         <p>${t(lang, 'portal.admin.code.intro')}</p>
-        <p class="code-display"><code>${created.code}</code></p>
+        <p class="dezi-code-display"><code>${created.code}</code></p>
         <p>${t(lang, 'portal.admin.code.role', { rol })}</p>
         ${
           role.rolCode && roleByCode(role.rolCode)?.big
-            ? html`<div class="notice" role="note"><p>${t(lang, 'portal.admin.code.big', { rol })}</p></div>`
+            ? alert({ type: 'info', role: 'note', body: t(lang, 'portal.admin.code.big', { rol }) })
             : ''
         }
         <p><a href="/abonnee/${a.abonnee.abonneeNummer}">${t(lang, 'portal.back')}</a></p>`,

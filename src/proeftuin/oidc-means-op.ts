@@ -323,10 +323,10 @@ export async function createOidcMeansStandIn(d: {
           <input type="hidden" name="csrf" value="${web.csrfToken(`oidc-means:${found.uid}`)}" />
           <fieldset>
             <legend>${nl ? 'Testaccount' : 'Test account'}</legend>
-            <ul class="choice-list">
+            <ul class="dezi-options">
               ${STAND_IN_ACCOUNTS.map(
                 (a, n) =>
-                  html`<li class="choice">
+                  html`<li class="dezi-option">
                     <input
                       type="radio"
                       name="account"

@@ -98,7 +98,7 @@ export async function testMeansRoutes(app: FastifyInstance, d: TestMeansDeps): P
         <input type="hidden" name="csrf" value="${web.csrfToken(`testmiddel:${p.state}`)}" />
         <input type="hidden" name="state" value="${p.state}" />
         <input type="hidden" name="return_to" value="${p.returnTo}" />
-        <div class="field">
+        <div class="utrecht-form-field utrecht-form-field--text">
           <label for="person">${t(lang, 'testmeans.person')}</label>
           <select id="person" name="person" required>
             ${SEED_PERSONS.map(

@@ -247,7 +247,7 @@ export async function createYiviStandIn(d: {
           req,
           reply,
           html`<h1>Yivi-app (proeftuin)</h1>
-            <div class="notice notice-error" role="alert">
+            <div class="utrecht-alert utrecht-alert--error" role="alert">
               <p>
                 ${nl ? 'Deze Yivi-sessie bestaat niet (meer).' : 'This Yivi session does not exist (any more).'}
               </p>
@@ -273,7 +273,7 @@ export async function createYiviStandIn(d: {
             <input type="hidden" name="csrf" value="${web.csrfToken(`yivi-app:${s.clientToken}`)}" />
             <input type="hidden" name="session" value="${s.clientToken}" />
             <input type="hidden" name="attribute" value="${attribute ?? ''}" />
-            <div class="field">
+            <div class="utrecht-form-field utrecht-form-field--text">
               <label for="person">${nl ? 'Wiens gegevens deelt u?' : 'Whose data do you share?'}</label>
               <select id="person" name="person">
                 ${SEED_PERSONS.map(

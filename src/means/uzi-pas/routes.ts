@@ -31,7 +31,7 @@ export async function certificateEndpoint(app: FastifyInstance, d: CertificateEn
         status: reason === 'revocation_unavailable' ? 503 : 403,
         titleKey: `uzi.refused.${reason}.title` as const,
         bodyKey: `uzi.refused.${reason}.body` as const,
-        actions: html`<p><a class="button" href="${back}">${t(lang, 'uzi.refused.continue')}</a></p>`,
+        actions: html`<p><a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" href="${back}">${t(lang, 'uzi.refused.continue')}</a></p>`,
       });
     };
     const expired = () =>

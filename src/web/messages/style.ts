@@ -56,6 +56,19 @@ export const styleMessages = {
     en: 'Is the Yivi app on this phone? Then open it directly.',
   },
 
+  'portal.admin.invite.error.dezi_nummer': {
+    nl: 'Een Dezi-nummer heeft 9 cijfers, bijvoorbeeld 900010001. Of laat het veld leeg voor een registratiecode.',
+    en: 'A Dezi-nummer has 9 digits, for example 900010001. Or leave the field empty for a registration code.',
+  },
+  'portal.admin.invite.error.unknown': {
+    nl: 'Er is geen actieve zorgmedewerker met Dezi-nummer {dezi}. Controleer het nummer, of laat het veld leeg voor een registratiecode.',
+    en: 'There is no active care worker with Dezi-nummer {dezi}. Check the number, or leave the field empty for a registration code.',
+  },
+  'portal.admin.invite.error.role': {
+    nl: 'Kies een rol uit de lijst, of geen rolcode.',
+    en: 'Choose a role from the list, or no role code.',
+  },
+
   'home.portals': { nl: 'Voor zorgmedewerkers en abonnees', en: 'For care workers and abonnees' },
   'home.mijn_dezi': {
     nl: 'Mijn Dezi: uw Dezi-nummer, werkgevers en inlogmiddelen',
