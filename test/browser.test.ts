@@ -216,7 +216,7 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     assert.equal(await page.locator('h1').textContent(), 'Bevestig uw gegevens');
     await expectAccessible(page, 'the registration form');
     await page.getByRole('button', { name: 'Registreren' }).click();
-    assert.match((await page.getByRole('alert').textContent())!, /Niet alle gegevens/);
+    assert.match((await page.getByRole('alert').textContent())!, /Er is een probleem met uw invoer/);
     await expectAccessible(page, 'the registration form with errors');
     await page.getByLabel('Voorletters').fill('B.');
     await page.getByLabel('Achternaam').fill('Browser');
@@ -267,7 +267,7 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     assert.ok(scroll! <= inner!, `Yivi page is ${scroll}px wide on a ${inner}px screen`);
     assert.ok(
       await page
-        .locator('img.yivi-qr')
+        .locator('img.dezi-yivi-qr')
         .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0),
       'QR shown',
     );

@@ -188,14 +188,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     }
   }
 
-  function renderLogin(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    p: PendingLogin,
-    error: MessageKey | null,
-    /** What was typed, given back with the error (a value that failed the elfproef, not a BSN). */
-    typed = '',
-  ) {
+  function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: MessageKey | null) {
     const lang = web.lang(req, reply);
     const body = html`<h1>${t(lang, 'digid.idp.title')}</h1>
       <p>
@@ -229,7 +222,8 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
           control: textbox({
             id: 'bsn',
             name: 'bsn',
-            value: typed.slice(0, 9),
+            // What was typed is not given back: it may be (nearly) someone's BSN.
+            value: '',
             inputmode: 'numeric',
             autocomplete: 'off',
             maxlength: 9,
@@ -239,7 +233,12 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
         })}
         ${buttonGroup(
           button({ label: t(lang, 'digid.idp.login'), name: 'action', value: 'login' }),
-          button({ label: t(lang, 'digid.idp.cancel'), name: 'action', value: 'cancel', variant: 'secondary' }),
+          button({
+            label: t(lang, 'digid.idp.cancel'),
+            name: 'action',
+            value: 'cancel',
+            variant: 'secondary',
+          }),
         )}
       </form>`;
     return web.render(req, reply.code(error ? 400 : 200), {
@@ -336,13 +335,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       bsn = Bsn.parse(typed || picked);
     } catch (err) {
       if (!(err instanceof InvalidBsnError)) throw err;
-      return renderLogin(
-        req,
-        reply,
-        p,
-        typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing',
-        typed,
-      );
+      return renderLogin(req, reply, p, typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing');
     }
     // Like current DigiD: the signed Assertion is encrypted for the SP.
     const response = await signedEncryptedResponseXml(

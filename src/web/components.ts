@@ -57,10 +57,8 @@ export function button(o: ButtonOptions): SafeHtml {
 }
 
 /** A link that looks like a button: a step to another page ("Inloggen", "Opnieuw proberen"). */
-export function linkButton(o: { href: string; label: Content; variant?: ButtonVariant; id?: string }): SafeHtml {
-  return html`<a class="${BUTTON_LINK[o.variant ?? 'primary']}" href="${o.href}" ${o.id ? html`id="${o.id}"` : ''}
-    >${o.label}</a
-  >`;
+export function linkButton(o: { href: string; label: Content; variant?: ButtonVariant }): SafeHtml {
+  return html`<a class="${BUTTON_LINK[o.variant ?? 'primary']}" href="${o.href}">${o.label}</a>`;
 }
 
 /** A button that looks like a link: a minor action that still needs a form post (log out, unlink). */
@@ -94,7 +92,8 @@ export function alert(o: {
   role?: 'alert' | 'status' | 'note' | null;
   id?: string;
 }): SafeHtml {
-  const role = o.role === undefined ? { error: 'alert', ok: 'status', info: null, warning: null }[o.type] : o.role;
+  const role =
+    o.role === undefined ? { error: 'alert', ok: 'status', info: null, warning: null }[o.type] : o.role;
   const content = typeof o.body === 'string' ? html`<p class="nl-paragraph">${o.body}</p>` : o.body;
   return html`<div
     class="utrecht-alert utrecht-alert--${o.type}"
@@ -174,7 +173,9 @@ export function formField(o: {
   lang: Lang;
   control: SafeHtml;
 }): SafeHtml {
-  return html`<div class="utrecht-form-field utrecht-form-field--text${o.error ? ' utrecht-form-field--invalid' : ''}">
+  return html`<div
+    class="utrecht-form-field utrecht-form-field--text${o.error ? ' utrecht-form-field--invalid' : ''}"
+  >
     <div class="utrecht-form-field__label">
       <label class="utrecht-form-label" for="${o.id}">${o.label}</label>
     </div>
@@ -233,7 +234,10 @@ export function select(o: {
     ${o.describedBy ? html`aria-describedby="${o.describedBy}"` : ''}
   >
     ${o.options.map(
-      (opt) => html`<option value="${opt.value}" ${opt.value === o.value ? html`selected` : ''}>${opt.label}</option>`,
+      (opt) =>
+        html`<option value="${opt.value}" ${opt.value === o.value ? html`selected` : ''}>
+          ${opt.label}
+        </option>`,
     )}
   </select>`;
 }
@@ -315,7 +319,9 @@ export function radioGroup(o: {
     class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset${o.error ? ' utrecht-form-fieldset--invalid' : ''}"
     ${o.error ? html`aria-describedby="${o.name}-error"` : ''}
   >
-    <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">${o.legend}</legend>
+    <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">
+      ${o.legend}
+    </legend>
     ${fieldError(o.name, o.lang, o.error)}
     <div class="dezi-options">
       ${o.options.map((opt, n) => {
@@ -336,11 +342,16 @@ export function radioGroup(o: {
           <div class="utrecht-form-field__label utrecht-form-field__label--radio">
             <label class="utrecht-form-label utrecht-form-label--radio" for="${id}">${opt.label}</label>
           </div>
-          ${opt.hint
-            ? html`<p class="utrecht-form-field__description utrecht-form-field-description" id="${id}-hint">
-                ${opt.hint}
-              </p>`
-            : ''}
+          ${
+            opt.hint
+              ? html`<p
+                  class="utrecht-form-field__description utrecht-form-field-description"
+                  id="${id}-hint"
+                >
+                  ${opt.hint}
+                </p>`
+              : ''
+          }
         </div>`;
       })}
     </div>

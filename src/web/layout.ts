@@ -46,8 +46,12 @@ const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
 /** "Lukt het niet? Neem contact op met de servicedesk van Dezi via …, of bel …": on every problem page. */
 export function contactParagraph(lang: Lang, desk: Servicedesk | undefined): SafeHtml {
   const ways = [
-    desk?.email ? html`<a href="mailto:${desk.email}">${t(lang, 'problem.contact_email', { email: desk.email })}</a>` : null,
-    desk?.phone ? html`<a href="${telHref(desk.phone)}">${t(lang, 'problem.contact_phone', { phone: desk.phone })}</a>` : null,
+    desk?.email
+      ? html`<a href="mailto:${desk.email}">${t(lang, 'problem.contact_email', { email: desk.email })}</a>`
+      : null,
+    desk?.phone
+      ? html`<a href="${telHref(desk.phone)}">${t(lang, 'problem.contact_phone', { phone: desk.phone })}</a>`
+      : null,
   ].filter((w) => w !== null);
   return html`<p class="dezi-contact">
     ${t(lang, 'problem.contact')}${ways.map((w, i) => html`${i ? ', ' : ' '}${w}`)}.
@@ -62,14 +66,18 @@ function footer(o: PageOptions): SafeHtml {
         <h2 id="footer-servicedesk">${t(o.lang, 'footer.servicedesk')}</h2>
         <p>${t(o.lang, 'footer.servicedesk.intro')}</p>
         <ul class="dezi-plain-list">
-          ${desk?.email
-            ? html`<li>
-                ${t(o.lang, 'footer.email')}: <a href="mailto:${desk.email}">${desk.email}</a>
-              </li>`
-            : ''}
-          ${desk?.phone
-            ? html`<li>${t(o.lang, 'footer.phone')}: <a href="${telHref(desk.phone)}">${desk.phone}</a></li>`
-            : ''}
+          ${
+            desk?.email
+              ? html`<li>${t(o.lang, 'footer.email')}: <a href="mailto:${desk.email}">${desk.email}</a></li>`
+              : ''
+          }
+          ${
+            desk?.phone
+              ? html`<li>
+                  ${t(o.lang, 'footer.phone')}: <a href="${telHref(desk.phone)}">${desk.phone}</a>
+                </li>`
+              : ''
+          }
         </ul>
       </section>
       <nav aria-labelledby="footer-about">
@@ -80,9 +88,13 @@ function footer(o: PageOptions): SafeHtml {
         </ul>
       </nav>
     </div>
-    ${o.proeftuin
-      ? html`<div class="dezi-container"><p class="dezi-proeftuin-banner">${t(o.lang, 'footer.proeftuin')}</p></div>`
-      : ''}
+    ${
+      o.proeftuin
+        ? html`<div class="dezi-container">
+            <p class="dezi-proeftuin-banner">${t(o.lang, 'footer.proeftuin')}</p>
+          </div>`
+        : ''
+    }
   </footer>`;
 }
 
@@ -107,15 +119,17 @@ export function page(o: PageOptions): string {
             <span class="dezi-brand__name">${t(o.lang, 'site.name')}</span>
             <span class="dezi-brand__tagline">${t(o.lang, 'site.tagline')}</span>
           </a>
-          ${o.switchLangUrl
-            ? html`<a
-                class="nl-link dezi-lang-switch"
-                href="${o.switchLangUrl}"
-                lang="${other}"
-                hreflang="${other}"
-                >${t(o.lang, 'lang.switch')}</a
-              >`
-            : ''}
+          ${
+            o.switchLangUrl
+              ? html`<a
+                  class="nl-link dezi-lang-switch"
+                  href="${o.switchLangUrl}"
+                  lang="${other}"
+                  hreflang="${other}"
+                  >${t(o.lang, 'lang.switch')}</a
+                >`
+              : ''
+          }
         </div>
       </header>
       <main id="inhoud" class="utrecht-page-content dezi-container dezi-main" tabindex="-1">${o.body}</main>

@@ -34,8 +34,7 @@ export function choicePage(
         options: employments.map((e) => ({
           value: e.id,
           label: e.abonnee.naam,
-          hint: html`${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}<br />URA
-            ${e.abonnee.abonneeNummer}`,
+          hint: html`${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}<br />${`URA ${e.abonnee.abonneeNummer}`}`,
         })),
       })}
       ${buttonGroup(button({ label: t(lang, 'choose.submit') }))}
