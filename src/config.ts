@@ -336,7 +336,10 @@ function parseKoppelvlak(env: Env): KoppelvlakConfig {
 
 /** Mitz (docs/mitz.md): the Dezi it trusts for verklaringen, and mutual TLS through a proxy. */
 /** The proeftuin's servicedesk: an address under .example (RFC 2606), so that nobody writes to a real one. */
-export const PROEFTUIN_SERVICEDESK: Servicedesk = { email: 'servicedesk@proeftuin.dezi.example', phone: null };
+export const PROEFTUIN_SERVICEDESK: Servicedesk = {
+  email: 'servicedesk@proeftuin.dezi.example',
+  phone: null,
+};
 
 /** DEZI_SERVICEDESK_EMAIL and DEZI_SERVICEDESK_PHONE, shown on every page; checked so a typo does not reach one. */
 export function parseServicedesk(env: Env, mode: Mode): Servicedesk {
@@ -346,7 +349,8 @@ export function parseServicedesk(env: Env, mode: Mode): Servicedesk {
     throw new ConfigError('DEZI_SERVICEDESK_EMAIL must be an e-mail address');
   if (phone !== null && !/^\+?[0-9][0-9 ()-]{5,24}$/.test(phone))
     throw new ConfigError('DEZI_SERVICEDESK_PHONE must be a telephone number (digits, spaces, +, -)');
-  if (mode === 'proeftuin') return { email: email ?? PROEFTUIN_SERVICEDESK.email, phone: phone ?? PROEFTUIN_SERVICEDESK.phone };
+  if (mode === 'proeftuin')
+    return { email: email ?? PROEFTUIN_SERVICEDESK.email, phone: phone ?? PROEFTUIN_SERVICEDESK.phone };
   return { email, phone };
 }
 

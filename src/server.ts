@@ -263,9 +263,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   ];
   // `dezi start --only mitz`: Mitz with what it needs (the DigiD means; in the proeftuin its stand-ins).
   const ONLY: Record<string, string[]> = { mitz: ['home', 'mitz', 'digid', 'proeftuin'] };
-  const modules = config.only
-    ? allModules.filter((m) => ONLY[config.only!]!.includes(m.name))
-    : allModules;
+  const modules = config.only ? allModules.filter((m) => ONLY[config.only!]!.includes(m.name)) : allModules;
   const parts: (ModuleParts & { name: string })[] = [];
   for (const m of modules) parts.push({ name: m.name, ...(await m.setup(ctx)) });
 

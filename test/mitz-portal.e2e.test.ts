@@ -268,7 +268,8 @@ for (const backend of BACKENDS)
       const empty = await browser.submit(form, '/mitz/mijn/keuze', {});
       assert.equal(empty.status, 400);
       assert.match(empty.body, /<title>Fout: Een keuze geven of wijzigen · Dezi<\/title>/);
-      const summary = /<div\s+class="[^"]*dezi-error-summary"\s+role="alert"[\s\S]*?<\/div>/.exec(empty.body)?.[0] ?? '';
+      const summary =
+        /<div\s+class="[^"]*dezi-error-summary"\s+role="alert"[\s\S]*?<\/div>/.exec(empty.body)?.[0] ?? '';
       assert.ok(
         empty.body.indexOf('error-summary') < empty.body.indexOf('action="/mitz/mijn/keuze"'),
         'the summary comes first',

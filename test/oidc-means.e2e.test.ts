@@ -142,7 +142,9 @@ for (const backend of BACKENDS)
       // In English, by the page's own switch: the same outcome, the callback not requested again.
       const callbacks = () => browser.history.filter((h) => h.url.includes('/callback/')).length;
       const calls = callbacks();
-      const href = /class="[^"]*dezi-lang-switch"\s+href="([^"]+)"/.exec(final.body)![1]!.replace(/&amp;/g, '&');
+      const href = /class="[^"]*dezi-lang-switch"\s+href="([^"]+)"/
+        .exec(final.body)![1]!
+        .replace(/&amp;/g, '&');
       const english = await browser.request(new URL(href, final.url).href);
       assert.equal(english.status, 400);
       assert.match(english.body, /<h1[^>]*>Level of assurance too low<\/h1>/);

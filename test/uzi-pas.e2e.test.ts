@@ -278,7 +278,9 @@ for (const backend of BACKENDS)
       const { after } = await presentCard(browser);
       assert.equal(after.status, 403);
       assert.match(after.body, /Servercertificaat/);
-      const switchTo = /class="[^"]*dezi-lang-switch"\s+href="([^"]+)"/.exec(after.body)![1]!.replace(/&amp;/g, '&');
+      const switchTo = /class="[^"]*dezi-lang-switch"\s+href="([^"]+)"/
+        .exec(after.body)![1]!
+        .replace(/&amp;/g, '&');
       const english = await browser.request(new URL(switchTo, after.url).href);
       assert.equal(english.status, 403);
       assert.match(english.body, /Server certificate/);

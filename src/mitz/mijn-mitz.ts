@@ -107,9 +107,7 @@ export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Pro
     const { session, stale } = await sessionOf(req, reply);
     const notice = noticeOf(req, lang, ['uitgelogd', 'verlopen']);
     const expired =
-      stale && !notice
-        ? alert({ type: 'info', role: 'status', body: t(lang, 'mitz.notice.verlopen') })
-        : '';
+      stale && !notice ? alert({ type: 'info', role: 'status', body: t(lang, 'mitz.notice.verlopen') }) : '';
     return renderPage(web, req, reply, {
       lang,
       title: t(lang, 'mitz.name'),

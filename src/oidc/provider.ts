@@ -103,7 +103,9 @@ export function subjectFor(
 
 function langOf(ctx: KoaContextWithOIDC): Lang {
   return (
-    parseLang(parseCookies(ctx.get('cookie'))[LANG_COOKIE]) ?? acceptedLang(ctx.get('accept-language')) ?? 'nl'
+    parseLang(parseCookies(ctx.get('cookie'))[LANG_COOKIE]) ??
+    acceptedLang(ctx.get('accept-language')) ??
+    'nl'
   );
 }
 

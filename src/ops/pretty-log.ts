@@ -38,7 +38,11 @@ function value(key: string, v: unknown): string {
   // An error as "type: message" (pino's serializer adds an empty stack and a type of its own).
   if (key === 'err' && v && typeof v === 'object' && 'message' in v) {
     const e = v as { type?: unknown; message?: unknown };
-    return JSON.stringify(typeof e.type === 'string' && e.type !== 'Object' ? `${e.type}: ${String(e.message)}` : String(e.message));
+    return JSON.stringify(
+      typeof e.type === 'string' && e.type !== 'Object'
+        ? `${e.type}: ${String(e.message)}`
+        : String(e.message),
+    );
   }
   if (typeof v === 'string') return /[\s"=]/.test(v) ? JSON.stringify(v) : v;
   return JSON.stringify(v);

@@ -70,7 +70,10 @@ function inviteRefusal(
 ): { errors: InviteErrors; status: number } | null {
   if (err instanceof BigRoleError) {
     const key = err.reason === 'unavailable' ? 'portal.admin.big_unavailable.body' : 'portal.admin.big.body';
-    return { status: 409, errors: { rolCode: t(lang, key, { dezi: err.deziNummer, rol: roleLabel(err.role.code) }) } };
+    return {
+      status: 409,
+      errors: { rolCode: t(lang, key, { dezi: err.deziNummer, rol: roleLabel(err.role.code) }) },
+    };
   }
   if (err instanceof RegisterError && err.code === 'not_found' && values.deziNummer !== '')
     return {
@@ -481,7 +484,8 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
           detail: { reason: `big_${err.reason}`, dezi_nummer: err.deziNummer, rol_code: err.role.code },
         });
       const refused = inviteRefusal(lang, err, values);
-      if (refused) return overview(req, reply, a, lang, { values, errors: refused.errors, status: refused.status });
+      if (refused)
+        return overview(req, reply, a, lang, { values, errors: refused.errors, status: refused.status });
       return refusal(req, reply, a, err);
     }
     await recordAudit(d.db, {

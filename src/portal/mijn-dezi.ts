@@ -126,7 +126,12 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       ${
         employments.length === 0
           ? html`<p>${t(lang, 'portal.mijn.no_employments')}</p>`
-          : html`<div class="utrecht-table-container utrecht-table-container--overflow-inline" tabindex="0" role="region" aria-labelledby="werkgevers">
+          : html`<div
+              class="utrecht-table-container utrecht-table-container--overflow-inline"
+              tabindex="0"
+              role="region"
+              aria-labelledby="werkgevers"
+            >
               <table aria-labelledby="werkgevers">
                 <thead>
                   <tr>
@@ -141,7 +146,10 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                     const status =
                       e.status === 'ended' || e.abonnee.status === 'active' ? e.status : e.abonnee.status;
                     return html`<tr>
-                      <td>${e.abonnee.naam} <span class="utrecht-form-field-description">(URA ${e.abonnee.abonneeNummer})</span></td>
+                      <td>
+                        ${e.abonnee.naam}
+                        <span class="utrecht-form-field-description">(URA ${e.abonnee.abonneeNummer})</span>
+                      </td>
                       <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
                       <td>${t(lang, `register.status.${status}`)}</td>
                     </tr>`;
@@ -207,15 +215,13 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
             </ul>`
       }
       <form method="post" action="/mijn-dezi/koppelen">
-        ${csrf}
-        ${buttonGroup(button({ label: t(lang, 'portal.mijn.link') }))}
+        ${csrf} ${buttonGroup(button({ label: t(lang, 'portal.mijn.link') }))}
       </form>
 
       <h2>${t(lang, 'portal.mijn.admin')}</h2>
       <p><a href="/abonnee">${t(lang, 'portal.mijn.admin_link')}</a></p>
       <form method="post" action="/mijn-dezi/uitloggen">
-        ${csrf}
-        ${buttonGroup(button({ label: t(lang, 'portal.logout'), variant: 'secondary' }))}
+        ${csrf} ${buttonGroup(button({ label: t(lang, 'portal.logout'), variant: 'secondary' }))}
       </form>`;
     return web.render(req, reply, { lang, title: t(lang, 'portal.mijn.title'), body });
   });

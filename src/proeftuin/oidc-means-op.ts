@@ -341,7 +341,12 @@ export async function createOidcMeansStandIn(d: {
           </fieldset>
           ${buttonGroup(
             button({ label: nl ? 'Inloggen' : 'Log in', name: 'action', value: 'login' }),
-            button({ label: t(lang, 'means.choose_other'), name: 'action', value: 'cancel', variant: 'secondary' }),
+            button({
+              label: t(lang, 'means.choose_other'),
+              name: 'action',
+              value: 'cancel',
+              variant: 'secondary',
+            }),
           )}
         </form>`;
       return web.render(req, reply, {

@@ -21,7 +21,11 @@ const MITZ_EXAMPLE = readFileSync(
 /** The guides in docs/, served as text in the proeftuin so a vendor can read them beside the test persons. */
 export const GUIDES_PATH = '/proeftuin/handleidingen';
 const DOCS = join(import.meta.dirname, '..', '..', 'docs');
-const GUIDES = existsSync(DOCS) ? readdirSync(DOCS).filter((f) => /^[a-z0-9-]+\.md$/.test(f)).sort() : [];
+const GUIDES = existsSync(DOCS)
+  ? readdirSync(DOCS)
+      .filter((f) => /^[a-z0-9-]+\.md$/.test(f))
+      .sort()
+  : [];
 
 export async function proeftuinPages(
   app: FastifyInstance,
@@ -117,7 +121,12 @@ export async function proeftuinPages(
       <h2>${t(lang, 'proeftuin.guides.title')}</h2>
       <p>${t(lang, 'proeftuin.guides.intro')}</p>
       <ul>
-        ${GUIDES.map((g) => html`<li><a href="${GUIDES_PATH}/${g}"><code>docs/${g}</code></a></li>`)}
+        ${GUIDES.map(
+          (g) =>
+            html`<li>
+              <a href="${GUIDES_PATH}/${g}"><code>docs/${g}</code></a>
+            </li>`,
+        )}
       </ul>
       <h2>${nl ? 'Aansluiten' : 'Connecting'}</h2>
       <ul>

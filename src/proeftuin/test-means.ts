@@ -110,9 +110,14 @@ export async function testMeansRoutes(app: FastifyInstance, d: TestMeansDeps): P
           </select>
         </div>
         ${buttonGroup(
-            button({ label: t(lang, 'testmeans.login'), name: 'action', value: 'login' }),
-            button({ label: t(lang, 'means.choose_other'), name: 'action', value: 'cancel', variant: 'secondary' }),
-          )}
+          button({ label: t(lang, 'testmeans.login'), name: 'action', value: 'login' }),
+          button({
+            label: t(lang, 'means.choose_other'),
+            name: 'action',
+            value: 'cancel',
+            variant: 'secondary',
+          }),
+        )}
       </form>`;
     return web.render(req, reply, { lang, title: t(lang, 'testmeans.title'), body });
   });

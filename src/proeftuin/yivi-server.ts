@@ -286,9 +286,14 @@ export async function createYiviStandIn(d: {
               </select>
             </div>
             ${buttonGroup(
-            button({ label: nl ? 'Delen' : 'Share', name: 'action', value: 'disclose' }),
-            button({ label: nl ? 'Weigeren' : 'Decline', name: 'action', value: 'cancel', variant: 'secondary' }),
-          )}
+              button({ label: nl ? 'Delen' : 'Share', name: 'action', value: 'disclose' }),
+              button({
+                label: nl ? 'Weigeren' : 'Decline',
+                name: 'action',
+                value: 'cancel',
+                variant: 'secondary',
+              }),
+            )}
           </form>`,
       );
     });

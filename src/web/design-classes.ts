@@ -80,7 +80,8 @@ function translateLegacy(tag: string, classes: string[]): string[] {
   return out.join(' ').split(' ');
 }
 
-const TAG = /<(h[1-4]|p|a|ul|ol|table|caption|thead|tbody|tr|th|td|label|select|textarea|fieldset|legend|button|input|li|div|span|form)\b([^>]*)>/g;
+const TAG =
+  /<(h[1-4]|p|a|ul|ol|table|caption|thead|tbody|tr|th|td|label|select|textarea|fieldset|legend|button|input|li|div|span|form)\b([^>]*)>/g;
 const CLASS_ATTR = /\sclass="([^"]*)"/;
 
 export function designSystemClasses(markup: string): string {

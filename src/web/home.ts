@@ -29,7 +29,14 @@ export const homeModule: DeziModule<{ web: Web }> = {
               <ul>
                 <li><a href="/mitz">${t(lang, 'mitz.home.link')}</a></li>
               </ul>
-              ${web.proeftuin ? html`<h2>Proeftuin</h2><ul><li><a href="/proeftuin">${t(lang, 'home.proeftuin')}</a></li></ul>` : ''}`,
+              ${
+                web.proeftuin
+                  ? html`<h2>Proeftuin</h2>
+                      <ul>
+                        <li><a href="/proeftuin">${t(lang, 'home.proeftuin')}</a></li>
+                      </ul>`
+                  : ''
+              }`,
           });
         });
         app.get('/favicon.ico', async (_req, reply) =>

@@ -21,10 +21,20 @@ const ACCESSIBILITY: readonly Section[] = [
   ['a11y.contact.title', 'a11y.contact.body'],
 ];
 
-function statement(web: Web, lang: Lang, title: MessageKey, intro: MessageKey, sections: readonly Section[]): SafeHtml {
+function statement(
+  web: Web,
+  lang: Lang,
+  title: MessageKey,
+  intro: MessageKey,
+  sections: readonly Section[],
+): SafeHtml {
   return html`<h1>${t(lang, title)}</h1>
     <p>${t(lang, intro)}</p>
-    ${sections.map(([h, body]) => html`<h2>${t(lang, h)}</h2><p>${t(lang, body)}</p>`)}
+    ${sections.map(
+      ([h, body]) =>
+        html`<h2>${t(lang, h)}</h2>
+          <p>${t(lang, body)}</p>`,
+    )}
     ${web.contact(lang)}`;
 }
 

@@ -76,17 +76,21 @@ export function meansForm(web: Web, i: Interaction, usable: MeansOption[], lang:
   const elsewhere = usable.filter((o) => o.unsuitable);
   return html`<form method="post" action="/interaction/${i.uid}/means">
     ${csrfField(web, i)}
-    ${here.length
-      ? html`<ul class="dezi-means-list">
-          ${here.map((o, n) => meansButton(i, o, lang, n === 0))}
-        </ul>`
-      : ''}
-    ${elsewhere.length
-      ? html`<h2>${t(lang, 'means.phone.elsewhere')}</h2>
-          <ul class="dezi-means-list">
-            ${elsewhere.map((o, n) => meansButton(i, o, lang, here.length === 0 && n === 0))}
+    ${
+      here.length
+        ? html`<ul class="dezi-means-list">
+            ${here.map((o, n) => meansButton(i, o, lang, n === 0))}
           </ul>`
-      : ''}
+        : ''
+    }
+    ${
+      elsewhere.length
+        ? html`<h2>${t(lang, 'means.phone.elsewhere')}</h2>
+            <ul class="dezi-means-list">
+              ${elsewhere.map((o, n) => meansButton(i, o, lang, here.length === 0 && n === 0))}
+            </ul>`
+        : ''
+    }
   </form>`;
 }
 

@@ -66,7 +66,9 @@ export async function yiviRoutes(app: FastifyInstance, d: YiviRoutesDeps): Promi
       status: 502,
       titleKey: 'yivi.unavailable.title',
       bodyKey: 'yivi.unavailable.body',
-      actions: buttonGroup(linkButton({ href: `${YIVI_PAGE_PATH}/${handle}`, label: t(lang, 'error.try_again') })),
+      actions: buttonGroup(
+        linkButton({ href: `${YIVI_PAGE_PATH}/${handle}`, label: t(lang, 'error.try_again') }),
+      ),
     });
   }
 
@@ -81,7 +83,13 @@ export async function yiviRoutes(app: FastifyInstance, d: YiviRoutesDeps): Promi
     const base = `${YIVI_PAGE_PATH}/${handle}`;
     const standIn = d.standInAppUrl?.(s.sessionPtr);
     const qr = html`<p>
-      <img class="dezi-yivi-qr" src="${base}/qr.svg" width="240" height="240" alt="${t(lang, 'yivi.qr.alt')}" />
+      <img
+        class="dezi-yivi-qr"
+        src="${base}/qr.svg"
+        width="240"
+        height="240"
+        alt="${t(lang, 'yivi.qr.alt')}"
+      />
     </p>`;
     // On a phone the app is on this device: opening it is the main action, the QR code the
     // alternative (the app on another phone). Elsewhere the other way round.
@@ -106,7 +114,11 @@ export async function yiviRoutes(app: FastifyInstance, d: YiviRoutesDeps): Promi
       }
       <p id="yivi-status" role="status">${t(lang, 'yivi.waiting')}</p>
       ${buttonGroup(
-        linkButton({ href: `${base}/verder`, label: t(lang, 'yivi.continue'), variant: phone ? 'secondary' : 'primary' }),
+        linkButton({
+          href: `${base}/verder`,
+          label: t(lang, 'yivi.continue'),
+          variant: phone ? 'secondary' : 'primary',
+        }),
       )}
       ${standIn ? html`<p><a href="${standIn}">${t(lang, 'yivi.proeftuin.app')}</a></p>` : ''}
       <p><a href="${choicePath(s.callbackUrl)}">${t(lang, 'means.choose_other')}</a></p>

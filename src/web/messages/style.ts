@@ -3,7 +3,10 @@
 import type { Messages } from '../i18n.ts';
 
 export const styleMessages = {
-  'frame.home': { nl: 'Dezi, de zorgidentiteit: naar de startpagina', en: 'Dezi, the health-care identity: home page' },
+  'frame.home': {
+    nl: 'Dezi, de zorgidentiteit: naar de startpagina',
+    en: 'Dezi, the health-care identity: home page',
+  },
   'frame.lang_label': { nl: 'Taal', en: 'Language' },
   'footer.label': { nl: 'Over Dezi', en: 'About Dezi' },
   'footer.servicedesk': { nl: 'Servicedesk', en: 'Service desk' },
@@ -18,7 +21,10 @@ export const styleMessages = {
   'footer.accessibility': { nl: 'Toegankelijkheidsverklaring', en: 'Accessibility statement' },
 
   'form.error_title': { nl: 'Fout: {title}', en: 'Error: {title}' },
-  'form.error_summary': { nl: 'Er is een probleem met uw invoer', en: 'There is a problem with what you entered' },
+  'form.error_summary': {
+    nl: 'Er is een probleem met uw invoer',
+    en: 'There is a problem with what you entered',
+  },
   'form.error_prefix': { nl: 'Fout:', en: 'Error:' },
   'form.continue': { nl: 'Ga verder', en: 'Continue' },
   'form.cancel': { nl: 'Annuleren', en: 'Cancel' },
