@@ -30,6 +30,9 @@ const VIEWPORTS = {
 } as const;
 type Viewport = keyof typeof VIEWPORTS;
 const LANGS = ['nl', 'en'] as const;
+/** Six views of a page, each with axe and a full-page screenshot, take a while on a shared machine. */
+const PAGE_TIMEOUT = 5 * 60_000;
+const FLOW_TIMEOUT = 20 * 60_000;
 
 /** #154273, the Rijkshuisstijl's lintblauw, as a computed colour. */
 const LINTBLAUW = 'rgb(21, 66, 115)';
@@ -121,75 +124,82 @@ describe('the house style in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, (
     await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
   }
 
-  test("Dezi's own pages: home, the statements, 404, the proeftuin", async () => {
-    const { context: c, page } = await context();
-    for (const [name, path] of [
-      ['home', '/'],
-      ['privacy', '/privacy'],
-      ['toegankelijkheid', '/toegankelijkheid'],
-      ['404', '/bestaat-niet'],
-      ['proeftuin', '/proeftuin'],
-      ['proeftuin-uzi-pas', '/proeftuin/uzi-pas'],
-    ]) {
+  for (const [name, path] of [
+    ['home', '/'],
+    ['privacy', '/privacy'],
+    ['toegankelijkheid', '/toegankelijkheid'],
+    ['404', '/bestaat-niet'],
+    ['proeftuin', '/proeftuin'],
+    ['proeftuin-uzi-pas', '/proeftuin/uzi-pas'],
+  ] as const)
+    test(`Dezi's own page: ${name}`, { timeout: PAGE_TIMEOUT }, async () => {
+      const { context: c, page } = await context();
       await page.goto(`${dezi.url}${path}`);
-      await everyWay(page, name!);
-    }
-    await c.close();
-  });
+      await everyWay(page, name);
+      await c.close();
+    });
 
-  test('the login: the choice of means, DigiD, the choice of employment, a refusal', async () => {
-    const { context: c, page } = await context();
-    await loginPage(page);
-    await everyWay(page, 'login-choice');
-    await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
-    await page.waitForURL(/\/proeftuin\/digid\/sso/);
-    await everyWay(page, 'means-digid');
-    await page.getByLabel('Testpersoon').selectOption(AMRANI.bsn);
-    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
-    await page.waitForURL(/\/kies$/);
-    await everyWay(page, 'employment-choice');
+  test(
+    'the login: the choice of means, DigiD, the choice of employment, a refusal',
+    { timeout: FLOW_TIMEOUT },
+    async () => {
+      const { context: c, page } = await context();
+      await loginPage(page);
+      await everyWay(page, 'login-choice');
+      await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
+      await page.waitForURL(/\/proeftuin\/digid\/sso/);
+      await everyWay(page, 'means-digid');
+      await page.getByLabel('Testpersoon').selectOption(AMRANI.bsn);
+      await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+      await page.waitForURL(/\/kies$/);
+      await everyWay(page, 'employment-choice');
 
-    // The employment choice sent without a choice: the error summary (a POST: shown as it comes).
-    await page.getByRole('button', { name: 'Ga verder' }).click();
-    assert.match(await page.title(), /^Fout: /);
-    await inspect(page, 'employment-choice-error', 'desktop', 'nl');
-    await c.close();
+      // The employment choice sent without a choice: the error summary (a POST: shown as it comes).
+      await page.getByRole('button', { name: 'Ga verder' }).click();
+      assert.match(await page.title(), /^Fout: /);
+      await inspect(page, 'employment-choice-error', 'desktop', 'nl');
+      await c.close();
 
-    const refused = await context();
-    await loginPage(refused.page);
-    await digid(refused.page, UNKNOWN_TEST_BSN);
-    await refused.page.waitForURL(/\/uitkomst$/);
-    await everyWay(refused.page, 'outcome-unknown-person');
-    await refused.context.close();
-  });
+      const refused = await context();
+      await loginPage(refused.page);
+      await digid(refused.page, UNKNOWN_TEST_BSN);
+      await refused.page.waitForURL(/\/uitkomst$/);
+      await everyWay(refused.page, 'outcome-unknown-person');
+      await refused.context.close();
+    },
+  );
 
-  test('the pages of the other means: Yivi and its stand-in app, the OpenID stand-in, the test means', async () => {
-    const { context: c, page } = await context();
-    await loginPage(page);
-    await page.getByRole('button', { name: /^Yivi/ }).click();
-    await page.waitForURL(/\/means\/yivi\/[A-Za-z0-9_-]{43}$/);
-    await everyWay(page, 'means-yivi');
-    const app = await page.getByRole('link', { name: /nagebootste Yivi-app/ }).getAttribute('href');
-    await page.goto(new URL(app!, page.url()).href);
-    await everyWay(page, 'means-yivi-app');
-    await c.close();
+  test(
+    'the pages of the other means: Yivi and its stand-in app, the OpenID stand-in, the test means',
+    { timeout: FLOW_TIMEOUT },
+    async () => {
+      const { context: c, page } = await context();
+      await loginPage(page);
+      await page.getByRole('button', { name: /^Yivi/ }).click();
+      await page.waitForURL(/\/means\/yivi\/[A-Za-z0-9_-]{43}$/);
+      await everyWay(page, 'means-yivi');
+      const app = await page.getByRole('link', { name: /nagebootste Yivi-app/ }).getAttribute('href');
+      await page.goto(new URL(app!, page.url()).href);
+      await everyWay(page, 'means-yivi-app');
+      await c.close();
 
-    const oidc = await context();
-    await loginPage(oidc.page);
-    await oidc.page.getByRole('button', { name: /Ziekenhuispas \(proeftuin, NEN 7518\)/ }).click();
-    await oidc.page.waitForURL(/\/proeftuin\/oidc-means\/interaction\/[^/]+$/);
-    await everyWay(oidc.page, 'means-oidc');
-    await oidc.context.close();
+      const oidc = await context();
+      await loginPage(oidc.page);
+      await oidc.page.getByRole('button', { name: /Ziekenhuispas \(proeftuin, NEN 7518\)/ }).click();
+      await oidc.page.waitForURL(/\/proeftuin\/oidc-means\/interaction\/[^/]+$/);
+      await everyWay(oidc.page, 'means-oidc');
+      await oidc.context.close();
 
-    const testMeans = await context();
-    await loginPage(testMeans.page, { acr_values: LOA.substantial });
-    await testMeans.page.getByRole('button', { name: /Testmiddel \(proeftuin\)/ }).click();
-    await testMeans.page.waitForURL(/\/proeftuin\/testmiddel\/login/);
-    await everyWay(testMeans.page, 'means-test');
-    await testMeans.context.close();
-  });
+      const testMeans = await context();
+      await loginPage(testMeans.page, { acr_values: LOA.substantial });
+      await testMeans.page.getByRole('button', { name: /Testmiddel \(proeftuin\)/ }).click();
+      await testMeans.page.waitForURL(/\/proeftuin\/testmiddel\/login/);
+      await everyWay(testMeans.page, 'means-test');
+      await testMeans.context.close();
+    },
+  );
 
-  test('the portals: registration, Mijn Dezi, the abonnee portal', async () => {
+  test('the portals: registration, Mijn Dezi, the abonnee portal', { timeout: FLOW_TIMEOUT }, async () => {
     const { context: c, page } = await context();
     await page.goto(`${dezi.url}/registreren`);
     await everyWay(page, 'registration-start');
@@ -212,91 +222,103 @@ describe('the house style in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, (
     await jansen.context.close();
   });
 
-  test('MijnMitz: start, overview, the choice form, withdrawing, the history', async () => {
-    const { context: c, page } = await context();
-    await page.goto(`${dezi.url}/mitz`);
-    await everyWay(page, 'mitz-start');
-    await page.getByRole('link', { name: 'Inloggen met DigiD' }).click();
-    await page.waitForURL(/\/proeftuin\/digid\/sso/);
-    // A citizen who has chosen already (the proeftuin's seed): the overview has choices to withdraw.
-    await page.getByLabel('Of typ een BSN').fill(MITZ_TEST_CITIZENS[0]!.bsn);
-    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
-    await page.waitForURL(/\/mitz\/mijn$/);
-    await everyWay(page, 'mitz-overview');
-    const withdraw = await page
-      .getByRole('link', { name: /^Intrekken/ })
-      .first()
-      .getAttribute('href');
-    await page.goto(`${dezi.url}/mitz/mijn/keuze`);
-    await everyWay(page, 'mitz-choice-form');
-    await page.goto(new URL(withdraw!, dezi.url).href);
-    await everyWay(page, 'mitz-withdraw');
-    await page.goto(`${dezi.url}/mitz/mijn/geschiedenis`);
-    await everyWay(page, 'mitz-history');
-    await c.close();
-  });
+  test(
+    'MijnMitz: start, overview, the choice form, withdrawing, the history',
+    { timeout: FLOW_TIMEOUT },
+    async () => {
+      const { context: c, page } = await context();
+      await page.goto(`${dezi.url}/mitz`);
+      await everyWay(page, 'mitz-start');
+      await page.getByRole('link', { name: 'Inloggen met DigiD' }).click();
+      await page.waitForURL(/\/proeftuin\/digid\/sso/);
+      // A citizen who has chosen already (the proeftuin's seed): the overview has choices to withdraw.
+      await page.getByLabel('Of typ een BSN').fill(MITZ_TEST_CITIZENS[0]!.bsn);
+      await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+      await page.waitForURL(/\/mitz\/mijn$/);
+      await everyWay(page, 'mitz-overview');
+      const withdraw = await page
+        .getByRole('link', { name: /^Intrekken/ })
+        .first()
+        .getAttribute('href');
+      await page.goto(`${dezi.url}/mitz/mijn/keuze`);
+      await everyWay(page, 'mitz-choice-form');
+      await page.goto(new URL(withdraw!, dezi.url).href);
+      await everyWay(page, 'mitz-withdraw');
+      await page.goto(`${dezi.url}/mitz/mijn/geschiedenis`);
+      await everyWay(page, 'mitz-history');
+      await c.close();
+    },
+  );
 
-  test('a form with errors, as a person meets it: the abonnee portal keeps the input, focuses the summary, links to the field', async () => {
-    const { context: c, page } = await context();
-    await page.goto(`${dezi.url}/abonnee/inloggen`);
-    await digid(page, JANSEN.bsn);
-    await page.waitForURL(/\/abonnee\/90000111$/);
-    for (const lang of LANGS) {
-      for (const viewport of Object.keys(VIEWPORTS) as Viewport[]) {
-        await page.setViewportSize(VIEWPORTS[viewport]);
-        await page.goto(`${dezi.url}/abonnee/90000111?lang=${lang}`);
-        const label = lang === 'nl' ? 'Dezi-nummer (niet verplicht)' : 'Dezi-nummer (optional)';
-        await page.getByLabel(label).fill('12345');
-        await page.locator('#invite-rol').selectOption('01.015');
-        await page
-          .getByRole('button', { name: lang === 'nl' ? 'Uitnodiging maken' : 'Create invitation' })
-          .click();
-        await page.waitForLoadState();
-        assert.equal(
-          await page.title(),
-          `${lang === 'nl' ? 'Fout' : 'Error'}: Huisartsenpraktijk De Linde · Dezi`,
-        );
-        const summary = page.locator('.dezi-error-summary');
-        assert.ok(
-          await summary.evaluate((el) => el === el.ownerDocument.activeElement),
-          'the summary has focus',
-        );
-        assert.equal(await page.getByLabel(label).inputValue(), '12345', 'the input is kept');
-        assert.equal(await page.locator('#invite-rol').inputValue(), '01.015', 'the role is kept');
-        assert.equal(await page.getByLabel(label).getAttribute('aria-invalid'), 'true');
-        await inspect(page, 'abonnee-portal-error', viewport, lang);
-        // The summary's link leads to the field.
-        await summary.getByRole('link').first().click();
-        await page.waitForURL(/#deziNummer$/);
-        assert.ok(await page.getByLabel(label).isVisible());
+  test(
+    'a form with errors, as a person meets it: the abonnee portal keeps the input, focuses the summary, links to the field',
+    { timeout: FLOW_TIMEOUT },
+    async () => {
+      const { context: c, page } = await context();
+      await page.goto(`${dezi.url}/abonnee/inloggen`);
+      await digid(page, JANSEN.bsn);
+      await page.waitForURL(/\/abonnee\/90000111$/);
+      for (const lang of LANGS) {
+        for (const viewport of Object.keys(VIEWPORTS) as Viewport[]) {
+          await page.setViewportSize(VIEWPORTS[viewport]);
+          await page.goto(`${dezi.url}/abonnee/90000111?lang=${lang}`);
+          const label = lang === 'nl' ? 'Dezi-nummer (niet verplicht)' : 'Dezi-nummer (optional)';
+          await page.getByLabel(label).fill('12345');
+          await page.locator('#invite-rol').selectOption('01.015');
+          await page
+            .getByRole('button', { name: lang === 'nl' ? 'Uitnodiging maken' : 'Create invitation' })
+            .click();
+          await page.waitForLoadState();
+          assert.equal(
+            await page.title(),
+            `${lang === 'nl' ? 'Fout' : 'Error'}: Huisartsenpraktijk De Linde · Dezi`,
+          );
+          const summary = page.locator('.dezi-error-summary');
+          assert.ok(
+            await summary.evaluate((el) => el === el.ownerDocument.activeElement),
+            'the summary has focus',
+          );
+          assert.equal(await page.getByLabel(label).inputValue(), '12345', 'the input is kept');
+          assert.equal(await page.locator('#invite-rol').inputValue(), '01.015', 'the role is kept');
+          assert.equal(await page.getByLabel(label).getAttribute('aria-invalid'), 'true');
+          await inspect(page, 'abonnee-portal-error', viewport, lang);
+          // The summary's link leads to the field.
+          await summary.getByRole('link').first().click();
+          await page.waitForURL(/#deziNummer$/);
+          assert.ok(await page.getByLabel(label).isVisible());
+        }
       }
-    }
-    await c.close();
-  });
+      await c.close();
+    },
+  );
 
-  test('without JavaScript: a login with the choice of employment, and the form with errors', async () => {
-    const c = await browser.newContext({ javaScriptEnabled: false });
-    const page = await c.newPage();
-    await loginPage(page);
-    await digid(page, AMRANI.bsn);
-    await page.waitForURL(/\/kies$/);
-    await page.getByLabel(/Gezondheidscentrum Zuidwijk/).check();
-    const [request] = await Promise.all([
-      page.waitForRequest((r) => r.url().startsWith(rp.redirectUri)),
-      page.getByRole('button', { name: 'Ga verder' }).click(),
-    ]);
-    assert.match(request.url(), /[?&]code=/, 'the zorgapplicatie gets its code');
+  test(
+    'without JavaScript: a login with the choice of employment, and the form with errors',
+    { timeout: FLOW_TIMEOUT },
+    async () => {
+      const c = await browser.newContext({ javaScriptEnabled: false });
+      const page = await c.newPage();
+      await loginPage(page);
+      await digid(page, AMRANI.bsn);
+      await page.waitForURL(/\/kies$/);
+      await page.getByLabel(/Gezondheidscentrum Zuidwijk/).check();
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.url().startsWith(rp.redirectUri)),
+        page.getByRole('button', { name: 'Ga verder' }).click(),
+      ]);
+      assert.match(request.url(), /[?&]code=/, 'the zorgapplicatie gets its code');
 
-    await page.goto(`${dezi.url}/abonnee/inloggen`);
-    await digid(page, JANSEN.bsn);
-    await page.waitForURL(/\/abonnee\/90000111$/);
-    await page.getByLabel('Dezi-nummer (niet verplicht)').fill('abc');
-    await page.getByRole('button', { name: 'Uitnodiging maken' }).click();
-    await page.waitForLoadState();
-    assert.match(await page.title(), /^Fout: /);
-    assert.equal(await page.getByLabel('Dezi-nummer (niet verplicht)').inputValue(), 'abc');
-    await c.close();
-  });
+      await page.goto(`${dezi.url}/abonnee/inloggen`);
+      await digid(page, JANSEN.bsn);
+      await page.waitForURL(/\/abonnee\/90000111$/);
+      await page.getByLabel('Dezi-nummer (niet verplicht)').fill('abc');
+      await page.getByRole('button', { name: 'Uitnodiging maken' }).click();
+      await page.waitForLoadState();
+      assert.match(await page.title(), /^Fout: /);
+      assert.equal(await page.getByLabel('Dezi-nummer (niet verplicht)').inputValue(), 'abc');
+      await c.close();
+    },
+  );
 
   test('every page was checked at every size and in both languages', () => {
     // 17 pages × 3 sizes × 2 languages, the form errors, and the abonnee portal's error at each.
