@@ -188,7 +188,10 @@ describe('MijnMitz in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         await page.waitForURL(/\/mitz\/mijn\/geschiedenis$/);
         assert.equal(await text(page, 'h1'), w.historyTitle);
         assert.equal(await page.locator('ol.dezi-history > li').count(), 2);
-        assert.match(await text(page, 'ol.dezi-history > li:last-child'), new RegExp(w.byYou.replace('.', '\\.')));
+        assert.match(
+          await text(page, 'ol.dezi-history > li:last-child'),
+          new RegExp(w.byYou.replace('.', '\\.')),
+        );
         await check(page, what('the history'));
 
         await page.getByRole('navigation').getByRole('button', { name: w.logout }).click();
