@@ -297,6 +297,10 @@ describe('the house style in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, (
     { timeout: FLOW_TIMEOUT },
     async () => {
       const c = await browser.newContext({ javaScriptEnabled: false });
+      // The test zorgapplicatie's callback is answered here, so the login ends on a page of its own.
+      await c.route(`${new URL(rp.redirectUri).origin}/**`, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/plain', body: 'zorgapplicatie' }),
+      );
       const page = await c.newPage();
       await loginPage(page);
       await digid(page, AMRANI.bsn);
@@ -307,6 +311,7 @@ describe('the house style in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, (
         page.getByRole('button', { name: 'Ga verder' }).click(),
       ]);
       assert.match(request.url(), /[?&]code=/, 'the zorgapplicatie gets its code');
+      await page.waitForURL(`${rp.redirectUri}**`);
 
       await page.goto(`${dezi.url}/abonnee/inloggen`);
       await digid(page, JANSEN.bsn);
