@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors as oidcErrors } from 'oidc-provider';
 import { lastLogins, type AuditRecord } from '../../audit/search.ts';
 import {
-  getClient,
   listClients,
   registerClient,
   setClientDisabled,
@@ -23,6 +22,7 @@ import { PORTAL_CLIENT_ID } from '../login.ts';
 import { describePolicy } from './means.ts';
 import {
   beheerPage,
+  clientOf,
   beheerProblem,
   csrf,
   errorSummary,
@@ -36,7 +36,6 @@ import {
   type FieldErrors,
 } from './shared.ts';
 
-const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const NOTICES = ['geregistreerd', 'gewijzigd', 'uitgeschakeld', 'ingeschakeld'] as const;
 const MAX_REDIRECT_URIS = 20;
 /** How many logins the page of a zorgapplicatie shows. */
@@ -289,12 +288,6 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
     });
   });
 
-  async function clientOf(req: FastifyRequest): Promise<RegisteredClient | null> {
-    const { clientId } = req.params as { clientId: string };
-    if (!CLIENT_ID.test(clientId) || clientId === PORTAL_CLIENT_ID) return null;
-    return getClient(d.db, clientId);
-  }
-
   function loginRow(lang: Lang, r: AuditRecord): SafeHtml {
     const means = typeof r.detail.means === 'string' ? r.detail.means : null;
     const reason = typeof r.detail.reason === 'string' ? r.detail.reason : null;
@@ -417,13 +410,13 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
   }
 
   app.get('/beheer/zorgapplicaties/:clientId', async (req, reply) => {
-    const client = await clientOf(req);
+    const client = await clientOf(d.db, req);
     if (!client) return beheerProblem(web, req, reply, 404, 'not_found', '/beheer/zorgapplicaties');
     return clientPage(req, reply, client);
   });
 
   app.post('/beheer/zorgapplicaties/:clientId/wijzigen', async (req, reply) => {
-    const client = await clientOf(req);
+    const client = await clientOf(d.db, req);
     if (!client) return beheerProblem(web, req, reply, 404, 'not_found', '/beheer/zorgapplicaties');
     const lang = web.lang(req, reply);
     const naam = field(req, 'naam', 200);
@@ -453,7 +446,7 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
   });
 
   app.post('/beheer/zorgapplicaties/:clientId/uitschakelen', async (req, reply) => {
-    const client = await clientOf(req);
+    const client = await clientOf(d.db, req);
     if (!client) return beheerProblem(web, req, reply, 404, 'not_found', '/beheer/zorgapplicaties');
     const lang = web.lang(req, reply);
     if (field(req, 'bevestigd', 2) !== 'ja') {
@@ -476,7 +469,7 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
   });
 
   app.post('/beheer/zorgapplicaties/:clientId/inschakelen', async (req, reply) => {
-    const client = await clientOf(req);
+    const client = await clientOf(d.db, req);
     if (!client) return beheerProblem(web, req, reply, 404, 'not_found', '/beheer/zorgapplicaties');
     await setClientDisabled(d.provider, d.db, client.clientId, false, operatorOf(req).actor);
     return reply.redirect(`/beheer/zorgapplicaties/${client.clientId}?melding=ingeschakeld`, 303);

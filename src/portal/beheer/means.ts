@@ -14,13 +14,14 @@ import {
   type MeansWindow,
 } from '../../means/policy.ts';
 import type { MeansEntry } from '../../means/registry.ts';
-import { getClient, listClients, updateClient, type RegisteredClient } from '../../oidc/client-admin.ts';
+import { listClients, updateClient, type RegisteredClient } from '../../oidc/client-admin.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import { t, type Lang } from '../../web/i18n.ts';
 import { field } from '../forms.ts';
 import { PORTAL_CLIENT_ID } from '../login.ts';
 import {
   beheerPage,
+  clientOf,
   beheerProblem,
   csrf,
   dateInput,
@@ -35,7 +36,6 @@ import {
 } from './shared.ts';
 
 const NOTICES = ['uit', 'aan', 'beleid'] as const;
-const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Rule = '' | 'toestaan' | 'uitsluiten';
@@ -245,12 +245,6 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
     return reply.redirect('/beheer/inlogmiddelen?melding=aan', 303);
   });
 
-  async function clientOf(req: FastifyRequest): Promise<RegisteredClient | null> {
-    const { clientId } = req.params as { clientId: string };
-    if (!CLIENT_ID.test(clientId) || clientId === PORTAL_CLIENT_ID) return null;
-    return getClient(d.db, clientId);
-  }
-
   function policyPage(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -301,13 +295,13 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
   }
 
   app.get('/beheer/inlogmiddelen/beleid/:clientId', async (req, reply) => {
-    const client = await clientOf(req);
+    const client = await clientOf(d.db, req);
     if (!client) return beheerProblem(web, req, reply, 404, 'not_found', '/beheer/inlogmiddelen');
     return policyPage(req, reply, client);
   });
 
   app.post('/beheer/inlogmiddelen/beleid/:clientId', async (req, reply) => {
-    const client = await clientOf(req);
+    const client = await clientOf(d.db, req);
     if (!client) return beheerProblem(web, req, reply, 404, 'not_found', '/beheer/inlogmiddelen');
     const lang = web.lang(req, reply);
     const entries = d.means.entries();

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Actor } from '../../audit/audit.ts';
 import type { Database } from '../../db/database.ts';
+import { getClient, type RegisteredClient } from '../../oidc/client-admin.ts';
 import type { MeansRegistry } from '../../means/registry.ts';
 import type { MeansSwitches } from '../../means/switches.ts';
 import type { Person, Register } from '../../register/register.ts';
@@ -14,7 +15,7 @@ import { html, type SafeHtml } from '../../web/html.ts';
 import { t, type Lang, type MessageKey } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
 import { csrfField } from '../forms.ts';
-import type { PortalLogin } from '../login.ts';
+import { PORTAL_CLIENT_ID, type PortalLogin } from '../login.ts';
 import { sessionBinding } from '../mijn-dezi.ts';
 import type { PortalSession, PortalState } from '../sessions.ts';
 import type { Operators } from './operators.ts';
@@ -227,4 +228,13 @@ export function fileInput(c: Control & { accept: string }): SafeHtml {
       ${described(c)}
     />`,
   );
+}
+
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The zorgapplicatie named by the route's :clientId; null for a malformed id or Dezi's own portal. */
+export async function clientOf(db: Database, req: FastifyRequest): Promise<RegisteredClient | null> {
+  const { clientId } = req.params as { clientId: string };
+  if (!CLIENT_ID.test(clientId) || clientId === PORTAL_CLIENT_ID) return null;
+  return getClient(db, clientId);
 }
