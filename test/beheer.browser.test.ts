@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectAccessible } from './helpers/axe.ts';
+import { expectAccessible, fitsTheScreen } from './helpers/axe.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { JANSEN, OPERATOR, OPERATOR_CONFIG } from './helpers/beheer.ts';
 import { encryptionCertificate } from './helpers/certificates.ts';
@@ -51,11 +51,7 @@ describe('beheer in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
       /** axe, no sideways scrolling of the page, no BSN, and a screenshot. */
       async function check(name: string, on: Page = page) {
         await expectAccessible(on, `${name} (${size.name})`);
-        const [scroll, inner] = await on.evaluate<number[]>(
-          '[document.documentElement.scrollWidth, window.innerWidth]',
-        );
-        const overflow = scroll! - inner!;
-        assert.ok(overflow <= 0, `${name} (${size.name}) scrolls sideways by ${overflow}px`);
+        await fitsTheScreen(on, `${name} (${size.name})`);
         const html = await on.content();
         assert.ok(!SEED_PERSONS.some((p) => html.includes(p.bsn)), `${name}: no BSN`);
         await on.screenshot({ path: join(SCREENSHOTS, `beheer-${name}-${size.name}.png`), fullPage: true });

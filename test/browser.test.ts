@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
 import { passesElfproef } from '../src/means/bsn.ts';
-import { expectAccessible } from './helpers/axe.ts';
+import { expectAccessible, fitsTheScreen } from './helpers/axe.ts';
 import { freePort, REGISTRATION_TOKEN, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { LOA } from '../src/means/loa.ts';
 import { setTestMeansMode, TEST_MEANS } from './helpers/means.ts';
@@ -261,10 +261,7 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await page.waitForURL(/\/means\/yivi\/[A-Za-z0-9_-]{43}$/);
     assert.equal(await page.locator('h1').textContent(), 'Inloggen met Yivi');
     await expectAccessible(page, 'the Yivi QR page');
-    const [scroll, inner] = await page.evaluate<number[]>(
-      '[document.documentElement.scrollWidth, window.innerWidth]',
-    );
-    assert.ok(scroll! <= inner!, `Yivi page is ${scroll}px wide on a ${inner}px screen`);
+    await fitsTheScreen(page, 'the Yivi page');
     assert.ok(
       await page
         .locator('img.yivi-qr')
@@ -390,14 +387,10 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await page.goto(exampleUrl);
     await page.getByRole('button', { name: /Inloggen met Dezi/ }).click();
     await page.waitForURL(/\/interaction\//);
-    const widths = async () =>
-      page.evaluate<number[]>('[document.documentElement.scrollWidth, window.innerWidth]');
-    let [scroll, inner] = await widths();
-    assert.ok(scroll! <= inner!, `login page is ${scroll}px wide on a ${inner}px screen`);
+    await fitsTheScreen(page, 'the login page');
     await page.getByRole('button', { name: /DigiD \(proeftuin\)/ }).click();
     await page.getByLabel('Of typ een BSN').fill(JANSEN.bsn);
-    [scroll, inner] = await widths();
-    assert.ok(scroll! <= inner!, `DigiD stand-in is ${scroll}px wide on a ${inner}px screen`);
+    await fitsTheScreen(page, 'the DigiD stand-in');
     await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
     await page.waitForURL(new RegExp(`^${exampleUrl}`));
     assert.match((await page.locator('main').textContent())!, new RegExp(JANSEN.deziNummer));

@@ -8,7 +8,7 @@ import { after as afterAll, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { addDays, dutchDate } from '../src/register/fee-periods.ts';
-import { expectAccessible } from './helpers/axe.ts';
+import { expectAccessible, fitsTheScreen } from './helpers/axe.ts';
 import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { startDezi, type TestDezi } from './helpers/dezi.ts';
 import { after, backdate, inside, monthsAgo } from './helpers/fees.ts';
@@ -50,10 +50,7 @@ describe('fees, the abonnee portal and Mijn Dezi in a real browser', { skip: SKI
   /** axe, no sideways scrolling on the phone, and the screenshot. */
   async function check(page: Page, viewport: string, name: string) {
     await expectAccessible(page, `${name} (${viewport})`);
-    const [scroll, inner] = await page.evaluate<number[]>(
-      '[document.documentElement.scrollWidth, window.innerWidth]',
-    );
-    assert.ok(scroll! <= inner!, `${name} is ${scroll}px wide on a ${inner}px screen`);
+    await fitsTheScreen(page, `${name} (${viewport})`);
     await page.screenshot({ path: join(SCREENSHOTS, `h4-${name}-${viewport}.png`), fullPage: true });
   }
 

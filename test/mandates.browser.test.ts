@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { expectAccessible } from './helpers/axe.ts';
+import { expectAccessible, fitsTheScreen } from './helpers/axe.ts';
 import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { startDezi, type TestDezi } from './helpers/dezi.ts';
 import { enrolColleague, freshBsns, inYears, seed } from './helpers/mandates.ts';
@@ -40,13 +40,6 @@ describe('mandates in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await browser?.close();
     await dezi?.stop();
   });
-
-  async function fitsTheScreen(page: Page, what: string) {
-    const [scroll, inner] = await page.evaluate<number[]>(
-      '[document.documentElement.scrollWidth, window.innerWidth]',
-    );
-    assert.ok(scroll! <= inner!, `${what} is ${scroll}px wide on a ${inner}px screen`);
-  }
 
   /** axe, no sideways scrolling, and a screenshot kept for the run. */
   async function check(page: Page, size: string, name: string) {

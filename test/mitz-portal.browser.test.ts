@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { passesElfproef } from '../src/means/bsn.ts';
 import { SEED_PERSONS, UNKNOWN_TEST_BSN } from '../src/proeftuin/seed-data.ts';
-import { expectAccessible } from './helpers/axe.ts';
+import { expectAccessible, fitsTheScreen } from './helpers/axe.ts';
 import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { startDezi, type TestDezi } from './helpers/dezi.ts';
 
@@ -104,13 +104,6 @@ describe('MijnMitz in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
 
   const text = async (page: Page, selector: string) =>
     ((await page.locator(selector).textContent()) ?? '').trim();
-
-  async function fitsTheScreen(page: Page, what: string) {
-    const [scroll, inner] = await page.evaluate<number[]>(
-      '[document.documentElement.scrollWidth, window.innerWidth]',
-    );
-    assert.ok(scroll! <= inner!, `${what} is ${scroll}px wide on a ${inner}px screen`);
-  }
 
   /** axe, and on a phone no sideways scrolling. */
   async function check(page: Page, what: string) {

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { loadTestUziPki, TEST_CARD_PASSWORD, type TestUziPki } from '../src/proeftuin/uzi-pki.ts';
-import { expectAccessible } from './helpers/axe.ts';
+import { expectAccessible, fitsTheScreen } from './helpers/axe.ts';
 import { freePort, startDezi, type TestDezi } from './helpers/dezi.ts';
 import { registerRp, type TestRp } from './helpers/rp.ts';
 import { authorizationRequest } from './helpers/rp.ts';
@@ -87,17 +87,13 @@ describe('UZI-pas in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await page.waitForURL(`${listenerOrigin}/**`);
     assert.equal(await page.locator('h1').textContent(), 'Geen UZI-pas gevonden');
     await expectAccessible(page, 'the UZI-pas refusal page');
-    const widths = async () =>
-      page.evaluate<number[]>('[document.documentElement.scrollWidth, window.innerWidth]');
-    let [scroll, inner] = await widths();
-    assert.ok(scroll! <= inner!, `refusal page is ${scroll}px wide on a ${inner}px screen`);
+    await fitsTheScreen(page, 'the refusal page');
     await page.getByRole('link', { name: 'Terug naar inloggen' }).click();
     assert.equal(await page.locator('h1').textContent(), 'Inloggen is niet gelukt');
 
     await page.goto(`${dezi.url}/proeftuin/uzi-pas`);
     await expectAccessible(page, 'the proeftuin UZI-pas page');
-    [scroll, inner] = await widths();
-    assert.ok(scroll! <= inner!, `UZI-pas proeftuin page is ${scroll}px wide on a ${inner}px screen`);
+    await fitsTheScreen(page, 'the UZI-pas proeftuin page');
     await page.goto(`${dezi.url}/proeftuin/uzi-pas?lang=en`);
     assert.equal(await page.locator('h1').textContent(), 'UZI card in the proeftuin');
     await expectAccessible(page, 'the proeftuin UZI-pas page in English');
