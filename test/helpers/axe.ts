@@ -26,14 +26,14 @@ export async function fitsTheScreen(page: Page, what: string): Promise<void> {
   const wide = await page.evaluate<number>('document.documentElement.scrollWidth');
   if (wide <= screen.width) return;
   // Name the innermost elements that stick out, so the failure says what to fix.
-  const culprits = await page.evaluate((width) => {
+  const culprits = await page.evaluate<string[]>(`(() => {
     const out = [...document.body.querySelectorAll('*')].filter(
-      (e) => e.getBoundingClientRect().right > width + 1,
+      (e) => e.getBoundingClientRect().right > ${screen.width} + 1,
     );
     return out
       .filter((e) => !out.some((o) => o !== e && e.contains(o)))
       .slice(0, 3)
-      .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">${(e.textContent ?? '').slice(0, 40)}`);
-  }, screen.width);
+      .map((e) => '<' + e.tagName.toLowerCase() + ' class="' + e.className + '">' + (e.textContent ?? '').slice(0, 40));
+  })()`);
   assert.fail(`${what} is ${wide}px wide on a ${screen.width}px screen: ${culprits.join('; ')}`);
 }
