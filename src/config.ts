@@ -13,6 +13,7 @@ import type { UziPasConfig } from './means/uzi-pas/config.ts';
 import type { YiviConfig } from './means/yivi/config.ts';
 import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
 import { loadTariffFile, TariffError, type Tariff } from './register/tariff.ts';
+import type { Servicedesk } from './web/layout.ts';
 import { DeziError } from './errors.ts';
 
 export type Mode = 'proeftuin' | 'production';
@@ -83,6 +84,8 @@ export interface DeziConfig {
   koppelvlak?: KoppelvlakConfig;
   /** Mitz, the consent service (src/mitz/config.ts); absent: its defaults. */
   mitz?: MitzConfig;
+  /** Whom a person contacts (footer, error pages). Absent: the proeftuin's example address; none in production. */
+  servicedesk?: Servicedesk;
   /** Serve one part only (`dezi start --only mitz`); absent: everything. */
   only?: 'mitz';
   /** The registration fees' tariff (DEZI_TARIFF_FILE); absent: the proeftuin's example, none in production. */
@@ -344,6 +347,25 @@ function parseKoppelvlak(env: Env): KoppelvlakConfig {
 }
 
 /** Mitz (docs/mitz.md): the Dezi it trusts for verklaringen, and mutual TLS through a proxy. */
+/** The proeftuin's servicedesk: an address under .example (RFC 2606), so that nobody writes to a real one. */
+export const PROEFTUIN_SERVICEDESK: Servicedesk = {
+  email: 'servicedesk@proeftuin.dezi.example',
+  phone: null,
+};
+
+/** DEZI_SERVICEDESK_EMAIL and DEZI_SERVICEDESK_PHONE, shown on every page; checked so a typo does not reach one. */
+export function parseServicedesk(env: Env, mode: Mode): Servicedesk {
+  const email = env.DEZI_SERVICEDESK_EMAIL?.trim() || null;
+  const phone = env.DEZI_SERVICEDESK_PHONE?.trim() || null;
+  if (email !== null && !/^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[a-z]{2,}$/i.test(email))
+    throw new ConfigError('DEZI_SERVICEDESK_EMAIL must be an e-mail address');
+  if (phone !== null && !/^\+?[0-9][0-9 ()-]{5,24}$/.test(phone))
+    throw new ConfigError('DEZI_SERVICEDESK_PHONE must be a telephone number (digits, spaces, +, -)');
+  if (mode === 'proeftuin')
+    return { email: email ?? PROEFTUIN_SERVICEDESK.email, phone: phone ?? PROEFTUIN_SERVICEDESK.phone };
+  return { email, phone };
+}
+
 function parseMitz(env: Env): MitzConfig {
   const authority = env.DEZI_MITZ_DEZI_AUTHORITY;
   if (authority !== undefined) {
@@ -444,6 +466,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     koppelvlak: parseKoppelvlak(env),
     mitz: parseMitz(env),
     ...(env.DEZI_TARIFF_FILE ? { tariff: parseTariffFile(env.DEZI_TARIFF_FILE) } : {}),
+    servicedesk: parseServicedesk(env, mode),
   };
 }
 

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type Provider from 'oidc-provider';
-import { DEFAULT_KOPPELVLAK, type DeziConfig } from './config.ts';
+import { DEFAULT_KOPPELVLAK, PROEFTUIN_SERVICEDESK, type DeziConfig } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { SingleUseStore } from './db/single-use.ts';
@@ -120,7 +120,11 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   });
   const inProeftuin = config.mode === 'proeftuin';
   const https = config.issuer.startsWith('https:');
-  const web = new Web(secrets, { proeftuin: inProeftuin, secureCookies: https });
+  const web = new Web(secrets, {
+    proeftuin: inProeftuin,
+    secureCookies: https,
+    servicedesk: config.servicedesk ?? (inProeftuin ? PROEFTUIN_SERVICEDESK : undefined),
+  });
   const proeftuin = inProeftuin
     ? await (await loadProeftuin()).openProeftuin({ config, db, secrets, web })
     : null;
@@ -161,6 +165,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
         register,
         registrationToken: config.registrationToken,
         proeftuin: inProeftuin,
+        servicedesk: web.servicedesk,
         trustProxy: config.trustProxy,
         defaultMinimumLoa,
         rateLimitClient: (clientId) => limiter.hit('token-client', clientId, ops.rateLimits.tokenPerClient),

@@ -21,7 +21,9 @@ const SMIT = seed('Smit');
 
 /** The Dezi-nummers in the result table. */
 const found = (body: string) =>
-  [...body.matchAll(/<td><a href="\/beheer\/personen\/(\d{9})">/g)].map((m) => m[1]);
+  [...body.matchAll(/<td(?: class="[^"]*")?><a(?: class="[^"]*")? href="\/beheer\/personen\/(\d{9})">/g)].map(
+    (m) => m[1],
+  );
 
 for (const backend of BACKENDS)
   describe(`beheer: persons (${backend})`, () => {
@@ -81,7 +83,7 @@ for (const backend of BACKENDS)
     test("a person's page: name, status, employments; never the BSN; the read is audited", async () => {
       const page = await browser.goto(`${dezi.url}/beheer/personen/${seed('Amrani').deziNummer}`);
       assert.equal(page.status, 200);
-      assert.match(page.body, /<h1>F\. el Amrani<\/h1>/);
+      assert.match(page.body, /<h1(?: class="[^"]*")?>F\. el Amrani<\/h1>/);
       assert.match(page.body, /Huisartsenpraktijk De Linde/);
       assert.match(page.body, /Gezondheidscentrum Zuidwijk/);
       assert.ok(!page.body.includes(seed('Amrani').bsn));
@@ -145,7 +147,7 @@ for (const backend of BACKENDS)
         achternaam: 'de Boer',
       });
       assert.equal(wrong.status, 400);
-      assert.match(wrong.body, /<a href="#voorletters">/);
+      assert.match(wrong.body, /<a(?: class="[^"]*")? href="#voorletters">/);
       assert.match(wrong.body, /value="de Boer"/);
       assert.equal((await dezi.register.findPersonByDeziNummer(bakker.deziNummer))!.achternaam, 'Bakker');
 
@@ -155,9 +157,13 @@ for (const backend of BACKENDS)
         achternaam: 'Boer',
       });
       assert.match(done.url, /melding=hernoemd$/);
-      assert.match(done.body, /<h1>A\. de Boer<\/h1>/);
-      assert.match(done.body, /<td>A\. Bakker<\/td>/, 'the old name in the history');
-      assert.match(done.body, new RegExp(`<code>${OPERATOR_ACTOR}</code>`), 'changed by the operator');
+      assert.match(done.body, /<h1(?: class="[^"]*")?>A\. de Boer<\/h1>/);
+      assert.match(done.body, /<td(?: class="[^"]*")?>A\. Bakker<\/td>/, 'the old name in the history');
+      assert.match(
+        done.body,
+        new RegExp(`<code(?: class="[^"]*")?>${OPERATOR_ACTOR}</code>`),
+        'changed by the operator',
+      );
       const person = (await dezi.register.findPersonByDeziNummer(bakker.deziNummer))!;
       assert.deepEqual([person.voorletters, person.voorvoegsel, person.achternaam], ['A.', 'de', 'Boer']);
       const [changed] = await auditOf(dezi.db, 'register.person.change_name');

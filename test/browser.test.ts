@@ -88,7 +88,7 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     assert.equal(await page.locator('h1').textContent(), 'Waar werk je? Wat ben je?');
     await expectAccessible(page, 'the choice of employment');
     await page.getByLabel(/Gezondheidscentrum Zuidwijk/).check();
-    await page.getByRole('button', { name: 'Doorgaan' }).click();
+    await page.getByRole('button', { name: 'Ga verder' }).click();
 
     await page.waitForURL(new RegExp(`^${exampleUrl}`));
     const text = await page.locator('main').textContent();
@@ -163,7 +163,7 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
     await page.waitForURL(/\/kies$/);
     await page.getByLabel(/Huisartsenpraktijk De Linde/).check();
-    await page.getByRole('button', { name: 'Doorgaan' }).click();
+    await page.getByRole('button', { name: 'Ga verder' }).click();
     await page.waitForURL(new RegExp(`^${exampleUrl}`));
     assert.match((await page.locator('main').textContent())!, new RegExp(AMRANI.deziNummer));
     await context.close();
@@ -216,7 +216,7 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     assert.equal(await page.locator('h1').textContent(), 'Bevestig uw gegevens');
     await expectAccessible(page, 'the registration form');
     await page.getByRole('button', { name: 'Registreren' }).click();
-    assert.match((await page.getByRole('alert').textContent())!, /Niet alle gegevens/);
+    assert.match((await page.getByRole('alert').textContent())!, /Er is een probleem met uw invoer/);
     await expectAccessible(page, 'the registration form with errors');
     await page.getByLabel('Voorletters').fill('B.');
     await page.getByLabel('Achternaam').fill('Browser');
@@ -264,7 +264,7 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await fitsTheScreen(page, 'the Yivi page');
     assert.ok(
       await page
-        .locator('img.yivi-qr')
+        .locator('img.dezi-yivi-qr')
         .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0),
       'QR shown',
     );
@@ -415,9 +415,9 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
         if (script === 'blocked') {
           // Without the script the person sees the form and continues by hand.
-          await page.getByRole('button', { name: 'Doorgaan' }).waitFor();
+          await page.getByRole('button', { name: 'Ga verder' }).waitFor();
           await expectAccessible(page, "the stand-in's HTTP-POST page");
-          await page.getByRole('button', { name: 'Doorgaan' }).click();
+          await page.getByRole('button', { name: 'Ga verder' }).click();
         }
         await reached;
         await context.close();

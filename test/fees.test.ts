@@ -396,13 +396,13 @@ for (const backend of BACKENDS)
 
       const page = await admin.goto(`${dezi.url}/abonnee/90000111/facturen/${linde.number}`);
       assert.equal(page.status, 200);
-      assert.match(page.body, new RegExp(`<h1>Factuur ${linde.number}</h1>`));
+      assert.match(page.body, new RegExp(`<h1(?: class="[^"]*")?>Factuur ${linde.number}</h1>`));
       assert.match(page.body, /Registratie van Huisartsenpraktijk De Linde in het Dezi-register/);
       assert.match(page.body, /Koppeling van J\. Jansen \(Dezi-nummer 900010001\), Huisarts \(01\.015\)/);
       assert.match(page.body, /Koppeling van F\. el Amrani \(Dezi-nummer 900010002\), Huisarts \(01\.015\)/);
       assert.match(page.body, /Herinnering 1, gestuurd op/);
       assert.match(page.body, /Vermeld bij uw betaling het factuurnummer/);
-      assert.match(page.body, /<caption id="regels-caption">/);
+      assert.match(page.body, /<caption(?: class="[^"]*")? id="regels-caption">/);
       const en = await admin.goto(`${dezi.url}/abonnee/90000111/facturen/${linde.number}?lang=en`);
       assert.match(en.body, /Employment of J\. Jansen/);
       assert.match(en.body, /overdue/);

@@ -52,7 +52,7 @@ const unescape = (s: string) =>
 
 /** The language switch the page offers, as an absolute URL. */
 function langSwitch(page: Exchange): string {
-  const m = /<a class="lang-switch" href="([^"]+)"/.exec(page.body);
+  const m = /class="[^"]*dezi-lang-switch"\s+href="([^"]+)"/.exec(page.body);
   assert.ok(m, `no language switch on ${page.url}:\n${page.body.slice(0, 600)}`);
   return new URL(unescape(m[1]!), page.url).href;
 }

@@ -246,7 +246,7 @@ for (const backend of BACKENDS)
       const counted = await loginCount(SCRIPTED, 'success');
       const { browser, page } = await scriptedLogin({ answer: { bsn: AMRANI.bsn } });
       assert.match(page.url, /\/kies$/);
-      const choice = page.body.match(/name="employment" id="employment-0" value="([^"]+)"/)![1]!;
+      const choice = page.body.match(/name="employment"\s+id="employment-0"\s+value="([^"]+)"/)![1]!;
       await browser.submit(page, '/kies', { employment: choice }, rp.redirectUri);
       assert.ok(codeIssued(browser, rp.redirectUri));
       const records = await loginRecords(since);

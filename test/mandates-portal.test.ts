@@ -119,7 +119,9 @@ for (const backend of BACKENDS)
       const colleague = await enrolColleague(dezi.register, bsns.next().value!, 'Kiest', DE_LINDE);
       const declined = await pending(colleague.person);
       const { browser, page } = await mijnDezi(colleague.bsn);
-      const card = page.body.split('<li class="card">').find((c) => c.includes(declined.id))!;
+      const card = page.body
+        .split(/<li class="[^"]*\bdezi-card\b[^"]*">/)
+        .find((c) => c.includes(declined.id))!;
       assert.match(card, /Mandaat van J\. Jansen weigeren/);
       const afterDecline = await browser.submit(page, '/mijn-dezi/mandaten/weigeren');
       assert.match(afterDecline.url, /melding=geweigerd/);
@@ -195,7 +197,10 @@ for (const backend of BACKENDS)
 
       // The administrator ends it, after a confirmation.
       const confirm = await admin.submit(
-        { ...list, body: list.body.split('<li class="card">').find((c) => c.includes(m.id))! },
+        {
+          ...list,
+          body: list.body.split(/<li class="[^"]*\bdezi-card\b[^"]*">/).find((c) => c.includes(m.id))!,
+        },
         '/mandaten/beeindigen',
       );
       assert.match(confirm.body, /Wilt u het mandaat van J\. Jansen aan T\. Beheerd beëindigen\?/);

@@ -92,7 +92,7 @@ describe('mandates in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
       await page.waitForLoadState();
       assert.match(await page.title(), /^Fout: Een mandaat geven/);
       assert.match(
-        (await page.locator('#foutmeldingen').textContent())!,
+        (await page.locator('.dezi-error-summary').textContent())!,
         /Een mandaat duurt ten hoogste drie jaar/,
       );
       assert.equal(

@@ -101,7 +101,7 @@ for (const backend of BACKENDS)
       const { request, page } = await startLogin(browser, rp, { acr_values: LOA.substantial });
       assert.deepEqual(offeredMeans(page.body), [DIGID, TEST_MEANS]);
       assert.match(page.body, /Betrouwbaarheidsniveau: substantieel/);
-      assert.match(page.body, /<img class="means-logo" src="data:image\/svg\+xml,[^"]+" alt="" \/>/);
+      assert.match(page.body, /<img class="dezi-means__icon" src="data:image\/svg\+xml,[^"]+" alt=""/);
       const final = await testMeansLogin(browser, page, JANSEN.deziNummer, rp.redirectUri);
       const tokens = await redeemFinal(rp, final, request);
       const claims = tokens.claims()!;

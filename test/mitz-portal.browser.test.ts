@@ -28,7 +28,7 @@ const WORDS = {
     overview: 'Mijn keuzes',
     give: 'Een keuze geven of wijzigen',
     save: 'Keuze opslaan',
-    problem: 'Er is een probleem',
+    problem: 'Er is een probleem met uw invoer',
     keuzeError: 'Kies ja of nee.',
     treatment: /^Behandelgegevens/,
     yes: 'Ja, deze zorgaanbieders mogen deze gegevens inzien',
@@ -59,7 +59,7 @@ const WORDS = {
     overview: 'My choices',
     give: 'Give or change a choice',
     save: 'Save choice',
-    problem: 'There is a problem',
+    problem: 'There is a problem with what you entered',
     keuzeError: 'Choose yes or no.',
     treatment: /^Treatment data/,
     yes: 'Yes, these care providers may see this data',
@@ -149,17 +149,17 @@ describe('MijnMitz in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         // An incomplete form: the summary names what is missing, and what was chosen stays.
         await page.getByLabel(w.treatment).check();
         await page.getByRole('button', { name: w.save }).click();
-        assert.equal(await text(page, '.error-summary h2'), w.problem);
+        assert.equal(await text(page, '.dezi-error-summary h2'), w.problem);
         assert.ok(await page.getByLabel(w.treatment).isChecked(), 'the input is kept');
         await check(page, what('the choice form with errors'));
-        await page.locator('.error-summary').getByRole('link', { name: w.keuzeError }).click();
+        await page.locator('.dezi-error-summary').getByRole('link', { name: w.keuzeError }).click();
         assert.match(page.url(), /#keuze-ja$/);
 
         await page.getByLabel(w.no).check();
         await page.getByLabel(w.providers).selectOption({ label: w.pharmacies });
         await page.getByRole('button', { name: w.save }).click();
         await page.waitForURL(/\/mitz\/mijn\?melding=vastgelegd$/);
-        assert.equal(await text(page, '.notice[role="status"]'), w.saved);
+        assert.equal(await text(page, '.utrecht-alert[role="status"]'), w.saved);
         assert.equal(await text(page, '#geldt-GGC002-RPZAC005'), w.deny);
         assert.equal(
           await text(page, '#geldt-GGC013-RPZAC005'),
@@ -174,19 +174,22 @@ describe('MijnMitz in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         await check(page, what('the withdraw confirmation'));
         await page.getByRole('button', { name: w.withdrawYes }).click();
         await page.waitForURL(/\/mitz\/mijn\?melding=ingetrokken$/);
-        assert.equal(await text(page, '.notice[role="status"]'), w.withdrawn);
+        assert.equal(await text(page, '.utrecht-alert[role="status"]'), w.withdrawn);
         assert.equal(await text(page, '#geldt-GGC002-RPZAC005'), w.none);
 
         await page.getByRole('navigation').getByRole('link', { name: w.history }).click();
         await page.waitForURL(/\/mitz\/mijn\/geschiedenis$/);
         assert.equal(await text(page, 'h1'), w.historyTitle);
-        assert.equal(await page.locator('ol.history > li').count(), 2);
-        assert.match(await text(page, 'ol.history > li:last-child'), new RegExp(w.byYou.replace('.', '\\.')));
+        assert.equal(await page.locator('ol.dezi-history > li').count(), 2);
+        assert.match(
+          await text(page, 'ol.dezi-history > li:last-child'),
+          new RegExp(w.byYou.replace('.', '\\.')),
+        );
         await check(page, what('the history'));
 
         await page.getByRole('navigation').getByRole('button', { name: w.logout }).click();
         await page.waitForURL(/\/mitz\?melding=uitgelogd$/);
-        assert.equal(await text(page, '.notice[role="status"]'), w.loggedOut);
+        assert.equal(await text(page, '.utrecht-alert[role="status"]'), w.loggedOut);
         await check(page, what('the start page after logging out'));
         assert.ok(!(await page.content()).includes(bsn), 'the BSN on no page');
         await context.close();

@@ -466,10 +466,17 @@ for (const backend of BACKENDS)
         NEVER,
       );
       assert.equal(refused.status, 409);
-      assert.match(refused.body, /BIG-registratie ontbreekt/);
+      // The form again, the refusal beside the role (and in the summary at the top), the input kept.
+      assert.match(refused.body, /<title>Fout: Huisartsenpraktijk De Linde · Dezi<\/title>/);
       assert.match(
         refused.body,
-        new RegExp(`Dezi-nummer ${BOS.deziNummer} staat niet met de rol Huisarts \\(01\\.015\\)`),
+        new RegExp(
+          `href="#invite-rol">De persoon met Dezi-nummer ${BOS.deziNummer} staat niet met de rol Huisarts \\(01\\.015\\)`,
+        ),
+      );
+      assert.match(
+        refused.body,
+        new RegExp(`id="deziNummer"\\s+name="deziNummer"\\s+value="${BOS.deziNummer}"`),
       );
       assert.doesNotMatch(refused.body, /verstuurd/);
       assert.equal(await invitationsOf(BOS.deziNummer), bosBefore, 'no invitation is stored');
@@ -597,7 +604,11 @@ for (const backend of BACKENDS)
       const browser = new Browser();
       const mijn = await portalLogin(browser, '/mijn-dezi/inloggen', bsn);
       const cells = (body: string) =>
-        [...body.matchAll(/<tr>\s*<td>([\s\S]*?)<\/td>\s*<td>[\s\S]*?<\/td>\s*<td>([\s\S]*?)<\/td>/g)]
+        [
+          ...body.matchAll(
+            /<tr[^>]*>\s*<td[^>]*>([\s\S]*?)<\/td>\s*<td[^>]*>[\s\S]*?<\/td>\s*<td[^>]*>([\s\S]*?)<\/td>/g,
+          ),
+        ]
           .map(
             (m) =>
               `${visibleText(m[1]!)

@@ -203,7 +203,7 @@ for (const backend of BACKENDS)
       assert.equal(after.status, 200, after.body.slice(0, 500));
       assert.ok(after.url.endsWith('/kies'));
       assert.equal(radioValues(after.body, 'employment').length, 2);
-      const choice = after.body.split('<li class="choice">').find((li) => li.includes('URA 90000222'))!;
+      const choice = after.body.split('dezi-option">').find((li) => li.includes('URA 90000222'))!;
       const employment = /value="([^"]+)"/.exec(choice)![1]!;
       const chosen = await browser.submit(after, '/kies', { employment }, rp.redirectUri);
       assert.equal(chosen.status, 303);
@@ -278,7 +278,9 @@ for (const backend of BACKENDS)
       const { after } = await presentCard(browser);
       assert.equal(after.status, 403);
       assert.match(after.body, /Servercertificaat/);
-      const switchTo = /class="lang-switch" href="([^"]+)"/.exec(after.body)![1]!.replace(/&amp;/g, '&');
+      const switchTo = /class="[^"]*dezi-lang-switch"\s+href="([^"]+)"/
+        .exec(after.body)![1]!
+        .replace(/&amp;/g, '&');
       const english = await browser.request(new URL(switchTo, after.url).href);
       assert.equal(english.status, 403);
       assert.match(english.body, /Server certificate/);

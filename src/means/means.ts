@@ -70,6 +70,11 @@ export interface LoginMeans {
    * allows no other origin). Decorative: the name is always shown as text.
    */
   readonly logo?: string;
+  /**
+   * What the person needs besides a browser; a phone has no card reader, so "Hoe wilt u inloggen?"
+   * explains such a means on a phone instead of offering it first.
+   */
+  readonly needs?: 'card-reader';
   /** Begins the means' own interaction; returns where to send the browser. */
   start(request: MeansStart): Promise<{ redirectTo: string }>;
   /** Verifies the upstream's answer. Throws MeansError on anything but a valid, expected result. */

@@ -2,6 +2,15 @@
 // one kind) and, optionally, for data held by one kind only. Without JavaScript: every field is
 // there from the start, and a form with errors comes back with an error summary at the top whose
 // links lead to the fields, and with what the citizen entered.
+import {
+  button,
+  buttonGroup,
+  errorSummary,
+  linkButton,
+  radioGroup,
+  selectField,
+  type FieldError,
+} from '../web/components.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import type { ChoiceChange } from './choices.ts';
@@ -91,54 +100,12 @@ const ANCHOR: Record<keyof ChoiceInput, string> = {
 };
 const FIELDS: (keyof ChoiceInput)[] = ['gegevenscategorie', 'keuze', 'raadpleger', 'dossierhouder'];
 
-function errorSummary(errors: ChoiceErrors, lang: Lang): SafeHtml | '' {
-  const listed = FIELDS.filter((f) => errors[f]);
-  if (listed.length === 0) return '';
-  return html`<div class="error-summary" role="alert" aria-labelledby="fouten-titel">
-    <h2 id="fouten-titel">${t(lang, 'mitz.form.errors')}</h2>
-    <ul>
-      ${listed.map((f) => html`<li><a href="#${ANCHOR[f]}">${t(lang, errors[f]!)}</a></li>`)}
-    </ul>
-  </div>`;
+/** The error summary's entries: each error, in the form's order, linking to its field. */
+function summaryOf(errors: ChoiceErrors, lang: Lang): FieldError[] {
+  return FIELDS.filter((f) => errors[f]).map((f) => ({ id: ANCHOR[f], message: t(lang, errors[f]!) }));
 }
 
-const errorText = (name: string, error: MessageKey | undefined, lang: Lang) =>
-  error ? html`<p class="error-message" id="${name}-error">${t(lang, error)}</p>` : '';
-
-function radioGroup(o: {
-  name: keyof ChoiceInput;
-  legend: string;
-  options: { value: string; label: string; hint?: string }[];
-  value: string;
-  error: MessageKey | undefined;
-  lang: Lang;
-}): SafeHtml {
-  return html`<fieldset
-    class="field${o.error ? ' field-error' : ''}"
-    ${o.error ? html`aria-describedby="${o.name}-error"` : ''}
-  >
-    <legend>${o.legend}</legend>
-    ${errorText(o.name, o.error, o.lang)}
-    <div class="choice-list">
-      ${o.options.map((opt) => {
-        const id = `${o.name}-${opt.value}`;
-        return html`<div class="choice">
-          <input
-            type="radio"
-            id="${id}"
-            name="${o.name}"
-            value="${opt.value}"
-            ${o.value === opt.value ? html`checked` : ''}
-            ${opt.hint ? html`aria-describedby="${id}-hint"` : ''}
-          />
-          <label for="${id}"
-            >${opt.label}${opt.hint ? html`<span class="choice-sub choice-hint" id="${id}-hint">${opt.hint}</span>` : ''}</label
-          >
-        </div>`;
-      })}
-    </div>
-  </fieldset>`;
-}
+const errorText = (error: MessageKey | undefined, lang: Lang) => (error ? t(lang, error) : undefined);
 
 function providerSelect(o: {
   name: 'raadpleger' | 'dossierhouder';
@@ -149,29 +116,19 @@ function providerSelect(o: {
   error: MessageKey | undefined;
   lang: Lang;
 }): SafeHtml {
-  const described = [`${o.name}-hint`, o.error ? `${o.name}-error` : ''].filter(Boolean).join(' ');
-  const options = [
-    ...o.first,
-    ...CATEGORIE_CODES.map((c) => ({ value: c, label: ZORGAANBIEDERCATEGORIEEN[c][o.lang] })),
-  ];
-  return html`<div class="field${o.error ? ' field-error' : ''}">
-    <label for="${o.name}">${o.label}</label>
-    <p class="hint" id="${o.name}-hint">${o.hint}</p>
-    ${errorText(o.name, o.error, o.lang)}
-    <select
-      id="${o.name}"
-      name="${o.name}"
-      aria-describedby="${described}"
-      ${o.error ? html`aria-invalid="true"` : ''}
-    >
-      ${options.map(
-        (opt) =>
-          html`<option value="${opt.value}" ${o.value === opt.value ? html`selected` : ''}>
-            ${opt.label}
-          </option>`,
-      )}
-    </select>
-  </div>`;
+  return selectField({
+    id: o.name,
+    name: o.name,
+    label: o.label,
+    hint: o.hint,
+    error: errorText(o.error, o.lang),
+    lang: o.lang,
+    value: o.value,
+    options: [
+      ...o.first,
+      ...CATEGORIE_CODES.map((c) => ({ value: c, label: ZORGAANBIEDERCATEGORIEEN[c][o.lang] })),
+    ],
+  });
 }
 
 export function choiceFormBody(o: {
@@ -183,7 +140,7 @@ export function choiceFormBody(o: {
   const { lang, values, errors } = o;
   const holderChosen = values.dossierhouder !== '' && values.dossierhouder !== ALL;
   return html`<h1>${t(lang, 'mitz.form.title')}</h1>
-    ${errorSummary(errors, lang)}
+    ${errorSummary(lang, summaryOf(errors, lang))}
     <p>${t(lang, 'mitz.form.intro')}</p>
     <form method="post" action="${PATHS.choice}" novalidate>
       <input type="hidden" name="csrf" value="${o.csrf}" />
@@ -196,7 +153,7 @@ export function choiceFormBody(o: {
           hint: t(lang, `mitz.gegevens.${g}.uitleg`),
         })),
         value: values.gegevenscategorie,
-        error: errors.gegevenscategorie,
+        error: errorText(errors.gegevenscategorie, lang),
         lang,
       })}
       ${radioGroup({
@@ -207,7 +164,7 @@ export function choiceFormBody(o: {
           { value: 'nee', label: t(lang, 'mitz.form.nee') },
         ],
         value: values.keuze,
-        error: errors.keuze,
+        error: errorText(errors.keuze, lang),
         lang,
       })}
       ${providerSelect({
@@ -234,7 +191,9 @@ export function choiceFormBody(o: {
           lang,
         })}
       </details>
-      <p><button class="button" type="submit">${t(lang, 'mitz.form.submit')}</button></p>
-    </form>
-    <p><a href="${PATHS.overview}">${t(lang, 'mitz.form.back')}</a></p>`;
+      ${buttonGroup(
+        button({ label: t(lang, 'mitz.form.submit') }),
+        linkButton({ href: PATHS.overview, label: t(lang, 'mitz.form.back'), variant: 'secondary' }),
+      )}
+    </form>`;
 }

@@ -7,10 +7,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.ts';
 import { LOA, meetsLoa } from '../means/loa.ts';
 import { MeansError, type MeansFailureKind, type MeansResult } from '../means/means.ts';
-import { html } from '../web/html.ts';
+import { buttonGroup, linkButton } from '../web/components.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { CitizenSessions } from './citizen-sessions.ts';
-import { langOf, PATHS, PREFIX, renderProblem } from './pages.ts';
+import { PATHS, PREFIX, renderProblem } from './pages.ts';
 import type { MitzServices } from './services.ts';
 
 export const DIGID = 'digid';
@@ -62,8 +62,10 @@ export async function citizenLoginRoutes(
       status: f.status,
       title: f.title,
       body: f.body,
-      actions: html`<p><a class="button" href="${PATHS.login}">${t(lang, 'mitz.login.again')}</a></p>
-        <p><a href="${PATHS.start}">${t(lang, 'mitz.login.back')}</a></p>`,
+      actions: buttonGroup(
+        linkButton({ href: PATHS.login, label: t(lang, 'mitz.login.again') }),
+        linkButton({ href: PATHS.start, label: t(lang, 'mitz.login.back'), variant: 'secondary' }),
+      ),
     });
   }
 
@@ -78,7 +80,7 @@ export async function citizenLoginRoutes(
   }
 
   app.get(relative(PATHS.login), async (req, reply) => {
-    const lang = langOf(web, req, reply);
+    const lang = web.lang(req, reply);
     if ((await sessions.current(req)).session) return reply.redirect(PATHS.overview, 303);
     const digid = s.means.isEnabled(DIGID) ? s.means.get(DIGID) : undefined;
     if (!digid || !(await s.means.isUp(DIGID))) {
@@ -141,6 +143,6 @@ export async function citizenLoginRoutes(
   app.get(`${relative(PATHS.loginFailed)}/:page`, async (req, reply) => {
     const { page } = req.params as { page: string };
     if (!Object.hasOwn(FAILURES, page)) return reply.callNotFound();
-    return failurePage(req, reply, langOf(web, req, reply), page as FailurePage);
+    return failurePage(req, reply, web.lang(req, reply), page as FailurePage);
   });
 }

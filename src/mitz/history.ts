@@ -12,11 +12,11 @@ export function historyBody(entries: readonly HistoryEntry[], lang: Lang): SafeH
     ${
       entries.length === 0
         ? html`<p>${t(lang, 'mitz.history.none')}</p>`
-        : html`<ol class="plain-list history">
+        : html`<ol class="dezi-plain-list dezi-history">
             ${entries.map(
               (e) =>
-                html`<li class="card">
-                  <p class="hint">${when(e.recordedAt, lang)}</p>
+                html`<li class="rhc-card rhc-card--default dezi-card">
+                  <p class="utrecht-form-field-description">${when(e.recordedAt, lang)}</p>
                   <p><strong>${gegevensLabel(e.gegevenscategorie, lang)}</strong>: ${choiceWords(e, lang)}</p>
                   <p>${t(lang, 'mitz.history.by', { by: byWhom(e.recordedBy, lang) })}</p>
                   ${questionAsked(e.recordedBy, lang)}

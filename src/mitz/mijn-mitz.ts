@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.ts';
 import { refuseFormPost, validFormPost } from '../web/csrf.ts';
+import { alert, buttonGroup, linkButton } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import {
@@ -19,7 +20,7 @@ import { citizenLoginRoutes } from './citizen-login.ts';
 import { CitizenSessions, type CitizenSession } from './citizen-sessions.ts';
 import { historyBody } from './history.ts';
 import { overviewBody } from './overview.ts';
-import { langOf, PATHS, PREFIX, renderPage, renderProblem } from './pages.ts';
+import { PATHS, PREFIX, renderPage, renderProblem } from './pages.ts';
 import type { MitzServices } from './services.ts';
 import { readChoiceKey, sameChoice, withdrawBody } from './withdraw.ts';
 
@@ -37,7 +38,7 @@ type Notice = keyof typeof NOTICES;
 function noticeOf(req: FastifyRequest, lang: Lang, allowed: readonly Notice[]) {
   const asked = (req.query as Record<string, unknown>).melding;
   if (typeof asked !== 'string' || !allowed.includes(asked as Notice)) return '';
-  return html`<div class="notice" role="status"><p>${t(lang, NOTICES[asked as Notice])}</p></div>`;
+  return alert({ type: 'ok', body: t(lang, NOTICES[asked as Notice]) });
 }
 
 export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Promise<void> {
@@ -66,7 +67,7 @@ export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Pro
   /** A page of a logged-in citizen; without a session, the start page (saying why, if it expired). */
   function page(path: string, fn: Handler) {
     app.get(relative(path), async (req, reply) => {
-      const lang = langOf(web, req, reply);
+      const lang = web.lang(req, reply);
       const { session, stale } = await sessionOf(req, reply);
       if (!session) return reply.redirect(stale ? `${PATHS.start}?melding=verlopen` : PATHS.start, 303);
       return fn(req, reply, session, lang);
@@ -76,7 +77,7 @@ export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Pro
   /** A form post of a logged-in citizen: only with the session's CSRF token, from our own origin. */
   function post(path: string, fn: Handler) {
     app.post(relative(path), async (req, reply) => {
-      const lang = langOf(web, req, reply);
+      const lang = web.lang(req, reply);
       const { session } = await sessionOf(req, reply);
       if (!session)
         return renderProblem(web, req, reply, {
@@ -84,7 +85,7 @@ export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Pro
           status: 401,
           title: 'mitz.session.title',
           body: 'mitz.session.body',
-          actions: html`<p><a class="button" href="${PATHS.login}">${t(lang, 'mitz.start.login')}</a></p>`,
+          actions: buttonGroup(linkButton({ href: PATHS.login, label: t(lang, 'mitz.start.login') })),
         });
       if (!validFormPost(web, s.issuer, req, session.binding)) return refuseFormPost(web, req, reply);
       return fn(req, reply, session, lang);
@@ -102,13 +103,11 @@ export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Pro
   }
 
   app.get(relative(PATHS.start), async (req, reply) => {
-    const lang = langOf(web, req, reply);
+    const lang = web.lang(req, reply);
     const { session, stale } = await sessionOf(req, reply);
     const notice = noticeOf(req, lang, ['uitgelogd', 'verlopen']);
     const expired =
-      stale && !notice
-        ? html`<div class="notice" role="status"><p>${t(lang, 'mitz.notice.verlopen')}</p></div>`
-        : '';
+      stale && !notice ? alert({ type: 'info', role: 'status', body: t(lang, 'mitz.notice.verlopen') }) : '';
     return renderPage(web, req, reply, {
       lang,
       title: t(lang, 'mitz.name'),
@@ -120,9 +119,9 @@ export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Pro
         ${
           session
             ? html`<p>${t(lang, 'mitz.start.logged_in')}</p>
-                <p><a class="button" href="${PATHS.overview}">${t(lang, 'mitz.start.to_choices')}</a></p>`
+                ${buttonGroup(linkButton({ href: PATHS.overview, label: t(lang, 'mitz.start.to_choices') }))}`
             : html`<p>${t(lang, 'mitz.start.digid')}</p>
-                <p><a class="button" href="${PATHS.login}">${t(lang, 'mitz.start.login')}</a></p>`
+                ${buttonGroup(linkButton({ href: PATHS.login, label: t(lang, 'mitz.start.login') }))}`
         }`,
     });
   });
@@ -155,7 +154,8 @@ export async function mijnMitzRoutes(app: FastifyInstance, s: MitzServices): Pro
     return renderPage(web, req, reply, {
       lang,
       status: invalid ? 400 : 200,
-      title: invalid ? t(lang, 'mitz.form.error_title', { title }) : title,
+      title,
+      error: invalid,
       session: { session, current: PATHS.choice },
       body: choiceFormBody({ lang, csrf: web.csrfToken(session.binding), values, errors }),
     });

@@ -2,6 +2,7 @@
 // for each kind of consulting care provider: the same decide() the closed question uses, for purpose
 // TREAT, over every kind of care provider that may hold the data.
 import type { SafeHtml } from '../web/html.ts';
+import { buttonGroup, linkButton, tableContainer, visuallyHidden } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { StoredChoice } from './choices.ts';
@@ -76,17 +77,16 @@ function effectCell(effect: Effect, lang: Lang): SafeHtml {
 
 function choiceCard(c: StoredChoice, lang: Lang): SafeHtml {
   // The visually hidden part tells a screen reader which choice a link acts on.
-  const which = html`<span class="visually-hidden"
-    >: ${gegevensLabel(c.gegevenscategorie, lang)},
-    ${choiceLine(c, lang)}${heldBy(c, lang) ? `, ${heldBy(c, lang)}` : ''}</span
-  >`;
-  return html`<li class="card">
+  const which = visuallyHidden(
+    `: ${gegevensLabel(c.gegevenscategorie, lang)}, ${choiceLine(c, lang)}${heldBy(c, lang) ? `, ${heldBy(c, lang)}` : ''}`,
+  );
+  return html`<li class="rhc-card rhc-card--default dezi-card">
     <p><strong>${choiceWords(c, lang)}</strong></p>
-    <p class="hint">
+    <p class="utrecht-form-field-description">
       ${tHtml(lang, 'mitz.overview.recorded', { when: when(c.recordedAt, lang), by: byWhom(c.recordedBy, lang) })}
     </p>
     ${questionAsked(c.recordedBy, lang)}
-    <p class="form-row">
+    <p class="dezi-actions">
       <a href="${choiceUrl(PATHS.choice, c)}">${t(lang, 'mitz.overview.change')}${which}</a>
       <a href="${choiceUrl(PATHS.withdraw, c)}">${t(lang, 'mitz.overview.withdraw')}${which}</a>
     </p>
@@ -98,18 +98,19 @@ function section(g: Gegevenscategorie, current: readonly StoredChoice[], lang: L
   const label = gegevensLabel(g, lang);
   return html`<section aria-labelledby="gegevens-${g}">
     <h2 id="gegevens-${g}">${label}</h2>
-    <p class="hint">${t(lang, `mitz.gegevens.${g}.uitleg`)}</p>
+    <p class="utrecht-form-field-description">${t(lang, `mitz.gegevens.${g}.uitleg`)}</p>
     <h3>${t(lang, 'mitz.overview.choices')}</h3>
     ${
       own.length === 0
         ? html`<p>${t(lang, 'mitz.overview.none')}</p>`
-        : html`<ul class="plain-list choices">
+        : html`<ul class="dezi-plain-list dezi-choices">
             ${own.map((c) => choiceCard(c, lang))}
           </ul>`
     }
     <h3 id="geldt-${g}">${t(lang, 'mitz.overview.effect')}</h3>
-    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="geldt-${g}">
-      <table>
+    ${tableContainer({
+      labelledBy: `geldt-${g}`,
+      table: html`<table>
         <caption>
           ${t(lang, 'mitz.overview.effect_caption', { gegevens: label.toLocaleLowerCase(lang) })}
         </caption>
@@ -133,8 +134,8 @@ function section(g: Gegevenscategorie, current: readonly StoredChoice[], lang: L
             </tr>`;
           })}
         </tbody>
-      </table>
-    </div>
+      </table>`,
+    })}
   </section>`;
 }
 
@@ -143,7 +144,7 @@ export function overviewBody(current: readonly StoredChoice[], lang: Lang, notic
   return html`<h1>${t(lang, 'mitz.overview.title')}</h1>
     ${notice}
     <p>${t(lang, 'mitz.overview.intro')}</p>
-    <p><a class="button" href="${PATHS.choice}">${t(lang, 'mitz.overview.give')}</a></p>
-    <p class="hint">${t(lang, 'mitz.overview.rules')}</p>
+    ${buttonGroup(linkButton({ href: PATHS.choice, label: t(lang, 'mitz.overview.give') }))}
+    <p class="utrecht-form-field-description">${t(lang, 'mitz.overview.rules')}</p>
     ${GEGEVENSCATEGORIE_CODES.map((g) => section(g, current, lang))}`;
 }

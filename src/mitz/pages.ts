@@ -2,8 +2,9 @@
 // page with a way back, and a choice, its author and its moment in plain words.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../web/html.ts';
-import { parseLang, t, type Lang, type MessageKey } from '../web/i18n.ts';
-import { LANG_COOKIE, parseCookies, type Web } from '../web/web.ts';
+import { alert, textButton } from '../web/components.ts';
+import { t, type Lang, type MessageKey } from '../web/i18n.ts';
+import type { Web } from '../web/web.ts';
 import type { RecordedBy } from './choices.ts';
 import {
   ALL,
@@ -30,47 +31,21 @@ export const PATHS = {
   history: `${PREFIX}/mijn/geschiedenis`,
 } as const;
 
-/** The language from an Accept-Language header: the first of nl and en by preference, or null. */
-export function acceptedLang(header: string | undefined): Lang | null {
-  if (!header) return null;
-  let best: { lang: Lang; q: number } | null = null;
-  for (const part of header.split(',')) {
-    const [tag, ...params] = part.trim().split(';');
-    const lang = parseLang(tag?.trim().toLowerCase().split('-')[0]);
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (lang && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
-  }
-  return best?.lang ?? null;
-}
-
-/**
- * ?lang= (remembered) and then the remembered choice, as on every page of Dezi; a citizen who has
- * chosen neither gets the language their browser asks for, and Dutch when it asks for neither.
- */
-export function langOf(web: Web, req: FastifyRequest, reply: FastifyReply): Lang {
-  const chosen =
-    parseLang((req.query as Record<string, unknown> | undefined)?.lang) ??
-    parseLang(parseCookies(req.headers.cookie)[LANG_COOKIE]);
-  if (chosen) return web.lang(req, reply);
-  return acceptedLang(req.headers['accept-language']) ?? 'nl';
-}
-
 /** The navigation of a logged-in citizen: their pages and logging out (a form: it changes state). */
 function nav(web: Web, lang: Lang, session: CitizenSession, current: string): SafeHtml {
   const link = (href: string, key: MessageKey) =>
     html`<li><a href="${href}" ${href === current ? html`aria-current="page"` : ''}>${t(lang, key)}</a></li>`;
-  return html`<nav class="mitz-nav" aria-label="${t(lang, 'mitz.nav.label')}">
+  return html`<nav class="dezi-subnav" aria-label="${t(lang, 'mitz.nav.label')}">
     <ul>
       ${link(PATHS.overview, 'mitz.nav.overview')} ${link(PATHS.history, 'mitz.nav.history')}
       <li>
         <form method="post" action="${PATHS.logout}">
           <input type="hidden" name="csrf" value="${web.csrfToken(session.binding)}" />
-          <button class="link-button" type="submit">${t(lang, 'mitz.nav.logout')}</button>
+          ${textButton({ label: t(lang, 'mitz.nav.logout') })}
         </form>
       </li>
     </ul>
-    <p class="hint">${t(lang, 'mitz.nav.logged_in')}</p>
+    <p class="utrecht-form-field-description">${t(lang, 'mitz.nav.logged_in')}</p>
   </nav>`;
 }
 
@@ -83,6 +58,8 @@ export function renderPage(
     title: string;
     body: SafeHtml;
     status?: number;
+    /** A form that came back with errors: "Fout:" before the title. */
+    error?: boolean;
     /** Shows the citizen's navigation, with this page marked as the current one. */
     session?: { session: CitizenSession; current: string };
   },
@@ -91,6 +68,7 @@ export function renderPage(
     lang: o.lang,
     title: o.title,
     status: o.status,
+    error: o.error,
     body: html`${o.session ? nav(web, o.lang, o.session.session, o.session.current) : ''}${o.body}`,
   });
 }
@@ -107,8 +85,9 @@ export function renderProblem(
     status: o.status,
     title: t(o.lang, o.title),
     body: html`<h1>${t(o.lang, o.title)}</h1>
-      <div class="notice notice-error" role="alert"><p>${t(o.lang, o.body)}</p></div>
-      ${o.actions}`,
+      ${alert({ type: 'error', body: t(o.lang, o.body) })}
+      <h2>${t(o.lang, 'problem.next')}</h2>
+      ${o.actions} ${web.contact(o.lang)}`,
   });
 }
 
@@ -161,7 +140,7 @@ export function choiceWords(
   lang: Lang,
 ): SafeHtml {
   const held = heldBy(c, lang);
-  return html`${choiceLine(c, lang)}${held ? html`<br /><span class="hint">${held}</span>` : ''}`;
+  return html`${choiceLine(c, lang)}${held ? html`<br /><span class="utrecht-form-field-description">${held}</span>` : ''}`;
 }
 
 /** A message with markup in its placeholders (a <time>): the text escaped, the markup kept. */
@@ -184,7 +163,7 @@ export function byWhom(by: RecordedBy, lang: Lang): string {
 /** The question the professional put to the citizen, when a professional recorded the choice. */
 export function questionAsked(by: RecordedBy, lang: Lang): SafeHtml | '' {
   if (by.kind === 'citizen' || !Object.hasOwn(SITUATIES, by.situatie)) return '';
-  return html`<p class="hint">
+  return html`<p class="utrecht-form-field-description">
     ${t(lang, 'mitz.by.question', { vraag: SITUATIES[by.situatie].vraag[lang] })}
   </p>`;
 }

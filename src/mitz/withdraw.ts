@@ -1,5 +1,6 @@
 // Withdrawing a choice takes two steps: a page that names the choice and says what follows, and the
 // confirmation (a form post). A choice is named by its three codes, never by a row id.
+import { button, buttonGroup, card, linkButton } from '../web/components.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { ChoiceChange, StoredChoice } from './choices.ts';
@@ -28,17 +29,20 @@ export function withdrawBody(o: { lang: Lang; csrf: string; choice: StoredChoice
   const { lang, choice } = o;
   return html`<h1>${t(lang, 'mitz.withdraw.title')}</h1>
     <p>${t(lang, 'mitz.withdraw.question')}</p>
-    <div class="card">
-      <p><strong>${gegevensLabel(choice.gegevenscategorie, lang)}</strong></p>
-      <p>${choiceWords(choice, lang)}</p>
-    </div>
+    ${card(
+      html`<p><strong>${gegevensLabel(choice.gegevenscategorie, lang)}</strong></p>
+        <p>${choiceWords(choice, lang)}</p>`,
+      { tag: 'div' },
+    )}
     <p>${t(lang, 'mitz.withdraw.effect')}</p>
     <form method="post" action="${PATHS.withdraw}">
       <input type="hidden" name="csrf" value="${o.csrf}" />
       <input type="hidden" name="gegevenscategorie" value="${choice.gegevenscategorie}" />
       <input type="hidden" name="raadpleger" value="${choice.raadpleger}" />
       <input type="hidden" name="dossierhouder" value="${choice.dossierhouder}" />
-      <p><button class="button" type="submit">${t(lang, 'mitz.withdraw.yes')}</button></p>
-    </form>
-    <p><a href="${PATHS.overview}">${t(lang, 'mitz.withdraw.no')}</a></p>`;
+      ${buttonGroup(
+        button({ label: t(lang, 'mitz.withdraw.yes'), variant: 'destructive' }),
+        linkButton({ href: PATHS.overview, label: t(lang, 'mitz.withdraw.no'), variant: 'secondary' }),
+      )}
+    </form>`;
 }

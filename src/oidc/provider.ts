@@ -16,8 +16,10 @@ import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import { html, SafeHtml } from '../web/html.ts';
 import { parseLang, t, type Lang } from '../web/i18n.ts';
-import { page } from '../web/layout.ts';
-import { parseCookies } from '../web/web.ts';
+import { alert, button, linkButton } from '../web/components.ts';
+import { contactParagraph, page, type Servicedesk } from '../web/layout.ts';
+import { STYLESHEETS } from '../web/static.ts';
+import { acceptedLang, LANG_COOKIE, parseCookies } from '../web/web.ts';
 import { adapterFactory } from './adapter.ts';
 import {
   validateClientMetadata,
@@ -51,6 +53,8 @@ export interface ProviderDeps {
   register: Register;
   registrationToken: string | null;
   proeftuin: boolean;
+  /** Whom a person contacts, on the error pages oidc-provider renders. */
+  servicedesk?: Servicedesk;
   trustProxy: boolean;
   /** The level asked for when neither the request nor the client names one (default high). */
   defaultMinimumLoa?: LoA;
@@ -98,19 +102,35 @@ export function subjectFor(
 }
 
 function langOf(ctx: KoaContextWithOIDC): Lang {
-  return parseLang(parseCookies(ctx.get('cookie'))['dezi_lang']) ?? 'nl';
+  return (
+    parseLang(parseCookies(ctx.get('cookie'))[LANG_COOKIE]) ??
+    acceptedLang(ctx.get('accept-language')) ??
+    'nl'
+  );
 }
 
 /** Pages oidc-provider renders itself (logout, errors) get Dezi's layout and language. */
 function renderInto(
   ctx: KoaContextWithOIDC,
-  proeftuin: boolean,
+  d: Pick<ProviderDeps, 'proeftuin' | 'servicedesk'>,
   build: (lang: Lang) => { title: string; body: SafeHtml },
 ): void {
   const lang = langOf(ctx);
   ctx.type = 'html';
-  ctx.body = page({ lang, proeftuin, ...build(lang) });
+  ctx.body = page({
+    lang,
+    proeftuin: d.proeftuin,
+    servicedesk: d.servicedesk,
+    stylesheets: STYLESHEETS,
+    ...build(lang),
+  });
 }
+
+/** What an error page of oidc-provider's ends with: what to do next, and whom to contact. */
+const nextSteps = (lang: Lang, d: Pick<ProviderDeps, 'servicedesk'>) =>
+  html`<h2>${t(lang, 'problem.next')}</h2>
+    <p>${linkButton({ href: '/', label: t(lang, 'problem.home'), variant: 'secondary' })}</p>
+    ${contactParagraph(lang, d.servicedesk)}`;
 
 /** Discovery members in the order of spec §4.1; what Dezi offers beyond the spec follows them. */
 const SPEC_DISCOVERY_ORDER = [
@@ -210,18 +230,16 @@ export function createProvider(d: ProviderDeps): Provider {
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
-          renderInto(ctx, d.proeftuin, (lang) => ({
+          renderInto(ctx, d, (lang) => ({
             title: t(lang, 'logout.title'),
             body: html`<h1>${t(lang, 'logout.title')}</h1>
               <p>${t(lang, 'logout.question')}</p>
               ${new SafeHtml(form)}
-              <button class="button" type="submit" form="op.logoutForm" name="logout" value="yes">
-                ${t(lang, 'logout.yes')}
-              </button>`,
+              ${button({ label: t(lang, 'logout.yes'), form: 'op.logoutForm', name: 'logout', value: 'yes' })}`,
           }));
         },
         async postLogoutSuccessSource(ctx) {
-          renderInto(ctx, d.proeftuin, (lang) => ({
+          renderInto(ctx, d, (lang) => ({
             title: t(lang, 'logout.title'),
             body: html`<h1>${t(lang, 'logout.title')}</h1>
               <p>${t(lang, 'logout.done')}</p>`,
@@ -334,19 +352,19 @@ export function createProvider(d: ProviderDeps): Provider {
     clientBasedCORS: () => false,
     async renderError(ctx, out) {
       if (out.error === 'temporarily_unavailable') {
-        renderInto(ctx, d.proeftuin, (lang) => ({
+        renderInto(ctx, d, (lang) => ({
           title: t(lang, 'error.unavailable.title'),
           body: html`<h1>${t(lang, 'error.unavailable.title')}</h1>
-            <div class="notice notice-error" role="alert"><p>${t(lang, 'error.unavailable.body')}</p></div>`,
+            ${alert({ type: 'error', body: t(lang, 'error.unavailable.body') })} ${nextSteps(lang, d)}`,
         }));
         return;
       }
-      renderInto(ctx, d.proeftuin, (lang) => ({
+      renderInto(ctx, d, (lang) => ({
         title: t(lang, 'error.title'),
         body: html`<h1>${t(lang, 'error.title')}</h1>
-          <div class="notice notice-error" role="alert"><p>${t(lang, 'error.oidc.body')}</p></div>
+          ${alert({ type: 'error', body: t(lang, 'error.oidc.body') })}
           <p>${t(lang, 'error.code')}: <code>${String(out.error)}</code></p>
-          ${out.error_description ? html`<p>${String(out.error_description)}</p>` : ''}`,
+          ${out.error_description ? html`<p>${String(out.error_description)}</p>` : ''} ${nextSteps(lang, d)}`,
       }));
     },
   };

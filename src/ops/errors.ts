@@ -34,6 +34,7 @@ export function errorHandlers(app: FastifyInstance, o: { web: Web }): void {
       status: 404,
       titleKey: 'error.not_found.title',
       bodyKey: 'error.not_found.body',
+      nextKey: 'problem.not_found.next',
     });
   });
 }

@@ -9,6 +9,7 @@
 import type { Writable } from 'node:stream';
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
+import { prettyDestination } from './pretty-log.ts';
 
 /** Fastify's request-lifecycle logging, reduced to one completion line per request. */
 export class OneLinePerRequest extends LogController {
@@ -40,9 +41,10 @@ export interface ProcessLog {
 
 /**
  * The logger: to `stream` when one is given (tests capture the lines), else to stdout through an
- * asynchronous sonic-boom destination.
+ * asynchronous sonic-boom destination; on a terminal each line is made readable (pretty-log.ts), to
+ * anything else (a file, a pipe, a log collector) it stays JSON.
  */
-export function processLog(level: string, stream?: Writable): ProcessLog {
+export function processLog(level: string, stream?: Writable, o: { tty?: boolean } = {}): ProcessLog {
   const options = {
     level,
     // Paths only, as in the completion line, for any line that logs a request.
@@ -58,8 +60,10 @@ export function processLog(level: string, stream?: Writable): ProcessLog {
   // Written when 8 KB have gathered (some 40 request lines: one write instead of 40), and at least
   // every quarter of a second, so that a quiet instance's lines are not held back.
   const destination = pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 250 });
+  const tty = o.tty ?? process.stdout.isTTY === true;
+  const colour = tty && process.stdout.hasColors?.() === true;
   return {
-    logger: pino(options, destination),
+    logger: pino(options, tty ? prettyDestination(destination, { colour }) : destination),
     flush() {
       try {
         destination.flushSync();

@@ -6,14 +6,24 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import type { Invitations } from '../register/invitations.ts';
-import { BigRoleError, type Register } from '../register/register.ts';
+import { BigRoleError, RegisterError, type Register } from '../register/register.ts';
 import { isUuid } from '../ids.ts';
 import { roleByCode, roleLabel, roleTable, type RoleSource } from '../register/roles.ts';
+import { alert } from '../web/components.ts';
 import { html } from '../web/html.ts';
-import { t } from '../web/i18n.ts';
+import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
 import { abonneeLoginPage, adminPage, adminPost, adminProblem, type Admin } from './abonnee-admin.ts';
-import { csrfField, field, textInput } from './forms.ts';
+import {
+  button,
+  buttonGroup,
+  csrfField,
+  errorSummary,
+  field,
+  textButton,
+  textInput,
+  type FieldError,
+} from './forms.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import { portalPerson, sessionBinding } from './mijn-dezi.ts';
 import type { PortalState } from './sessions.ts';
@@ -37,6 +47,36 @@ export function parseRoleChoice(
   if (code === '') return { rolCode: null, rolCodeBron: null };
   if (!roleTable().has(code) || (source !== 'big' && source !== 'abonnee')) return undefined;
   return { rolCode: code, rolCodeBron: source };
+}
+
+/** The invitation form as sent, given back with its errors. */
+interface InviteInput {
+  deziNummer: string;
+  rolCode: string;
+  rolCodeBron: string;
+}
+type InviteErrors = Partial<Record<'deziNummer' | 'rolCode', string>>;
+interface InviteAgain {
+  values: InviteInput;
+  errors: InviteErrors;
+  status: number;
+}
+
+/** A refusal of the register that belongs beside a field of the invitation form (null: a page of its own). */
+function inviteRefusal(lang: Lang, err: unknown, values: InviteInput): Omit<InviteAgain, 'values'> | null {
+  if (err instanceof BigRoleError) {
+    const key = err.reason === 'unavailable' ? 'portal.admin.big_unavailable.body' : 'portal.admin.big.body';
+    return {
+      status: 409,
+      errors: { rolCode: t(lang, key, { dezi: err.deziNummer, rol: roleLabel(err.role.code) }) },
+    };
+  }
+  if (err instanceof RegisterError && err.code === 'not_found' && values.deziNummer !== '')
+    return {
+      status: 404,
+      errors: { deziNummer: t(lang, 'portal.admin.invite.error.unknown', { dezi: values.deziNummer }) },
+    };
+  return null;
 }
 
 export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortalDeps): Promise<void> {
@@ -68,7 +108,20 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     });
   });
 
-  adminPage(app, d, '', async (req, reply, a, lang) => {
+  adminPage(app, d, '', async (req, reply, a, lang) => overview(req, reply, a, lang));
+
+  /**
+   * The abonnee's page: its care workers, the invitation form and the invitations. With `invite`, the
+   * invitation form came back with errors: shown at the top (an error summary linking to the fields),
+   * beside the fields, and with what the administrator entered.
+   */
+  async function overview(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    a: Admin,
+    lang: Lang,
+    invite?: InviteAgain,
+  ): Promise<FastifyReply> {
     const invitations = await d.invitations.ofAbonnee(a.abonnee.id);
     const staff = await staffSection(d, req, a, lang);
     await recordAudit(d.db, {
@@ -100,9 +153,15 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
     if (invitation && melding === 'ingetrokken')
       notice = t(lang, 'abonnee.notice.withdrawn_for', { dezi: invitation.deziNummer! });
     const pending = invitations.filter((i) => i.status === 'pending').length;
+    const errors = invite?.errors ?? {};
+    const summary: FieldError[] = [
+      ...(errors.deziNummer ? [{ id: 'deziNummer', message: errors.deziNummer }] : []),
+      ...(errors.rolCode ? [{ id: 'invite-rol', message: errors.rolCode }] : []),
+    ];
     const body = html`<h1>${a.abonnee.naam}</h1>
+      ${errorSummary(lang, summary)}
       <p class="hint">URA ${a.abonnee.abonneeNummer}</p>
-      ${notice ? html`<div class="notice" role="status"><p>${notice}</p></div>` : ''}
+      ${notice && !invite ? alert({ type: 'ok', body: notice }) : ''}
       <nav aria-label="${t(lang, 'abonnee.nav')}">
         <ul>
           <li><a href="#medewerkers">${t(lang, 'portal.admin.employments')}</a></li>
@@ -118,13 +177,28 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         <li><a href="${base}/mandaten">${t(lang, 'mandate.admin.title')}</a></li>
       </ul>
 
-      <h2>${t(lang, 'portal.admin.invite')}</h2>
-      <form method="post" action="${base}/uitnodigen">
+      <h2 id="uitnodigen">${t(lang, 'portal.admin.invite')}</h2>
+      <form method="post" action="${base}/uitnodigen" novalidate>
         ${csrf}
-        ${textInput({ name: 'deziNummer', label: t(lang, 'portal.admin.invite.dezi_nummer'), hint: t(lang, 'portal.admin.invite.hint'), value: '', maxlength: 9, autocomplete: 'off' })}
-        ${roleFields(lang, 'invite')}
+        ${textInput({
+          name: 'deziNummer',
+          label: t(lang, 'portal.admin.invite.dezi_nummer'),
+          hint: t(lang, 'portal.admin.invite.hint'),
+          value: invite?.values.deziNummer ?? '',
+          error: errors.deziNummer,
+          maxlength: 9,
+          inputmode: 'numeric',
+          autocomplete: 'off',
+          lang,
+        })}
+        ${roleFields(
+          lang,
+          'invite',
+          invite ? { rolCode: invite.values.rolCode, bron: invite.values.rolCodeBron } : undefined,
+          errors.rolCode,
+        )}
         <p class="hint">${t(lang, 'portal.admin.invite.big_hint')}</p>
-        <button class="button" type="submit">${t(lang, 'portal.admin.invite.submit')}</button>
+        ${buttonGroup(button({ label: t(lang, 'portal.admin.invite.submit') }))}
       </form>
 
       <h2 id="uitnodigingen">${t(lang, 'portal.admin.invitations')}</h2>
@@ -142,9 +216,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
                       i.status === 'pending'
                         ? html`<form method="post" action="${base}/intrekken" class="inline-form">
                             ${csrf}<input type="hidden" name="invitation" value="${i.id}" />
-                            <button class="link-button" type="submit">
-                              ${t(lang, 'portal.admin.withdraw')}
-                            </button>
+                            ${textButton({ label: t(lang, 'portal.admin.withdraw') })}
                           </form>`
                         : ''
                     }
@@ -154,11 +226,11 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
       }
       <p><a href="/mijn-dezi">${t(lang, 'portal.mijn.title')}</a></p>
       <form method="post" action="/abonnee/uitloggen">
-        ${csrf}
-        <button class="button button-secondary" type="submit">${t(lang, 'portal.logout')}</button>
+        ${csrf} ${buttonGroup(button({ label: t(lang, 'portal.logout'), variant: 'secondary' }))}
       </form>`;
-    return web.render(req, reply, { lang, title: a.abonnee.naam, body });
-  });
+    if (invite) reply.code(invite.status);
+    return web.render(req, reply, { lang, title: a.abonnee.naam, body, error: Boolean(invite) });
+  }
 
   adminPost(app, d, 'rol', async (req, reply, a) => {
     const e = await ownEmployment(d, req, a);
@@ -190,10 +262,19 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
 
   adminPost(app, d, 'uitnodigen', async (req, reply, a) => {
     const lang = web.lang(req, reply);
-    const deziNummer = field(req, 'deziNummer', 9);
-    const role = parseRoleChoice(field(req, 'rolCode', 6), field(req, 'rolCodeBron', 7));
-    if (!role || (deziNummer !== '' && !/^[0-9]{9}$/.test(deziNummer)))
-      return problem(req, reply, 400, 'invalid', a);
+    const values: InviteInput = {
+      deziNummer: field(req, 'deziNummer', 9),
+      rolCode: field(req, 'rolCode', 6),
+      rolCodeBron: field(req, 'rolCodeBron', 7),
+    };
+    const { deziNummer } = values;
+    const role = parseRoleChoice(values.rolCode, values.rolCodeBron);
+    const errors: InviteErrors = {};
+    if (deziNummer !== '' && !/^[0-9]{9}$/.test(deziNummer))
+      errors.deziNummer = t(lang, 'portal.admin.invite.error.dezi_nummer');
+    if (!role) errors.rolCode = t(lang, 'portal.admin.invite.error.role');
+    // The form again, with the errors and what was entered; nothing made.
+    if (!role || errors.deziNummer) return overview(req, reply, a, lang, { values, errors, status: 400 });
     let created;
     try {
       created = await d.invitations.create(
@@ -210,6 +291,8 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
           clientId: PORTAL_CLIENT_ID,
           detail: { reason: `big_${err.reason}`, dezi_nummer: err.deziNummer, rol_code: err.role.code },
         });
+      const refused = inviteRefusal(lang, err, values);
+      if (refused) return overview(req, reply, a, lang, { values, ...refused });
       return registerRefusal(d, req, reply, a, err);
     }
     await recordAudit(d.db, {
@@ -240,7 +323,7 @@ export async function abonneePortalRoutes(app: FastifyInstance, d: AbonneePortal
         <p>${t(lang, 'portal.admin.code.role', { rol })}</p>
         ${
           role.rolCode && roleByCode(role.rolCode)?.big
-            ? html`<div class="notice" role="note"><p>${t(lang, 'portal.admin.code.big', { rol })}</p></div>`
+            ? alert({ type: 'info', role: 'note', body: t(lang, 'portal.admin.code.big', { rol }) })
             : ''
         }
         <p><a href="/abonnee/${a.abonnee.abonneeNummer}">${t(lang, 'portal.back')}</a></p>`,

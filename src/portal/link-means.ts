@@ -66,7 +66,8 @@ export async function linkMeansRoutes(app: FastifyInstance, d: LinkMeansDeps): P
     return web.render(req, reply, {
       lang,
       status: invalid ? 400 : 200,
-      title: invalid ? `${t(lang, 'staff.error_prefix')} ${title}` : title,
+      title,
+      error: invalid,
       body: html`<h1>${title}</h1>
         ${
           invalid

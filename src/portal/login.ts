@@ -15,6 +15,7 @@ import type { AuthenticatedLogin, LoginCompletion, RegistrationOffers } from '..
 import type { Database } from '../db/database.ts';
 import { LOA, meetsLoa } from '../means/loa.ts';
 import { RegisterError, type Register } from '../register/register.ts';
+import { buttonGroup, linkButton } from '../web/components.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -247,7 +248,7 @@ export class PortalLogin implements LoginCompletion, RegistrationOffers {
   async offerHtml(req: FastifyRequest, lang: Lang): Promise<SafeHtml | null> {
     if (!(await this.#d.state.registration(req))) return null;
     return html`<p>${t(lang, 'portal.register.offer')}</p>
-      <p><a class="button" href="/registreren/gegevens">${t(lang, 'portal.register.offer_button')}</a></p>`;
+      ${buttonGroup(linkButton({ href: '/registreren/gegevens', label: t(lang, 'portal.register.offer_button') }))}`;
   }
 }
 
@@ -263,7 +264,7 @@ export async function portalLoginRoutes(app: FastifyInstance, d: { web: Web }): 
       status,
       titleKey: `portal.${reason}.title` as const,
       bodyKey: `portal.${reason}.body` as const,
-      actions: html`<p><a href="${back}">${t(lang, 'portal.back')}</a></p>`,
+      actions: buttonGroup(linkButton({ href: back, label: t(lang, 'portal.back'), variant: 'secondary' })),
     });
   });
 }

@@ -1,86 +1,12 @@
-// Form parts the mandate and role-declaration pages need beyond forms.ts (a date, a choice from a
-// list, several checkboxes, the error summary), in the same markup as forms.ts's textInput: a label
-// for every input, the hint and the error tied to it, the input kept after an error.
+// Form parts the mandate and role-declaration pages need beyond components.ts: several checkboxes
+// under one legend, the values of such a field, and a field's error from a list of them.
 import type { FastifyRequest } from 'fastify';
+import { describedBy, fieldError, type FieldError } from '../web/components.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { t, type Lang } from '../web/i18n.ts';
+import type { Lang } from '../web/i18n.ts';
 
-/** A field's error: which field (its id) and what to do about it. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** The error summary at the top of a form, linking to each field (WCAG 3.3.1). */
-export function errorSummary(lang: Lang, errors: FieldError[]): SafeHtml | '' {
-  if (errors.length === 0) return '';
-  return html`<div class="notice notice-error" role="alert" id="foutmeldingen" tabindex="-1" autofocus>
-    <h2>${t(lang, 'mandate.form.errors')}</h2>
-    <ul>
-      ${errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}
-    </ul>
-  </div>`;
-}
-
-export const errorFor = (errors: FieldError[], field: string) =>
-  errors.find((e) => e.field === field)?.message;
-
-function described(name: string, hint?: string, error?: string): string {
-  return [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
-}
-
-export function dateInput(f: {
-  name: string;
-  label: string;
-  value: string;
-  hint?: string;
-  error?: string;
-  min?: string;
-}): SafeHtml {
-  const by = described(f.name, f.hint, f.error);
-  return html`<div class="field">
-    <label for="${f.name}">${f.label}</label>
-    ${f.hint ? html`<p class="hint" id="${f.name}-hint">${f.hint}</p>` : ''}
-    ${f.error ? html`<p class="error-message" id="${f.name}-error">${f.error}</p>` : ''}
-    <input
-      type="date"
-      id="${f.name}"
-      name="${f.name}"
-      value="${f.value}"
-      required
-      aria-required="true"
-      ${f.min ? html`min="${f.min}"` : ''}
-      ${f.error ? html`aria-invalid="true"` : ''}
-      ${by ? html`aria-describedby="${by}"` : ''}
-    />
-  </div>`;
-}
-
-export function selectInput(f: {
-  name: string;
-  label: string;
-  options: { value: string; label: string }[];
-  value: string;
-  hint?: string;
-  error?: string;
-}): SafeHtml {
-  const by = described(f.name, f.hint, f.error);
-  return html`<div class="field">
-    <label for="${f.name}">${f.label}</label>
-    ${f.hint ? html`<p class="hint" id="${f.name}-hint">${f.hint}</p>` : ''}
-    ${f.error ? html`<p class="error-message" id="${f.name}-error">${f.error}</p>` : ''}
-    <select
-      id="${f.name}"
-      name="${f.name}"
-      required
-      aria-required="true"
-      ${f.error ? html`aria-invalid="true"` : ''}
-      ${by ? html`aria-describedby="${by}"` : ''}
-    >
-      ${f.options.map((o) => html`<option value="${o.value}" ${o.value === f.value ? html`selected` : ''}>${o.label}</option>`)}
-    </select>
-  </div>`;
-}
+export const errorFor = (errors: readonly FieldError[], id: string) =>
+  errors.find((e) => e.id === id)?.message;
 
 /** Several checkboxes under one legend; none checked is a valid answer (the hint says what it means). */
 export function checkboxes(f: {
@@ -90,16 +16,23 @@ export function checkboxes(f: {
   checked: string[];
   hint?: string;
   error?: string;
+  lang: Lang;
 }): SafeHtml {
-  const by = described(f.name, f.hint, f.error);
-  return html`<fieldset class="field" id="${f.name}" ${by ? html`aria-describedby="${by}"` : ''}>
-    <legend>${f.legend}</legend>
-    ${f.hint ? html`<p class="hint" id="${f.name}-hint">${f.hint}</p>` : ''}
-    ${f.error ? html`<p class="error-message" id="${f.name}-error">${f.error}</p>` : ''}
-    <ul class="choice-list">
+  const by = describedBy(f.name, f);
+  return html`<fieldset
+    class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset${f.error ? ' utrecht-form-fieldset--invalid' : ''}"
+    id="${f.name}"
+    ${by ? html`aria-describedby="${by}"` : ''}
+  >
+    <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">
+      ${f.legend}
+    </legend>
+    ${f.hint ? html`<p class="utrecht-form-field-description" id="${f.name}-hint">${f.hint}</p>` : ''}
+    ${fieldError(f.name, f.lang, f.error)}
+    <ul class="dezi-options">
       ${f.options.map(
         (o, n) =>
-          html`<li class="choice">
+          html`<li class="dezi-option">
             <input
               type="checkbox"
               name="${f.name}"
@@ -108,7 +41,7 @@ export function checkboxes(f: {
               ${f.checked.includes(o.value) ? html`checked` : ''}
             />
             <label for="${f.name}-${n}"
-              >${o.label}${o.sub ? html` <span class="choice-sub">${o.sub}</span>` : ''}</label
+              >${o.label}${o.sub ? html` <span class="dezi-sub">${o.sub}</span>` : ''}</label
             >
           </li>`,
       )}

@@ -15,17 +15,20 @@ import {
 import { today } from '../register/register.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
-import { csrfField, field, textInput } from './forms.ts';
-import { PORTAL_CLIENT_ID } from './login.ts';
 import {
-  checkboxes,
-  dateInput,
-  errorFor,
+  button,
+  buttonGroup,
+  csrfField,
+  dateField,
   errorSummary,
-  fieldValues,
-  selectInput,
+  field,
+  linkButton,
+  selectField,
+  textInput,
   type FieldError,
-} from './mandate-forms.ts';
+} from './forms.ts';
+import { PORTAL_CLIENT_ID } from './login.ts';
+import { checkboxes, errorFor, fieldValues } from './mandate-forms.ts';
 import { mandateCard, mandateeHeading, mandatorHeading } from './mandate-views.ts';
 import { fullName, sessionBinding } from './mijn-dezi.ts';
 import {
@@ -193,12 +196,14 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
       <p>${t(lang, 'mandate.form.intro')}</p>
       <form method="post" action="${BASE}" novalidate>
         ${csrfField(web, sessionBinding(me.session))}
-        ${selectInput({
+        ${selectField({
+          id: 'werkgever',
           name: 'werkgever',
           label: t(lang, 'mandate.form.employment'),
           options: o.employments.map((e) => ({ value: e.id, label: employmentLabel(lang, e) })),
           value: values.werkgever,
           error: errorFor(errors, 'werkgever'),
+          lang,
         })}
         ${textInput({
           name: 'dezinummer',
@@ -208,23 +213,29 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
           error: errorFor(errors, 'dezinummer'),
           required: true,
           maxlength: 9,
+          inputmode: 'numeric',
           autocomplete: 'off',
+          lang,
         })}
-        ${dateInput({
+        ${dateField({
+          id: 'ingangsdatum',
           name: 'ingangsdatum',
           label: t(lang, 'mandate.form.start'),
           hint: t(lang, 'mandate.form.start.hint'),
           value: values.ingangsdatum,
           error: errorFor(errors, 'ingangsdatum'),
           min: today(),
+          lang,
         })}
-        ${dateInput({
+        ${dateField({
+          id: 'einddatum',
           name: 'einddatum',
           label: t(lang, 'mandate.form.end'),
           hint: t(lang, 'mandate.form.end.hint'),
           value: values.einddatum,
           error: errorFor(errors, 'einddatum'),
           min: today(),
+          lang,
         })}
         ${
           o.known.length > 0
@@ -235,17 +246,19 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
                 options: o.known.map((z) => ({ value: z.clientId, label: z.name, sub: z.clientId })),
                 checked: values.zorgapplicaties,
                 error: errorFor(errors, 'zorgapplicaties'),
+                lang,
               })
             : ''
         }
-        <div class="form-row">
-          <button class="button" type="submit">${t(lang, 'mandate.form.submit')}</button>
-          <a href="${BASE}">${t(lang, 'mandate.form.cancel')}</a>
-        </div>
+        ${buttonGroup(
+          button({ label: t(lang, 'mandate.form.submit') }),
+          linkButton({ href: BASE, label: t(lang, 'mandate.form.cancel'), variant: 'secondary' }),
+        )}
       </form>`;
     return web.render(req, reply.code(o.status ?? 200), {
       lang,
-      title: errors.length > 0 ? t(lang, 'mandate.form.error_title', { title }) : title,
+      title,
+      error: errors.length > 0,
       body,
     });
   }
@@ -288,16 +301,16 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
     const errors: FieldError[] = [];
     const date = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
     if (!isUuid(values.werkgever))
-      errors.push({ field: 'werkgever', message: t(lang, 'mandate.error.no_big_role') });
+      errors.push({ id: 'werkgever', message: t(lang, 'mandate.error.no_big_role') });
     if (!/^[0-9]{9}$/.test(values.dezinummer))
-      errors.push({ field: 'dezinummer', message: t(lang, 'mandate.error.dezi_nummer') });
+      errors.push({ id: 'dezinummer', message: t(lang, 'mandate.error.dezi_nummer') });
     if (!date.test(values.ingangsdatum))
-      errors.push({ field: 'ingangsdatum', message: t(lang, 'mandate.error.date') });
+      errors.push({ id: 'ingangsdatum', message: t(lang, 'mandate.error.date') });
     if (!date.test(values.einddatum))
-      errors.push({ field: 'einddatum', message: t(lang, 'mandate.error.date') });
+      errors.push({ id: 'einddatum', message: t(lang, 'mandate.error.date') });
     const knownIds = new Set(known.map((z) => z.clientId));
     if (values.zorgapplicaties.some((id) => !knownIds.has(id)))
-      errors.push({ field: 'zorgapplicaties', message: t(lang, 'mandate.error.unknown_client') });
+      errors.push({ id: 'zorgapplicaties', message: t(lang, 'mandate.error.unknown_client') });
     let status = 400;
     if (errors.length === 0) {
       try {
@@ -318,18 +331,18 @@ export async function mandatePages(app: FastifyInstance, d: MandatePagesDeps): P
           // A date the calendar does not have (31 February): the register's own check.
           if (!(err instanceof Error) || !/date/.test(err.message)) throw err;
           errors.push({
-            field: /startDate/.test(err.message) ? 'ingangsdatum' : 'einddatum',
+            id: /startDate/.test(err.message) ? 'ingangsdatum' : 'einddatum',
             message: t(lang, 'mandate.error.date'),
           });
         } else {
           const { field: name, key } = REFUSAL_FIELD[err.reason];
-          errors.push({ field: name, message: t(lang, key) });
+          errors.push({ id: name, message: t(lang, key) });
           if (err.reason === 'no_big_role') status = 403;
         }
       }
     }
     await audit(me, 'portal.mandate.give', 'failure', {
-      reason: errors.map((e) => e.field).join(','),
+      reason: errors.map((e) => e.id).join(','),
       mandatee: /^[0-9]{9}$/.test(values.dezinummer) ? values.dezinummer : null,
     });
     if (employments.length === 0)

@@ -12,7 +12,18 @@ import { roleLabel } from '../register/roles.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
+import { alert, badge, dataList } from '../web/components.ts';
+import {
+  button,
+  buttonGroup,
+  csrfField,
+  field,
+  linkButton,
+  refuseFormPost,
+  textButton,
+  textInput,
+  validPost,
+} from './forms.ts';
 import { unlinkConfirmPage } from './link-means.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from './login.ts';
 import type { PortalSession, PortalState } from './sessions.ts';
@@ -71,7 +82,7 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       title: t(lang, 'portal.mijn.title'),
       body: html`<h1>${t(lang, 'portal.mijn.title')}</h1>
         <p>${t(lang, 'portal.mijn.login_intro')}</p>
-        <p><a class="button" href="/mijn-dezi/inloggen">${t(lang, 'portal.mijn.login')}</a></p>
+        ${buttonGroup(linkButton({ href: '/mijn-dezi/inloggen', label: t(lang, 'portal.mijn.login') }))}
         <p><a href="/registreren">${t(lang, 'portal.mijn.not_registered')}</a></p>`,
     });
   }
@@ -107,19 +118,22 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
     const csrf = csrfField(web, sessionBinding(session));
     const meansName = (id: string) => d.means.get(id)?.displayName[lang] ?? id;
     const body = html`<h1>${t(lang, 'portal.mijn.title')}</h1>
-      ${notice ? html`<div class="notice" role="status"><p>${t(lang, `portal.mijn.notice.${notice}` as const)}</p></div>` : ''}
-      <dl class="facts">
-        <dt>${t(lang, 'portal.mijn.dezi_nummer')}</dt>
-        <dd><code>${person.deziNummer}</code></dd>
-        <dt>${t(lang, 'portal.mijn.name')}</dt>
-        <dd>${fullName(person)}</dd>
-      </dl>
+      ${notice ? alert({ type: 'ok', body: t(lang, `portal.mijn.notice.${notice}` as const) }) : ''}
+      ${dataList([
+        [t(lang, 'portal.mijn.dezi_nummer'), html`<code>${person.deziNummer}</code>`],
+        [t(lang, 'portal.mijn.name'), fullName(person)],
+      ])}
 
       <h2 id="werkgevers">${t(lang, 'portal.mijn.employments')}</h2>
       ${
         employments.length === 0
           ? html`<p>${t(lang, 'portal.mijn.no_employments')}</p>`
-          : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="werkgevers">
+          : html`<div
+              class="utrecht-table-container utrecht-table-container--overflow-inline"
+              tabindex="0"
+              role="region"
+              aria-labelledby="werkgevers"
+            >
               <table aria-labelledby="werkgevers">
                 <thead>
                   <tr>
@@ -134,7 +148,10 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
                     const status =
                       e.status === 'ended' || e.abonnee.status === 'active' ? e.status : e.abonnee.status;
                     return html`<tr>
-                      <td>${e.abonnee.naam} <span class="hint">(URA ${e.abonnee.abonneeNummer})</span></td>
+                      <td>
+                        ${e.abonnee.naam}
+                        <span class="utrecht-form-field-description">(URA ${e.abonnee.abonneeNummer})</span>
+                      </td>
                       <td>${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</td>
                       <td>${t(lang, `register.status.${status}`)}</td>
                     </tr>`;
@@ -153,19 +170,17 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       ${
         invitations.length === 0
           ? html`<p>${t(lang, 'portal.mijn.no_invitations')}</p>`
-          : html`<ul class="plain-list">
+          : html`<ul class="dezi-plain-list">
               ${invitations.map(
                 (i) =>
                   html`<li>
-                    <form method="post" action="/mijn-dezi/uitnodigingen/accepteren" class="inline-form">
+                    <form method="post" action="/mijn-dezi/uitnodigingen/accepteren" class="dezi-inline-form">
                       ${csrf}<input type="hidden" name="id" value="${i.id}" />
                       <span
                         >${i.abonneeNaam} (URA ${i.abonneeNummer}):
                         ${i.rolCode ? roleLabel(i.rolCode) : t(lang, 'choose.norole')}</span
                       >
-                      <button class="button" type="submit">
-                        ${t(lang, 'portal.mijn.accept', { abonnee: i.abonneeNaam })}
-                      </button>
+                      ${button({ label: t(lang, 'portal.mijn.accept', { abonnee: i.abonneeNaam }) })}
                     </form>
                     <form method="post" action="/mijn-dezi/uitnodigingen/afwijzen" class="inline-form">
                       ${csrf}<input type="hidden" name="id" value="${i.id}" />
@@ -179,8 +194,8 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       }
       <form method="post" action="/mijn-dezi/code">
         ${csrf}
-        ${textInput({ name: 'code', label: t(lang, 'portal.mijn.code'), hint: t(lang, 'portal.mijn.code.hint'), value: '', maxlength: 20, autocomplete: 'off' })}
-        <button class="button button-secondary" type="submit">${t(lang, 'portal.mijn.code.submit')}</button>
+        ${textInput({ name: 'code', label: t(lang, 'portal.mijn.code'), hint: t(lang, 'portal.mijn.code.hint'), value: '', maxlength: 20, autocomplete: 'off', lang })}
+        ${buttonGroup(button({ label: t(lang, 'portal.mijn.code.submit'), variant: 'secondary' }))}
       </form>
 
       <h2>${t(lang, 'portal.mijn.means')}</h2>
@@ -188,35 +203,31 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       ${
         linked.length === 0
           ? html`<p>${t(lang, 'portal.mijn.no_means')}</p>`
-          : html`<ul class="plain-list">
+          : html`<ul class="dezi-plain-list">
               ${linked.map(
                 (m) =>
                   html`<li>
                     <strong>${meansName(m.meansId)}</strong
-                    >${m.preferred ? html` <span class="badge">${t(lang, 'portal.mijn.preferred')}</span>` : ''}
-                    <div class="form-row">
+                    >${m.preferred ? badge(t(lang, 'portal.mijn.preferred')) : ''}
+                    <div class="dezi-actions">
                       ${
                         m.preferred
                           ? ''
                           : html`<form method="post" action="/mijn-dezi/middelen/voorkeur">
                               ${csrf}<input type="hidden" name="id" value="${m.id}" />
-                              <button class="link-button" type="submit">
-                                ${t(lang, 'portal.mijn.make_preferred', { means: meansName(m.meansId) })}
-                              </button>
+                              ${textButton({ label: t(lang, 'portal.mijn.make_preferred', { means: meansName(m.meansId) }) })}
                             </form>`
                       }
                       <form method="post" action="/mijn-dezi/middelen/ontkoppelen">
                         ${csrf}<input type="hidden" name="id" value="${m.id}" />
-                        <button class="link-button" type="submit">
-                          ${t(lang, 'portal.mijn.unlink', { means: meansName(m.meansId) })}
-                        </button>
+                        ${button({ label: t(lang, 'portal.mijn.unlink', { means: meansName(m.meansId) }), variant: 'destructive' })}
                       </form>
                     </div>
                   </li>`,
               )}
             </ul>`
       }
-      <p><a class="button" href="/mijn-dezi/koppelen">${t(lang, 'portal.mijn.link')}</a></p>
+      ${buttonGroup(linkButton({ href: '/mijn-dezi/koppelen', label: t(lang, 'portal.mijn.link') }))}
 
       <h2>${t(lang, 'my.history')}</h2>
       <ul>
@@ -227,8 +238,7 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       <h2>${t(lang, 'portal.mijn.admin')}</h2>
       <p><a href="/abonnee">${t(lang, 'portal.mijn.admin_link')}</a></p>
       <form method="post" action="/mijn-dezi/uitloggen">
-        ${csrf}
-        <button class="button button-secondary" type="submit">${t(lang, 'portal.logout')}</button>
+        ${csrf} ${buttonGroup(button({ label: t(lang, 'portal.logout'), variant: 'secondary' }))}
       </form>`;
     return web.render(req, reply, { lang, title: t(lang, 'portal.mijn.title'), body });
   });

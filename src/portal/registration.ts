@@ -9,7 +9,19 @@ import { RegisterError, type Register } from '../register/register.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { csrfField, field, refuseFormPost, textInput, validPost } from './forms.ts';
+import {
+  button,
+  buttonGroup,
+  checkboxField,
+  csrfField,
+  errorSummary,
+  field,
+  linkButton,
+  refuseFormPost,
+  textInput,
+  validPost,
+  type FieldError,
+} from './forms.ts';
 import type { PortalLogin } from './login.ts';
 import type { PendingRegistration, PortalState } from './sessions.ts';
 
@@ -67,7 +79,7 @@ export async function registrationRoutes(app: FastifyInstance, d: RegistrationDe
       title: t(lang, 'portal.register.title'),
       body: html`<h1>${t(lang, 'portal.register.title')}</h1>
         <p>${t(lang, 'portal.register.intro')}</p>
-        <p><a class="button" href="/registreren/start">${t(lang, 'portal.register.start')}</a></p>`,
+        ${buttonGroup(linkButton({ href: '/registreren/start', label: t(lang, 'portal.register.start') }))}`,
     });
   });
 
@@ -84,32 +96,36 @@ export async function registrationRoutes(app: FastifyInstance, d: RegistrationDe
     errors: NameErrors & { bevestig?: boolean } = {},
   ) {
     const invalid = Object.keys(errors).length > 0;
+    const message = (key: keyof NameErrors) => (errors[key] ? t(lang, errors[key]) : undefined);
+    const summary: FieldError[] = [
+      ...(['voorletters', 'voorvoegsel', 'achternaam'] as const).flatMap((f) =>
+        errors[f] ? [{ id: f, message: t(lang, errors[f]) }] : [],
+      ),
+      ...(errors.bevestig ? [{ id: 'bevestig', message: t(lang, 'portal.register.error.bevestig') }] : []),
+    ];
     const body = html`<h1>${t(lang, 'portal.register.details.title')}</h1>
+      ${errorSummary(lang, summary)}
       <p>${t(lang, 'portal.register.details.intro')}</p>
-      ${invalid ? html`<div class="notice notice-error" role="alert"><p>${t(lang, 'portal.form.errors')}</p></div>` : ''}
       <form method="post" action="/registreren/gegevens" novalidate>
         ${csrfField(web, binding(pending))}
-        ${textInput({ name: 'voorletters', label: t(lang, 'portal.register.voorletters'), hint: t(lang, 'portal.register.voorletters.hint'), value: values.voorletters, required: true, maxlength: 30, error: errors.voorletters && t(lang, errors.voorletters) })}
-        ${textInput({ name: 'voorvoegsel', label: t(lang, 'portal.register.voorvoegsel'), hint: t(lang, 'portal.register.voorvoegsel.hint'), value: values.voorvoegsel, maxlength: 30, error: errors.voorvoegsel && t(lang, errors.voorvoegsel) })}
-        ${textInput({ name: 'achternaam', label: t(lang, 'portal.register.achternaam'), value: values.achternaam, required: true, maxlength: 120, autocomplete: 'family-name', error: errors.achternaam && t(lang, errors.achternaam) })}
-        <div class="field">
-          ${errors.bevestig ? html`<p class="error-message" id="bevestig-error">${t(lang, 'portal.register.error.bevestig')}</p>` : ''}
-          <input
-            type="checkbox"
-            id="bevestig"
-            name="bevestig"
-            value="ja"
-            ${values.bevestig ? html`checked` : ''}
-            required
-            aria-required="true"
-            ${errors.bevestig ? html`aria-invalid="true" aria-describedby="bevestig-error"` : ''}
-          />
-          <label for="bevestig">${t(lang, 'portal.register.confirm')}</label>
-        </div>
-        <button class="button" type="submit">${t(lang, 'portal.register.submit')}</button>
+        ${textInput({ name: 'voorletters', label: t(lang, 'portal.register.voorletters'), hint: t(lang, 'portal.register.voorletters.hint'), value: values.voorletters, required: true, maxlength: 30, error: message('voorletters'), lang })}
+        ${textInput({ name: 'voorvoegsel', label: t(lang, 'portal.register.voorvoegsel'), hint: t(lang, 'portal.register.voorvoegsel.hint'), value: values.voorvoegsel, maxlength: 30, error: message('voorvoegsel'), lang })}
+        ${textInput({ name: 'achternaam', label: t(lang, 'portal.register.achternaam'), value: values.achternaam, required: true, maxlength: 120, autocomplete: 'family-name', error: message('achternaam'), lang })}
+        ${checkboxField({
+          id: 'bevestig',
+          name: 'bevestig',
+          value: 'ja',
+          label: t(lang, 'portal.register.confirm'),
+          checked: Boolean(values.bevestig),
+          required: true,
+          error: errors.bevestig ? t(lang, 'portal.register.error.bevestig') : undefined,
+          lang,
+        })}
+        ${buttonGroup(button({ label: t(lang, 'portal.register.submit') }))}
       </form>`;
     return web.render(req, reply.code(invalid ? 400 : 200), {
       lang,
+      error: invalid,
       title: t(lang, 'portal.register.details.title'),
       body,
     });

@@ -12,9 +12,9 @@ import {
 } from '../register/register.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
-import { csrfField, field } from './forms.ts';
+import { csrfField, errorSummary, field, selectField, type FieldError } from './forms.ts';
 import { PORTAL_CLIENT_ID } from './login.ts';
-import { errorFor, errorSummary, selectInput, type FieldError } from './mandate-forms.ts';
+import { errorFor } from './mandate-forms.ts';
 import { declarationCard } from './mandate-views.ts';
 import { sessionBinding } from './mijn-dezi.ts';
 import {
@@ -104,14 +104,17 @@ export async function roleDeclarationPages(app: FastifyInstance, d: AccessDeps):
           ? html`<p>${t(lang, 'roledecl.no_employment')}</p>`
           : html`<form method="post" action="${BASE}" novalidate>
               ${csrf}
-              ${selectInput({
+              ${selectField({
+                id: 'werkgever',
                 name: 'werkgever',
                 label: t(lang, 'roledecl.form.employment'),
                 options: employments.map((e) => ({ value: e.id, label: employmentLabel(lang, e) })),
                 value: form.werkgever,
                 error: errorFor(errors, 'werkgever'),
+                lang,
               })}
-              ${selectInput({
+              ${selectField({
+                id: 'rolcode',
                 name: 'rolcode',
                 label: t(lang, 'roledecl.form.role'),
                 hint: t(lang, 'roledecl.form.role.hint'),
@@ -121,6 +124,7 @@ export async function roleDeclarationPages(app: FastifyInstance, d: AccessDeps):
                 ],
                 value: form.rolcode,
                 error: errorFor(errors, 'rolcode'),
+                lang,
               })}
               <button class="button" type="submit">${t(lang, 'roledecl.form.submit')}</button>
             </form>`
@@ -128,7 +132,8 @@ export async function roleDeclarationPages(app: FastifyInstance, d: AccessDeps):
       <p><a href="/mijn-dezi">${t(lang, 'mandate.back_to_mijn_dezi')}</a></p>`;
     return web.render(req, reply.code(form.status ?? 200), {
       lang,
-      title: errors.length > 0 ? t(lang, 'mandate.form.error_title', { title }) : title,
+      title,
+      error: errors.length > 0,
       body,
     });
   }
@@ -147,10 +152,9 @@ export async function roleDeclarationPages(app: FastifyInstance, d: AccessDeps):
     const werkgever = field(req, 'werkgever', 36);
     const rolcode = field(req, 'rolcode', 6);
     const errors: FieldError[] = [];
-    if (!isUuid(werkgever))
-      errors.push({ field: 'werkgever', message: t(lang, 'roledecl.error.employment') });
+    if (!isUuid(werkgever)) errors.push({ id: 'werkgever', message: t(lang, 'roledecl.error.employment') });
     if (!declarableRoles().some((r) => r.code === rolcode))
-      errors.push({ field: 'rolcode', message: t(lang, 'roledecl.error.role') });
+      errors.push({ id: 'rolcode', message: t(lang, 'roledecl.error.role') });
     let status = 400;
     if (errors.length === 0) {
       try {
@@ -162,7 +166,7 @@ export async function roleDeclarationPages(app: FastifyInstance, d: AccessDeps):
       } catch (err) {
         if (!(err instanceof RoleDeclarationRefused)) throw err;
         const { field: name, key } = REFUSAL[err.reason];
-        errors.push({ field: name, message: t(lang, key) });
+        errors.push({ id: name, message: t(lang, key) });
         status = err.status;
       }
     }
@@ -171,7 +175,7 @@ export async function roleDeclarationPages(app: FastifyInstance, d: AccessDeps):
       action: 'portal.role_declaration.declare',
       outcome: 'failure',
       clientId: PORTAL_CLIENT_ID,
-      detail: { reason: errors.map((e) => e.field).join(','), rol_code: rolcode.slice(0, 6) || null },
+      detail: { reason: errors.map((e) => e.id).join(','), rol_code: rolcode.slice(0, 6) || null },
     });
     return page(req, reply, me, lang, { werkgever, rolcode, errors, status });
   });

@@ -18,7 +18,16 @@ import { roleLabel, roleTable } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import { adminPost, adminProblem, type Admin, type AdminDeps } from './abonnee-admin.ts';
-import { csrfField, field } from './forms.ts';
+import {
+  button,
+  buttonGroup,
+  csrfField,
+  dateField,
+  errorSummary,
+  field,
+  linkButton,
+  selectField,
+} from './forms.ts';
 import { formatDate } from './format.ts';
 import { PORTAL_CLIENT_ID } from './login.ts';
 import { fullName, sessionBinding } from './mijn-dezi.ts';
@@ -31,25 +40,32 @@ export function roleFields(
   lang: Lang,
   prefix: string,
   current?: { rolCode: string | null; bron: string | null },
+  error?: string,
 ): SafeHtml {
-  return html`<div class="field">
-      <label for="${prefix}-rol">${t(lang, 'portal.role')}</label>
-      <select id="${prefix}-rol" name="rolCode">
-        <option value="">${t(lang, 'choose.norole')}</option>
-        ${[...roleTable().values()].map((r) => html`<option value="${r.code}" ${current?.rolCode === r.code ? html`selected` : ''}>${r.naam} (${r.code})</option>`)}
-      </select>
-    </div>
-    <div class="field">
-      <label for="${prefix}-bron">${t(lang, 'portal.role_source')}</label>
-      <select id="${prefix}-bron" name="rolCodeBron">
-        <option value="big" ${current?.bron?.endsWith('/abonnee') ? '' : html`selected`}>
-          ${t(lang, 'portal.role_source.big')}
-        </option>
-        <option value="abonnee" ${current?.bron?.endsWith('/abonnee') ? html`selected` : ''}>
-          ${t(lang, 'portal.role_source.abonnee')}
-        </option>
-      </select>
-    </div>`;
+  const fromAbonnee = current?.bron === 'abonnee' || Boolean(current?.bron?.endsWith('/abonnee'));
+  return html`${selectField({
+    id: `${prefix}-rol`,
+    name: 'rolCode',
+    label: t(lang, 'portal.role'),
+    lang,
+    error,
+    value: current?.rolCode ?? '',
+    options: [
+      { value: '', label: t(lang, 'choose.norole') },
+      ...[...roleTable().values()].map((r) => ({ value: r.code, label: `${r.naam} (${r.code})` })),
+    ],
+  })}
+  ${selectField({
+    id: `${prefix}-bron`,
+    name: 'rolCodeBron',
+    label: t(lang, 'portal.role_source'),
+    lang,
+    value: fromAbonnee ? 'abonnee' : 'big',
+    options: [
+      { value: 'big', label: t(lang, 'portal.role_source.big') },
+      { value: 'abonnee', label: t(lang, 'portal.role_source.abonnee') },
+    ],
+  })}`;
 }
 
 /** An employment of this abonnee named in the form; another abonnee's is not found. */
@@ -125,7 +141,7 @@ function memberRow(lang: Lang, a: Admin, csrf: SafeHtml, m: StaffMember, n: numb
               <form method="post" action="${base}/rol">
                 ${csrf}<input type="hidden" name="employment" value="${e.id}" />
                 ${roleFields(lang, `e${n}`, { rolCode: e.rolCode, bron: e.rolCodeBron })}
-                <button class="button" type="submit">${t(lang, 'portal.admin.save_role')}</button>
+                ${button({ label: t(lang, 'portal.admin.save_role') })}
               </form>
             </details>
             ${
@@ -133,9 +149,7 @@ function memberRow(lang: Lang, a: Admin, csrf: SafeHtml, m: StaffMember, n: numb
                 ? html`<p class="hint">${t(lang, 'staff.own_employment')}</p>`
                 : html`<form method="post" action="${base}/beeindigen">
                     ${csrf}<input type="hidden" name="employment" value="${e.id}" />
-                    <button class="link-button" type="submit">
-                      ${t(lang, 'portal.admin.end', { naam })}
-                    </button>
+                    ${button({ label: t(lang, 'portal.admin.end', { naam }), variant: 'destructive' })}
                   </form>`
             }`
         : ''
@@ -184,7 +198,7 @@ export async function staffSection(
           </select>
         </div>
       </div>
-      <button class="button button-secondary" type="submit">${t(lang, 'staff.search.submit')}</button>
+      ${button({ label: t(lang, 'staff.search.submit'), variant: 'secondary' })}
     </form>
     <p role="status">
       ${
@@ -274,41 +288,34 @@ export async function staffRoutes(app: FastifyInstance, d: AdminDeps): Promise<v
     return web.render(req, reply, {
       lang,
       status: o.error ? 400 : 200,
-      title: o.error ? `${t(lang, 'staff.error_prefix')} ${title}` : title,
+      title,
+      error: Boolean(o.error),
       body: html`<h1>${title}</h1>
-        ${
-          o.error
-            ? html`<div class="notice notice-error" role="alert">
-                <p>${t(lang, 'staff.error_summary')}</p>
-                <ul>
-                  <li><a href="#einddatum">${o.error}</a></li>
-                </ul>
-              </div>`
-            : ''
-        }
+        ${errorSummary(lang, o.error ? [{ id: 'einddatum', message: o.error }] : [])}
         <p>${t(lang, 'staff.end.confirm', { naam, abonnee: a.abonnee.naam })}</p>
         <form method="post" action="/abonnee/${a.abonnee.abonneeNummer}/beeindigen">
           ${csrfField(web, sessionBinding(a.session))}
           <input type="hidden" name="employment" value="${e.id}" />
           <input type="hidden" name="bevestigd" value="ja" />
-          <div class="field">
-            <label for="einddatum">${t(lang, 'staff.end.date')}</label>
-            <p class="hint" id="einddatum-hint">${t(lang, 'staff.end.date.hint', { naam })}</p>
-            ${o.error ? html`<p class="error-message" id="einddatum-error">${o.error}</p>` : ''}
-            <input
-              type="date"
-              id="einddatum"
-              name="einddatum"
-              value="${o.value}"
-              min="${today}"
-              required
-              aria-required="true"
-              ${o.error ? html`aria-invalid="true" aria-describedby="einddatum-hint einddatum-error"` : html`aria-describedby="einddatum-hint"`}
-            />
-          </div>
-          <button class="button" type="submit">${t(lang, 'portal.admin.end.yes')}</button>
-        </form>
-        <p><a href="/abonnee/${a.abonnee.abonneeNummer}">${t(lang, 'portal.admin.end.no')}</a></p>`,
+          ${dateField({
+            id: 'einddatum',
+            name: 'einddatum',
+            label: t(lang, 'staff.end.date'),
+            hint: t(lang, 'staff.end.date.hint', { naam }),
+            error: o.error,
+            value: o.value,
+            min: today,
+            lang,
+          })}
+          ${buttonGroup(
+            button({ label: t(lang, 'portal.admin.end.yes'), variant: 'destructive' }),
+            linkButton({
+              href: `/abonnee/${a.abonnee.abonneeNummer}`,
+              label: t(lang, 'portal.admin.end.no'),
+              variant: 'secondary',
+            }),
+          )}
+        </form>`,
     });
   }
 

@@ -30,6 +30,15 @@ import {
 } from '../means/digid/xml.ts';
 import { Bsn, InvalidBsnError } from '../means/bsn.ts';
 import type { Secrets } from '../secrets.ts';
+import {
+  button,
+  buttonGroup,
+  describedBy,
+  errorSummary,
+  formField,
+  selectField,
+  textbox,
+} from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -186,49 +195,58 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
         ${t(lang, 'digid.idp.intro')}
         ${t(lang, 'digid.idp.level', { level: t(lang, `digid.level.${p.level}`) })}
       </p>
-      ${error ? html`<div class="notice notice-error" role="alert" id="bsn-error"><p class="error-message">${t(lang, error)}</p></div>` : ''}
-      <form method="post" action="${DIGID_IDP_PATH}/authenticate">
+      ${errorSummary(lang, error ? [{ id: 'bsn', message: t(lang, error) }] : [])}
+      <form method="post" action="${DIGID_IDP_PATH}/authenticate" novalidate>
         <input type="hidden" name="csrf" value="${web.csrfToken(`digid-idp:${p.id}`)}" />
         <input type="hidden" name="login" value="${seal(p)}" />
-        <div class="field">
-          <label for="person">${t(lang, 'digid.idp.person')}</label>
-          <select id="person" name="person">
-            <option value="">${t(lang, 'digid.idp.person_none')}</option>
-            ${SEED_PERSONS.map(
-              (s) =>
-                html`<option value="${s.bsn}">
-                  ${[s.voorletters, s.voorvoegsel, s.achternaam].filter(Boolean).join(' ')}, ${s.note[lang]}
-                  (BSN ${s.bsn})
-                </option>`,
-            )}
-          </select>
-        </div>
-        <div class="field">
-          <label for="bsn">${t(lang, 'digid.idp.bsn')}</label>
-          <p class="hint" id="bsn-hint">${t(lang, 'digid.idp.bsn_hint')}</p>
-          <input
-            type="text"
-            id="bsn"
-            name="bsn"
-            inputmode="numeric"
-            autocomplete="off"
-            maxlength="9"
-            aria-describedby="bsn-hint${error ? ' bsn-error' : ''}"
-            ${error ? html` aria-invalid="true"` : ''}
-          />
-        </div>
-        <p>
-          <button class="button" type="submit" name="action" value="login">
-            ${t(lang, 'digid.idp.login')}
-          </button>
-        </p>
-        <p>
-          <button class="button button-secondary" type="submit" name="action" value="cancel">
-            ${t(lang, 'digid.idp.cancel')}
-          </button>
-        </p>
+        ${selectField({
+          id: 'person',
+          name: 'person',
+          label: t(lang, 'digid.idp.person'),
+          lang,
+          value: '',
+          options: [
+            { value: '', label: t(lang, 'digid.idp.person_none') },
+            ...SEED_PERSONS.map((s) => ({
+              value: s.bsn,
+              label: `${[s.voorletters, s.voorvoegsel, s.achternaam].filter(Boolean).join(' ')}, ${s.note[lang]} (BSN ${s.bsn})`,
+            })),
+          ],
+        })}
+        ${formField({
+          id: 'bsn',
+          label: t(lang, 'digid.idp.bsn'),
+          hint: t(lang, 'digid.idp.bsn_hint'),
+          error: error ? t(lang, error) : undefined,
+          lang,
+          control: textbox({
+            id: 'bsn',
+            name: 'bsn',
+            // What was typed is not given back: it may be (nearly) someone's BSN.
+            value: '',
+            inputmode: 'numeric',
+            autocomplete: 'off',
+            maxlength: 9,
+            invalid: Boolean(error),
+            describedBy: describedBy('bsn', { hint: true, error }),
+          }),
+        })}
+        ${buttonGroup(
+          button({ label: t(lang, 'digid.idp.login'), name: 'action', value: 'login' }),
+          button({
+            label: t(lang, 'digid.idp.cancel'),
+            name: 'action',
+            value: 'cancel',
+            variant: 'secondary',
+          }),
+        )}
       </form>`;
-    return web.render(req, reply.code(error ? 400 : 200), { lang, title: 'DigiD (proeftuin)', body });
+    return web.render(req, reply.code(error ? 400 : 200), {
+      lang,
+      title: 'DigiD (proeftuin)',
+      error: Boolean(error),
+      body,
+    });
   }
 
   function badRequest(req: FastifyRequest, reply: FastifyReply) {
@@ -263,7 +281,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
           <input type="hidden" name="SAMLResponse" value="${Buffer.from(response).toString('base64')}" />
           ${p.relayState ? html`<input type="hidden" name="RelayState" value="${p.relayState}" />` : ''}
           <p>${t(lang, 'digid.idp.post_body')}</p>
-          <button class="button" type="submit">${t(lang, 'digid.idp.post_submit')}</button>
+          ${button({ label: t(lang, 'digid.idp.post_submit') })}
         </form>
         <script src="${DIGID_IDP_PATH}/autopost.js"></script>`,
     });

@@ -82,7 +82,12 @@ export async function openProeftuin(o: {
         routes: async (app) => {
           await app.register(yivi.routes);
           await app.register(oidc.routes);
-          await app.register(proeftuinPages, { issuer, web, esealCaPem: testEseal?.caPem ?? null });
+          await app.register(proeftuinPages, {
+            issuer,
+            web,
+            esealCaPem: testEseal?.caPem ?? null,
+            registrationToken: config.registrationToken,
+          });
           if (uziPki) await app.register(uziProeftuinRoutes, { web, pki: uziPki });
           await app.register(testMeansRoutes, {
             issuer,

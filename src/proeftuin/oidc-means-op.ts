@@ -11,7 +11,9 @@ import { redirectUriFor } from '../means/oidc/oidc-means.ts';
 import { Bsn } from '../means/bsn.ts';
 import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
+import { alert, button, buttonGroup } from '../web/components.ts';
 import { html } from '../web/html.ts';
+import { t } from '../web/i18n.ts';
 import { page } from '../web/layout.ts';
 import { setSecurityHeaders } from '../web/security-headers.ts';
 import type { Web } from '../web/web.ts';
@@ -265,9 +267,7 @@ export async function createOidcMeansStandIn(d: {
         proeftuin: true,
         title: 'Inlogmiddel (proeftuin)',
         body: html`<h1>Fout bij de nagebootste inlogmiddelleverancier</h1>
-          <div class="notice notice-error" role="alert">
-            <p><code>${String(out.error)}</code></p>
-          </div>`,
+          ${alert({ type: 'error', body: html`<p><code>${String(out.error)}</code></p>` })}`,
       });
     },
   };
@@ -323,10 +323,10 @@ export async function createOidcMeansStandIn(d: {
           <input type="hidden" name="csrf" value="${web.csrfToken(`oidc-means:${found.uid}`)}" />
           <fieldset>
             <legend>${nl ? 'Testaccount' : 'Test account'}</legend>
-            <ul class="choice-list">
+            <ul class="dezi-options">
               ${STAND_IN_ACCOUNTS.map(
                 (a, n) =>
-                  html`<li class="choice">
+                  html`<li class="dezi-option">
                     <input
                       type="radio"
                       name="account"
@@ -339,16 +339,15 @@ export async function createOidcMeansStandIn(d: {
               )}
             </ul>
           </fieldset>
-          <p>
-            <button class="button" type="submit" name="action" value="login">
-              ${nl ? 'Inloggen' : 'Log in'}
-            </button>
-          </p>
-          <p>
-            <button class="button button-secondary" type="submit" name="action" value="cancel">
-              ${nl ? 'Annuleren' : 'Cancel'}
-            </button>
-          </p>
+          ${buttonGroup(
+            button({ label: nl ? 'Inloggen' : 'Log in', name: 'action', value: 'login' }),
+            button({
+              label: t(lang, 'means.choose_other'),
+              name: 'action',
+              value: 'cancel',
+              variant: 'secondary',
+            }),
+          )}
         </form>`;
       return web.render(req, reply, {
         lang,

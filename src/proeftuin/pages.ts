@@ -1,9 +1,10 @@
 // The proeftuin's developer page: the test identities (with their test BSNs, so that a vendor can
 // log in as any of them) and how to connect a zorgapplicatie.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { roleByCode } from '../register/roles.ts';
+import { formField } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -17,9 +18,18 @@ const MITZ_EXAMPLE = readFileSync(
   join(import.meta.dirname, '..', '..', 'examples', 'mitz', 'gesloten-vraag.xml'),
 );
 
+/** The guides in docs/, served as text in the proeftuin so a vendor can read them beside the test persons. */
+export const GUIDES_PATH = '/proeftuin/handleidingen';
+const DOCS = join(import.meta.dirname, '..', '..', 'docs');
+const GUIDES = existsSync(DOCS)
+  ? readdirSync(DOCS)
+      .filter((f) => /^[a-z0-9-]+\.md$/.test(f))
+      .sort()
+  : [];
+
 export async function proeftuinPages(
   app: FastifyInstance,
-  d: { issuer: string; web: Web; esealCaPem: string | null },
+  d: { issuer: string; web: Web; esealCaPem: string | null; registrationToken: string | null },
 ): Promise<void> {
   const abonneeName = new Map(SEED_ABONNEES.map((a) => [a.abonneeNummer, a.naam]));
 
@@ -42,6 +52,13 @@ export async function proeftuinPages(
       .send(MITZ_EXAMPLE),
   );
 
+  for (const guide of GUIDES) {
+    const text = readFileSync(join(DOCS, guide));
+    app.get(`${GUIDES_PATH}/${guide}`, async (_req, reply) =>
+      reply.type('text/markdown; charset=utf-8').header('cache-control', 'public, max-age=300').send(text),
+    );
+  }
+
   app.get('/proeftuin', async (req, reply) => {
     const lang = d.web.lang(req, reply);
     const nl = lang === 'nl';
@@ -60,7 +77,7 @@ export async function proeftuinPages(
       return html`<tr>
         <td>
           ${name}${p.status !== 'active' ? html` <strong>(${t(lang, `register.status.${p.status}`)})</strong>` : ''}<br /><span
-            class="hint"
+            class="utrecht-form-field-description"
             >${p.note[lang]}</span
           >
         </td>
@@ -81,6 +98,36 @@ export async function proeftuinPages(
             : 'Test your health-care application against Dezi here. All persons and BSNs below are test data.'
         }
       </p>
+      ${
+        d.registrationToken
+          ? html`<h2>${t(lang, 'proeftuin.token.title')}</h2>
+              <p>${t(lang, 'proeftuin.token.intro')}</p>
+              ${formField({
+                id: 'registratietoken',
+                label: t(lang, 'proeftuin.token.label'),
+                lang,
+                control: html`<input
+                  class="utrecht-textbox utrecht-textbox--html-input utrecht-textbox--read-only dezi-token"
+                  type="text"
+                  id="registratietoken"
+                  value="${d.registrationToken}"
+                  readonly
+                  spellcheck="false"
+                  autocomplete="off"
+                />`,
+              })}`
+          : ''
+      }
+      <h2>${t(lang, 'proeftuin.guides.title')}</h2>
+      <p>${t(lang, 'proeftuin.guides.intro')}</p>
+      <ul>
+        ${GUIDES.map(
+          (g) =>
+            html`<li>
+              <a href="${GUIDES_PATH}/${g}"><code>docs/${g}</code></a>
+            </li>`,
+        )}
+      </ul>
       <h2>${nl ? 'Aansluiten' : 'Connecting'}</h2>
       <ul>
         <li>Discovery: <code>${d.issuer}/.well-known/openid-configuration</code></li>
@@ -88,8 +135,8 @@ export async function proeftuinPages(
           ${nl ? 'Registratie (RFC 7591)' : 'Registration (RFC 7591)'}: <code>${d.issuer}/register</code>,
           ${
             nl
-              ? 'met het initial access token dat Dezi bij het starten toont (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
-              : 'with the initial access token Dezi prints at start (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
+              ? 'met het registratietoken hierboven (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
+              : 'with the registration token above (DEZI_PROEFTUIN_REGISTRATION_TOKEN).'
           }
         </li>
         <li>
@@ -153,7 +200,7 @@ export async function proeftuinPages(
         }
       </p>
       <div
-        class="table-wrap"
+        class="utrecht-table-container utrecht-table-container--overflow-inline"
         tabindex="0"
         role="region"
         aria-label="${nl ? 'Testburgers in Mitz' : 'Test citizens in Mitz'}"
@@ -207,7 +254,7 @@ curl -s -H 'content-type: application/soap+xml' --data-binary @gesloten-vraag.xm
         ${nl ? 'is geldig maar staat niet in het register.' : 'is valid but not in the register.'}
       </p>
       <div
-        class="table-wrap"
+        class="utrecht-table-container utrecht-table-container--overflow-inline"
         tabindex="0"
         role="region"
         aria-label="${nl ? 'Testzorgmedewerkers' : 'Test care workers'}"

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LOA } from '../means/loa.ts';
 import { constantTimeEqual, type Secrets } from '../secrets.ts';
+import { button, buttonGroup } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -97,7 +98,7 @@ export async function testMeansRoutes(app: FastifyInstance, d: TestMeansDeps): P
         <input type="hidden" name="csrf" value="${web.csrfToken(`testmiddel:${p.state}`)}" />
         <input type="hidden" name="state" value="${p.state}" />
         <input type="hidden" name="return_to" value="${p.returnTo}" />
-        <div class="field">
+        <div class="utrecht-form-field utrecht-form-field--text">
           <label for="person">${t(lang, 'testmeans.person')}</label>
           <select id="person" name="person" required>
             ${SEED_PERSONS.map(
@@ -108,16 +109,15 @@ export async function testMeansRoutes(app: FastifyInstance, d: TestMeansDeps): P
             )}
           </select>
         </div>
-        <p>
-          <button class="button" type="submit" name="action" value="login">
-            ${t(lang, 'testmeans.login')}
-          </button>
-        </p>
-        <p>
-          <button class="button button-secondary" type="submit" name="action" value="cancel">
-            ${t(lang, 'testmeans.cancel')}
-          </button>
-        </p>
+        ${buttonGroup(
+          button({ label: t(lang, 'testmeans.login'), name: 'action', value: 'login' }),
+          button({
+            label: t(lang, 'means.choose_other'),
+            name: 'action',
+            value: 'cancel',
+            variant: 'secondary',
+          }),
+        )}
       </form>`;
     return web.render(req, reply, { lang, title: t(lang, 'testmeans.title'), body });
   });

@@ -45,7 +45,9 @@ export async function uziProeftuinRoutes(
     const rows = pki.cards.map(
       (c) =>
         html`<tr>
-          <td>${c.holder}<br /><span class="hint">${PURPOSE[c.purpose][lang]}</span></td>
+          <td>
+            ${c.holder}<br /><span class="utrecht-form-field-description">${PURPOSE[c.purpose][lang]}</span>
+          </td>
           <td><code>${c.uziNummer}</code></td>
           <td>${CARD_TYPE[c.cardType]![lang]}</td>
           <td>${abonnee(c.abonneeNummer)} (URA ${c.abonneeNummer}), ${c.rolCode}</td>
@@ -82,7 +84,7 @@ export async function uziProeftuinRoutes(
       </ul>
       <h2>${nl ? 'Testpassen' : 'Test cards'}</h2>
       <div
-        class="table-wrap"
+        class="utrecht-table-container utrecht-table-container--overflow-inline"
         tabindex="0"
         role="region"
         aria-label="${nl ? 'TEST UZI-passen' : 'TEST UZI cards'}"

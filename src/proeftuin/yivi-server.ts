@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { constantTimeEqual, type Secrets } from '../secrets.ts';
+import { button, buttonGroup } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import type { Web } from '../web/web.ts';
 import { validFormPost } from '../web/csrf.ts';
@@ -246,7 +247,7 @@ export async function createYiviStandIn(d: {
           req,
           reply,
           html`<h1>Yivi-app (proeftuin)</h1>
-            <div class="notice notice-error" role="alert">
+            <div class="utrecht-alert utrecht-alert--error" role="alert">
               <p>
                 ${nl ? 'Deze Yivi-sessie bestaat niet (meer).' : 'This Yivi session does not exist (any more).'}
               </p>
@@ -272,7 +273,7 @@ export async function createYiviStandIn(d: {
             <input type="hidden" name="csrf" value="${web.csrfToken(`yivi-app:${s.clientToken}`)}" />
             <input type="hidden" name="session" value="${s.clientToken}" />
             <input type="hidden" name="attribute" value="${attribute ?? ''}" />
-            <div class="field">
+            <div class="utrecht-form-field utrecht-form-field--text">
               <label for="person">${nl ? 'Wiens gegevens deelt u?' : 'Whose data do you share?'}</label>
               <select id="person" name="person">
                 ${SEED_PERSONS.map(
@@ -284,16 +285,15 @@ export async function createYiviStandIn(d: {
                 )}
               </select>
             </div>
-            <p>
-              <button class="button" type="submit" name="action" value="disclose">
-                ${nl ? 'Delen' : 'Share'}
-              </button>
-            </p>
-            <p>
-              <button class="button button-secondary" type="submit" name="action" value="cancel">
-                ${nl ? 'Weigeren' : 'Decline'}
-              </button>
-            </p>
+            ${buttonGroup(
+              button({ label: nl ? 'Delen' : 'Share', name: 'action', value: 'disclose' }),
+              button({
+                label: nl ? 'Weigeren' : 'Decline',
+                name: 'action',
+                value: 'cancel',
+                variant: 'secondary',
+              }),
+            )}
           </form>`,
       );
     });

@@ -11,6 +11,7 @@ import { mitzMessages } from './messages/mitz.ts';
 import { mandateMessages } from './messages/mandates.ts';
 import { beheerMessages } from './messages/beheer.ts';
 import { feesPortalMessages } from './messages/fees-portal.ts';
+import { styleMessages } from './messages/style.ts';
 
 export type Lang = 'nl' | 'en';
 export type Messages = Record<string, Record<Lang, string>>;
@@ -46,7 +47,7 @@ const coreMessages = {
   },
   'choose.legend': { nl: 'Zorgaanbieder en rol', en: 'Care provider and role' },
   'choose.norole': { nl: 'geen rolcode', en: 'no role code' },
-  'choose.submit': { nl: 'Doorgaan', en: 'Continue' },
+  'choose.submit': { nl: 'Ga verder', en: 'Continue' },
   'choose.required': { nl: 'Kies een zorgaanbieder en rol.', en: 'Choose a care provider and role.' },
   'error.title': { nl: 'Er ging iets mis', en: 'Something went wrong' },
   'error.back': { nl: 'Terug naar {client}', en: 'Back to {client}' },
@@ -137,6 +138,7 @@ const messages = {
   ...mandateMessages,
   ...beheerMessages,
   ...feesPortalMessages,
+  ...styleMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -1,11 +1,11 @@
 // What every page-serving module shares: language choice, page rendering, CSRF tokens, cookies.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual, type Secrets } from '../secrets.ts';
+import { alert, linkButton } from './components.ts';
 import { html, type SafeHtml } from './html.ts';
 import { parseLang, t, type Lang, type MessageKey } from './i18n.ts';
-import { page } from './layout.ts';
+import { contactParagraph, page, type Servicedesk } from './layout.ts';
+import { STYLESHEETS, staticAssetRoutes } from './static.ts';
 
 export const LANG_COOKIE = 'dezi_lang';
 
@@ -26,6 +26,25 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
+/** The language an Accept-Language header asks for first among Dutch and English, or null. */
+export function acceptedLang(header: string | undefined): Lang | null {
+  if (!header) return null;
+  let best: { lang: Lang; q: number } | null = null;
+  for (const part of header.split(',')) {
+    const [tag, ...params] = part.trim().split(';');
+    const lang = parseLang(tag?.trim().toLowerCase().split('-')[0]);
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (lang && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? null;
+}
+
+/** A phone, by its User-Agent: the login choice then puts what a phone can use first (no JavaScript needed). */
+export function isPhone(req: FastifyRequest): boolean {
+  return /Mobi|Android|iPhone/.test(req.headers['user-agent'] ?? '');
+}
+
 export interface CookieOptions {
   maxAge?: number;
   path?: string;
@@ -36,10 +55,16 @@ export class Web {
   readonly proeftuin: boolean;
   readonly secureCookies: boolean;
 
-  constructor(secrets: Secrets, opts: { proeftuin: boolean; secureCookies: boolean }) {
+  readonly servicedesk: Servicedesk;
+
+  constructor(
+    secrets: Secrets,
+    opts: { proeftuin: boolean; secureCookies: boolean; servicedesk?: Servicedesk },
+  ) {
     this.#secrets = secrets;
     this.proeftuin = opts.proeftuin;
     this.secureCookies = opts.secureCookies;
+    this.servicedesk = opts.servicedesk ?? { email: null, phone: null };
   }
 
   cookieHeader(name: string, value: string, o: CookieOptions = {}): string {
@@ -54,14 +79,21 @@ export class Web {
     return parts.join('; ');
   }
 
-  /** ?lang= wins (and is remembered), then the cookie, then Dutch. */
+  /**
+   * ?lang= wins (and is remembered), then the remembered choice, then the language the browser asks
+   * for (Accept-Language), then Dutch.
+   */
   lang(req: FastifyRequest, reply?: FastifyReply): Lang {
     const fromQuery = parseLang((req.query as Record<string, unknown> | undefined)?.lang);
     if (fromQuery) {
       reply?.header('set-cookie', this.cookieHeader(LANG_COOKIE, fromQuery, { maxAge: 365 * 24 * 3600 }));
       return fromQuery;
     }
-    return parseLang(parseCookies(req.headers.cookie)[LANG_COOKIE]) ?? 'nl';
+    return (
+      parseLang(parseCookies(req.headers.cookie)[LANG_COOKIE]) ??
+      acceptedLang(req.headers['accept-language']) ??
+      'nl'
+    );
   }
 
   /**
@@ -77,7 +109,14 @@ export class Web {
   render(
     req: FastifyRequest,
     reply: FastifyReply,
-    o: { title: string; body: SafeHtml; status?: number; lang?: Lang },
+    o: {
+      title: string;
+      body: SafeHtml;
+      status?: number;
+      lang?: Lang;
+      /** A form that came back with errors: "Fout:" before the title. */
+      error?: boolean;
+    },
   ): FastifyReply {
     const lang = o.lang ?? this.lang(req, reply);
     const withLink = req.method === 'GET';
@@ -92,11 +131,17 @@ export class Web {
           body: o.body,
           switchLangUrl: withLink ? this.switchLangUrl(req, lang) : undefined,
           proeftuin: this.proeftuin,
+          error: o.error ?? false,
+          servicedesk: this.servicedesk,
+          stylesheets: STYLESHEETS,
         }),
       );
   }
 
-  /** A page that explains a problem to a person; never a stack trace. */
+  /**
+   * A page that explains a problem to a person, never a stack trace: what happened, what to do next
+   * (the actions; without any, the way back to the home page), and whom to contact.
+   */
   renderProblem(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -107,6 +152,8 @@ export class Web {
       /** Values for the body's {placeholders}. */
       vars?: Record<string, string>;
       actions?: SafeHtml;
+      /** A sentence of its own on what to do next, before the actions. */
+      nextKey?: MessageKey;
     },
   ): FastifyReply {
     const lang = this.lang(req, reply);
@@ -115,9 +162,17 @@ export class Web {
       status: o.status,
       title: t(lang, o.titleKey),
       body: html`<h1>${t(lang, o.titleKey)}</h1>
-        <div class="notice notice-error" role="alert"><p>${t(lang, o.bodyKey, o.vars)}</p></div>
-        ${o.actions ?? ''}`,
+        ${alert({ type: 'error', body: t(lang, o.bodyKey, o.vars) })}
+        <h2>${t(lang, 'problem.next')}</h2>
+        ${o.nextKey ? html`<p>${t(lang, o.nextKey)}</p>` : ''}
+        ${o.actions ?? html`<p>${linkButton({ href: '/', label: t(lang, 'problem.home'), variant: 'secondary' })}</p>`}
+        ${this.contact(lang)}`,
     });
+  }
+
+  /** "Lukt het niet? Neem contact op met de servicedesk", with its address and number when configured. */
+  contact(lang: Lang): SafeHtml {
+    return contactParagraph(lang, this.servicedesk);
   }
 
   /** CSRF token bound to something only the legitimate browser holds (an interaction, a mock request). */
@@ -136,10 +191,5 @@ export class Web {
   }
 }
 
-const CSS = readFileSync(join(import.meta.dirname, 'static', 'dezi.css'));
-
-export async function staticRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/static/dezi.css', async (_req, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS),
-  );
-}
+/** The stylesheets (NL Design System and Dezi's own), icons and favicon; see static.ts. */
+export const staticRoutes = staticAssetRoutes;

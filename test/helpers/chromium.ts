@@ -11,8 +11,15 @@ if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROM
 /** The `skip` option of a browser suite. */
 export const SKIP_WITHOUT_CHROMIUM: string | false = available ? false : `no Chromium at ${CHROMIUM}`;
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * The locale every page of a browser test is opened in unless the test names another: Dutch, as a
+ * person in the Netherlands has it. Chromium's own default (en-US) would send "Accept-Language: en-US"
+ * and Dezi would answer in English (web.lang falls back to Accept-Language).
+ */
+export const DEFAULT_LOCALE = 'nl-NL';
+
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',
@@ -24,4 +31,9 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options = {}) => newContext({ locale: DEFAULT_LOCALE, ...options });
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = (options = {}) => newPage({ locale: DEFAULT_LOCALE, ...options });
+  return browser;
 }

@@ -138,9 +138,9 @@ export async function chooseEmployment(
   stopAt: string,
 ): Promise<Exchange> {
   const choice = choicePage.body
-    .split('<li class="choice">')
+    .split('dezi-option">')
     .slice(1)
-    .find((li) => li.includes(`URA ${abonneeNummer}<`));
+    .find((li) => new RegExp(`URA ${abonneeNummer}(?!\\d)`).test(li));
   assert.ok(choice, `no employment at URA ${abonneeNummer} on the choice page`);
   const employment = /name="employment"[^>]*value="([^"]+)"/.exec(choice)![1]!;
   return browser.submit(choicePage, '/kies', { employment }, stopAt);

@@ -12,14 +12,19 @@ export function offeredMeans(body: string): string[] {
   return [...body.matchAll(/<button\b[^>]*name="means"[^>]*value="([^"]*)"/g)].map((m) => m[1]!);
 }
 
-/** The text of the list of means that cannot be used now ("Nu niet te gebruiken"). */
+const text = (markup: string) =>
+  markup
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** The means that cannot be used now ("Nu niet te gebruiken"): each its name and why. */
 export function unusableMeans(body: string): string[] {
-  return [...body.matchAll(/<li class="means-unusable">([\s\S]*?)<\/li>/g)].map((m) =>
-    m[1]!
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim(),
-  );
+  return [...body.matchAll(/<li class="dezi-means--unusable">([\s\S]*?)<\/li>/g)].map((m) => {
+    const name = /class="dezi-means__name">([\s\S]*?)<\/span>/.exec(m[1]!)?.[1] ?? '';
+    const notes = [...m[1]!.matchAll(/class="dezi-means__meta">([\s\S]*?)<\/span>/g)];
+    return `${text(name)} ${text(notes.at(-1)?.[1] ?? '')}`;
+  });
 }
 
 export async function setTestMeansMode(issuer: string, mode: 'up' | 'down' | 'slow'): Promise<void> {

@@ -2,6 +2,7 @@
 // the mandates they may act under here (mandate-choices.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Employment, UsableMandate } from '../../register/register.ts';
+import { button, buttonGroup, errorSummary, radioGroup } from '../../web/components.ts';
 import { html } from '../../web/html.ts';
 import { t } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
@@ -19,28 +20,36 @@ export function choicePage(
   mandates: UsableMandate[] = [],
 ): FastifyReply {
   const lang = web.lang(req, reply);
+  const error = invalid ? t(lang, 'choose.required') : undefined;
   const body = html`<h1>${t(lang, 'choose.title')}</h1>
-<p>${t(lang, mandates.length > 0 ? 'mandate.choose.intro' : 'choose.intro', { client: i.clientName })}</p>
-${invalid ? html`<div class="notice notice-error" role="alert" id="choice-error"><p class="error-message">${t(lang, 'choose.required')}</p></div>` : ''}
-<form method="post" action="/interaction/${i.uid}/kies">${csrfField(web, i)}
-<fieldset${invalid ? html` aria-describedby="choice-error"` : ''}>
-<legend>${t(lang, 'choose.legend')}</legend>
-<ul class="choice-list">${employments.map(
-    (e, n) =>
-      html`<li class="choice">
-        <input type="radio" name="employment" id="employment-${n}" value="${e.id}" required />
-        <label for="employment-${n}"
-          >${e.abonnee.naam}
-          <span class="choice-sub"
-            >${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}</span
-          >
-          <span class="choice-sub">URA ${e.abonnee.abonneeNummer}</span></label
-        >
-      </li>`,
-  )}${mandateChoices(lang, mandates, employments.length)}</ul>
-</fieldset>
-<button class="button" type="submit">${t(lang, 'choose.submit')}</button>
-</form>
-${cancelForm(web, i, lang)}`;
-  return web.render(req, reply.code(invalid ? 400 : 200), { lang, title: t(lang, 'choose.title'), body });
+    ${errorSummary(lang, error ? [{ id: 'employment-0', message: error }] : [])}
+    <p>${t(lang, mandates.length > 0 ? 'mandate.choose.intro' : 'choose.intro', { client: i.clientName })}</p>
+    <form method="post" action="/interaction/${i.uid}/kies" novalidate>
+      ${csrfField(web, i)}
+      ${radioGroup({
+        name: 'employment',
+        legend: t(lang, 'choose.legend'),
+        value: '',
+        error,
+        lang,
+        required: true,
+        optionId: (_opt, n) => `employment-${n}`,
+        options: [
+          ...employments.map((e) => ({
+            value: e.id,
+            label: e.abonnee.naam,
+            hint: html`${e.rolNaam ? `${e.rolNaam} (${e.rolCode})` : t(lang, 'choose.norole')}<br />${`URA ${e.abonnee.abonneeNummer}`}`,
+          })),
+          ...mandateChoices(lang, mandates),
+        ],
+      })}
+      ${buttonGroup(button({ label: t(lang, 'choose.submit') }))}
+    </form>
+    ${cancelForm(web, i, lang)}`;
+  return web.render(req, reply.code(invalid ? 400 : 200), {
+    lang,
+    title: t(lang, 'choose.title'),
+    error: invalid,
+    body,
+  });
 }

@@ -1,4 +1,5 @@
 // What every page of the broker carries: the interaction's CSRF token, and a way to cancel.
+import { buttonGroup, linkButton, textButton } from '../../web/components.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import { t, type Lang } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
@@ -11,13 +12,13 @@ export function csrfField(web: Web, i: Interaction): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${web.csrfToken(interactionBinding(i.uid))}" />`;
 }
 
+/** "Annuleren en terug naar …": ends the login, and the zorgapplicatie hears that it was cancelled. */
 export function cancelForm(web: Web, i: Interaction, lang: Lang): SafeHtml {
   return html`<form method="post" action="/interaction/${i.uid}/annuleren">
-    ${csrfField(web, i)}
-    <button class="link-button" type="submit">${t(lang, 'login.cancel', { client: i.clientName })}</button>
+    ${csrfField(web, i)} ${textButton({ label: t(lang, 'login.cancel', { client: i.clientName }) })}
   </form>`;
 }
 
 export function tryAgain(i: Interaction, lang: Lang): SafeHtml {
-  return html`<p><a class="button" href="/interaction/${i.uid}">${t(lang, 'error.try_again')}</a></p>`;
+  return buttonGroup(linkButton({ href: `/interaction/${i.uid}`, label: t(lang, 'error.try_again') }));
 }

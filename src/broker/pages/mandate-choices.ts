@@ -3,7 +3,8 @@
 // checks it again when it is chosen.
 import type { UsableMandate } from '../../register/register.ts';
 import { formatDate } from '../../web/dates.ts';
-import { html, type SafeHtml } from '../../web/html.ts';
+import type { RadioOption } from '../../web/components.ts';
+import { html } from '../../web/html.ts';
 import { t, type Lang } from '../../web/i18n.ts';
 
 /** The value of a mandate's choice; the form's other values are employment ids. */
@@ -23,21 +24,16 @@ export function chosenMandateId(value: unknown): string | null {
 const nameOf = (p: { voorletters: string; voorvoegsel: string | null; achternaam: string }) =>
   [p.voorletters, p.voorvoegsel, p.achternaam].filter(Boolean).join(' ');
 
-/** The choices' list items, numbered on from `first` (the employments come before them). */
-export function mandateChoices(lang: Lang, mandates: UsableMandate[], first: number): SafeHtml {
-  return html`${mandates.map(({ mandate: m }, n) => {
-    const id = `employment-${first + n}`;
+/** The choices, after the employments: "namens <name> (<role>)", the abonnee, until when, its URA. */
+export function mandateChoices(lang: Lang, mandates: UsableMandate[]): RadioOption[] {
+  return mandates.map(({ mandate: m }) => {
     const rol = m.mandatorRolNaam ? `${m.mandatorRolNaam}, ${m.mandatorRolCode}` : '';
-    return html`<li class="choice">
-      <input type="radio" name="employment" id="${id}" value="${mandateChoiceValue(m.id)}" required />
-      <label for="${id}"
-        >${t(lang, 'mandate.choose.on_behalf', { naam: nameOf(m.mandator), rol })}
-        <span class="choice-sub">${m.abonnee.naam}</span>
-        <span class="choice-sub"
-          >${t(lang, 'mandate.choose.until', { datum: formatDate(lang, m.endDate) })}</span
-        >
-        <span class="choice-sub">URA ${m.abonnee.abonneeNummer}</span></label
-      >
-    </li>`;
-  })}`;
+    return {
+      value: mandateChoiceValue(m.id),
+      label: t(lang, 'mandate.choose.on_behalf', { naam: nameOf(m.mandator), rol }),
+      hint: html`${m.abonnee.naam}<br />${t(lang, 'mandate.choose.until', {
+          datum: formatDate(lang, m.endDate),
+        })}<br />${`URA ${m.abonnee.abonneeNummer}`}`,
+    };
+  });
 }

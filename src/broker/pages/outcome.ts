@@ -2,6 +2,7 @@
 // transaction (Post/Redirect/Get), so reloading or switching language shows it again.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOA, type LoA } from '../../means/loa.ts';
+import { alert } from '../../web/components.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import { t, type Lang, type MessageKey } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
@@ -54,18 +55,17 @@ export function fallbackPage(
 ): FastifyReply {
   const lang = web.lang(req, reply);
   const body = html`<h1>${t(lang, 'error.means_unavailable.title')}</h1>
-    <div class="notice notice-error" role="alert">
-      <p>
-        ${t(lang, usable.length ? 'policy.fallback.body' : 'policy.fallback.none', { means: failedName })}
-      </p>
-    </div>
+    ${alert({
+      type: 'error',
+      body: t(lang, usable.length ? 'policy.fallback.body' : 'policy.fallback.none', { means: failedName }),
+    })}
     ${
       usable.length
         ? html`<h2>${t(lang, 'policy.fallback.alternatives')}</h2>
             ${meansForm(web, i, usable, lang)}`
         : tryAgain(i, lang)
     }
-    ${cancelForm(web, i, lang)}`;
+    ${cancelForm(web, i, lang)} ${web.contact(lang)}`;
   // With a way on it is a step of the login (200); without one, the service is unavailable.
   return web.render(req, reply, {
     lang,
@@ -91,7 +91,7 @@ export function loaTooLowPage(
     ? t(lang, 'broker.loa_too_low.body', { ...vars, reached: t(lang, LOA_WORDS[o.reached]) })
     : t(lang, 'broker.loa_too_low.body_unknown', vars);
   const body = html`<h1>${title}</h1>
-    <div class="notice notice-error" role="alert"><p>${text}</p></div>
+    ${alert({ type: 'error', body: text })}
     ${
       o.usable.length
         ? html`<h2>${t(lang, 'broker.loa_too_low.alternatives', { required })}</h2>
@@ -99,6 +99,6 @@ export function loaTooLowPage(
         : html`<p>${t(lang, 'broker.loa_too_low.none')}</p>
             ${tryAgain(i, lang)}`
     }
-    ${cancelForm(web, i, lang)}`;
+    ${cancelForm(web, i, lang)} ${web.contact(lang)}`;
   return web.render(req, reply, { lang, status: 400, title, body });
 }

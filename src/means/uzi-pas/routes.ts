@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Database } from '../../db/database.ts';
-import { html } from '../../web/html.ts';
+import { buttonGroup, linkButton } from '../../web/components.ts';
 import { t } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
 import type { CertificateSource } from './certificate-source.ts';
@@ -31,7 +31,7 @@ export async function certificateEndpoint(app: FastifyInstance, d: CertificateEn
         status: reason === 'revocation_unavailable' ? 503 : 403,
         titleKey: `uzi.refused.${reason}.title` as const,
         bodyKey: `uzi.refused.${reason}.body` as const,
-        actions: html`<p><a class="button" href="${back}">${t(lang, 'uzi.refused.continue')}</a></p>`,
+        actions: buttonGroup(linkButton({ href: back, label: t(lang, 'uzi.refused.continue') })),
       });
     };
     const expired = () =>

@@ -31,6 +31,8 @@ export function createUziPasMeans(o: UziPasMeansOptions): LoginMeans {
     category: 'nen7518',
     loa: LOA.high,
     subjectKinds: ['uzi-nummer'],
+    // The pass is read by a card reader on a computer: no phone has one.
+    needs: 'card-reader',
 
     async start(request: MeansStart) {
       const ticket = await o.logins.open(request.state, request.callbackUrl);

@@ -98,7 +98,8 @@ export function beheerPage(
   return web.render(req, reply, {
     lang,
     status: o.status,
-    title: o.hasErrors ? `${t(lang, 'beheer.error_prefix')} ${o.title}` : o.title,
+    title: o.title,
+    error: o.hasErrors,
     body: html`${nav(lang, o.section)}${o.body}`,
   });
 }

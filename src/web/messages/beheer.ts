@@ -3,7 +3,6 @@ import type { Messages } from '../i18n.ts';
 
 export const beheerMessages = {
   'beheer.title': { nl: 'Beheer', en: 'Administration' },
-  'beheer.error_prefix': { nl: 'Fout:', en: 'Error:' },
   'beheer.nav.label': { nl: 'Onderdelen van beheer', en: 'Parts of administration' },
   'beheer.nav.abonnees': { nl: 'Abonnees', en: 'Abonnees' },
   'beheer.nav.personen': { nl: 'Personen', en: 'Persons' },

@@ -35,5 +35,5 @@ export const digidMessages = {
     nl: 'U bent ingelogd. Ga verder naar Dezi.',
     en: 'You are logged in. Continue to Dezi.',
   },
-  'digid.idp.post_submit': { nl: 'Doorgaan', en: 'Continue' },
+  'digid.idp.post_submit': { nl: 'Ga verder', en: 'Continue' },
 } as const satisfies Messages;

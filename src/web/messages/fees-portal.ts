@@ -79,11 +79,6 @@ export const feesPortalMessages = {
     nl: 'De einddatum ligt vóór het begin van de koppeling ({datum}).',
     en: 'The end date lies before the employment starts ({datum}).',
   },
-  'staff.error_prefix': { nl: 'Fout:', en: 'Error:' },
-  'staff.error_summary': {
-    nl: 'Er is iets niet goed ingevuld:',
-    en: 'Something is not filled in correctly:',
-  },
   'staff.notice.rol': { nl: 'De rol van {naam} is nu {rol}.', en: 'The role of {naam} is now {rol}.' },
   'staff.notice.ended': {
     nl: 'De koppeling van {naam} is beëindigd.',

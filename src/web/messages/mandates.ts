@@ -78,8 +78,6 @@ export const mandateMessages = {
     nl: 'Uw collega moet bij dezelfde zorgaanbieder werken. Het mandaat geldt pas als uw collega het accepteert.',
     en: 'Your colleague must work at the same care provider. The mandate applies only once your colleague accepts it.',
   },
-  'mandate.form.errors': { nl: 'Er is een probleem', en: 'There is a problem' },
-  'mandate.form.error_title': { nl: 'Fout: {title}', en: 'Error: {title}' },
   'mandate.form.employment': { nl: 'Namens uzelf als', en: 'On your behalf as' },
   'mandate.form.employment.option': { nl: '{rol} bij {abonnee}', en: '{rol} at {abonnee}' },
   'mandate.form.dezi_nummer': { nl: 'Dezi-nummer van uw collega', en: 'Dezi-nummer of your colleague' },

@@ -169,7 +169,6 @@ export const mitzMessages = {
   'mitz.form.submit': { nl: 'Keuze opslaan', en: 'Save choice' },
   'mitz.form.back': { nl: 'Terug naar mijn keuzes', en: 'Back to my choices' },
   'mitz.form.errors': { nl: 'Er is een probleem', en: 'There is a problem' },
-  'mitz.form.error_title': { nl: 'Fout: {title}', en: 'Error: {title}' },
   'mitz.form.error.gegevenscategorie': {
     nl: 'Kies over welke gegevens uw keuze gaat.',
     en: 'Choose which data your choice is about.',

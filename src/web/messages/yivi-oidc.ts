@@ -11,10 +11,6 @@ export const yiviOidcMessages = {
     nl: 'QR-code om te scannen met de Yivi-app',
     en: 'QR code to scan with the Yivi app',
   },
-  'yivi.deeplink': {
-    nl: 'Gebruikt u deze telefoon? Open de Yivi-app',
-    en: 'On this phone? Open the Yivi app',
-  },
   'yivi.waiting': {
     nl: 'Wacht op de Yivi-app. Kies hieronder Verder als u de gegevens hebt gedeeld.',
     en: 'Waiting for the Yivi app. Choose Continue below once you have shared the data.',
