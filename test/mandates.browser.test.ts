@@ -141,7 +141,7 @@ describe('mandates in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
       assert.equal(await own.locator('h1').textContent(), 'Waar werk je? Wat ben je?');
       await check(own, size, 'keuze-met-mandaat');
       await own.getByLabel(/Namens J\. Jansen \(Huisarts, 01\.015\)/).check();
-      await own.getByRole('button', { name: 'Doorgaan' }).click();
+      await own.getByRole('button', { name: 'Ga verder' }).click();
       await own.waitForURL(`${rp.redirectUri}**`);
       assert.match(redirectedTo, /[?&]code=/);
 
