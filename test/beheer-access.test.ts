@@ -61,6 +61,8 @@ for (const backend of BACKENDS)
       `/beheer/zorgapplicaties/${rp.clientId}`,
       '/beheer/inlogmiddelen',
       `/beheer/inlogmiddelen/beleid/${rp.clientId}`,
+      '/beheer/facturen',
+      '/beheer/facturen?status=overdue&abonnee=90000111',
       '/beheer/audit',
       `/beheer/audit?person=${SMIT.deziNummer}`,
     ];
@@ -91,6 +93,9 @@ for (const backend of BACKENDS)
       ['/beheer/audit', { action: 'login' }],
       ['/beheer/audit/export', { action: 'login' }],
       ['/beheer/audit/controleren', {}],
+      ['/beheer/facturen/maken', { periode_run: '2020-01' }],
+      ['/beheer/facturen/herinneren', {}],
+      ['/beheer/facturen/DEZI-2020-000001/betaling', { bedrag: '1,00', datum: '2020-02-01' }],
     ];
 
     /** Nothing any refused post could have changed did change. */
@@ -111,6 +116,8 @@ for (const backend of BACKENDS)
         "SELECT 1 FROM oidc_payloads WHERE model = 'Client' AND payload->>'client_name' = 'Nooit'",
       );
       assert.equal(nooit.length, 0);
+      const invoices = await dezi.db.query('SELECT 1 FROM invoices');
+      assert.equal(invoices.length, 0, 'no invoice made');
     }
 
     test('without a session every page and every post leads to the login', async () => {

@@ -14,6 +14,7 @@ import { JANSEN, OPERATOR, OPERATOR_CONFIG } from './helpers/beheer.ts';
 import { encryptionCertificate } from './helpers/certificates.ts';
 import { launchChromium, SKIP_WITHOUT_CHROMIUM } from './helpers/chromium.ts';
 import { startDezi, type TestDezi } from './helpers/dezi.ts';
+import { backdate, inside, monthsAgo } from './helpers/fees.ts';
 import { registerRp, type TestRp } from './helpers/rp.ts';
 
 /** axe on a busy two-core machine takes its time. */
@@ -33,6 +34,8 @@ describe('beheer in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     dezi = await startDezi({ config: OPERATOR_CONFIG });
+    // De Linde registered last month: the invoice run of the period that ended last has work.
+    await backdate(dezi.db, '90000111', inside(monthsAgo(1)));
     rp = await registerRp(dezi.url);
     browser = await launchChromium();
   });
@@ -210,8 +213,41 @@ describe('beheer in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
         await check('audit-controle');
       });
 
+      test(
+        "invoices: a period's run, an invoice, a payment with an error and then right",
+        { timeout: SLOW },
+        async () => {
+          await nav('Facturen');
+          await check('facturen');
+          // The form offers the last period that has ended; the second screen size finds it made already.
+          await page.getByRole('button', { name: 'Facturen maken' }).click();
+          await page.waitForURL(/melding=(gemaakt|niets_gemaakt)/);
+          await check('facturen-gemaakt');
+          await page
+            .getByRole('link', { name: /^DEZI-/ })
+            .first()
+            .click();
+          assert.match((await page.locator('h1').textContent())!, /^Factuur DEZI-/);
+          await check('factuur');
+          await page.getByLabel('Ontvangen bedrag in euro').fill('veel');
+          await page.getByRole('button', { name: 'Betaling vastleggen' }).click();
+          assert.match(await page.title(), /^Fout: /);
+          await check('factuur-fouten');
+          await page.getByLabel('Ontvangen bedrag in euro').fill('1,00');
+          await page.getByRole('button', { name: 'Betaling vastleggen' }).click();
+          await page.waitForURL(/melding=betaald$/);
+          assert.match((await page.getByRole('status').first().textContent())!, /De betaling is vastgelegd/);
+          await check('factuur-betaald');
+        },
+      );
+
       test('in English; and an abonnee administrator is refused', { timeout: SLOW }, async () => {
-        for (const path of ['/beheer?lang=en', '/beheer/inlogmiddelen', '/beheer/audit']) {
+        for (const path of [
+          '/beheer?lang=en',
+          '/beheer/inlogmiddelen',
+          '/beheer/facturen',
+          '/beheer/audit',
+        ]) {
           await page.goto(`${dezi.url}${path}`);
           assert.equal(await page.locator('html').getAttribute('lang'), 'en');
           await check(`en-${path.split('/')[2]?.replace(/\?.*/, '') || 'start'}`);

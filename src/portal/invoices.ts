@@ -9,9 +9,11 @@ import {
   type DueLine,
   type Fees,
   type Invoice,
+  type InvoiceDetail,
   type InvoiceLine,
   type Period,
 } from '../register/fees.ts';
+import type { Abonnee } from '../register/register.ts';
 import { roleLabel } from '../register/roles.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
@@ -50,6 +52,105 @@ function lineText(
 }
 
 const statusWord = (lang: Lang, i: Invoice) => t(lang, `invoices.status.${i.status}`);
+
+/**
+ * An invoice as both the abonnee and the operator read it: who it is from and to, its dates and
+ * status, the lines behind it, its payments, what is left to pay and the reminders sent.
+ */
+export function invoiceDocument(
+  lang: Lang,
+  invoice: InvoiceDetail,
+  to: Pick<Abonnee, 'naam' | 'abonneeNummer' | 'kvk'>,
+  issuer: string,
+): SafeHtml {
+  const outstanding = Math.max(0, invoice.totalCents - invoice.paidCents);
+  const cell = (s: string | SafeHtml) => html`<td>${s}</td>`;
+  return html`${
+      invoice.status === 'overdue'
+        ? html`<div class="notice notice-warning" role="note"><p>${t(lang, 'invoice.overdue')}</p></div>`
+        : ''
+    }
+    <dl class="facts">
+      <dt>${t(lang, 'invoice.from')}</dt>
+      <dd>${issuer}</dd>
+      <dt>${t(lang, 'invoice.to')}</dt>
+      <dd>${to.naam} (URA ${to.abonneeNummer}${to.kvk ? `, KvK ${to.kvk}` : ''})</dd>
+      <dt>${t(lang, 'invoice.date')}</dt>
+      <dd>${formatDate(invoice.issueDate, lang)}</dd>
+      <dt>${t(lang, 'invoice.period')}</dt>
+      <dd>${periodName(invoice.period, lang)}</dd>
+      <dt>${t(lang, 'invoice.due')}</dt>
+      <dd>${formatDate(invoice.dueDate, lang)}</dd>
+      <dt>${t(lang, 'invoices.col.status')}</dt>
+      <dd>${statusWord(lang, invoice)}</dd>
+    </dl>
+    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="regels-caption">
+      <table>
+        <caption id="regels-caption">
+          ${t(lang, 'invoice.lines')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${t(lang, 'invoice.col.date')}</th>
+            <th scope="col">${t(lang, 'invoice.col.description')}</th>
+            <th scope="col">${t(lang, 'invoice.col.amount')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${invoice.lines.map(
+            (l) =>
+              html`<tr>
+                ${cell(formatDate(l.eventDate, lang))} ${cell(lineText(lang, l, to.naam))}
+                ${cell(formatMoney(l.amountCents, lang))}
+              </tr>`,
+          )}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colspan="2">${t(lang, 'invoice.total')}</th>
+            <td>${formatMoney(invoice.totalCents, lang)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+    <h2>${t(lang, 'invoice.payments')}</h2>
+    ${
+      invoice.payments.length === 0
+        ? html`<p>${t(lang, 'invoice.no_payments')}</p>`
+        : html`<ul>
+            ${invoice.payments.map(
+              (p) =>
+                html`<li>
+                  ${t(lang, 'invoice.payment', { amount: formatMoney(p.amountCents, lang), date: formatDate(p.paidOn, lang) })}
+                </li>`,
+            )}
+          </ul>`
+    }
+    <p>
+      ${
+        outstanding === 0
+          ? t(lang, 'invoice.paid_in_full')
+          : t(lang, 'invoice.to_pay', {
+              amount: formatMoney(outstanding, lang),
+              date: formatDate(invoice.dueDate, lang),
+              nummer: invoice.number,
+            })
+      }
+    </p>
+    ${
+      invoice.reminderList.length === 0
+        ? ''
+        : html`<h2>${t(lang, 'invoice.reminders')}</h2>
+            <ul>
+              ${invoice.reminderList.map(
+                (r) =>
+                  html`<li>
+                    ${t(lang, 'invoice.reminder', { seq: String(r.seq), date: formatDate(r.sentOn, lang) })}
+                  </li>`,
+              )}
+            </ul>`
+    }`;
+}
 
 export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): Promise<void> {
   const { web, fees } = d;
@@ -164,98 +265,10 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
       clientId: PORTAL_CLIENT_ID,
       target: `invoice:${invoice.number}`,
     });
-    const outstanding = Math.max(0, invoice.totalCents - invoice.paidCents);
     const title = t(lang, 'invoice.title', { nummer: invoice.number });
     const issuer = fees.tariff?.issuer ?? t(lang, 'invoice.issuer_default');
-    const cell = (s: string | SafeHtml) => html`<td>${s}</td>`;
     const body = html`<h1>${title}</h1>
-      ${
-        invoice.status === 'overdue'
-          ? html`<div class="notice notice-warning" role="note"><p>${t(lang, 'invoice.overdue')}</p></div>`
-          : ''
-      }
-      <dl class="facts">
-        <dt>${t(lang, 'invoice.from')}</dt>
-        <dd>${issuer}</dd>
-        <dt>${t(lang, 'invoice.to')}</dt>
-        <dd>
-          ${a.abonnee.naam} (URA ${a.abonnee.abonneeNummer}${a.abonnee.kvk ? `, KvK ${a.abonnee.kvk}` : ''})
-        </dd>
-        <dt>${t(lang, 'invoice.date')}</dt>
-        <dd>${formatDate(invoice.issueDate, lang)}</dd>
-        <dt>${t(lang, 'invoice.period')}</dt>
-        <dd>${periodName(invoice.period, lang)}</dd>
-        <dt>${t(lang, 'invoice.due')}</dt>
-        <dd>${formatDate(invoice.dueDate, lang)}</dd>
-        <dt>${t(lang, 'invoices.col.status')}</dt>
-        <dd>${statusWord(lang, invoice)}</dd>
-      </dl>
-      <div class="table-wrap" tabindex="0" role="region" aria-labelledby="regels-caption">
-        <table>
-          <caption id="regels-caption">
-            ${t(lang, 'invoice.lines')}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t(lang, 'invoice.col.date')}</th>
-              <th scope="col">${t(lang, 'invoice.col.description')}</th>
-              <th scope="col">${t(lang, 'invoice.col.amount')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${invoice.lines.map(
-              (l) =>
-                html`<tr>
-                  ${cell(formatDate(l.eventDate, lang))} ${cell(lineText(lang, l, a.abonnee.naam))}
-                  ${cell(formatMoney(l.amountCents, lang))}
-                </tr>`,
-            )}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colspan="2">${t(lang, 'invoice.total')}</th>
-              <td>${formatMoney(invoice.totalCents, lang)}</td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
-      <h2>${t(lang, 'invoice.payments')}</h2>
-      ${
-        invoice.payments.length === 0
-          ? html`<p>${t(lang, 'invoice.no_payments')}</p>`
-          : html`<ul>
-              ${invoice.payments.map(
-                (p) =>
-                  html`<li>
-                    ${t(lang, 'invoice.payment', { amount: formatMoney(p.amountCents, lang), date: formatDate(p.paidOn, lang) })}
-                  </li>`,
-              )}
-            </ul>`
-      }
-      <p>
-        ${
-          outstanding === 0
-            ? t(lang, 'invoice.paid_in_full')
-            : t(lang, 'invoice.to_pay', {
-                amount: formatMoney(outstanding, lang),
-                date: formatDate(invoice.dueDate, lang),
-                nummer: invoice.number,
-              })
-        }
-      </p>
-      ${
-        invoice.reminderList.length === 0
-          ? ''
-          : html`<h2>${t(lang, 'invoice.reminders')}</h2>
-              <ul>
-                ${invoice.reminderList.map(
-                  (r) =>
-                    html`<li>
-                      ${t(lang, 'invoice.reminder', { seq: String(r.seq), date: formatDate(r.sentOn, lang) })}
-                    </li>`,
-                )}
-              </ul>`
-      }
+      ${invoiceDocument(lang, invoice, a.abonnee, issuer)}
       <p class="hint">${t(lang, 'invoice.print')}</p>
       <p><a href="${base}/facturen">${t(lang, 'invoice.back')}</a></p>`;
     return web.render(req, reply, { lang, title, body });

@@ -18,6 +18,7 @@ import {
   invoiceByNumber,
   invoiceDetail,
   invoicesToRemind,
+  countInvoices,
   listInvoices,
   type Invoice,
   type InvoiceDetail,
@@ -97,6 +98,11 @@ export class Fees {
   /** The period that today falls in. */
   currentPeriod(w: When = {}): Period {
     return periodOfDate(Fees.today(w), this.#tariff().invoicePeriod);
+  }
+
+  /** The last period that has ended: the one whose invoices are made next. */
+  previousPeriod(w: When = {}): Period {
+    return periodOfDate(addDays(this.currentPeriod(w).start, -1), this.#tariff().invoicePeriod);
   }
 
   /** What is due and not invoiced yet in a period, for one abonnee or all. */
@@ -213,6 +219,13 @@ export class Fees {
   list(filter: InvoiceFilter = {}, w: When = {}): Promise<Invoice[]> {
     if (filter.abonneeId !== undefined && !isUuid(filter.abonneeId)) return Promise.resolve([]);
     return listInvoices(this.#db, filter, Fees.today(w));
+  }
+
+  /** How many invoices a filter finds, and what is outstanding on them (beheer's list). */
+  count(filter: InvoiceFilter = {}, w: When = {}): Promise<{ count: number; outstandingCents: number }> {
+    if (filter.abonneeId !== undefined && !isUuid(filter.abonneeId))
+      return Promise.resolve({ count: 0, outstandingCents: 0 });
+    return countInvoices(this.#db, filter, Fees.today(w));
   }
 
   /** One invoice with its lines, payments and reminders; null when there is none by that number. */

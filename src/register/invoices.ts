@@ -263,8 +263,8 @@ export interface InvoiceFilter {
   offset?: number;
 }
 
-/** Invoices newest first; the status, derived as statusOf does, is filtered on in the database. */
-export async function listInvoices(q: Queryable, f: InvoiceFilter, today: string): Promise<Invoice[]> {
+/** The WHERE clause of a filter; the status, derived as statusOf does, is filtered on in the database. */
+function whereOf(f: InvoiceFilter, today: string): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -273,12 +273,34 @@ export async function listInvoices(q: Queryable, f: InvoiceFilter, today: string
   if (f.status === 'paid') where.push('i.paid_cents >= i.total_cents');
   if (f.status === 'overdue') where.push(`i.paid_cents < i.total_cents AND i.due_date < ${param(today)}`);
   if (f.status === 'open') where.push(`i.paid_cents < i.total_cents AND i.due_date >= ${param(today)}`);
-  const page = f.limit === undefined ? '' : ` LIMIT ${param(f.limit)} OFFSET ${param(f.offset ?? 0)}`;
+  return { where: where.length ? ` WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** Invoices newest first. */
+export async function listInvoices(q: Queryable, f: InvoiceFilter, today: string): Promise<Invoice[]> {
+  const { where, params } = whereOf(f, today);
+  const page =
+    f.limit === undefined ? '' : ` LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset ?? 0)}`;
   const rows = await q.query<InvoiceRow>(
-    `SELECT * FROM (${SELECT}) i${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY i.number DESC${page}`,
+    `SELECT * FROM (${SELECT}) i${where} ORDER BY i.number DESC${page}`,
     params,
   );
   return rows.map((r) => toInvoice(r, today));
+}
+
+/** How many invoices a filter finds (for paging), and what is still to be paid on them. */
+export async function countInvoices(
+  q: Queryable,
+  f: InvoiceFilter,
+  today: string,
+): Promise<{ count: number; outstandingCents: number }> {
+  const { where, params } = whereOf(f, today);
+  const [row] = await q.query<{ count: string | number; outstanding: string | number | null }>(
+    `SELECT count(*) AS count, sum(greatest(i.total_cents - i.paid_cents, 0)) AS outstanding
+     FROM (${SELECT}) i${where}`,
+    params,
+  );
+  return { count: Number(row?.count ?? 0), outstandingCents: Number(row?.outstanding ?? 0) };
 }
 
 export async function insertPayment(

@@ -53,6 +53,8 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
     const lang = web.lang(req, reply);
     const { actor } = operatorOf(req);
     const found = await d.register.searchAbonnees(o.query);
+    // Not paying never blocks a login (care first): here is where the operator sees it.
+    const overdue = new Set((await d.fees.list({ status: 'overdue' })).map((i) => i.abonneeNummer));
     await recordAudit(d.db, {
       actor,
       action: 'beheer.abonnee.search',
@@ -98,6 +100,10 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
           <a href="/beheer/audit?abonnee=${a.abonneeNummer}"
             >${t(lang, 'beheer.abonnee.audit', { naam: a.naam })}</a
           >
+          <a href="/beheer/facturen?abonnee=${a.abonneeNummer}"
+            >${t(lang, 'beheer.abonnee.invoices', { naam: a.naam })}</a
+          >
+          ${overdue.has(a.abonneeNummer) ? html`<strong>${t(lang, 'beheer.abonnee.overdue')}</strong>` : ''}
         </td>
       </tr>`;
     return beheerPage(web, req, reply, {

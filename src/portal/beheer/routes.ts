@@ -13,6 +13,7 @@ import { fullName, personActor, portalPerson, sessionBinding } from '../mijn-dez
 import { abonneeRoutes } from './abonnees.ts';
 import { auditRoutes } from './audit.ts';
 import { clientRoutes } from './clients.ts';
+import { invoiceRoutes } from './invoices.ts';
 import { meansRoutes } from './means.ts';
 import { MeansSwitches } from '../../means/switches.ts';
 import { Operators } from './operators.ts';
@@ -94,6 +95,7 @@ function startPage(d: BeheerDeps) {
       ['/beheer/personen', 'beheer.nav.personen', 'beheer.start.personen'],
       ['/beheer/zorgapplicaties', 'beheer.nav.zorgapplicaties', 'beheer.start.zorgapplicaties'],
       ['/beheer/inlogmiddelen', 'beheer.nav.inlogmiddelen', 'beheer.start.inlogmiddelen'],
+      ['/beheer/facturen', 'beheer.nav.facturen', 'beheer.start.facturen'],
       ['/beheer/audit', 'beheer.nav.audit', 'beheer.start.audit'],
     ] as const;
     return beheerPage(web, req, reply, {
@@ -151,6 +153,7 @@ export async function beheerRoutes(app: FastifyInstance, deps: BeheerRouteDeps):
     await personRoutes(scope, d);
     await clientRoutes(scope, d);
     await meansRoutes(scope, d);
+    await invoiceRoutes(scope, d);
     await auditRoutes(scope, d);
   });
 }

@@ -9,6 +9,7 @@ import type { Database } from '../../db/database.ts';
 import { getClient, type RegisteredClient } from '../../oidc/client-admin.ts';
 import type { MeansRegistry } from '../../means/registry.ts';
 import type { MeansSwitches } from '../../means/switches.ts';
+import type { Fees } from '../../register/fees.ts';
 import type { Person, Register } from '../../register/register.ts';
 import { formatAmsterdam } from '../../time.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
@@ -25,6 +26,7 @@ export interface BeheerDeps {
   db: Database;
   provider: Provider;
   register: Register;
+  fees: Fees;
   means: MeansRegistry;
   switches: MeansSwitches;
   web: Web;
@@ -61,13 +63,14 @@ export function csrf(web: Web, req: FastifyRequest): SafeHtml {
   return csrfField(web, sessionBinding(operatorOf(req).session));
 }
 
-export type Section = 'abonnees' | 'personen' | 'zorgapplicaties' | 'inlogmiddelen' | 'audit';
+export type Section = 'abonnees' | 'personen' | 'zorgapplicaties' | 'inlogmiddelen' | 'facturen' | 'audit';
 
 const SECTIONS: readonly [Section, string, MessageKey][] = [
   ['abonnees', '/beheer/abonnees', 'beheer.nav.abonnees'],
   ['personen', '/beheer/personen', 'beheer.nav.personen'],
   ['zorgapplicaties', '/beheer/zorgapplicaties', 'beheer.nav.zorgapplicaties'],
   ['inlogmiddelen', '/beheer/inlogmiddelen', 'beheer.nav.inlogmiddelen'],
+  ['facturen', '/beheer/facturen', 'beheer.nav.facturen'],
   ['audit', '/beheer/audit', 'beheer.nav.audit'],
 ];
 

@@ -8,6 +8,7 @@ export const beheerMessages = {
   'beheer.nav.personen': { nl: 'Personen', en: 'Persons' },
   'beheer.nav.zorgapplicaties': { nl: 'Zorgapplicaties', en: 'Care applications' },
   'beheer.nav.inlogmiddelen': { nl: 'Inlogmiddelen', en: 'Login means' },
+  'beheer.nav.facturen': { nl: 'Facturen', en: 'Invoices' },
   'beheer.nav.audit': { nl: 'Audittrail', en: 'Audit trail' },
   'beheer.start.intro': {
     nl: 'U bent ingelogd als beheerder van het Dezi-register: {naam} (Dezi-nummer {dezi}). Alles wat u hier doet, wordt op uw naam vastgelegd in de audittrail.',
@@ -28,6 +29,10 @@ export const beheerMessages = {
   'beheer.start.inlogmiddelen': {
     nl: 'De werking van elk inlogmiddel, een inlogmiddel uit- en aanzetten, en welke inlogmiddelen elke zorgapplicatie accepteert.',
     en: 'The health of each login means, switching a means off and on, and which means each care application accepts.',
+  },
+  'beheer.start.facturen': {
+    nl: 'De facturen van alle abonnees, een ontvangen betaling vastleggen, de facturen van een periode maken en herinneringen versturen.',
+    en: 'Every abonnee’s invoices, recording a payment received, making a period’s invoices and sending reminders.',
   },
   'beheer.start.audit': {
     nl: 'De audittrail doorzoeken, als CSV exporteren en de hashketen controleren.',
@@ -85,6 +90,11 @@ export const beheerMessages = {
   'beheer.abonnee.suspend': { nl: '{naam} schorsen', en: 'Suspend {naam}' },
   'beheer.abonnee.activate': { nl: '{naam} weer activeren', en: 'Reactivate {naam}' },
   'beheer.abonnee.audit': { nl: 'Audittrail van {naam}', en: 'Audit trail of {naam}' },
+  'beheer.abonnee.invoices': { nl: 'Facturen van {naam}', en: 'Invoices of {naam}' },
+  'beheer.abonnee.overdue': {
+    nl: 'Betaling te laat (inloggen gaat gewoon door)',
+    en: 'Payment overdue (logins go on as usual)',
+  },
   'beheer.abonnee.add': { nl: 'Abonnee toevoegen', en: 'Add an abonnee' },
   'beheer.abonnee.add.submit': { nl: 'Abonnee toevoegen', en: 'Add abonnee' },
   'beheer.abonnee.error.nummer': {
@@ -554,4 +564,135 @@ export const beheerMessages = {
     nl: '{n} nieuwere vermeldingen zijn nog niet in de keten opgenomen (geschreven tijdens de controle).',
     en: '{n} newer entries are not in the chain yet (written during the check).',
   },
+
+  // --- fees ----------------------------------------------------------------------------------
+  'beheer.invoices.title': { nl: 'Facturen', en: 'Invoices' },
+  'beheer.invoices.intro': {
+    nl: 'De facturen van alle abonnees, nieuwste eerst. Een abonnee die te laat betaalt, kan gewoon blijven inloggen: zorg gaat voor.',
+    en: 'Every abonnee’s invoices, newest first. An abonnee that pays late can go on logging in: care comes first.',
+  },
+  'beheer.invoices.filter.abonnee': { nl: 'Abonneenummer (URA)', en: 'Abonnee number (URA)' },
+  'beheer.invoices.filter.abonnee.hint': {
+    nl: 'Acht cijfers. Leeg: alle abonnees.',
+    en: 'Eight digits. Empty: every abonnee.',
+  },
+  'beheer.invoices.filter.status': { nl: 'Status', en: 'Status' },
+  'beheer.invoices.filter.status.all': { nl: 'Alle', en: 'All' },
+  'beheer.invoices.filter.period': { nl: 'Periode', en: 'Period' },
+  'beheer.invoices.filter.period.hint': {
+    nl: 'Een maand zoals 2026-11 of een kwartaal zoals 2026-Q4. Leeg: alle periodes.',
+    en: 'A month such as 2026-11 or a quarter such as 2026-Q4. Empty: every period.',
+  },
+  'beheer.invoices.error.abonnee': {
+    nl: 'Vul het abonneenummer van een bestaande abonnee in: acht cijfers',
+    en: 'Enter the number of an existing abonnee: eight digits',
+  },
+  'beheer.invoices.error.status': { nl: 'Kies een status uit de lijst', en: 'Choose a status from the list' },
+  'beheer.invoices.error.period': {
+    nl: 'Vul een periode in zoals 2026-11 of 2026-Q4',
+    en: 'Enter a period such as 2026-11 or 2026-Q4',
+  },
+  'beheer.invoices.found': { nl: 'Gevonden facturen: {n}', en: 'Invoices found: {n}' },
+  'beheer.invoices.none': { nl: 'Geen factuur gevonden.', en: 'No invoice found.' },
+  'beheer.invoices.outstanding': {
+    nl: 'Nog te betalen op deze facturen',
+    en: 'Outstanding on these invoices',
+  },
+  'beheer.invoices.caption': {
+    nl: 'Gevonden facturen, nieuwste eerst',
+    en: 'Invoices found, newest first',
+  },
+  'beheer.invoices.col.abonnee': { nl: 'Abonnee', en: 'Abonnee' },
+  'beheer.invoices.reminders': { nl: 'herinneringen: {n}', en: 'reminders: {n}' },
+  'beheer.invoices.notice.gemaakt': {
+    nl: 'De facturen van deze periode zijn gemaakt: {n}.',
+    en: 'The invoices of this period are made: {n}.',
+  },
+  'beheer.invoices.notice.niets_gemaakt': {
+    nl: 'Er is geen nieuwe factuur gemaakt: elke abonnee met iets te betalen had al een factuur voor deze periode.',
+    en: 'No new invoice was made: every abonnee with something due already had an invoice for this period.',
+  },
+  'beheer.invoices.notice.herinnerd': {
+    nl: 'Herinneringen verstuurd: {n}. Ze staan bij de facturen, ook in het abonneeportaal.',
+    en: 'Reminders sent: {n}. They show on the invoices, in the abonnee portal too.',
+  },
+  'beheer.invoices.notice.geen_herinneringen': {
+    nl: 'Er was geen herinnering te versturen.',
+    en: 'There was no reminder to send.',
+  },
+  'beheer.invoices.no_tariff': {
+    nl: 'Er is geen tarief ingesteld (DEZI_TARIFF_FILE). Zonder tarief maakt Dezi geen facturen; zie de handleiding voor beheer.',
+    en: 'No tariff is configured (DEZI_TARIFF_FILE). Without a tariff Dezi makes no invoices; see the operations guide.',
+  },
+  'beheer.invoices.run.title': { nl: 'Facturen van een periode maken', en: 'Make the invoices of a period' },
+  'beheer.invoices.run.intro': {
+    nl: 'Elke abonnee met registraties in een afgelopen periode krijgt één factuur. Nog een keer maken voor dezelfde periode maakt geen dubbele facturen. Daarna worden de herinneringen verstuurd die nodig zijn.',
+    en: 'Every abonnee with registrations in a period that has ended gets one invoice. Making them again for the same period makes no duplicates. Then the reminders that are due are sent.',
+  },
+  'beheer.invoices.run.period': { nl: 'Periode', en: 'Period' },
+  'beheer.invoices.run.period.month': {
+    nl: 'Een afgelopen maand, zoals 2026-11.',
+    en: 'A month that has ended, such as 2026-11.',
+  },
+  'beheer.invoices.run.period.quarter': {
+    nl: 'Een afgelopen kwartaal, zoals 2026-Q3.',
+    en: 'A quarter that has ended, such as 2026-Q3.',
+  },
+  'beheer.invoices.run.submit': { nl: 'Facturen maken', en: 'Make invoices' },
+  'beheer.invoices.run.error.month': {
+    nl: 'Vul een maand in zoals 2026-11: de facturen gaan per maand',
+    en: 'Enter a month such as 2026-11: invoices are made per month',
+  },
+  'beheer.invoices.run.error.quarter': {
+    nl: 'Vul een kwartaal in zoals 2026-Q3: de facturen gaan per kwartaal',
+    en: 'Enter a quarter such as 2026-Q3: invoices are made per quarter',
+  },
+  'beheer.invoices.run.error.not_ended': {
+    nl: 'De periode {period} is nog niet afgelopen: de facturen kunnen vanaf {date} gemaakt worden',
+    en: 'The period {period} has not ended yet: its invoices can be made from {date}',
+  },
+  'beheer.invoices.remind.title': { nl: 'Herinneringen versturen', en: 'Send reminders' },
+  'beheer.invoices.remind.intro': {
+    nl: 'Een factuur die na de vervaldatum niet betaald is, krijgt een herinnering, en daarna elke {days} dagen weer een.',
+    en: 'An invoice unpaid after its due date gets a reminder, and another one every {days} days after that.',
+  },
+  'beheer.invoices.remind.submit': { nl: 'Herinneringen versturen', en: 'Send reminders' },
+
+  'beheer.invoice.notice.betaald': {
+    nl: 'De betaling is vastgelegd.',
+    en: 'The payment is recorded.',
+  },
+  'beheer.invoice.pay.title': { nl: 'Betaling vastleggen', en: 'Record a payment' },
+  'beheer.invoice.pay.amount': { nl: 'Ontvangen bedrag in euro', en: 'Amount received in euros' },
+  'beheer.invoice.pay.amount.hint': {
+    nl: 'Bijvoorbeeld 255,00. Nog te betalen: {amount}.',
+    en: 'For example 255.00. Outstanding: {amount}.',
+  },
+  'beheer.invoice.pay.date': { nl: 'Ontvangen op', en: 'Received on' },
+  'beheer.invoice.pay.submit': { nl: 'Betaling vastleggen', en: 'Record payment' },
+  'beheer.invoice.pay.error.amount': {
+    nl: 'Vul een bedrag in euro in, meer dan 0, zoals 255,00',
+    en: 'Enter an amount in euros, more than 0, such as 255.00',
+  },
+  'beheer.invoice.pay.error.too_much': {
+    nl: 'Het bedrag is meer dan er nog te betalen is ({amount})',
+    en: 'The amount is more than is outstanding ({amount})',
+  },
+  'beheer.invoice.pay.error.date': {
+    nl: 'Vul de datum in waarop de betaling is ontvangen',
+    en: 'Enter the date the payment was received',
+  },
+  'beheer.invoice.pay.error.future': {
+    nl: 'De datum van ontvangst ligt in de toekomst',
+    en: 'The date received lies in the future',
+  },
+  'beheer.invoice.pay.error.before': {
+    nl: 'De datum van ontvangst ligt voor de factuurdatum ({date})',
+    en: 'The date received lies before the invoice date ({date})',
+  },
+  'beheer.invoice.pay.error.changed': {
+    nl: 'Intussen is er een andere betaling vastgelegd. Kijk wat er nog te betalen is en probeer het opnieuw',
+    en: 'Another payment was recorded in the meantime. Check what is outstanding and try again',
+  },
+  'beheer.invoice.others': { nl: 'Alle facturen van {naam}', en: 'All invoices of {naam}' },
 } as const satisfies Messages;
