@@ -66,7 +66,7 @@ for (const backend of BACKENDS)
       });
       assert.equal(wrong.status, 400);
       assert.match(wrong.body, /<title>Fout: Abonnees · Dezi<\/title>/);
-      assert.match(wrong.body, /Er is iets niet goed ingevuld/);
+      assert.match(wrong.body, /Er is een probleem met uw invoer/);
       for (const id of ['nummer', 'kvk', 'agb']) {
         assert.match(wrong.body, new RegExp(`<a(?: class="[^"]*")? href="#${id}">`), id);
         assert.match(wrong.body, new RegExp(`id="${id}-error"`), id);

@@ -242,6 +242,61 @@ export function dateField(o: {
   });
 }
 
+/** Several lines of text (redirect URIs, a pasted certificate), in a labelled field. */
+export function textareaField(o: {
+  id: string;
+  name: string;
+  label: Content;
+  value: string;
+  hint?: Content;
+  error?: string;
+  rows?: number;
+  maxlength?: number;
+  lang: Lang;
+}): SafeHtml {
+  const by = describedBy(o.id, o);
+  // The value starts on the line after the tag: a first newline there is dropped by the parser.
+  return formField({
+    ...o,
+    control: html`<textarea
+      class="utrecht-textarea utrecht-textarea--html-textarea${o.error ? ' utrecht-textarea--invalid' : ''}"
+      id="${o.id}"
+      name="${o.name}"
+      rows="${o.rows ?? 4}"
+      maxlength="${o.maxlength ?? 8000}"
+      spellcheck="false"
+      ${o.error ? html`aria-invalid="true"` : ''}
+      ${by ? html`aria-describedby="${by}"` : ''}
+    >
+${o.value}</textarea>`,
+  });
+}
+
+/** A file to choose (read as text by the server), in a labelled field. */
+export function fileField(o: {
+  id: string;
+  name: string;
+  label: Content;
+  accept: string;
+  hint?: Content;
+  error?: string;
+  lang: Lang;
+}): SafeHtml {
+  const by = describedBy(o.id, o);
+  return formField({
+    ...o,
+    control: html`<input
+      class="dezi-file"
+      type="file"
+      id="${o.id}"
+      name="${o.name}"
+      accept="${o.accept}"
+      ${o.error ? html`aria-invalid="true"` : ''}
+      ${by ? html`aria-describedby="${by}"` : ''}
+    />`,
+  });
+}
+
 export interface SelectOption {
   value: string;
   label: string;

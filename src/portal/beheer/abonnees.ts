@@ -114,7 +114,7 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
       body: html`<h1>${t(lang, 'beheer.abonnee.title')}</h1>
         ${errorSummary(lang, errors)} ${notice(shown ? t(lang, `beheer.abonnee.notice.${shown}`) : null)}
         <form method="get" action="/beheer/abonnees" role="search">
-          ${textInput({ name: 'q', label: t(lang, 'beheer.abonnee.search'), hint: t(lang, 'beheer.abonnee.search.hint'), value: o.query, maxlength: 100, autocomplete: 'off' })}
+          ${textInput({ lang, name: 'q', label: t(lang, 'beheer.abonnee.search'), hint: t(lang, 'beheer.abonnee.search.hint'), value: o.query, maxlength: 100, autocomplete: 'off' })}
           <button class="button" type="submit">${t(lang, 'beheer.search')}</button>
         </form>
 
@@ -147,10 +147,10 @@ export async function abonneeRoutes(app: FastifyInstance, d: BeheerDeps): Promis
         <h2 id="nieuw">${t(lang, 'beheer.abonnee.add')}</h2>
         <form method="post" action="/beheer/abonnees/nieuw">
           ${csrf(web, req)}
-          ${textInput({ name: 'nummer', label: t(lang, 'beheer.abonnee.nummer'), hint: t(lang, 'beheer.abonnee.nummer.hint'), value: input.nummer, error: errors.nummer, maxlength: 8, autocomplete: 'off', required: true })}
-          ${textInput({ name: 'naam', label: t(lang, 'beheer.abonnee.naam'), value: input.naam, error: errors.naam, maxlength: 200, autocomplete: 'organization', required: true })}
-          ${textInput({ name: 'kvk', label: t(lang, 'beheer.abonnee.kvk'), hint: t(lang, 'beheer.abonnee.kvk.hint'), value: input.kvk, error: errors.kvk, maxlength: 8, autocomplete: 'off', required: true })}
-          ${textInput({ name: 'agb', label: t(lang, 'beheer.abonnee.agb_optional'), hint: t(lang, 'beheer.abonnee.agb.hint'), value: input.agb, error: errors.agb, maxlength: 8, autocomplete: 'off' })}
+          ${textInput({ lang, name: 'nummer', label: t(lang, 'beheer.abonnee.nummer'), hint: t(lang, 'beheer.abonnee.nummer.hint'), value: input.nummer, error: errors.nummer, maxlength: 8, autocomplete: 'off', required: true })}
+          ${textInput({ lang, name: 'naam', label: t(lang, 'beheer.abonnee.naam'), value: input.naam, error: errors.naam, maxlength: 200, autocomplete: 'organization', required: true })}
+          ${textInput({ lang, name: 'kvk', label: t(lang, 'beheer.abonnee.kvk'), hint: t(lang, 'beheer.abonnee.kvk.hint'), value: input.kvk, error: errors.kvk, maxlength: 8, autocomplete: 'off', required: true })}
+          ${textInput({ lang, name: 'agb', label: t(lang, 'beheer.abonnee.agb_optional'), hint: t(lang, 'beheer.abonnee.agb.hint'), value: input.agb, error: errors.agb, maxlength: 8, autocomplete: 'off' })}
           <button class="button" type="submit">${t(lang, 'beheer.abonnee.add.submit')}</button>
         </form>`,
     });

@@ -88,8 +88,9 @@ export async function auditRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
     const errors = o.errors ?? {};
     const input = (c: AuditCriterion) =>
       c === 'from' || c === 'until'
-        ? dateInput({ name: c, label: t(lang, LABELS[c]), value: o.raw[c] ?? '', error: errors[c] })
+        ? dateInput({ lang, name: c, label: t(lang, LABELS[c]), value: o.raw[c] ?? '', error: errors[c] })
         : textInput({
+            lang,
             name: c,
             label: t(lang, LABELS[c]),
             hint: c === 'action' ? t(lang, 'beheer.audit.action.hint') : undefined,

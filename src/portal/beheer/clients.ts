@@ -196,9 +196,9 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
         <p>${t(lang, 'beheer.client.add.intro')}</p>
         <form method="post" action="/beheer/zorgapplicaties/nieuw" enctype="multipart/form-data">
           ${csrf(web, req)}
-          ${textInput({ name: 'naam', label: t(lang, 'beheer.client.name'), value: input.naam, error: errors.naam, maxlength: 200, autocomplete: 'off', required: true })}
-          ${textInput({ name: 'organisatie', label: t(lang, 'beheer.client.organisation_optional'), value: input.organisatie, error: errors.organisatie, maxlength: 200, autocomplete: 'organization' })}
-          ${textarea({ name: 'redirectUris', label: t(lang, 'beheer.client.redirect_uris'), hint: t(lang, 'beheer.client.redirect_uris.hint'), value: input.redirectUris, error: errors.redirectUris, rows: 3 })}
+          ${textInput({ lang, name: 'naam', label: t(lang, 'beheer.client.name'), value: input.naam, error: errors.naam, maxlength: 200, autocomplete: 'off', required: true })}
+          ${textInput({ lang, name: 'organisatie', label: t(lang, 'beheer.client.organisation_optional'), value: input.organisatie, error: errors.organisatie, maxlength: 200, autocomplete: 'organization' })}
+          ${textarea({ lang, name: 'redirectUris', label: t(lang, 'beheer.client.redirect_uris'), hint: t(lang, 'beheer.client.redirect_uris.hint'), value: input.redirectUris, error: errors.redirectUris, rows: 3 })}
           <fieldset>
             <legend>${t(lang, 'beheer.client.kind')}</legend>
             <ul class="choice-list">
@@ -206,12 +206,12 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
               ${radio('sleutels', 'beheer.client.kind.keys', 'beheer.client.kind.keys.hint')}
             </ul>
           </fieldset>
-          ${textarea({ name: 'jwks', label: t(lang, 'beheer.client.jwks'), hint: t(lang, 'beheer.client.jwks.hint'), value: input.jwks, error: errors.jwks, rows: 4 })}
+          ${textarea({ lang, name: 'jwks', label: t(lang, 'beheer.client.jwks'), hint: t(lang, 'beheer.client.jwks.hint'), value: input.jwks, error: errors.jwks, rows: 4 })}
           <fieldset>
             <legend>${t(lang, 'beheer.client.certificate')}</legend>
             <p class="hint">${t(lang, 'beheer.client.certificate.hint')}</p>
-            ${fileInput({ name: 'certificaatBestand', label: t(lang, 'beheer.client.certificate.file'), accept: '.pem,.crt,.cer,application/x-pem-file', error: errors.certificaatBestand })}
-            ${textarea({ name: 'certificaat', label: t(lang, 'beheer.client.certificate.paste'), value: input.certificaat, error: errors.certificaat, rows: 4 })}
+            ${fileInput({ lang, name: 'certificaatBestand', label: t(lang, 'beheer.client.certificate.file'), accept: '.pem,.crt,.cer,application/x-pem-file', error: errors.certificaatBestand })}
+            ${textarea({ lang, name: 'certificaat', label: t(lang, 'beheer.client.certificate.paste'), value: input.certificaat, error: errors.certificaat, rows: 4 })}
           </fieldset>
           <button class="button" type="submit">${t(lang, 'beheer.client.add.submit')}</button>
         </form>
@@ -376,8 +376,8 @@ export async function clientRoutes(app: FastifyInstance, d: BeheerDeps): Promise
         <h2 id="wijzigen">${t(lang, 'beheer.client.change')}</h2>
         <form method="post" action="${base}/wijzigen">
           ${csrf(web, req)}
-          ${textInput({ name: 'naam', label: t(lang, 'beheer.client.name'), value: o.naam ?? client.name, error: errors.naam, maxlength: 200, autocomplete: 'off', required: true })}
-          ${textarea({ name: 'redirectUris', label: t(lang, 'beheer.client.redirect_uris'), hint: t(lang, 'beheer.client.redirect_uris.hint'), value: o.redirectUris ?? client.redirectUris.join('\n'), error: errors.redirectUris, rows: 3 })}
+          ${textInput({ lang, name: 'naam', label: t(lang, 'beheer.client.name'), value: o.naam ?? client.name, error: errors.naam, maxlength: 200, autocomplete: 'off', required: true })}
+          ${textarea({ lang, name: 'redirectUris', label: t(lang, 'beheer.client.redirect_uris'), hint: t(lang, 'beheer.client.redirect_uris.hint'), value: o.redirectUris ?? client.redirectUris.join('\n'), error: errors.redirectUris, rows: 3 })}
           <button class="button" type="submit">${t(lang, 'beheer.client.change.submit')}</button>
         </form>
 

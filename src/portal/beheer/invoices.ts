@@ -150,6 +150,7 @@ export async function invoiceRoutes(app: FastifyInstance, d: BeheerDeps): Promis
         <form method="get" action="/beheer/facturen" role="search">
           ${textInput({ lang, name: 'abonnee', label: t(lang, 'beheer.invoices.filter.abonnee'), hint: t(lang, 'beheer.invoices.filter.abonnee.hint'), value: raw.abonnee, error: errors.abonnee, maxlength: 8, autocomplete: 'off' })}
           ${selectInput({
+            lang,
             name: 'status',
             label: t(lang, 'beheer.invoices.filter.status'),
             value: raw.status,
@@ -308,7 +309,7 @@ export async function invoiceRoutes(app: FastifyInstance, d: BeheerDeps): Promis
                 <form method="post" action="/beheer/facturen/${invoice.number}/betaling">
                   ${csrf(web, req)}
                   ${textInput({ lang, name: 'bedrag', label: t(lang, 'beheer.invoice.pay.amount'), hint: t(lang, 'beheer.invoice.pay.amount.hint', { amount: formatMoney(outstanding, lang) }), value: input.bedrag, error: errors.bedrag, maxlength: 20, autocomplete: 'off', required: true })}
-                  ${dateInput({ name: 'datum', label: t(lang, 'beheer.invoice.pay.date'), value: input.datum, error: errors.datum })}
+                  ${dateInput({ lang, name: 'datum', label: t(lang, 'beheer.invoice.pay.date'), value: input.datum, error: errors.datum })}
                   ${button({ label: t(lang, 'beheer.invoice.pay.submit') })}
                 </form>`
             : ''

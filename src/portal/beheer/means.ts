@@ -274,6 +274,7 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
             return html`<fieldset>
               <legend>${e.displayName[lang]}</legend>
               ${selectInput({
+                lang,
                 name: `regel-${e.id}`,
                 label: t(lang, 'beheer.means.policy.rule'),
                 value: r.rule,
@@ -284,8 +285,8 @@ export async function meansRoutes(app: FastifyInstance, d: BeheerDeps): Promise<
                   ['uitsluiten', t(lang, 'beheer.means.policy.rule.exclude')],
                 ],
               })}
-              ${dateInput({ name: `vanaf-${e.id}`, label: t(lang, 'beheer.means.policy.from'), hint: t(lang, 'beheer.means.policy.from.hint'), value: r.from, error: errors[`vanaf-${e.id}`] })}
-              ${dateInput({ name: `tot-${e.id}`, label: t(lang, 'beheer.means.policy.until'), hint: t(lang, 'beheer.means.policy.until.hint'), value: r.until, error: errors[`tot-${e.id}`] })}
+              ${dateInput({ lang, name: `vanaf-${e.id}`, label: t(lang, 'beheer.means.policy.from'), hint: t(lang, 'beheer.means.policy.from.hint'), value: r.from, error: errors[`vanaf-${e.id}`] })}
+              ${dateInput({ lang, name: `tot-${e.id}`, label: t(lang, 'beheer.means.policy.until'), hint: t(lang, 'beheer.means.policy.until.hint'), value: r.until, error: errors[`tot-${e.id}`] })}
             </fieldset>`;
           })}
           <button class="button" type="submit">${t(lang, 'beheer.means.policy.submit')}</button>

@@ -52,7 +52,7 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
         <p>${t(lang, 'beheer.person.intro')}</p>
         <form method="post" action="/beheer/personen/zoeken" role="search">
           ${csrf(web, req)}
-          ${textInput({ name: 'q', label: t(lang, 'beheer.person.search'), hint: t(lang, 'beheer.person.search.hint'), value: o.query, error: o.error, maxlength: 100, autocomplete: 'off' })}
+          ${textInput({ lang, name: 'q', label: t(lang, 'beheer.person.search'), hint: t(lang, 'beheer.person.search.hint'), value: o.query, error: o.error, maxlength: 100, autocomplete: 'off' })}
           <button class="button" type="submit">${t(lang, 'beheer.search')}</button>
         </form>
         ${
@@ -198,9 +198,9 @@ export async function personRoutes(app: FastifyInstance, d: BeheerDeps): Promise
         <p>${t(lang, 'beheer.person.rename.intro')}</p>
         <form method="post" action="${base}/naam">
           ${csrf(web, req)}
-          ${textInput({ name: 'voorletters', label: t(lang, 'portal.register.voorletters'), value: name.voorletters, error: errors.voorletters, maxlength: 30, autocomplete: 'off', required: true })}
-          ${textInput({ name: 'voorvoegsel', label: t(lang, 'portal.register.voorvoegsel'), value: name.voorvoegsel, error: errors.voorvoegsel, maxlength: 30, autocomplete: 'off' })}
-          ${textInput({ name: 'achternaam', label: t(lang, 'portal.register.achternaam'), value: name.achternaam, error: errors.achternaam, maxlength: 120, autocomplete: 'off', required: true })}
+          ${textInput({ lang, name: 'voorletters', label: t(lang, 'portal.register.voorletters'), value: name.voorletters, error: errors.voorletters, maxlength: 30, autocomplete: 'off', required: true })}
+          ${textInput({ lang, name: 'voorvoegsel', label: t(lang, 'portal.register.voorvoegsel'), value: name.voorvoegsel, error: errors.voorvoegsel, maxlength: 30, autocomplete: 'off' })}
+          ${textInput({ lang, name: 'achternaam', label: t(lang, 'portal.register.achternaam'), value: name.achternaam, error: errors.achternaam, maxlength: 120, autocomplete: 'off', required: true })}
           <button class="button" type="submit">${t(lang, 'beheer.person.rename.submit')}</button>
         </form>
 

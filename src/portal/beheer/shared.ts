@@ -1,7 +1,7 @@
 // What the pages of beheer share: their dependencies, the operator a request acts as (set by the
 // access check in routes.ts for every /beheer route), the page frame with the section navigation,
-// problem pages, notices, and the few form controls forms.ts does not have yet (textarea, date,
-// select, file), marked up as textInput is, so that they follow the house style with it.
+// problem pages, notices, and beheer's form controls: the house style's (components.ts), named by
+// the field's name, with the errors of a form kept by field id.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Actor } from '../../audit/audit.ts';
@@ -15,6 +15,13 @@ import { formatAmsterdam } from '../../time.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import { t, type Lang, type MessageKey } from '../../web/i18n.ts';
 import type { Web } from '../../web/web.ts';
+import {
+  dateField,
+  errorSummary as summary,
+  fileField,
+  selectField,
+  textareaField,
+} from '../../web/components.ts';
 import { csrfField } from '../forms.ts';
 import { PORTAL_CLIENT_ID, type PortalLogin } from '../login.ts';
 import { sessionBinding } from '../mijn-dezi.ts';
@@ -149,89 +156,37 @@ export function formatWhen(at: Date): string {
 /** Field id → what is wrong with it, in the page's language. */
 export type FieldErrors = Record<string, string>;
 
-/** The NL Design System's error summary: at the top, each problem a link to its field. */
+/** The house style's error summary (components.ts), from beheer's errors by field id. */
 export function errorSummary(lang: Lang, errors: FieldErrors): SafeHtml | '' {
-  const entries = Object.entries(errors);
-  if (entries.length === 0) return '';
-  return html`<div class="notice notice-error" role="alert" aria-labelledby="foutoverzicht">
-    <h2 id="foutoverzicht">${t(lang, 'beheer.form.errors')}</h2>
-    <ul>
-      ${entries.map(([id, message]) => html`<li><a href="#${id}">${message}</a></li>`)}
-    </ul>
-  </div>`;
+  return summary(
+    lang,
+    Object.entries(errors).map(([id, message]) => ({ id, message })),
+  );
 }
 
+/** A control of a beheer form: its name is its id, as textInput's. */
 interface Control {
   name: string;
   label: string;
+  lang: Lang;
   hint?: string;
   error?: string;
 }
 
-function described(c: Control): SafeHtml | '' {
-  const ids = [c.hint ? `${c.name}-hint` : '', c.error ? `${c.name}-error` : ''].filter(Boolean).join(' ');
-  return ids ? html`aria-describedby="${ids}"` : '';
-}
-
-function labelled(c: Control, control: SafeHtml): SafeHtml {
-  return html`<div class="field">
-    <label for="${c.name}">${c.label}</label>
-    ${c.hint ? html`<p class="hint" id="${c.name}-hint">${c.hint}</p>` : ''}
-    ${c.error ? html`<p class="error-message" id="${c.name}-error">${c.error}</p>` : ''} ${control}
-  </div>`;
-}
-
 export function textarea(c: Control & { value: string; rows?: number; maxlength?: number }): SafeHtml {
-  return labelled(
-    c,
-    html`<textarea
-      id="${c.name}"
-      name="${c.name}"
-      rows="${c.rows ?? 4}"
-      maxlength="${c.maxlength ?? 8000}"
-      spellcheck="false"
-      ${c.error ? html`aria-invalid="true"` : ''}
-      ${described(c)}
-    >
-${c.value}</textarea>`,
-  );
+  return textareaField({ ...c, id: c.name });
 }
 
 export function dateInput(c: Control & { value: string }): SafeHtml {
-  return labelled(
-    c,
-    html`<input
-      type="date"
-      id="${c.name}"
-      name="${c.name}"
-      value="${c.value}"
-      ${c.error ? html`aria-invalid="true"` : ''}
-      ${described(c)}
-    />`,
-  );
+  return dateField({ ...c, id: c.name, required: false });
 }
 
 export function selectInput(c: Control & { value: string; options: [string, string][] }): SafeHtml {
-  return labelled(
-    c,
-    html`<select id="${c.name}" name="${c.name}" ${c.error ? html`aria-invalid="true"` : ''} ${described(c)}>
-      ${c.options.map(([v, label]) => html`<option value="${v}" ${v === c.value ? html`selected` : ''}>${label}</option>`)}
-    </select>`,
-  );
+  return selectField({ ...c, id: c.name, options: c.options.map(([value, label]) => ({ value, label })) });
 }
 
 export function fileInput(c: Control & { accept: string }): SafeHtml {
-  return labelled(
-    c,
-    html`<input
-      type="file"
-      id="${c.name}"
-      name="${c.name}"
-      accept="${c.accept}"
-      ${c.error ? html`aria-invalid="true"` : ''}
-      ${described(c)}
-    />`,
-  );
+  return fileField({ ...c, id: c.name });
 }
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;

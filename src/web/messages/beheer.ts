@@ -45,10 +45,6 @@ export const beheerMessages = {
   'beheer.none': { nl: 'geen', en: 'none' },
   'beheer.outcome.success': { nl: 'geslaagd', en: 'succeeded' },
   'beheer.outcome.failure': { nl: 'mislukt', en: 'failed' },
-  'beheer.form.errors': {
-    nl: 'Er is iets niet goed ingevuld',
-    en: 'Something is not filled in correctly',
-  },
 
   'beheer.problem.forbidden.title': { nl: 'Geen toegang tot beheer', en: 'No access to administration' },
   'beheer.problem.forbidden.body': {
