@@ -54,6 +54,53 @@ function lineText(
 const statusWord = (lang: Lang, i: Invoice) => t(lang, `invoices.status.${i.status}`);
 
 /**
+ * Invoices as a table, newest first: an abonnee's own in the abonnee portal, or every abonnee's in
+ * beheer (with the abonnee and the reminders sent).
+ */
+export function invoiceTable(
+  lang: Lang,
+  invoices: readonly Invoice[],
+  o: { caption: string; href: (i: Invoice) => string; beheer?: boolean },
+): SafeHtml {
+  const statusCell = (i: Invoice) =>
+    o.beheer && i.reminders > 0
+      ? html`${statusWord(lang, i)}<br />${t(lang, 'invoices.reminders', { n: String(i.reminders) })}`
+      : statusWord(lang, i);
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="facturen-caption">
+    <table>
+      <caption id="facturen-caption">
+        ${o.caption}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t(lang, 'invoices.col.number')}</th>
+          ${o.beheer ? html`<th scope="col">${t(lang, 'invoices.col.abonnee')}</th>` : ''}
+          <th scope="col">${t(lang, 'invoices.col.period')}</th>
+          <th scope="col">${t(lang, 'invoices.col.due')}</th>
+          <th scope="col">${t(lang, 'invoices.col.total')}</th>
+          <th scope="col">${t(lang, 'invoices.col.paid')}</th>
+          <th scope="col">${t(lang, 'invoices.col.status')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${invoices.map(
+          (i) =>
+            html`<tr>
+              <td><a href="${o.href(i)}">${i.number}</a></td>
+              ${o.beheer ? html`<td>${i.abonneeNaam} (<code>${i.abonneeNummer}</code>)</td>` : ''}
+              <td>${periodName(i.period, lang)}</td>
+              <td>${formatDate(i.dueDate, lang)}</td>
+              <td>${formatMoney(i.totalCents, lang)}</td>
+              <td>${formatMoney(i.paidCents, lang)}</td>
+              <td>${statusCell(i)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/**
  * An invoice as both the abonnee and the operator read it: who it is from and to, its dates and
  * status, the lines behind it, its payments, what is left to pay and the reminders sent.
  */
@@ -189,36 +236,10 @@ export async function invoiceRoutes(app: FastifyInstance, d: InvoicePageDeps): P
       ${
         invoices.length === 0
           ? html`<p>${t(lang, 'invoices.none')}</p>`
-          : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="facturen-caption">
-              <table>
-                <caption id="facturen-caption">
-                  ${t(lang, 'invoices.caption')}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, 'invoices.col.number')}</th>
-                    <th scope="col">${t(lang, 'invoices.col.period')}</th>
-                    <th scope="col">${t(lang, 'invoices.col.due')}</th>
-                    <th scope="col">${t(lang, 'invoices.col.total')}</th>
-                    <th scope="col">${t(lang, 'invoices.col.paid')}</th>
-                    <th scope="col">${t(lang, 'invoices.col.status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${invoices.map(
-                    (i) =>
-                      html`<tr>
-                        <td><a href="${base}/facturen/${i.number}">${i.number}</a></td>
-                        <td>${periodName(i.period, lang)}</td>
-                        <td>${formatDate(i.dueDate, lang)}</td>
-                        <td>${formatMoney(i.totalCents, lang)}</td>
-                        <td>${formatMoney(i.paidCents, lang)}</td>
-                        <td>${statusWord(lang, i)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          : invoiceTable(lang, invoices, {
+              caption: t(lang, 'invoices.caption'),
+              href: (i) => `${base}/facturen/${i.number}`,
+            })
       }
       ${
         next

@@ -21,7 +21,7 @@ import { html, type SafeHtml } from '../../web/html.ts';
 import { t, type Lang } from '../../web/i18n.ts';
 import { formatDate, formatMoney } from '../format.ts';
 import { button, field, textInput } from '../forms.ts';
-import { invoiceDocument, periodName } from '../invoices.ts';
+import { invoiceDocument, invoiceTable, periodName } from '../invoices.ts';
 import { pageRequest, pager } from '../paging.ts';
 import {
   beheerPage,
@@ -122,22 +122,6 @@ export async function invoiceRoutes(app: FastifyInstance, d: BeheerDeps): Promis
     const shown = melding(req, LIST_NOTICES);
     const n = queryValue(req, 'aantal', 6);
     const title = t(lang, 'beheer.invoices.title');
-    const row = (i: Invoice) =>
-      html`<tr>
-        <td><a href="/beheer/facturen/${i.number}">${i.number}</a></td>
-        <td>${i.abonneeNaam} (<code>${i.abonneeNummer}</code>)</td>
-        <td>${periodName(i.period, lang)}</td>
-        <td>${formatDate(i.dueDate, lang)}</td>
-        <td>${formatMoney(i.totalCents, lang)}</td>
-        <td>${formatMoney(i.paidCents, lang)}</td>
-        <td>
-          ${statusWord(lang, i.status)}${
-            i.reminders > 0
-              ? html`<br />${t(lang, 'beheer.invoices.reminders', { n: String(i.reminders) })}`
-              : ''
-          }
-        </td>
-      </tr>`;
     return beheerPage(web, req, reply, {
       title,
       section: 'facturen',
@@ -172,27 +156,11 @@ export async function invoiceRoutes(app: FastifyInstance, d: BeheerDeps): Promis
                   <dt>${t(lang, 'beheer.invoices.outstanding')}</dt>
                   <dd>${formatMoney(totals.outstandingCents, lang)}</dd>
                 </dl>
-                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="facturen-gevonden">
-                  <table>
-                    <caption>
-                      ${t(lang, 'beheer.invoices.caption')}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">${t(lang, 'invoices.col.number')}</th>
-                        <th scope="col">${t(lang, 'beheer.invoices.col.abonnee')}</th>
-                        <th scope="col">${t(lang, 'invoices.col.period')}</th>
-                        <th scope="col">${t(lang, 'invoices.col.due')}</th>
-                        <th scope="col">${t(lang, 'invoices.col.total')}</th>
-                        <th scope="col">${t(lang, 'invoices.col.paid')}</th>
-                        <th scope="col">${t(lang, 'invoices.col.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${invoices.map(row)}
-                    </tbody>
-                  </table>
-                </div>
+                ${invoiceTable(lang, invoices, {
+                  caption: t(lang, 'beheer.invoices.caption'),
+                  href: (i) => `/beheer/facturen/${i.number}`,
+                  beheer: true,
+                })}
                 ${pager(lang, { path: '/beheer/facturen', params: { ...raw } }, paging, totals.count)}`
         }
         ${runForms(req, lang, o.run?.periode, errors.periode_run)}`,

@@ -598,8 +598,6 @@ export const beheerMessages = {
     nl: 'Gevonden facturen, nieuwste eerst',
     en: 'Invoices found, newest first',
   },
-  'beheer.invoices.col.abonnee': { nl: 'Abonnee', en: 'Abonnee' },
-  'beheer.invoices.reminders': { nl: 'herinneringen: {n}', en: 'reminders: {n}' },
   'beheer.invoices.notice.gemaakt': {
     nl: 'De facturen van deze periode zijn gemaakt: {n}.',
     en: 'The invoices of this period are made: {n}.',

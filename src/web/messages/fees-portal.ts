@@ -156,6 +156,8 @@ export const feesPortalMessages = {
   'invoices.col.total': { nl: 'Bedrag', en: 'Amount' },
   'invoices.col.paid': { nl: 'Betaald', en: 'Paid' },
   'invoices.col.status': { nl: 'Status', en: 'Status' },
+  'invoices.col.abonnee': { nl: 'Abonnee', en: 'Abonnee' },
+  'invoices.reminders': { nl: 'herinneringen: {n}', en: 'reminders: {n}' },
   'invoices.status.open': { nl: 'te betalen', en: 'open' },
   'invoices.status.paid': { nl: 'betaald', en: 'paid' },
   'invoices.status.overdue': { nl: 'te laat', en: 'overdue' },
