@@ -1,7 +1,8 @@
 // Who may act in the abonnee portal, checked on every request of every page and form under
 // /abonnee/:abonneeNummer: a logged-in person who administers that abonnee today. An authorisation
-// withdrawn or an employment ended takes effect at once. The pages (abonnee.ts, staff.ts,
-// invoices.ts, abonnee-log.ts) build on these few helpers and never check for themselves.
+// withdrawn or an employment ended takes effect at once. The pages (abonnee.ts, staff-list.ts,
+// invoices.ts, abonnee-log.ts, abonnee-mandates.ts) build on these few helpers and never check for
+// themselves.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
@@ -53,7 +54,7 @@ export async function resolveAdmin(
       outcome: 'failure',
       abonneeNummer,
       clientId: PORTAL_CLIENT_ID,
-      detail: { reason: 'not_an_administrator' },
+      detail: { reason: 'not_an_administrator', path: req.routeOptions.url ?? null },
     });
     return 'forbidden';
   }
@@ -85,6 +86,21 @@ export function adminProblem(
     titleKey: `portal.admin.${key}.title`,
     bodyKey: `portal.admin.${key}.body`,
     actions: html`<p><a href="${back}">${t(web.lang(req), 'portal.back')}</a></p>`,
+  });
+}
+
+/** A post whose session has ended (logged out, expired): say so, with the way to log in again. */
+export function sessionExpired(
+  web: Web,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  login: string,
+): FastifyReply {
+  return web.renderProblem(req, reply, {
+    status: 401,
+    titleKey: 'portal.session_expired.title',
+    bodyKey: 'portal.session_expired.body',
+    actions: html`<p><a href="${login}">${t(web.lang(req), 'portal.mijn.login')}</a></p>`,
   });
 }
 
@@ -130,18 +146,13 @@ export function adminPost(
   app: FastifyInstance,
   d: AdminDeps,
   path: string,
-  fn: (req: FastifyRequest, reply: FastifyReply, a: Admin) => Promise<FastifyReply>,
+  fn: (req: FastifyRequest, reply: FastifyReply, a: Admin, lang: Lang) => Promise<FastifyReply>,
 ): void {
   app.post(`/abonnee/:abonneeNummer/${path}`, async (req, reply) => {
     const a = await resolveAdmin(d, req);
-    if (a === 'login')
-      return d.web.renderProblem(req, reply, {
-        status: 401,
-        titleKey: 'portal.session_expired.title',
-        bodyKey: 'portal.session_expired.body',
-      });
+    if (a === 'login') return sessionExpired(d.web, req, reply, '/abonnee/inloggen');
     if (a === 'forbidden') return adminProblem(d.web, req, reply, 403, 'forbidden', '/mijn-dezi');
     if (!validPost(d.web, d.issuer, req, sessionBinding(a.session))) return refuseFormPost(d.web, req, reply);
-    return fn(req, reply, a);
+    return fn(req, reply, a, d.web.lang(req, reply));
   });
 }

@@ -12,15 +12,8 @@ import { csrfField, field } from './forms.ts';
 import { PORTAL_CLIENT_ID } from './login.ts';
 import { declarationCard, mandateCard } from './mandate-views.ts';
 import { fullName, sessionBinding } from './mijn-dezi.ts';
-import {
-  adminPage,
-  adminPost,
-  notFound,
-  notice,
-  problemPage,
-  type AccessDeps,
-  type Admin,
-} from './portal-access.ts';
+import { adminPage, adminPost, type Admin } from './abonnee-admin.ts';
+import { notFound, notice, problemPage, type AccessDeps } from './portal-access.ts';
 
 const base = (a: Admin) => `/abonnee/${a.abonnee.abonneeNummer}`;
 
@@ -44,7 +37,7 @@ async function auditAdmin(
 export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): Promise<void> {
   const { web } = d;
 
-  adminPage(app, d, '/abonnee/:abonneeNummer/mandaten', async (req, reply, a, lang) => {
+  adminPage(app, d, '/mandaten', async (req, reply, a, lang) => {
     const [mandates, known] = await Promise.all([
       d.register.mandates.ofAbonnee(a.abonnee.id),
       listZorgapplicaties(d.db, [PORTAL_CLIENT_ID]),
@@ -84,7 +77,7 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
     return web.render(req, reply, { lang, title, body });
   });
 
-  adminPost(app, d, '/abonnee/:abonneeNummer/mandaten/beeindigen', async (req, reply, a, lang) => {
+  adminPost(app, d, 'mandaten/beeindigen', async (req, reply, a, lang) => {
     const back = `${base(a)}/mandaten`;
     const id = field(req, 'id', 36);
     const m = isUuid(id) ? await d.register.mandates.get(id) : null;
@@ -129,7 +122,7 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
     return reply.redirect(`${back}?melding=beeindigd`, 303);
   });
 
-  adminPage(app, d, '/abonnee/:abonneeNummer/rolverklaringen', async (req, reply, a, lang) => {
+  adminPage(app, d, '/rolverklaringen', async (req, reply, a, lang) => {
     const [declarations, employments] = await Promise.all([
       d.register.roleDeclarations.ofAbonnee(a.abonnee.id),
       d.register.employmentsOfAbonnee(a.abonnee.id),
@@ -197,7 +190,7 @@ export async function abonneeMandatePages(app: FastifyInstance, d: AccessDeps): 
     ['bevestigen', 'bevestigd'],
     ['weigeren', 'geweigerd'],
   ] as const)
-    adminPost(app, d, `/abonnee/:abonneeNummer/rolverklaringen/${path}`, async (req, reply, a) => {
+    adminPost(app, d, `rolverklaringen/${path}`, async (req, reply, a) => {
       const back = `${base(a)}/rolverklaringen`;
       const id = field(req, 'id', 36);
       try {
