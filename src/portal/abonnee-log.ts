@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { entriesOfAbonnee, type AuditEntry } from '../audit/portal-queries.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { dataTable } from '../web/components.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang, type MessageKey } from '../web/i18n.ts';
 import { adminPage, type AdminDeps } from './abonnee-admin.ts';
@@ -93,36 +94,24 @@ export async function abonneeLogRoutes(app: FastifyInstance, d: AdminDeps): Prom
       ${
         entries.length === 0
           ? html`<p>${t(lang, 'abonnee_log.none')}</p>`
-          : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="logboek-caption">
-              <table>
-                <caption id="logboek-caption">
-                  ${t(lang, 'abonnee_log.caption', { n: String(total) })}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, 'audit.col.when')}</th>
-                    <th scope="col">${t(lang, 'audit.col.who')}</th>
-                    <th scope="col">${t(lang, 'audit.col.what')}</th>
-                    <th scope="col">${t(lang, 'audit.col.about')}</th>
-                    <th scope="col">${t(lang, 'audit.col.outcome')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${entries.map(
-                    (e) =>
-                      html`<tr>
-                        <td>${formatMoment(e.at, lang)}</td>
-                        <td>${who(lang, e)}</td>
-                        <td>${what(lang, e)}</td>
-                        <td>${about(lang, e, people)}</td>
-                        <td>
-                          ${t(lang, e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure')}
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          : dataTable({
+              id: 'logboek',
+              caption: t(lang, 'abonnee_log.caption', { n: String(total) }),
+              columns: [
+                t(lang, 'audit.col.when'),
+                t(lang, 'audit.col.who'),
+                t(lang, 'audit.col.what'),
+                t(lang, 'audit.col.about'),
+                t(lang, 'audit.col.outcome'),
+              ],
+              rows: entries.map((e) => [
+                formatMoment(e.at, lang),
+                who(lang, e),
+                what(lang, e),
+                about(lang, e, people),
+                t(lang, e.outcome === 'success' ? 'audit.outcome.success' : 'audit.outcome.failure'),
+              ]),
+            })
       }
       ${pager(lang, { path: `${base}/logboek` }, p, total)}
       <p><a href="${base}">${t(lang, 'abonnee.back', { abonnee: a.abonnee.naam })}</a></p>`;

@@ -15,6 +15,7 @@ import {
 } from '../register/fees.ts';
 import type { Abonnee } from '../register/register.ts';
 import { roleLabel } from '../register/roles.ts';
+import { dataTable, type Content } from '../web/components.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import { adminPage, adminProblem, type AdminDeps } from './abonnee-admin.ts';
@@ -66,38 +67,29 @@ export function invoiceTable(
     o.beheer && i.reminders > 0
       ? html`${statusWord(lang, i)}<br />${t(lang, 'invoices.reminders', { n: String(i.reminders) })}`
       : statusWord(lang, i);
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="facturen-caption">
-    <table>
-      <caption id="facturen-caption">
-        ${o.caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t(lang, 'invoices.col.number')}</th>
-          ${o.beheer ? html`<th scope="col">${t(lang, 'invoices.col.abonnee')}</th>` : ''}
-          <th scope="col">${t(lang, 'invoices.col.period')}</th>
-          <th scope="col">${t(lang, 'invoices.col.due')}</th>
-          <th scope="col">${t(lang, 'invoices.col.total')}</th>
-          <th scope="col">${t(lang, 'invoices.col.paid')}</th>
-          <th scope="col">${t(lang, 'invoices.col.status')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${invoices.map(
-          (i) =>
-            html`<tr>
-              <td><a href="${o.href(i)}">${i.number}</a></td>
-              ${o.beheer ? html`<td>${i.abonneeNaam} (<code>${i.abonneeNummer}</code>)</td>` : ''}
-              <td>${periodName(i.period, lang)}</td>
-              <td>${formatDate(i.dueDate, lang)}</td>
-              <td>${formatMoney(i.totalCents, lang)}</td>
-              <td>${formatMoney(i.paidCents, lang)}</td>
-              <td>${statusCell(i)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  const beheer = (cell: Content) => (o.beheer ? [cell] : []);
+  return dataTable({
+    id: 'facturen',
+    caption: o.caption,
+    columns: [
+      t(lang, 'invoices.col.number'),
+      ...beheer(t(lang, 'invoices.col.abonnee')),
+      t(lang, 'invoices.col.period'),
+      t(lang, 'invoices.col.due'),
+      t(lang, 'invoices.col.total'),
+      t(lang, 'invoices.col.paid'),
+      t(lang, 'invoices.col.status'),
+    ],
+    rows: invoices.map((i) => [
+      html`<a href="${o.href(i)}">${i.number}</a>`,
+      ...beheer(html`${i.abonneeNaam} (<code>${i.abonneeNummer}</code>)`),
+      periodName(i.period, lang),
+      formatDate(i.dueDate, lang),
+      formatMoney(i.totalCents, lang),
+      formatMoney(i.paidCents, lang),
+      statusCell(i),
+    ]),
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { loginsOfPerson, type AuditEntry } from '../audit/portal-queries.ts';
 import type { MeansRegistry } from '../means/registry.ts';
 import { roleLabel } from '../register/roles.ts';
+import { dataTable } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import { formatMoment } from './format.ts';
@@ -79,36 +80,24 @@ export async function myLoginsRoutes(app: FastifyInstance, d: MyLoginsDeps): Pro
       ${
         entries.length === 0
           ? html`<p>${t(lang, 'my_logins.none')}</p>`
-          : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="inlogs-caption">
-              <table>
-                <caption id="inlogs-caption">
-                  ${t(lang, 'my_logins.caption', { n: String(total) })}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, 'audit.col.when')}</th>
-                    <th scope="col">${t(lang, 'my_logins.col.client')}</th>
-                    <th scope="col">${t(lang, 'my_logins.col.where')}</th>
-                    <th scope="col">${t(lang, 'my_logins.col.means')}</th>
-                    <th scope="col">${t(lang, 'audit.col.outcome')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${entries.map(
-                    (e) =>
-                      html`<tr>
-                        <td>${formatMoment(e.at, lang)}</td>
-                        <td>${e.clientId ? clients.get(e.clientId) : '—'}</td>
-                        <td>${where(e)}</td>
-                        <td>${means(e)}</td>
-                        <td>
-                          ${t(lang, e.outcome === 'success' ? 'my_logins.success' : 'my_logins.failure')}
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          : dataTable({
+              id: 'inlogs',
+              caption: t(lang, 'my_logins.caption', { n: String(total) }),
+              columns: [
+                t(lang, 'audit.col.when'),
+                t(lang, 'my_logins.col.client'),
+                t(lang, 'my_logins.col.where'),
+                t(lang, 'my_logins.col.means'),
+                t(lang, 'audit.col.outcome'),
+              ],
+              rows: entries.map((e) => [
+                formatMoment(e.at, lang),
+                (e.clientId ? clients.get(e.clientId) : undefined) ?? '—',
+                where(e),
+                means(e),
+                t(lang, e.outcome === 'success' ? 'my_logins.success' : 'my_logins.failure'),
+              ]),
+            })
       }
       ${pager(lang, { path: '/mijn-dezi/inlogs' }, p, total)}
       <div class="notice" role="note"><p>${t(lang, 'my_logins.unknown')}</p></div>

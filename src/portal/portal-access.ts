@@ -3,7 +3,7 @@
 // themselves only; every post also needs the session's CSRF token and our origin. The abonnee
 // portal's pages have their own check, in abonnee-admin.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import type { Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import type { Person, Register } from '../register/register.ts';
 import { html, type SafeHtml } from '../web/html.ts';

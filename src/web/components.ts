@@ -6,7 +6,7 @@
 import { html, type SafeHtml } from './html.ts';
 import { t, type Lang } from './i18n.ts';
 
-type Content = SafeHtml | string;
+export type Content = SafeHtml | string;
 
 export type ButtonVariant = 'primary' | 'secondary' | 'destructive' | 'subtle';
 
@@ -455,6 +455,39 @@ export function tableContainer(o: { table: SafeHtml; label?: string; labelledBy?
   >
     ${o.table}
   </div>`;
+}
+
+/**
+ * A table of rows under named columns, with its caption, in its own scrolling region (tableContainer)
+ * named by that caption. A cell is text or markup; the page decides what goes in it.
+ */
+export function dataTable(o: {
+  id: string;
+  caption: Content;
+  columns: readonly Content[];
+  rows: readonly (readonly Content[])[];
+}): SafeHtml {
+  return tableContainer({
+    labelledBy: `${o.id}-caption`,
+    table: html`<table>
+      <caption id="${o.id}-caption">
+        ${o.caption}
+      </caption>
+      <thead>
+        <tr>
+          ${o.columns.map((c) => html`<th scope="col">${c}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${o.rows.map(
+          (r) =>
+            html`<tr>
+              ${r.map((cell) => html`<td>${cell}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  });
 }
 
 /** Facts as key and value (a person's Dezi-nummer, name). */
