@@ -29,7 +29,8 @@ import {
 import { LOA } from './means/loa.ts';
 import { parseMeansWindowArg, PolicyError, type MeansWindow } from './means/policy.ts';
 import { Register } from './register/register.ts';
-import { revokeVerklaringen, VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
+import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
+import { onRegisterInvalidated } from './invalidation.ts';
 import { createDezi, rotateTestEseal } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import {
@@ -189,7 +190,7 @@ async function clientAdd(args: string[]): Promise<void> {
       db,
       secrets,
       keys,
-      register: new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: revokeVerklaringen }),
+      register: new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: onRegisterInvalidated }),
       registrationToken: null,
       proeftuin: config.mode === 'proeftuin',
       trustProxy: false,
@@ -263,7 +264,7 @@ async function main(argv: string[]): Promise<void> {
             client_id: await apiClientAdd(
               parsed,
               db,
-              new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: revokeVerklaringen }),
+              new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: onRegisterInvalidated }),
             ),
           }),
         ),
@@ -314,7 +315,7 @@ async function main(argv: string[]): Promise<void> {
             db,
             register: new Register(db, secrets, {
               big: bigRegisterFor(config),
-              onInvalidated: revokeVerklaringen,
+              onInvalidated: onRegisterInvalidated,
             }),
             configured: config.operators ?? [],
             out: (l) => console.log(l),
@@ -336,7 +337,7 @@ async function main(argv: string[]): Promise<void> {
               db,
               register: new Register(db, secrets, {
                 big: bigRegisterFor(config),
-                onInvalidated: revokeVerklaringen,
+                onInvalidated: onRegisterInvalidated,
               }),
               fees: new Fees(db, tariffFor(config)),
               out: (l) => console.log(l),
@@ -357,7 +358,7 @@ async function main(argv: string[]): Promise<void> {
             db,
             register: new Register(db, secrets, {
               big: bigRegisterFor(config),
-              onInvalidated: revokeVerklaringen,
+              onInvalidated: onRegisterInvalidated,
             }),
             out: (l) => console.log(l),
             err: (l) => console.error(l),

@@ -21,7 +21,8 @@ import { Register } from './register/register.ts';
 import { bigRegisterFor } from './register/big.ts';
 import { Fees } from './register/fees.ts';
 import { tariffFor } from './register/tariff.ts';
-import { revokeVerklaringen, type VerklaringService } from './verklaring/verklaring.ts';
+import type { VerklaringService } from './verklaring/verklaring.ts';
+import { onRegisterInvalidated } from './invalidation.ts';
 import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/module.ts';
 import type { EsealRing } from './verklaring/eseal.ts';
 import type { RevocationListCache } from './verklaring/revocation-list.ts';
@@ -116,7 +117,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   // A change in the register revokes the verklaringen it makes untrue, in the change's transaction.
   const register = new Register(db, secrets, {
     big: bigRegisterFor(config),
-    onInvalidated: revokeVerklaringen,
+    onInvalidated: onRegisterInvalidated,
   });
   const inProeftuin = config.mode === 'proeftuin';
   const https = config.issuer.startsWith('https:');
