@@ -29,6 +29,14 @@ export type EsealConfig =
   /** The proeftuin's TEST eSeal, kept in dir (null: in memory). */
   | { kind: 'test'; dir: string | null };
 
+/** The wallet issuer (src/wallet): its ES256 key and certificate, and the credential type. */
+export interface WalletConfig {
+  /** PEM files (an EC P-256 key; the certificate, its SAN naming the issuer's host, then its CA chain), or the proeftuin's TEST certificate. */
+  key: { kind: 'files'; keyFile: string; certFile: string } | { kind: 'test' };
+  /** The credential type (`vct`); absent: the type this Dezi serves at /wallet/vct/dezi-verklaring. */
+  vct?: string;
+}
+
 /** What the koppelvlak names that is not Dezi's own address. */
 export interface KoppelvlakConfig {
   /** The verklaring's `iss`: the register's URI (DEZI_VERKLARING_ISSUER). */
@@ -80,6 +88,8 @@ export interface DeziConfig {
   ops?: OpsConfig;
   /** Absent: the proeftuin's TEST eSeal in memory. Null: none configured (production cannot start). */
   eseal?: EsealConfig | null;
+  /** The wallet issuer. Absent: the proeftuin's TEST certificate (none outside it); null: no credentials in wallets. */
+  wallet?: WalletConfig | null;
   /** Absent: DEFAULT_KOPPELVLAK. */
   koppelvlak?: KoppelvlakConfig;
   /** Mitz, the consent service (src/mitz/config.ts); absent: its defaults. */
@@ -306,6 +316,25 @@ function parseEseal(env: Env, mode: Mode, dataDir: string): EsealConfig | null {
   return { kind: 'test', dir: join(dataDir, 'eseal') };
 }
 
+/** DEZI_WALLET_ISSUER_KEY_FILE and _CERT_FILE; without them the proeftuin's TEST certificate, or none in production. */
+function parseWallet(env: Env, mode: Mode): WalletConfig | null {
+  const keyFile = env.DEZI_WALLET_ISSUER_KEY_FILE;
+  const certFile = env.DEZI_WALLET_ISSUER_CERT_FILE;
+  if (!keyFile !== !certFile)
+    throw new ConfigError('DEZI_WALLET_ISSUER_KEY_FILE and DEZI_WALLET_ISSUER_CERT_FILE go together');
+  const vctValue = env.DEZI_WALLET_VCT;
+  // A URI (an https URL where its type metadata is served, or a URN), as SD-JWT VC's vct is.
+  if (vctValue !== undefined && !/^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(vctValue))
+    throw new ConfigError(`DEZI_WALLET_VCT must be a URI, got "${vctValue}"`);
+  const vct = vctValue ? { vct: vctValue } : {};
+  if (keyFile && certFile) {
+    for (const f of [keyFile, certFile])
+      if (!existsSync(f)) throw new ConfigError(`wallet issuer file ${f} does not exist`);
+    return { key: { kind: 'files', keyFile: resolve(keyFile), certFile: resolve(certFile) }, ...vct };
+  }
+  return mode === 'production' ? null : { key: { kind: 'test' }, ...vct };
+}
+
 function parseUrl(name: string, value: string): string {
   let url: URL;
   try {
@@ -463,6 +492,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     operators: parseOperators(env.DEZI_OPERATORS),
     ops: loadOpsConfig(env),
     eseal: parseEseal(env, mode, dataDir),
+    wallet: parseWallet(env, mode),
     koppelvlak: parseKoppelvlak(env),
     mitz: parseMitz(env),
     ...(env.DEZI_TARIFF_FILE ? { tariff: parseTariffFile(env.DEZI_TARIFF_FILE) } : {}),

@@ -190,7 +190,10 @@ async function clientAdd(args: string[]): Promise<void> {
       db,
       secrets,
       keys,
-      register: new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: onRegisterInvalidated }),
+      register: new Register(db, secrets, {
+        big: bigRegisterFor(config),
+        onInvalidated: onRegisterInvalidated,
+      }),
       registrationToken: null,
       proeftuin: config.mode === 'proeftuin',
       trustProxy: false,
@@ -264,7 +267,10 @@ async function main(argv: string[]): Promise<void> {
             client_id: await apiClientAdd(
               parsed,
               db,
-              new Register(db, secrets, { big: bigRegisterFor(config), onInvalidated: onRegisterInvalidated }),
+              new Register(db, secrets, {
+                big: bigRegisterFor(config),
+                onInvalidated: onRegisterInvalidated,
+              }),
             ),
           }),
         ),

@@ -23,6 +23,7 @@ import { Fees } from './register/fees.ts';
 import { tariffFor } from './register/tariff.ts';
 import type { VerklaringService } from './verklaring/verklaring.ts';
 import { onRegisterInvalidated } from './invalidation.ts';
+import { openWallet, walletModule, type Wallet } from './wallet/module.ts';
 import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/module.ts';
 import type { EsealRing } from './verklaring/eseal.ts';
 import type { RevocationListCache } from './verklaring/revocation-list.ts';
@@ -66,8 +67,12 @@ export interface Dezi {
   /** The eSeal that signs verklaringen and the revocation list. */
   eseal: EsealRing;
   revocationList: RevocationListCache;
+  /** The verklaringen: issue, status, revoke (verklaring/verklaring.ts). */
+  verklaringen: VerklaringService;
   /** Registration fees: dues, invoices, payments, reminders (register/fees.ts). */
   fees: Fees;
+  /** The wallet issuer; null when none is configured. */
+  wallet: Wallet | null;
   /** The proeftuin's TEST eSeal (its CA, rotation), when that is what signs. */
   testEseal: TestEseal | null;
   secrets: Secrets;
@@ -150,6 +155,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     log: app.log,
     testEseal: proeftuin?.testEseal,
   });
+  const wallet = await openWallet({ config, db, testIssuer: proeftuin?.testWalletIssuer });
   // The operator's switches (beheer) hold for every instance: read now, and again with the key poll.
   const means = new MeansRegistry({ disabled: config.disabledMeans, switches: new MeansSwitches(db) });
   await means.refreshSwitches();
@@ -238,6 +244,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   const allModules: DeziModule<DeziContext>[] = [
     homeModule,
     verklaringModule,
+    walletModule({ issuer: config.issuer, wallet }),
     userinfoModule({
       schemaUri: `${(config.koppelvlak ?? DEFAULT_KOPPELVLAK).schemaBase}/userinfo.json`,
       loginForGrant: (grantId) => loginForGrant(db, verklaringen, grantId),
@@ -342,7 +349,9 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     keyRing,
     eseal,
     revocationList,
+    verklaringen,
     fees,
+    wallet,
     testEseal,
     secrets,
     config,

@@ -19,7 +19,12 @@ export const TEST_ESEAL_FILES = {
   caKey: 'test-eseal-ca-key.pem',
   chain: 'eseal.pem',
   key: 'eseal-key.pem',
+  walletChain: 'wallet-issuer.pem',
+  walletKey: 'wallet-issuer-key.pem',
 } as const;
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const WALLET_ISSUER_SUBJECT = 'CN=TEST Dezi wallet issuer, O=TEST Dezi proeftuin, C=NL';
 
 interface TestCa {
   certPem: string;
@@ -75,6 +80,43 @@ export async function issueTestEseal(
   return { keyPem: await pkcs8Pem(keys.privateKey), chainPem: `${cert.toString('pem')}\n${ca.certPem}\n` };
 }
 
+/**
+ * The wallet issuer's TEST certificate under the same CA: P-256 (HAIP's ES256), the issuer's host in
+ * its SAN (HAIP: the credential issuer identifier's host is in the leaf's dNSName), valid a year.
+ */
+export async function issueTestWalletIssuer(ca: TestCa, host: string): Promise<EsealMaterial> {
+  const keys = (await webcrypto.subtle.generateKey(P256, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: certificateSerial(),
+    subject: WALLET_ISSUER_SUBJECT,
+    issuer: new x509.X509Certificate(ca.certPem).subject,
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 365 * DAY),
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: RSA,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }]),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { keyPem: await pkcs8Pem(keys.privateKey), chainPem: `${cert.toString('pem')}\n${ca.certPem}\n` };
+}
+
+/** Whether a stored wallet issuer certificate still serves: this host in its SAN, a month left at least. */
+function walletIssuerServes(chainPem: string, host: string): boolean {
+  const leaf = new x509.X509Certificate(chainPem);
+  const san = leaf.getExtension(x509.SubjectAlternativeNameExtension);
+  const named = san?.names.items.some((n) => n.type === 'dns' && n.value === host) ?? false;
+  return named && leaf.notAfter.getTime() - Date.now() > 30 * DAY;
+}
+
 export interface TestEseal {
   /** The TEST CA certificate (PEM): the trust anchor a relying party in the proeftuin pins. */
   caPem: string;
@@ -83,6 +125,8 @@ export interface TestEseal {
   rotate(): Promise<void>;
   /** A certificate under the same CA, for tests of what Dezi refuses. */
   issue(o?: Parameters<typeof issueTestEseal>[1]): Promise<EsealMaterial>;
+  /** The wallet issuer's TEST key and certificate chain for this host (kept beside the eSeal's). */
+  walletIssuer(host: string): Promise<EsealMaterial>;
 }
 
 const LOCK_STALE_MS = 60_000;
@@ -117,6 +161,7 @@ function writeAtomically(file: string, text: string, mode: number): void {
 }
 
 let inMemory: Promise<{ ca: TestCa; material: { current: EsealMaterial } }> | null = null;
+const inMemoryWalletIssuers = new Map<string, Promise<EsealMaterial>>();
 
 /**
  * The TEST eSeal, kept in dir (created at first start), or with dir null in memory, once per
@@ -136,6 +181,11 @@ export async function loadTestEseal(dir: string | null): Promise<TestEseal> {
         material.current = await issueTestEseal(ca);
       },
       issue: (o) => issueTestEseal(ca, o),
+      walletIssuer: (host) => {
+        let m = inMemoryWalletIssuers.get(host);
+        if (!m) inMemoryWalletIssuers.set(host, (m = issueTestWalletIssuer(ca, host)));
+        return m;
+      },
     };
   }
   const file = (name: keyof typeof TEST_ESEAL_FILES) => join(dir, TEST_ESEAL_FILES[name]);
@@ -164,5 +214,19 @@ export async function loadTestEseal(dir: string | null): Promise<TestEseal> {
     source: fileEsealSource(file('key'), file('chain')),
     rotate: () => withDirectoryLock(dir, async () => write(await issueTestEseal(ca))),
     issue: (o) => issueTestEseal(ca, o),
+    walletIssuer: (host) =>
+      withDirectoryLock(dir, async () => {
+        if (existsSync(file('walletChain')) && existsSync(file('walletKey'))) {
+          const stored = {
+            chainPem: readFileSync(file('walletChain'), 'utf8'),
+            keyPem: readFileSync(file('walletKey'), 'utf8'),
+          };
+          if (walletIssuerServes(stored.chainPem, host)) return stored;
+        }
+        const m = await issueTestWalletIssuer(ca, host);
+        writeAtomically(file('walletKey'), m.keyPem, 0o600);
+        writeAtomically(file('walletChain'), m.chainPem, 0o644);
+        return m;
+      }),
   };
 }

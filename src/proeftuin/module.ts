@@ -38,6 +38,8 @@ export interface ProeftuinContext {
 export interface Proeftuin {
   /** The TEST eSeal, kept in dir (null: in memory): what signs when no eSeal files are configured. */
   testEseal(dir: string | null): Promise<TestEseal>;
+  /** The wallet issuer's TEST key and certificate for this host, under the TEST eSeal's CA. */
+  testWalletIssuer(host: string): Promise<{ keyPem: string; chainPem: string }>;
   /** The upstreams handed to the means modules, used where the configuration names none. */
   standIns: {
     digid: DigidStandIn;
@@ -115,6 +117,10 @@ export async function openProeftuin(o: {
     async testEseal(dir) {
       testEseal = await loadTestEseal(dir);
       return testEseal;
+    },
+    // Under the CA the TEST eSeal is kept with; with eSeal files configured, under the in-memory one.
+    async testWalletIssuer(host) {
+      return (testEseal ?? (await loadTestEseal(null))).walletIssuer(host);
     },
     standIns: {
       digid: {

@@ -22,7 +22,13 @@ export const SCHEMA_PATH = '/json_schemas/v1';
 const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** A problem+json answer shaped as the spec's example (§6.2.4): type, title, status, detail, instance, method. */
-function problem(req: FastifyRequest, reply: FastifyReply, status: number, title: string, detail: string) {
+export function problem(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  detail: string,
+) {
   return reply
     .code(status)
     .header('cache-control', 'no-store')
