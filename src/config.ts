@@ -35,6 +35,8 @@ export interface WalletConfig {
   key: { kind: 'files'; keyFile: string; certFile: string } | { kind: 'test' };
   /** The credential type (`vct`); absent: the type this Dezi serves at /wallet/vct/dezi-verklaring. */
   vct?: string;
+  /** PEM certificates of the wallet providers whose wallet attestations are accepted; absent: the proeftuin's test wallet only. */
+  providersFile?: string;
 }
 
 /** What the koppelvlak names that is not Dezi's own address. */
@@ -326,7 +328,13 @@ function parseWallet(env: Env, mode: Mode): WalletConfig | null {
   // A URI (an https URL where its type metadata is served, or a URN), as SD-JWT VC's vct is.
   if (vctValue !== undefined && !/^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(vctValue))
     throw new ConfigError(`DEZI_WALLET_VCT must be a URI, got "${vctValue}"`);
-  const vct = vctValue ? { vct: vctValue } : {};
+  const providersFile = env.DEZI_WALLET_PROVIDERS_FILE;
+  if (providersFile !== undefined && !existsSync(providersFile))
+    throw new ConfigError(`DEZI_WALLET_PROVIDERS_FILE ${providersFile} does not exist`);
+  const vct = {
+    ...(vctValue ? { vct: vctValue } : {}),
+    ...(providersFile ? { providersFile: resolve(providersFile) } : {}),
+  };
   if (keyFile && certFile) {
     for (const f of [keyFile, certFile])
       if (!existsSync(f)) throw new ConfigError(`wallet issuer file ${f} does not exist`);

@@ -21,7 +21,8 @@ export type KeyPurpose =
   | 'pairwise'
   | 'means-state'
   | 'mitz-bsn-encryption'
-  | 'mitz-bsn-blind-index';
+  | 'mitz-bsn-blind-index'
+  | 'wallet-nonces';
 
 export class Secrets {
   readonly #master: Buffer;

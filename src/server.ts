@@ -24,6 +24,7 @@ import { tariffFor } from './register/tariff.ts';
 import type { VerklaringService } from './verklaring/verklaring.ts';
 import { onRegisterInvalidated } from './invalidation.ts';
 import { openWallet, walletModule, type Wallet } from './wallet/module.ts';
+import { WalletIssuance } from './wallet/issuance.ts';
 import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/module.ts';
 import type { EsealRing } from './verklaring/eseal.ts';
 import type { RevocationListCache } from './verklaring/revocation-list.ts';
@@ -73,6 +74,8 @@ export interface Dezi {
   fees: Fees;
   /** The wallet issuer; null when none is configured. */
   wallet: Wallet | null;
+  /** OpenID4VCI: offers, tokens and credentials; null without a wallet issuer. */
+  issuance: WalletIssuance | null;
   /** The proeftuin's TEST eSeal (its CA, rotation), when that is what signs. */
   testEseal: TestEseal | null;
   secrets: Secrets;
@@ -155,7 +158,15 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     log: app.log,
     testEseal: proeftuin?.testEseal,
   });
-  const wallet = await openWallet({ config, db, testIssuer: proeftuin?.testWalletIssuer });
+  const wallet = await openWallet({
+    config,
+    db,
+    testIssuer: proeftuin?.testWalletIssuer,
+    testProviders: proeftuin?.testWalletProviders,
+  });
+  const issuance = wallet
+    ? new WalletIssuance({ issuer: config.issuer, db, secrets, register, verklaringen, wallet })
+    : null;
   // The operator's switches (beheer) hold for every instance: read now, and again with the key poll.
   const means = new MeansRegistry({ disabled: config.disabledMeans, switches: new MeansSwitches(db) });
   await means.refreshSwitches();
@@ -244,7 +255,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   const allModules: DeziModule<DeziContext>[] = [
     homeModule,
     verklaringModule,
-    walletModule({ issuer: config.issuer, wallet }),
+    walletModule({ issuer: config.issuer, wallet, issuance }),
     userinfoModule({
       schemaUri: `${(config.koppelvlak ?? DEFAULT_KOPPELVLAK).schemaBase}/userinfo.json`,
       loginForGrant: (grantId) => loginForGrant(db, verklaringen, grantId),
@@ -352,6 +363,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     verklaringen,
     fees,
     wallet,
+    issuance,
     testEseal,
     secrets,
     config,

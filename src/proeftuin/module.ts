@@ -16,6 +16,7 @@ import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { DIGID_IDP_METADATA_PATH, digidIdpRoutes, purgeDigidIdp } from './digid-idp.ts';
 import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
+import { testWalletProvider } from './test-wallet-provider.ts';
 import { createOidcMeansStandIn, linkStandInAccounts } from './oidc-means-op.ts';
 import { ESEAL_CA_PATH, proeftuinPages } from './pages.ts';
 import { seedProeftuin } from './seed.ts';
@@ -40,6 +41,8 @@ export interface Proeftuin {
   testEseal(dir: string | null): Promise<TestEseal>;
   /** The wallet issuer's TEST key and certificate for this host, under the TEST eSeal's CA. */
   testWalletIssuer(host: string): Promise<{ keyPem: string; chainPem: string }>;
+  /** The test wallet provider's certificate: trusted for wallet attestations when none are configured. */
+  testWalletProviders: string[];
   /** The upstreams handed to the means modules, used where the configuration names none. */
   standIns: {
     digid: DigidStandIn;
@@ -71,6 +74,7 @@ export async function openProeftuin(o: {
   const yivi = await createYiviStandIn({ issuer, secrets, web });
   const oidc = await createOidcMeansStandIn({ issuer, secrets, web });
   let testEseal: TestEseal | null = null;
+  const walletProvider = await testWalletProvider();
 
   const module: DeziModule<ProeftuinContext> = {
     name: 'proeftuin',
@@ -118,6 +122,7 @@ export async function openProeftuin(o: {
       testEseal = await loadTestEseal(dir);
       return testEseal;
     },
+    testWalletProviders: [walletProvider.certPem],
     // Under the CA the TEST eSeal is kept with; with eSeal files configured, under the in-memory one.
     async testWalletIssuer(host) {
       return (testEseal ?? (await loadTestEseal(null))).walletIssuer(host);

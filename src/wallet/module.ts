@@ -4,7 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import { importJWK, SignJWT } from 'jose';
 import { readFileSync } from 'node:fs';
-import type { DeziConfig } from '../config.ts';
+import type { X509Certificate } from 'node:crypto';
+import { ConfigError, type DeziConfig } from '../config.ts';
+import { parsePemChain } from '../pki/certificates.ts';
 import type { Database } from '../db/database.ts';
 import { isUuid } from '../ids.ts';
 import type { DeziModule } from '../module.ts';
@@ -12,6 +14,7 @@ import { problem } from '../verklaring/routes.ts';
 import type { IssuerKey } from './credential.ts';
 import { STATUS_LIST_PATH, WalletCredentials, statusListUri } from './credentials.ts';
 import { issuerKeyFrom } from './issuer-key.ts';
+import { issuanceRoutes, type WalletIssuance } from './issuance.ts';
 import { STATUS_LIST_TTL_SECONDS, StatusLists, type StatusListSigner } from './status-list.ts';
 import { TYPE_METADATA_PATH, typeMetadata } from './type-metadata.ts';
 
@@ -20,6 +23,8 @@ export type TestWalletIssuer = (host: string) => Promise<{ keyPem: string; chain
 
 export interface Wallet {
   credentials: WalletCredentials;
+  /** The wallet providers whose attestations are accepted (trust anchors). */
+  providers: X509Certificate[];
   key: IssuerKey;
   vct: string;
   sign: StatusListSigner;
@@ -30,6 +35,8 @@ export async function openWallet(o: {
   config: DeziConfig;
   db: Database;
   testIssuer?: TestWalletIssuer;
+  /** The test wallet providers' certificates (PEM) a test environment trusts by default. */
+  testProviders?: string[];
 }): Promise<Wallet | null> {
   const { config, db } = o;
   // Absent: the TEST certificate where a test environment provides one (as the eSeal's default).
@@ -58,7 +65,16 @@ export async function openWallet(o: {
     { iss: config.issuer, vct, statusBase: config.issuer },
     () => key,
   );
-  return { credentials, key, vct, sign };
+  const providersPem = settings.providersFile
+    ? [readFileSync(settings.providersFile, 'utf8')]
+    : (o.testProviders ?? []);
+  let providers: X509Certificate[];
+  try {
+    providers = providersPem.flatMap((pem) => parsePemChain(pem, 'the wallet providers file'));
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return { credentials, providers, key, vct, sign };
 }
 
 async function walletRoutes(app: FastifyInstance, o: { issuer: string; wallet: Wallet }): Promise<void> {
@@ -89,7 +105,11 @@ async function walletRoutes(app: FastifyInstance, o: { issuer: string; wallet: W
   }
 }
 
-export function walletModule(o: { issuer: string; wallet: Wallet | null }): DeziModule<unknown> {
+export function walletModule(o: {
+  issuer: string;
+  wallet: Wallet | null;
+  issuance: WalletIssuance | null;
+}): DeziModule<unknown> {
   return {
     name: 'wallet',
     async setup() {
@@ -98,6 +118,7 @@ export function walletModule(o: { issuer: string; wallet: Wallet | null }): Dezi
       return {
         routes: async (app) => {
           await app.register(walletRoutes, { issuer: o.issuer, wallet });
+          if (o.issuance) await app.register(issuanceRoutes, { issuance: o.issuance });
         },
         banner: [
           `  wallet:      ${o.issuer}${TYPE_METADATA_PATH}   (the credential type; status lists under ${STATUS_LIST_PATH})`,

@@ -1,0 +1,53 @@
+// The proeftuin's test wallet provider: the certificate Dezi trusts for wallet attestations in the
+// proeftuin (no configured providers), and its key, with which the proeftuin's test wallet and the
+// tests attest a wallet as a real provider (the NL wallet's, say) would. Made once per process.
+import { webcrypto } from 'node:crypto';
+import type { JWK } from 'jose';
+import { x509 } from '../pki/x509.ts';
+import { certificateSerial } from './test-keys.ts';
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const DAY = 24 * 3600 * 1000;
+
+export interface TestWalletProvider {
+  certPem: string;
+  /** base64 DER, for an attestation's x5c. */
+  certDer: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+let provider: Promise<TestWalletProvider> | null = null;
+
+/** The proeftuin's provider, the same one for the whole process. */
+export function testWalletProvider(): Promise<TestWalletProvider> {
+  provider ??= newTestWalletProvider();
+  return provider;
+}
+
+/** A provider of its own (a test's stranger that Dezi does not trust). */
+export async function newTestWalletProvider(): Promise<TestWalletProvider> {
+  {
+    const keys = (await webcrypto.subtle.generateKey(P256, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: certificateSerial(),
+      name: 'CN=TEST Dezi proeftuin wallet provider, O=TEST Dezi proeftuin, C=NL',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 365 * DAY),
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      keys,
+      extensions: [new x509.BasicConstraintsExtension(true, 0, true)],
+    });
+    const privateJwk = (await webcrypto.subtle.exportKey('jwk', keys.privateKey)) as JWK;
+    const { d: _d, ...publicJwk } = privateJwk;
+    return {
+      certPem: cert.toString('pem'),
+      certDer: Buffer.from(cert.rawData).toString('base64'),
+      privateJwk: { kty: 'EC', crv: 'P-256', x: privateJwk.x, y: privateJwk.y, d: privateJwk.d },
+      publicJwk: { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y },
+    };
+  }
+}
