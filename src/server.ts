@@ -205,6 +205,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     operators: config.operators ?? [],
     verklaringen,
     fees,
+    wallet: wallet && issuance ? { issuance, credentials: wallet.credentials } : null,
   });
 
   const ctx: DeziContext = {

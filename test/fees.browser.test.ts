@@ -1,5 +1,5 @@
 // In a real browser (Debian's Chromium): the pages of the fees, the abonnee portal's lists and Mijn
-// Dezi's history, at desktop size and on a 390×844 phone. Every page passes axe (WCAG 2.1 AA), fits
+// Dezi's history and wallet, at desktop size and on a 390×844 phone. Every page passes axe (WCAG 2.1 AA), fits
 // the phone without sideways scrolling, and leaves a screenshot in test-results/screenshots/ for CI.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -112,6 +112,15 @@ describe('fees, the abonnee portal and Mijn Dezi in a real browser', { skip: SKI
         await check(page, viewport, 'my-verklaringen');
         await page.goto(`${dezi.url}/mijn-dezi/verklaringen?lang=en`);
         await check(page, viewport, 'my-verklaringen-en');
+
+        await page.goto(`${dezi.url}/mijn-dezi/wallet?lang=nl`);
+        await check(page, viewport, 'my-wallet');
+        await page.getByRole('button', { name: /Zet in mijn wallet/ }).first().click();
+        assert.equal(await page.locator('h1').textContent(), 'Zet uw verklaring in uw wallet');
+        assert.match((await page.locator('#tx-code').textContent())!, /^\d{6}$/);
+        await check(page, viewport, 'wallet-offer');
+        await page.goto(`${dezi.url}/mijn-dezi/wallet?lang=en`);
+        await check(page, viewport, 'my-wallet-en');
 
         await page.goto(`${dezi.url}/mijn-dezi?lang=nl`);
         await page.getByRole('link', { name: 'Een inlogmiddel koppelen' }).click();

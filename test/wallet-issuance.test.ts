@@ -232,6 +232,63 @@ for (const backend of BACKENDS)
       assert.equal((await tokenFor(wallet, offer)).accessTokenResponse.token_type, 'DPoP');
     });
 
+    test('malformed messages at each endpoint: a 4xx OAuth error, never a 500, and the server keeps serving', async () => {
+      const wallet = await testWallet(provider);
+      const nonce = await dpopNonce();
+      const proof = (path: string) => dpopProof(wallet.dpop, { htm: 'POST', htu: url(path), nonce });
+      const cases: [string, RequestInit][] = [
+        [WALLET_PATHS.token, { body: 'grant_type=' }],
+        [WALLET_PATHS.token, { body: new URLSearchParams({ grant_type: 'password', username: 'x' }) }],
+        [
+          WALLET_PATHS.token,
+          {
+            body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code' }),
+          },
+        ],
+        [WALLET_PATHS.token, { body: '{"grant_type": 1}', headers: { 'content-type': 'application/json' } }],
+        [WALLET_PATHS.token, { body: 'x'.repeat(100_000) }],
+        [
+          WALLET_PATHS.token,
+          {
+            body: new URLSearchParams({
+              grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+              'pre-authorized_code': 'x',
+            }),
+            headers: { dpop: 'not.a.jwt' },
+          },
+        ],
+        [
+          WALLET_PATHS.token,
+          {
+            body: new URLSearchParams({
+              grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+              'pre-authorized_code': 'x',
+            }),
+            headers: {
+              dpop: await proof(WALLET_PATHS.token),
+              'oauth-client-attestation': 'a.b.c',
+              'oauth-client-attestation-pop': 'd.e.f',
+            },
+          },
+        ],
+        [
+          WALLET_PATHS.credential,
+          { body: '{', headers: { 'content-type': 'application/json', authorization: 'DPoP x' } },
+        ],
+        [WALLET_PATHS.credential, { body: 'a=b', headers: { authorization: 'Bearer x' } }],
+      ];
+      for (const [path, init] of cases) {
+        const res = await fetch(url(path), { method: 'POST', ...init });
+        const body = await res.text();
+        assert.ok(
+          res.status >= 400 && res.status < 500,
+          `${path} ${String(init.body).slice(0, 60)}: ${res.status} ${body.slice(0, 200)}`,
+        );
+        assert.doesNotMatch(body, /at .*\.(ts|mjs):\d+/);
+      }
+      assert.equal((await fetch(url(WALLET_PATHS.issuerMetadata))).status, 200);
+    });
+
     describe('at the credential endpoint', () => {
       let wallet: TestWallet;
       let accessToken: string;

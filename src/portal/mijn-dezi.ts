@@ -37,6 +37,8 @@ export interface MijnDeziDeps {
   state: PortalState;
   login: PortalLogin;
   invitations: Invitations;
+  /** Whether a wallet issuer is configured (Mijn Dezi then links "Mijn wallet"). */
+  wallet: unknown;
 }
 
 const NOTICES = [
@@ -164,6 +166,7 @@ export async function mijnDeziRoutes(app: FastifyInstance, d: MijnDeziDeps): Pro
       <ul class="plain-list">
         <li><a href="/mijn-dezi/mandaten">${t(lang, 'mandate.link')}</a></li>
         <li><a href="/mijn-dezi/rol">${t(lang, 'roledecl.link')}</a></li>
+        ${d.wallet ? html`<li><a href="/mijn-dezi/wallet">${t(lang, 'wallet.link')}</a></li>` : ''}
       </ul>
 
       <h2>${t(lang, 'portal.mijn.invitations')}</h2>

@@ -24,6 +24,9 @@ import { mandatePages } from './mandates.ts';
 import { mijnDeziRoutes } from './mijn-dezi.ts';
 import { myLoginsRoutes } from './my-logins.ts';
 import { myVerklaringenRoutes } from './my-verklaringen.ts';
+import { myWalletRoutes } from './my-wallet.ts';
+import type { WalletCredentials } from '../wallet/credentials.ts';
+import type { WalletIssuance } from '../wallet/issuance.ts';
 import { registrationRoutes } from './registration.ts';
 import { roleDeclarationPages } from './role-declarations.ts';
 import { PortalState } from './sessions.ts';
@@ -41,6 +44,8 @@ export interface PortalDeps {
   operators?: readonly string[];
   verklaringen: VerklaringService;
   fees: Fees;
+  /** The wallet issuer's offers and credentials; null without a wallet issuer (no wallet pages). */
+  wallet?: { issuance: WalletIssuance; credentials: WalletCredentials } | null;
 }
 
 export interface Portal {
@@ -55,7 +60,7 @@ export function createPortal(d: PortalDeps): Portal {
   const state = new PortalState(d.db, d.secrets, d.web);
   const login = new PortalLogin({ ...d, state });
   const invitations = new Invitations(d.db, d.register);
-  const deps = { ...d, state, login, invitations };
+  const deps = { ...d, wallet: d.wallet ?? null, state, login, invitations };
   return {
     completion: login,
     registration: login,
@@ -74,6 +79,7 @@ export function createPortal(d: PortalDeps): Portal {
       await app.register(abonneeLogRoutes, deps);
       await app.register(myLoginsRoutes, deps);
       await app.register(myVerklaringenRoutes, deps);
+      await app.register(myWalletRoutes, deps);
       await app.register(linkMeansRoutes, deps);
       await app.register(declineRoutes, deps);
     },

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { isUuid } from '../ids.ts';
 import type { InvalidatedCriteria } from '../register/types.ts';
 import { issueVerklaringCredential, type IssuerKey, type VerklaringClaims } from './credential.ts';
 import { StatusLists, type StatusEntry } from './status-list.ts';
@@ -26,6 +27,16 @@ export interface CredentialSource {
   personId: string;
   employmentId: string;
   abonneeId: string;
+}
+
+export interface PersonCredential {
+  id: string;
+  employmentId: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  /** The words of the verklaring's status. */
+  status: 'actief' | 'ingetrokken' | 'verlopen';
+  revocationReason: string | null;
 }
 
 export interface IssuedCredential {
@@ -53,6 +64,40 @@ export class WalletCredentials {
 
   get lists(): StatusLists {
     return this.#lists;
+  }
+
+  /** A person's credentials, newest first, with their state now. */
+  async ofPerson(personId: string): Promise<PersonCredential[]> {
+    const rows = await this.#db.query<{
+      id: string;
+      employment_id: string;
+      issued_at: Date;
+      expires_at: Date;
+      revoked_at: Date | null;
+      revocation_reason: string | null;
+    }>(
+      `SELECT id, employment_id, issued_at, expires_at, revoked_at, revocation_reason FROM wallet_credentials
+       WHERE person_id = $1 ORDER BY issued_at DESC, id LIMIT 100`,
+      [personId],
+    );
+    const now = Date.now();
+    return rows.map((r) => ({
+      id: r.id,
+      employmentId: r.employment_id,
+      issuedAt: new Date(r.issued_at),
+      expiresAt: new Date(r.expires_at),
+      status: r.revoked_at ? 'ingetrokken' : new Date(r.expires_at).getTime() <= now ? 'verlopen' : 'actief',
+      revocationReason: r.revocation_reason,
+    }));
+  }
+
+  /** The holder revokes one of their own credentials (a lost phone); false when there is none to revoke. */
+  async revokeOwn(personId: string, credentialId: string, actor: Actor): Promise<boolean> {
+    if (!isUuid(credentialId)) return false;
+    const ids = await this.#db.transaction((tx) =>
+      revokeWhere(tx, 'id = $1 AND person_id = $2', [credentialId, personId], 'holder_revoked', actor),
+    );
+    return ids.length === 1;
   }
 
   /** Issues the credential bound to the holder's key; audited as wallet.credential.issue. */
@@ -123,12 +168,22 @@ export async function revokeWalletCredentials(
   actor: Actor,
 ): Promise<string[]> {
   const resting = restingOn(on);
-  if (!resting) return [];
+  return resting ? revokeWhere(tx, resting.where, [resting.id], reason, actor) : [];
+}
+
+/** The one way a credential is revoked: the row, its status bit, an audit record, in one transaction. */
+async function revokeWhere(
+  tx: Queryable,
+  where: string,
+  params: unknown[],
+  reason: string,
+  actor: Actor,
+): Promise<string[]> {
   const rows = await tx.query<{ id: string; status_list_id: string; status_idx: number }>(
-    `UPDATE wallet_credentials SET revoked_at = now(), revocation_reason = $2
-     WHERE ${resting.where} AND revoked_at IS NULL AND expires_at > now()
+    `UPDATE wallet_credentials SET revoked_at = now(), revocation_reason = $${params.length + 1}
+     WHERE ${where} AND revoked_at IS NULL AND expires_at > now()
      RETURNING id, status_list_id, status_idx`,
-    [resting.id, reason],
+    [...params, reason],
   );
   await StatusLists.revoke(
     tx,

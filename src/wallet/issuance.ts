@@ -11,18 +11,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   decodeJwt,
   Oauth2AuthorizationServer,
+  Oauth2Error,
   Oauth2ServerErrorResponseError,
   preAuthorizedCodeGrantIdentifier,
   type AuthorizationServerMetadata,
   type RequestLike,
 } from '@openid4vc/oauth2';
 import {
+  Openid4vciError,
   Openid4vciIssuer,
   Openid4vciVersion,
   type CredentialConfigurationSupportedWithFormats,
   type IssuerMetadataResult,
 } from '@openid4vc/openid4vci';
-import { setGlobalConfig } from '@openid4vc/utils';
+import { OpenId4VcBaseError, setGlobalConfig } from '@openid4vc/utils';
 import { decodeJwt as decodeJose } from 'jose';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
@@ -437,12 +439,23 @@ function send(reply: FastifyReply, status: number, body: unknown, headers: Recor
     .send(body);
 }
 
-/** Library errors and ours as the OAuth error answer; anything else is the server's fault (500, no detail). */
+/**
+ * Ours and the library's client errors as the OAuth error answer; the library's other errors (a
+ * message it could not even parse) as invalid_request; anything else is the server's fault (500, no
+ * detail, logged).
+ */
 function answerError(reply: FastifyReply, err: unknown) {
   if (err instanceof WalletProtocolError)
     return send(reply, err.status, { error: err.error, error_description: err.description }, err.headers);
-  if (err instanceof Oauth2ServerErrorResponseError)
-    return send(reply, err.status >= 400 && err.status < 500 ? err.status : 400, err.errorResponse);
+  if (err instanceof Oauth2ServerErrorResponseError && err.status < 500)
+    return send(reply, err.status, err.errorResponse);
+  const library =
+    err instanceof Oauth2Error || err instanceof OpenId4VcBaseError || err instanceof Openid4vciError;
+  if (library && !(err instanceof Oauth2ServerErrorResponseError))
+    return send(reply, 400, {
+      error: 'invalid_request',
+      error_description: (err as Error).message.slice(0, 300),
+    });
   throw err;
 }
 
