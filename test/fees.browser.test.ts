@@ -115,7 +115,10 @@ describe('fees, the abonnee portal and Mijn Dezi in a real browser', { skip: SKI
 
         await page.goto(`${dezi.url}/mijn-dezi/wallet?lang=nl`);
         await check(page, viewport, 'my-wallet');
-        await page.getByRole('button', { name: /Zet in mijn wallet/ }).first().click();
+        await page
+          .getByRole('button', { name: /Zet in mijn wallet/ })
+          .first()
+          .click();
         assert.equal(await page.locator('h1').textContent(), 'Zet uw verklaring in uw wallet');
         assert.match((await page.locator('#tx-code').textContent())!, /^\d{6}$/);
         await check(page, viewport, 'wallet-offer');
