@@ -138,6 +138,17 @@ export async function myWalletRoutes(app: FastifyInstance, d: MyWalletDeps): Pro
       <p>${t(lang, 'wallet.offer.code')}</p>
       <p class="dezi-wallet-code"><strong id="tx-code">${offer.txCode}</strong></p>
       <p>${t(lang, 'wallet.offer.once', { minutes: String(OFFER_SECONDS / 60) })}</p>
+      ${
+        web.proeftuin
+          ? alert({
+              type: 'info',
+              body: html`<p class="nl-paragraph">
+                ${t(lang, 'wallet.offer.proeftuin')}
+                <a href="/proeftuin/wallet">${t(lang, 'testwallet.title')}</a>
+              </p>`,
+            })
+          : ''
+      }
       <p><a href="${MY_WALLET_PATH}">${t(lang, 'wallet.offer.back')}</a></p>`;
     return web.render(req, reply, { lang, title: t(lang, 'wallet.offer.title'), body });
   });

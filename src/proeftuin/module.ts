@@ -17,6 +17,7 @@ import type { Web } from '../web/web.ts';
 import { DIGID_IDP_METADATA_PATH, digidIdpRoutes, purgeDigidIdp } from './digid-idp.ts';
 import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
+import { purgeTestWallet, TEST_WALLET_PATH, testWalletRoutes } from './test-wallet.ts';
 import { createOidcMeansStandIn, linkStandInAccounts } from './oidc-means-op.ts';
 import { ESEAL_CA_PATH, proeftuinPages } from './pages.ts';
 import { seedProeftuin } from './seed.ts';
@@ -95,6 +96,7 @@ export async function openProeftuin(o: {
             registrationToken: config.registrationToken,
           });
           if (uziPki) await app.register(uziProeftuinRoutes, { web, pki: uziPki });
+          await app.register(testWalletRoutes, { issuer, db: ctx.db, web });
           await app.register(testMeansRoutes, {
             issuer,
             secrets,
@@ -103,12 +105,16 @@ export async function openProeftuin(o: {
             onSwitch: () => ctx.means.forgetHealth(TEST_MEANS_ID),
           });
         },
-        purge: () => purgeDigidIdp(ctx.db),
+        purge: async () => {
+          await purgeDigidIdp(ctx.db);
+          await purgeTestWallet(ctx.db);
+        },
         banner: [
           `  proeftuin:   ${issuer}/proeftuin   (test persons, how to connect)`,
           `  registration: ${issuer}/register   initial access token: ${config.registrationToken}`,
           `  example app: npm run example   (then open http://localhost:3001; a public client: npm run example -- --public)`,
           ...(testEseal ? [`  TEST eSeal CA (to pin): ${issuer}${ESEAL_CA_PATH}`] : []),
+          `  test wallet: ${issuer}${TEST_WALLET_PATH}   (receive a verklaring offered in Mijn Dezi)`,
           ...(config.uziPas
             ? [`  UZI-pas:     ${issuer}${UZI_PROEFTUIN_PATH}   (TEST UZI cards to import)`]
             : []),

@@ -178,6 +178,14 @@ export async function proeftuinPages(
             >${nl ? 'UZI-pas: TEST UZI-passen om te importeren' : 'UZI card: TEST UZI cards to import'}</a
           >
         </li>
+        <li>
+          <a href="/proeftuin/wallet">${nl ? 'TEST-wallet' : 'TEST wallet'}</a>:
+          ${
+            nl
+              ? 'ontvang een verklaring die u in Mijn Dezi aanbiedt met "Zet in mijn wallet"'
+              : 'receive a verklaring you offer in Mijn Dezi with "Put in my wallet"'
+          }
+        </li>
       </ul>
       <h2>${nl ? 'Portalen' : 'Portals'}</h2>
       <ul>

@@ -11,7 +11,7 @@ import { mitzMessages } from './messages/mitz.ts';
 import { mandateMessages } from './messages/mandates.ts';
 import { beheerMessages } from './messages/beheer.ts';
 import { feesPortalMessages } from './messages/fees-portal.ts';
-import { walletMessages } from './messages/wallet.ts';
+import { testWalletMessages, walletMessages } from './messages/wallet.ts';
 import { styleMessages } from './messages/style.ts';
 
 export type Lang = 'nl' | 'en';
@@ -140,6 +140,7 @@ const messages = {
   ...beheerMessages,
   ...feesPortalMessages,
   ...walletMessages,
+  ...testWalletMessages,
   ...styleMessages,
 };
 

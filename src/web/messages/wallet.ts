@@ -57,6 +57,10 @@ export const walletMessages = {
     en: 'The QR code and the code are valid for {minutes} minutes and work once. If you enter the code wrongly, ask for a new one here.',
   },
   'wallet.offer.for': { nl: 'Voor {abonnee}, als {role}.', en: 'For {abonnee}, as {role}.' },
+  'wallet.offer.proeftuin': {
+    nl: 'Proeftuin: kopieer de link onder "Open de wallet-app" en plak die met de code in de',
+    en: 'Proeftuin: copy the link under "Open the wallet app" and paste it with the code into the',
+  },
   'wallet.offer.back': { nl: 'Terug naar Mijn wallet', en: 'Back to My wallet' },
   'wallet.high_needed.title': { nl: 'Log in met niveau hoog', en: 'Log in at level high' },
   'wallet.high_needed.body': {
@@ -67,5 +71,54 @@ export const walletMessages = {
   'wallet.not_active.body': {
     nl: 'Alleen een verklaring voor een actieve werkgever kan in uw wallet. Kies een andere werkgever.',
     en: 'Only a verklaring for an active employer can go into your wallet. Choose another employer.',
+  },
+} satisfies Messages;
+
+/** The proeftuin's web test wallet. */
+export const testWalletMessages = {
+  'testwallet.title': { nl: 'TEST-wallet (proeftuin)', en: 'TEST wallet (proeftuin)' },
+  'testwallet.intro': {
+    nl: 'Deze wallet speelt in de proeftuin de wallet-app op een telefoon na. Maak in Mijn Dezi een aanbod met "Zet in mijn wallet", kopieer de link onder "Open de wallet-app" en plak die hier, met de code van dat scherm.',
+    en: 'In the proeftuin this wallet plays the wallet app on a phone. Make an offer in Mijn Dezi with "Put in my wallet", copy the link under "Open the wallet app" and paste it here, with the code from that screen.',
+  },
+  'testwallet.offer': { nl: 'Link van het aanbod', en: 'Link of the offer' },
+  'testwallet.offer.hint': {
+    nl: 'Begint met openid-credential-offer://',
+    en: 'Starts with openid-credential-offer://',
+  },
+  'testwallet.code': { nl: 'Code', en: 'Code' },
+  'testwallet.code.hint': { nl: 'Zes cijfers', en: 'Six digits' },
+  'testwallet.receive': { nl: 'Ontvangen', en: 'Receive' },
+  'testwallet.received': {
+    nl: 'De verklaring staat in de TEST-wallet.',
+    en: 'The verklaring is in the TEST wallet.',
+  },
+  'testwallet.removed': {
+    nl: 'De verklaring is uit de TEST-wallet verwijderd.',
+    en: 'The verklaring has been removed from the TEST wallet.',
+  },
+  'testwallet.held': { nl: 'In deze wallet', en: 'In this wallet' },
+  'testwallet.empty': { nl: 'Deze wallet is leeg.', en: 'This wallet is empty.' },
+  'testwallet.credential': { nl: 'Verklaring ontvangen op {when}', en: 'Verklaring received on {when}' },
+  'testwallet.status': { nl: 'Status', en: 'Status' },
+  'testwallet.status.valid': { nl: 'geldig', en: 'valid' },
+  'testwallet.status.revoked': { nl: 'ingetrokken', en: 'revoked' },
+  'testwallet.status.expired': { nl: 'verlopen', en: 'expired' },
+  'testwallet.status.unknown': {
+    nl: 'onbekend (de statuslijst is niet te lezen)',
+    en: 'unknown (the status list cannot be read)',
+  },
+  'testwallet.remove': { nl: 'Verwijderen', en: 'Remove' },
+  'testwallet.error.offer': {
+    nl: 'Plak de link van het aanbod: die begint met openid-credential-offer://',
+    en: 'Paste the link of the offer: it starts with openid-credential-offer://',
+  },
+  'testwallet.error.code': {
+    nl: 'Vul de zes cijfers van de code in',
+    en: 'Enter the six digits of the code',
+  },
+  'testwallet.error.refused': {
+    nl: 'Dezi gaf de verklaring niet: de code klopt niet, of het aanbod is al gebruikt of verlopen. Maak een nieuw aanbod in Mijn Dezi.',
+    en: 'Dezi did not give the verklaring: the code is wrong, or the offer was used or has expired. Make a new offer in Mijn Dezi.',
   },
 } satisfies Messages;

@@ -1,0 +1,221 @@
+// The proeftuin's web test wallet: what a vendor's developer clicks through instead of a wallet app.
+// It receives the verklaring from an offer made in Mijn Dezi (the link and the code pasted in), over
+// the real protocol (OpenID4VCI with DPoP, the wallet attestation of the proeftuin's test provider and
+// a key proof), keeps it per browser, and shows what it holds as a wallet would: the disclosed claims,
+// the issuer's signature checked through its x5c, and the status read from the status list.
+import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { exportJWK, importX509, type JWK } from 'jose';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
+import type { Database } from '../db/database.ts';
+import {
+  alert,
+  button,
+  buttonGroup,
+  card,
+  dataList,
+  describedBy,
+  errorSummary,
+  formField,
+  textareaField,
+  textbox,
+  type FieldError,
+} from '../web/components.ts';
+import { refuseFormPost, validFormPost } from '../web/csrf.ts';
+import { html } from '../web/html.ts';
+import { t, type Lang } from '../web/i18n.ts';
+import { parseCookies, type Web } from '../web/web.ts';
+import { formatMoment } from '../portal/format.ts';
+import { receiveCredential, testWallet } from './test-wallet-client.ts';
+import { testWalletProvider } from './test-wallet-provider.ts';
+
+export const TEST_WALLET_PATH = '/proeftuin/wallet';
+const COOKIE = 'dezi_test_wallet';
+const COOKIE_SECONDS = 30 * 24 * 3600;
+
+const hash = (id: string) => createHash('sha256').update(id).digest('base64url');
+
+type Status = 'valid' | 'revoked' | 'expired' | 'unknown';
+
+/** What the wallet shows of a credential: every claim it was given, and its status now. */
+async function inspect(credential: string): Promise<{ claims: Record<string, unknown>; status: Status }> {
+  const sdjwt = new SDJwtVcInstance({ hasher: digest });
+  const claims = (await sdjwt.getClaims(credential)) as Record<string, unknown>;
+  try {
+    const [jwt] = credential.split('~');
+    const header = JSON.parse(Buffer.from(jwt!.split('.')[0]!, 'base64url').toString()) as { x5c?: string[] };
+    const leaf = new X509Certificate(Buffer.from(header.x5c![0]!, 'base64'));
+    const jwk = await exportJWK(await importX509(leaf.toString(), 'ES256', { extractable: true }));
+    const verifier = await ES256.getVerifier(jwk as Parameters<typeof ES256.getVerifier>[0]);
+    await new SDJwtVcInstance({ hasher: digest, verifier, statusVerifier: verifier }).verify(credential);
+    return { claims, status: 'valid' };
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/status/i.test(message)) return { claims, status: 'revoked' };
+    if (/expired|exp/i.test(message)) return { claims, status: 'expired' };
+    return { claims, status: 'unknown' };
+  }
+}
+
+/** A browser's wallet lives as long as its cookie: thirty days after it last received something. */
+export async function purgeTestWallet(db: Database): Promise<void> {
+  await db.query(`DELETE FROM proeftuin_test_wallet WHERE received_at < now() - interval '30 days'`);
+}
+
+export async function testWalletRoutes(
+  app: FastifyInstance,
+  d: { issuer: string; db: Database; web: Web },
+): Promise<void> {
+  const { web, db } = d;
+
+  /** This browser's wallet id, made on the first visit. */
+  function walletId(req: FastifyRequest, reply: FastifyReply): string {
+    const existing = parseCookies(req.headers.cookie)[COOKIE];
+    if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+    const id = randomBytes(32).toString('base64url');
+    reply.header(
+      'set-cookie',
+      web.cookieHeader(COOKIE, id, { maxAge: COOKIE_SECONDS, path: TEST_WALLET_PATH }),
+    );
+    return id;
+  }
+
+  async function page(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    lang: Lang,
+    o: { errors?: FieldError[]; offer?: string; code?: string; status?: number } = {},
+  ) {
+    const id = walletId(req, reply);
+    const rows = await db.query<{ id: string; credential: string; received_at: Date }>(
+      'SELECT id, credential, received_at FROM proeftuin_test_wallet WHERE wallet_hash = $1 ORDER BY received_at DESC',
+      [hash(id)],
+    );
+    const held = await Promise.all(rows.map(async (r) => ({ ...r, ...(await inspect(r.credential)) })));
+    const errors = o.errors ?? [];
+    const errorOf = (field: string) => errors.find((e) => e.id === field)?.message;
+    const notice = (req.query as Record<string, unknown>).melding;
+    const csrf = html`<input
+      type="hidden"
+      name="csrf"
+      value="${web.csrfToken(`test-wallet:${hash(id)}`)}"
+    />`;
+    const body = html`<h1>${t(lang, 'testwallet.title')}</h1>
+      ${errorSummary(lang, errors)}
+      ${notice === 'ontvangen' ? alert({ type: 'ok', body: t(lang, 'testwallet.received') }) : ''}
+      ${notice === 'verwijderd' ? alert({ type: 'ok', body: t(lang, 'testwallet.removed') }) : ''}
+      <p>${t(lang, 'testwallet.intro')}</p>
+      <form method="post" action="${TEST_WALLET_PATH}/ontvangen" novalidate>
+        ${csrf}
+        ${textareaField({
+          id: 'offer',
+          name: 'offer',
+          label: t(lang, 'testwallet.offer'),
+          hint: t(lang, 'testwallet.offer.hint'),
+          value: o.offer ?? '',
+          error: errorOf('offer'),
+          rows: 3,
+          maxlength: 4000,
+          lang,
+        })}
+        ${formField({
+          id: 'code',
+          label: t(lang, 'testwallet.code'),
+          hint: t(lang, 'testwallet.code.hint'),
+          error: errorOf('code'),
+          lang,
+          control: textbox({
+            id: 'code',
+            name: 'code',
+            value: o.code ?? '',
+            invalid: Boolean(errorOf('code')),
+            describedBy: describedBy('code', { hint: true, error: errorOf('code') }),
+            maxlength: 6,
+            inputmode: 'numeric',
+            autocomplete: 'one-time-code',
+          }),
+        })}
+        ${buttonGroup(button({ label: t(lang, 'testwallet.receive') }))}
+      </form>
+      <h2>${t(lang, 'testwallet.held')}</h2>
+      ${
+        held.length === 0
+          ? html`<p>${t(lang, 'testwallet.empty')}</p>`
+          : html`<ul class="dezi-plain-list">
+              ${held.map((c) =>
+                card(
+                  html`<h3>
+                      ${t(lang, 'testwallet.credential', { when: formatMoment(new Date(c.received_at), lang) })}
+                    </h3>
+                    ${dataList([
+                      [t(lang, 'testwallet.status'), t(lang, `testwallet.status.${c.status}`)],
+                      ...Object.entries(c.claims)
+                        .filter(([k]) => !['cnf', 'status', '_sd_alg'].includes(k))
+                        .map(
+                          ([k, v]) =>
+                            [k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string],
+                        ),
+                    ])}
+                    <form method="post" action="${TEST_WALLET_PATH}/verwijderen">
+                      ${csrf}<input type="hidden" name="id" value="${c.id}" />
+                      ${button({ label: t(lang, 'testwallet.remove'), variant: 'destructive' })}
+                    </form>`,
+                ),
+              )}
+            </ul>`
+      }`;
+    if (o.status) reply.code(o.status);
+    return web.render(req, reply, {
+      lang,
+      title: t(lang, 'testwallet.title'),
+      body,
+      ...(errors.length > 0 ? { error: true } : {}),
+    });
+  }
+
+  app.get(TEST_WALLET_PATH, async (req, reply) => page(req, reply, web.lang(req, reply)));
+
+  app.post(`${TEST_WALLET_PATH}/ontvangen`, async (req, reply) => {
+    const lang = web.lang(req, reply);
+    const id = walletId(req, reply);
+    if (!validFormPost(web, d.issuer, req, `test-wallet:${hash(id)}`)) return refuseFormPost(web, req, reply);
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const offer = typeof form.offer === 'string' ? form.offer.trim().slice(0, 4000) : '';
+    const code = typeof form.code === 'string' ? form.code.trim().slice(0, 20) : '';
+    const errors: FieldError[] = [];
+    if (!offer.startsWith('openid-credential-offer://'))
+      errors.push({ id: 'offer', message: t(lang, 'testwallet.error.offer') });
+    if (!/^\d{6}$/.test(code)) errors.push({ id: 'code', message: t(lang, 'testwallet.error.code') });
+    if (errors.length === 0) {
+      try {
+        const wallet = await testWallet(await testWalletProvider());
+        const credential = await receiveCredential(wallet, offer, code);
+        await db.query(
+          'INSERT INTO proeftuin_test_wallet (id, wallet_hash, credential, holder_private_jwk) VALUES ($1, $2, $3, $4)',
+          [randomUUID(), hash(id), credential, JSON.stringify(wallet.holder.privateJwk satisfies JWK)],
+        );
+        return reply.redirect(`${TEST_WALLET_PATH}?melding=ontvangen`, 303);
+      } catch (err) {
+        req.log.info(
+          { err: { message: (err as Error).message.slice(0, 300) } },
+          'test wallet: no credential',
+        );
+        errors.push({ id: 'offer', message: t(lang, 'testwallet.error.refused') });
+      }
+    }
+    return page(req, reply, lang, { errors, offer, code, status: 400 });
+  });
+
+  app.post(`${TEST_WALLET_PATH}/verwijderen`, async (req, reply) => {
+    const id = walletId(req, reply);
+    if (!validFormPost(web, d.issuer, req, `test-wallet:${hash(id)}`)) return refuseFormPost(web, req, reply);
+    const credentialId = ((req.body ?? {}) as Record<string, unknown>).id;
+    if (typeof credentialId === 'string' && /^[0-9a-f-]{36}$/.test(credentialId))
+      await db.query('DELETE FROM proeftuin_test_wallet WHERE id = $1 AND wallet_hash = $2', [
+        credentialId,
+        hash(id),
+      ]);
+    return reply.redirect(`${TEST_WALLET_PATH}?melding=verwijderd`, 303);
+  });
+}

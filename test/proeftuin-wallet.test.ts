@@ -1,0 +1,133 @@
+// The proeftuin's web test wallet over HTTP, as a vendor's developer uses it: an offer made in Mijn
+// Dezi, its link and code pasted into /proeftuin/wallet, the verklaring received over OpenID4VCI and
+// shown with its claims and status; the employment ended, the same credential shows as revoked. Bad
+// input gets the form back with its errors and keeps what was typed.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
+import { Bsn } from '../src/means/bsn.ts';
+import type { Actor } from '../src/audit/audit.ts';
+import { Browser, type Exchange } from './helpers/browser.ts';
+import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
+import { withDezi } from './helpers/fixture.ts';
+import { digidLogin } from './helpers/login.ts';
+
+const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // one employment
+const NEVER = 'http://never.invalid/';
+const OPERATOR: Actor = { kind: 'operator', name: 'proeftuin-wallet-test' };
+
+const text = (body: string) =>
+  body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+const unescape = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
+
+for (const backend of BACKENDS)
+  describe(`the proeftuin's test wallet (${backend})`, () => {
+    let dezi: TestDezi;
+    withDezi(backend, {}, (f) => {
+      ({ dezi } = f);
+    });
+
+    /** An offer made in Mijn Dezi: the link under "Open de wallet-app" and the code on the page. */
+    async function offer(browser: Browser): Promise<{ link: string; code: string; page: Exchange }> {
+      const wallet = await browser.goto(`${dezi.url}/mijn-dezi/wallet`);
+      const page = await browser.submit(wallet, '/mijn-dezi/wallet/aanbod');
+      assert.equal(page.status, 200);
+      return {
+        link: unescape(/href="(openid-credential-offer:\/\/[^"]+)"/.exec(page.body)![1]!),
+        code: /<strong id="tx-code">(\d{6})<\/strong>/.exec(page.body)![1]!,
+        page,
+      };
+    }
+
+    test('receive a verklaring offered in Mijn Dezi; after the employment ends it shows as revoked', async () => {
+      const browser = new Browser();
+      await digidLogin(browser, await browser.goto(`${dezi.url}/mijn-dezi/inloggen`), SMIT.bsn, NEVER);
+      const made = await offer(browser);
+      assert.match(made.page.body, /href="\/proeftuin\/wallet"/, 'the offer page points to the test wallet');
+
+      const empty = await browser.goto(`${dezi.url}/proeftuin/wallet`);
+      assert.equal(empty.status, 200);
+      assert.match(text(empty.body), /Deze wallet is leeg/);
+      // Received, not yet looked at: the status list is read first after the revocation below.
+      const received = await browser.submit(
+        empty,
+        '/proeftuin/wallet/ontvangen',
+        {
+          offer: made.link,
+          code: made.code,
+        },
+        `${dezi.url}/proeftuin/wallet?`,
+      );
+      assert.equal(received.status, 303, received.body.slice(0, 300));
+      assert.match(received.location!, /melding=ontvangen/);
+
+      const person = (await dezi.register.findPersonByBsn(Bsn.parse(SMIT.bsn)))!;
+      const [employment] = await dezi.register.activeEmployments(person.id);
+      await dezi.register.endEmployment(employment!.id, OPERATOR);
+
+      const shown = await browser.goto(`${dezi.url}/proeftuin/wallet?melding=ontvangen`);
+      const shownText = text(shown.body);
+      assert.match(shownText, /De verklaring staat in de TEST-wallet/);
+      assert.match(shownText, new RegExp(`dezi_nummer ${person.deziNummer}`));
+      assert.match(shownText, /achternaam Smit/);
+      assert.match(shownText, /Status ingetrokken/);
+
+      // Another browser has a wallet of its own.
+      const other = await new Browser().goto(`${dezi.url}/proeftuin/wallet`);
+      assert.match(text(other.body), /Deze wallet is leeg/);
+
+      // Removing it empties this wallet.
+      const removed = await browser.submit(shown, '/proeftuin/wallet/verwijderen');
+      assert.match(removed.url, /melding=verwijderd/);
+      assert.match(text(removed.body), /Deze wallet is leeg/);
+    });
+
+    test('bad input: the form comes back with its errors and what was typed; a used offer is refused; no token, no post', async () => {
+      const browser = new Browser();
+      await digidLogin(
+        browser,
+        await browser.goto(`${dezi.url}/mijn-dezi/inloggen`),
+        SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!.bsn,
+        NEVER,
+      );
+      const wallet = await browser.goto(`${dezi.url}/proeftuin/wallet`);
+      const bad = await browser.submit(wallet, '/proeftuin/wallet/ontvangen', {
+        offer: 'https://elders.example',
+        code: '12ab',
+      });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body, /<title>Fout: /);
+      assert.match(text(bad.body), /Plak de link van het aanbod/);
+      assert.match(text(bad.body), /Vul de zes cijfers van de code in/);
+      assert.match(bad.body, /https:\/\/elders\.example<\/textarea>/);
+
+      const made = await offer(browser);
+      const wrong = made.code === '000000' ? '111111' : '000000';
+      const refused = await browser.submit(wallet, '/proeftuin/wallet/ontvangen', {
+        offer: made.link,
+        code: wrong,
+      });
+      assert.equal(refused.status, 400);
+      assert.match(text(refused.body), /Dezi gaf de verklaring niet/);
+      // The wrong code used the offer up: the right one now finds nothing either.
+      const again = await browser.submit(wallet, '/proeftuin/wallet/ontvangen', {
+        offer: made.link,
+        code: made.code,
+      });
+      assert.match(text(again.body), /Dezi gaf de verklaring niet/);
+
+      const forged = await browser.request(`${dezi.url}/proeftuin/wallet/ontvangen`, {
+        form: { csrf: 'forged', offer: made.link, code: made.code },
+      });
+      assert.equal(forged.status, 403);
+    });
+  });
