@@ -122,6 +122,20 @@ describe('fees, the abonnee portal and Mijn Dezi in a real browser', { skip: SKI
         assert.equal(await page.locator('h1').textContent(), 'Zet uw verklaring in uw wallet');
         assert.match((await page.locator('#tx-code').textContent())!, /^\d{6}$/);
         await check(page, viewport, 'wallet-offer');
+        // The proeftuin's TEST wallet receives it from the link and code on that page.
+        const offerLink = await page.getByRole('link', { name: 'Open de wallet-app' }).getAttribute('href');
+        const txCode = (await page.locator('#tx-code').textContent())!;
+        await page.goto(`${dezi.url}/proeftuin/wallet`);
+        await check(page, viewport, 'test-wallet');
+        await page.getByRole('button', { name: 'Ontvangen' }).click();
+        assert.match(await page.title(), /^Fout: /);
+        await check(page, viewport, 'test-wallet-error');
+        await page.getByLabel('Link van het aanbod').fill(offerLink!);
+        await page.getByLabel('Code', { exact: true }).fill(txCode);
+        await page.getByRole('button', { name: 'Ontvangen' }).click();
+        await page.waitForURL(/melding=ontvangen/);
+        assert.match((await page.locator('main').textContent())!, /Status\s*geldig/);
+        await check(page, viewport, 'test-wallet-held');
         await page.goto(`${dezi.url}/mijn-dezi/wallet?lang=en`);
         await check(page, viewport, 'my-wallet-en');
 

@@ -822,7 +822,11 @@ for (const backend of BACKENDS) {
         assert.match(c.text, c.status === 'active' ? /^Toestemming: / : /^Geen toestemming/);
       }
       assert.match(said.consents[0]!.text, /Apotheken/);
-      const audit = await notifications(id);
+      // The delivery is audited after the subscriber has answered: wait for it, not for the answer.
+      const audit = await until('the delivery audited', async () => {
+        const rows = await notifications(id);
+        return rows.length > 0 ? rows : undefined;
+      });
       assert.deepEqual(
         audit.map((r) => [r.outcome, r.detail.attempt, r.detail.httpStatus]),
         [['success', 1, 200]],
@@ -882,7 +886,7 @@ for (const backend of BACKENDS) {
       const withdrawn = saidByJson(subscriber.at('/hook/json')[1]!.body);
       assert.deepEqual(withdrawn.consents, []);
       assert.equal(withdrawn.bsn, bsn);
-      assert.equal((await notifications(jsonId)).length, 2);
+      await until('both deliveries audited', async () => (await notifications(jsonId)).length === 2);
       // A change that changes nothing notifies nobody.
       await change(bsn, [
         { gegevenscategorie: 'GGC012', dossierhouder: 'RPZAC001', raadpleger: 'RPZAC104', permit: null },
@@ -961,7 +965,10 @@ for (const backend of BACKENDS) {
             ],
           );
         }
-        const audit = await notifications(id);
+        const audit = await until('the success audited', async () => {
+          const rows = await notifications(id);
+          return rows.some((r) => r.outcome === 'success') ? rows : undefined;
+        });
         assert.ok(audit.some((r) => r.outcome === 'success'));
         assert.ok(
           audit.filter((r) => r.outcome === 'failure').every((r) => r.detail.error === 'ECONNREFUSED'),

@@ -100,6 +100,23 @@ for (const backend of BACKENDS)
       // Revoked before the list is first served, so that this process's cache holds the bit.
       await dezi.register.endEmployment(ended.employment.id, OPERATOR);
 
+      // Issued from the whole verklaring payload: the credential has its own envelope, not the verklaring's.
+      const kept0 = decodeJwt(kept.credential.split('~')[0]!);
+      assert.equal(kept0.iss, dezi.url);
+      assert.deepEqual(Object.keys(kept0).sort(), [
+        '_sd',
+        '_sd_alg',
+        'cnf',
+        'dezi_nummer',
+        'exp',
+        'iat',
+        'iss',
+        'loa_dezi',
+        'nbf',
+        'status',
+        'vct',
+        'verklaring_id',
+      ]);
       const uri = (decodeJwt(ended.credential.split('~')[0]!).status as { status_list: { uri: string } })
         .status_list.uri;
       const res = await fetch(uri);

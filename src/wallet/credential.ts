@@ -26,6 +26,24 @@ export interface VerklaringClaims {
   rol_code_bron: string | null;
 }
 
+/**
+ * The verklaring's claims a credential carries, in the verklaring's order. Its other members (iss, jti,
+ * nbf, exp, json_schema, status_uri) are the verklaring's own envelope: the credential has its own.
+ */
+export const CREDENTIAL_CLAIMS = [
+  'verklaring_id',
+  'dezi_nummer',
+  'loa_dezi',
+  'voorletters',
+  'voorvoegsel',
+  'achternaam',
+  'abonnee_nummer',
+  'abonnee_naam',
+  'rol_code',
+  'rol_naam',
+  'rol_code_bron',
+] as const satisfies readonly (keyof VerklaringClaims)[];
+
 /** Disclosable: what a verifier should have to ask for. Always shown: who, at which level, which verklaring. */
 export const DISCLOSABLE = [
   'voorletters',
@@ -89,8 +107,12 @@ export async function issueVerklaringCredential(input: CredentialInput): Promise
     saltGenerator: salt,
   });
   const claims: Record<string, unknown> = {};
-  // A claim with no value (no voorvoegsel, no role) is left out, not disclosed as null.
-  for (const [name, value] of Object.entries(input.claims)) if (value !== null) claims[name] = value;
+  // Only the claims a credential carries, whatever else the source has; a claim with no value (no
+  // voorvoegsel, no role) is left out, not disclosed as null.
+  for (const name of CREDENTIAL_CLAIMS) {
+    const value = input.claims[name];
+    if (value !== null && value !== undefined) claims[name] = value;
+  }
   const payload: SdJwtVcPayload = {
     iss: input.iss,
     iat: input.iat,
