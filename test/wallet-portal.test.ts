@@ -131,6 +131,25 @@ for (const backend of BACKENDS)
       );
     });
 
+    test('on a phone the wallet app on this device comes first, the QR code for another device second', async () => {
+      const { browser } = await mijnDezi(JANSEN.bsn);
+      const wallet = await browser.goto(`${dezi.url}/mijn-dezi/wallet`);
+      const form = findForm(wallet.body, '/mijn-dezi/wallet/aanbod');
+      const iphone =
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
+      const onPhone = await browser.request(`${dezi.url}/mijn-dezi/wallet/aanbod`, {
+        form: form.fields,
+        headers: { 'user-agent': iphone },
+      });
+      assert.equal(onPhone.status, 200);
+      assert.ok(onPhone.body.indexOf('openid-credential-offer://') < onPhone.body.indexOf('<svg role="img"'));
+      assert.match(text(onPhone.body), /Staat de wallet-app op een ander apparaat\? Scan dan deze QR-code/);
+      const onDesktop = await browser.request(`${dezi.url}/mijn-dezi/wallet/aanbod`, { form: form.fields });
+      assert.ok(
+        onDesktop.body.indexOf('<svg role="img"') < onDesktop.body.indexOf('openid-credential-offer://'),
+      );
+    });
+
     test('refused: another person’s employment, a login below high, a post without the form’s token', async () => {
       const { browser } = await mijnDezi(JANSEN.bsn);
       const wallet = await browser.goto(`${dezi.url}/mijn-dezi/wallet`);

@@ -9,6 +9,7 @@ import { roleLabel } from '../register/roles.ts';
 import { alert, dataTable, visuallyHidden } from '../web/components.ts';
 import { escapeHtml, html, SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
+import { isPhone } from '../web/web.ts';
 import type { WalletIssuance } from '../wallet/issuance.ts';
 import type { WalletCredentials } from '../wallet/credentials.ts';
 import { OFFER_SECONDS } from '../wallet/issuance.ts';
@@ -131,10 +132,21 @@ export async function myWalletRoutes(app: FastifyInstance, d: MyWalletDeps): Pro
           role: employment.rolCode ? roleLabel(employment.rolCode) : t(lang, 'choose.norole'),
         })}
       </p>
-      <p>${t(lang, 'wallet.offer.scan')}</p>
-      <p>${qr}</p>
-      <p>${t(lang, 'wallet.offer.same_device')}</p>
-      ${buttonGroup(linkButton({ href: offer.offer, label: t(lang, 'wallet.offer.open') }))}
+      ${
+        // On a phone the wallet app is on this device: opening it is the main action, the QR code
+        // the alternative (the app on another phone). Elsewhere the other way round, as for Yivi.
+        isPhone(req)
+          ? html`<p>${t(lang, 'wallet.offer.same_device')}</p>
+              ${buttonGroup(linkButton({ href: offer.offer, label: t(lang, 'wallet.offer.open') }))}
+              <p>${t(lang, 'wallet.offer.other_device')}</p>
+              <p>${qr}</p>`
+          : html`<p>${t(lang, 'wallet.offer.scan')}</p>
+              <p>${qr}</p>
+              <p>${t(lang, 'wallet.offer.same_device')}</p>
+              ${buttonGroup(
+                linkButton({ href: offer.offer, label: t(lang, 'wallet.offer.open'), variant: 'secondary' }),
+              )}`
+      }
       <p>${t(lang, 'wallet.offer.code')}</p>
       <p class="dezi-wallet-code"><strong id="tx-code">${offer.txCode}</strong></p>
       <p>${t(lang, 'wallet.offer.once', { minutes: String(OFFER_SECONDS / 60) })}</p>

@@ -43,6 +43,10 @@ export const walletMessages = {
     nl: 'QR-code om uw verklaring voor {abonnee} in uw wallet te zetten',
     en: 'QR code to put your verklaring for {abonnee} in your wallet',
   },
+  'wallet.offer.other_device': {
+    nl: 'Staat de wallet-app op een ander apparaat? Scan dan deze QR-code.',
+    en: 'Is the wallet app on another device? Then scan this QR code.',
+  },
   'wallet.offer.same_device': {
     nl: 'Staat de wallet-app op dit apparaat?',
     en: 'Is the wallet app on this device?',
