@@ -110,6 +110,26 @@ for (const backend of BACKENDS)
       assert.match(text(bad.body), /Vul de zes cijfers van de code in/);
       assert.match(bad.body, /https:\/\/elders\.example<\/textarea>/);
 
+      // Only this Dezi's own offers, by value: nothing else is fetched from the proeftuin's network.
+      const elsewhere = JSON.stringify({
+        credential_issuer: 'http://127.0.0.1:9',
+        credential_configuration_ids: ['dezi-verklaring'],
+      });
+      for (const link of [
+        `openid-credential-offer://?credential_offer=${encodeURIComponent(elsewhere)}`,
+        `openid-credential-offer://?credential_offer_uri=${encodeURIComponent('http://127.0.0.1:9/offer')}`,
+      ]) {
+        const other = await browser.submit(wallet, '/proeftuin/wallet/ontvangen', {
+          offer: link,
+          code: '123456',
+        });
+        assert.equal(other.status, 400);
+        assert.match(
+          text(other.body),
+          /ontvangt alleen verklaringen die deze proeftuin in Mijn Dezi aanbiedt/,
+        );
+      }
+
       const made = await offer(browser);
       const wrong = made.code === '000000' ? '111111' : '000000';
       const refused = await browser.submit(wallet, '/proeftuin/wallet/ontvangen', {

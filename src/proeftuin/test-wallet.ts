@@ -38,6 +38,25 @@ const hash = (id: string) => createHash('sha256').update(id).digest('base64url')
 
 type Status = 'valid' | 'revoked' | 'expired' | 'unknown';
 
+/**
+ * Whether a pasted offer is one of this Dezi's, by value: the wallet then fetches only from Dezi
+ * itself. A public proeftuin must not fetch whatever URL someone pastes (an offer by reference, or
+ * another issuer, would make it a proxy into the network it runs in).
+ */
+export function ownOffer(link: string, issuer: string): boolean {
+  try {
+    const url = new URL(link);
+    if (url.protocol !== 'openid-credential-offer:' || url.searchParams.has('credential_offer_uri'))
+      return false;
+    const offer = JSON.parse(url.searchParams.get('credential_offer') ?? '') as {
+      credential_issuer?: unknown;
+    };
+    return offer.credential_issuer === issuer;
+  } catch {
+    return false;
+  }
+}
+
 /** What the wallet shows of a credential: every claim it was given, and its status now. */
 async function inspect(credential: string): Promise<{ claims: Record<string, unknown>; status: Status }> {
   const sdjwt = new SDJwtVcInstance({ hasher: digest });
@@ -186,6 +205,8 @@ export async function testWalletRoutes(
     const errors: FieldError[] = [];
     if (!offer.startsWith('openid-credential-offer://'))
       errors.push({ id: 'offer', message: t(lang, 'testwallet.error.offer') });
+    else if (!ownOffer(offer, d.issuer))
+      errors.push({ id: 'offer', message: t(lang, 'testwallet.error.other_issuer') });
     if (!/^\d{6}$/.test(code)) errors.push({ id: 'code', message: t(lang, 'testwallet.error.code') });
     if (errors.length === 0) {
       try {

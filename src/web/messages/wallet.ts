@@ -117,6 +117,10 @@ export const testWalletMessages = {
     nl: 'Plak de link van het aanbod: die begint met openid-credential-offer://',
     en: 'Paste the link of the offer: it starts with openid-credential-offer://',
   },
+  'testwallet.error.other_issuer': {
+    nl: 'Deze TEST-wallet ontvangt alleen verklaringen die deze proeftuin in Mijn Dezi aanbiedt.',
+    en: 'This TEST wallet only receives verklaringen this proeftuin offers in Mijn Dezi.',
+  },
   'testwallet.error.code': {
     nl: 'Vul de zes cijfers van de code in',
     en: 'Enter the six digits of the code',
