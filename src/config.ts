@@ -331,16 +331,16 @@ function parseWallet(env: Env, mode: Mode): WalletConfig | null {
   const providersFile = env.DEZI_WALLET_PROVIDERS_FILE;
   if (providersFile !== undefined && !existsSync(providersFile))
     throw new ConfigError(`DEZI_WALLET_PROVIDERS_FILE ${providersFile} does not exist`);
-  const vct = {
+  const optional = {
     ...(vctValue ? { vct: vctValue } : {}),
     ...(providersFile ? { providersFile: resolve(providersFile) } : {}),
   };
   if (keyFile && certFile) {
     for (const f of [keyFile, certFile])
       if (!existsSync(f)) throw new ConfigError(`wallet issuer file ${f} does not exist`);
-    return { key: { kind: 'files', keyFile: resolve(keyFile), certFile: resolve(certFile) }, ...vct };
+    return { key: { kind: 'files', keyFile: resolve(keyFile), certFile: resolve(certFile) }, ...optional };
   }
-  return mode === 'production' ? null : { key: { kind: 'test' }, ...vct };
+  return mode === 'production' ? null : { key: { kind: 'test' }, ...optional };
 }
 
 function parseUrl(name: string, value: string): string {

@@ -28,9 +28,8 @@ import {
 } from './oidc/clients.ts';
 import { LOA } from './means/loa.ts';
 import { parseMeansWindowArg, PolicyError, type MeansWindow } from './means/policy.ts';
-import { Register } from './register/register.ts';
 import { VERKLARING_LIFETIME_SECONDS } from './verklaring/verklaring.ts';
-import { onRegisterInvalidated } from './invalidation.ts';
+import { registerFor } from './invalidation.ts';
 import { createDezi, rotateTestEseal } from './server.ts';
 import { ApiCliUsageError, apiClientAdd, parseApiClientArgs } from './api/cli.ts';
 import {
@@ -45,7 +44,6 @@ import { FEES_COMMANDS, FEES_USAGE, runFeesCommand } from './register/fees-cli.t
 import { Fees } from './register/fees.ts';
 import { tariffFor } from './register/tariff.ts';
 import { RegisterError } from './register/register.ts';
-import { bigRegisterFor } from './register/big.ts';
 import { installShutdown } from './ops/shutdown.ts';
 import { DeziError } from './errors.ts';
 
@@ -190,10 +188,7 @@ async function clientAdd(args: string[]): Promise<void> {
       db,
       secrets,
       keys,
-      register: new Register(db, secrets, {
-        big: bigRegisterFor(config),
-        onInvalidated: onRegisterInvalidated,
-      }),
+      register: registerFor(db, secrets, config),
       registrationToken: null,
       proeftuin: config.mode === 'proeftuin',
       trustProxy: false,
@@ -264,14 +259,7 @@ async function main(argv: string[]): Promise<void> {
       return withDatabase(async ({ config, db, secrets }) =>
         console.log(
           JSON.stringify({
-            client_id: await apiClientAdd(
-              parsed,
-              db,
-              new Register(db, secrets, {
-                big: bigRegisterFor(config),
-                onInvalidated: onRegisterInvalidated,
-              }),
-            ),
+            client_id: await apiClientAdd(parsed, db, registerFor(db, secrets, config)),
           }),
         ),
       );
@@ -319,10 +307,7 @@ async function main(argv: string[]): Promise<void> {
         runOperatorCommand(
           {
             db,
-            register: new Register(db, secrets, {
-              big: bigRegisterFor(config),
-              onInvalidated: onRegisterInvalidated,
-            }),
+            register: registerFor(db, secrets, config),
             configured: config.operators ?? [],
             out: (l) => console.log(l),
             err: (l) => console.error(l),
@@ -341,10 +326,7 @@ async function main(argv: string[]): Promise<void> {
           runFeesCommand(
             {
               db,
-              register: new Register(db, secrets, {
-                big: bigRegisterFor(config),
-                onInvalidated: onRegisterInvalidated,
-              }),
+              register: registerFor(db, secrets, config),
               fees: new Fees(db, tariffFor(config)),
               out: (l) => console.log(l),
               err: (l) => console.error(l),
@@ -362,10 +344,7 @@ async function main(argv: string[]): Promise<void> {
         runRegisterCommand(
           {
             db,
-            register: new Register(db, secrets, {
-              big: bigRegisterFor(config),
-              onInvalidated: onRegisterInvalidated,
-            }),
+            register: registerFor(db, secrets, config),
             out: (l) => console.log(l),
             err: (l) => console.error(l),
             tty: process.stderr.isTTY === true,

@@ -17,12 +17,11 @@ import { ensureSigningKey, KeyRing, type KeySet } from './oidc/keys.ts';
 import { liveProvider, providerModule, userinfoModule } from './oidc/module.ts';
 import { createProvider, TTL } from './oidc/provider.ts';
 import { withRequestReads } from './oidc/adapter.ts';
-import { Register } from './register/register.ts';
-import { bigRegisterFor } from './register/big.ts';
+import type { Register } from './register/register.ts';
 import { Fees } from './register/fees.ts';
 import { tariffFor } from './register/tariff.ts';
 import type { VerklaringService } from './verklaring/verklaring.ts';
-import { onRegisterInvalidated } from './invalidation.ts';
+import { registerFor } from './invalidation.ts';
 import { openWallet, walletModule, type Wallet } from './wallet/module.ts';
 import { WalletIssuance } from './wallet/issuance.ts';
 import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/module.ts';
@@ -122,11 +121,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
   await ensureSigningKey(db, secrets);
   const keyRing = await KeyRing.open(db, secrets);
   const ops = config.ops ?? DEFAULT_OPS;
-  // A change in the register revokes the verklaringen it makes untrue, in the change's transaction.
-  const register = new Register(db, secrets, {
-    big: bigRegisterFor(config),
-    onInvalidated: onRegisterInvalidated,
-  });
+  // A change in the register revokes what it makes untrue, in the change's transaction.
+  const register = registerFor(db, secrets, config);
   const inProeftuin = config.mode === 'proeftuin';
   const https = config.issuer.startsWith('https:');
   const web = new Web(secrets, {

@@ -47,6 +47,14 @@ export function parseX5c(x5c: unknown, what = 'x5c'): X509Certificate[] {
   });
 }
 
+/**
+ * Whether a certificate names this host among its SAN dNSNames, exactly (no wildcard, not by its
+ * subject's CN): how a wallet issuer's identifier is bound to its certificate (HAIP).
+ */
+export function namesHost(cert: X509Certificate, host: string): boolean {
+  return cert.checkHost(host, { subject: 'never', wildcards: false }) !== undefined;
+}
+
 export function x5cOf(chain: X509Certificate[]): string[] {
   return chain.map((c) => c.raw.toString('base64'));
 }

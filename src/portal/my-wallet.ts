@@ -109,11 +109,9 @@ export async function myWalletRoutes(app: FastifyInstance, d: MyWalletDeps): Pro
   personPost(app, d, `${MY_WALLET_PATH}/aanbod`, async (req, reply, { session, person }, lang) => {
     if (session.loaAuthn !== LOA.high)
       return problem(req, reply, 403, 'wallet.high_needed.title', 'wallet.high_needed.body', lang);
-    const employmentId = field(req, 'employment', 36);
-    const offer = await wallet.issuance.createOffer(person, employmentId);
-    const employment = offer ? await d.register.activeEmployment(person.id, employmentId) : null;
-    if (!offer || !employment)
-      return problem(req, reply, 409, 'wallet.not_active.title', 'wallet.not_active.body', lang);
+    const offer = await wallet.issuance.createOffer(person, field(req, 'employment', 36));
+    if (!offer) return problem(req, reply, 409, 'wallet.not_active.title', 'wallet.not_active.body', lang);
+    const { employment } = offer;
     const abonnee = employment.abonnee.naam;
     // The offer carries a one-time code: the page is not kept by the browser or anything between.
     reply.header('cache-control', 'no-store');

@@ -4,9 +4,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { ensureDirectory } from '../db/directory.ts';
 import { join } from 'node:path';
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
+import { namesHost } from '../pki/certificates.ts';
 import { x509 } from '../pki/x509.ts';
-import { certificateSerial, importKeyPair, newKeys, pkcs8Pem, rsa } from './test-keys.ts';
+import { certificateSerial, importKeyPair, newKeys, P256, pkcs8Pem, rsa } from './test-keys.ts';
 import { fileEsealSource, type EsealMaterial, type EsealSource } from '../verklaring/eseal.ts';
 
 const RSA = rsa(3072); // NCSC guidance for RSA, as Dezi's own keys
@@ -23,7 +24,6 @@ export const TEST_ESEAL_FILES = {
   walletKey: 'wallet-issuer-key.pem',
 } as const;
 
-const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const WALLET_ISSUER_SUBJECT = 'CN=TEST Dezi wallet issuer, O=TEST Dezi proeftuin, C=NL';
 
 interface TestCa {
@@ -85,10 +85,7 @@ export async function issueTestEseal(
  * its SAN (HAIP: the credential issuer identifier's host is in the leaf's dNSName), valid a year.
  */
 export async function issueTestWalletIssuer(ca: TestCa, host: string): Promise<EsealMaterial> {
-  const keys = (await webcrypto.subtle.generateKey(P256, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
+  const keys = await newKeys(P256);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: certificateSerial(),
     subject: WALLET_ISSUER_SUBJECT,
@@ -111,10 +108,8 @@ export async function issueTestWalletIssuer(ca: TestCa, host: string): Promise<E
 
 /** Whether a stored wallet issuer certificate still serves: this host in its SAN, a month left at least. */
 function walletIssuerServes(chainPem: string, host: string): boolean {
-  const leaf = new x509.X509Certificate(chainPem);
-  const san = leaf.getExtension(x509.SubjectAlternativeNameExtension);
-  const named = san?.names.items.some((n) => n.type === 'dns' && n.value === host) ?? false;
-  return named && leaf.notAfter.getTime() - Date.now() > 30 * DAY;
+  const leaf = new X509Certificate(chainPem);
+  return namesHost(leaf, host) && Date.parse(leaf.validTo) - Date.now() > 30 * DAY;
 }
 
 export interface TestEseal {

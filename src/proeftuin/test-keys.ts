@@ -1,4 +1,4 @@
-// What the proeftuin's TEST PKIs (the UZI CA and cards, the eSeal CA) share: RSA keys through Node's
+// What the proeftuin's TEST PKIs (the UZI CA and cards, the eSeal CA) share: keys through Node's
 // WebCrypto, their PEM form, certificate serial numbers.
 import { webcrypto } from 'node:crypto';
 import { x509 } from '../pki/x509.ts';
@@ -14,7 +14,12 @@ export function rsa(modulusLength: number): webcrypto.RsaHashedKeyGenParams {
   };
 }
 
-export async function newKeys(alg: webcrypto.RsaHashedKeyGenParams): Promise<CryptoKeyPair> {
+/** An EC P-256 key pair (ES256): the wallet issuer's, the test wallet provider's. */
+export const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+
+export async function newKeys(
+  alg: webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams,
+): Promise<CryptoKeyPair> {
   return (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 

@@ -2,7 +2,6 @@
 // Openid4vciClient and Openid4vciWalletProvider, signing with jose. Its keys: a DPoP key, a holder key,
 // and the wallet provider's (the proeftuin's test provider, or another one a test brings to be refused).
 // The web test wallet (test-wallet.ts) and the tests use it alike.
-import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import {
   clientAuthenticationClientAttestationJwt,
@@ -13,6 +12,7 @@ import {
 } from '@openid4vc/oauth2';
 import { Openid4vciClient, Openid4vciWalletProvider } from '@openid4vc/openid4vci';
 import { addSecondsToDate } from '@openid4vc/utils';
+import { walletCrypto } from '../wallet/jwt-callbacks.ts';
 import type { TestWalletProvider } from './test-wallet-provider.ts';
 
 export interface KeyPair {
@@ -68,9 +68,7 @@ export async function testWallet(
   const dpop = await newP256();
   const holder = await newP256();
   const base = {
-    hash: (data: Uint8Array, alg: string) =>
-      createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-    generateRandom: (n: number) => randomBytes(n),
+    ...walletCrypto,
     signJwt: signJwtWith([dpop, holder], provider),
     verifyJwt: async () => ({ verified: false as const }),
     fetch,

@@ -4,9 +4,8 @@
 import { webcrypto } from 'node:crypto';
 import type { JWK } from 'jose';
 import { x509 } from '../pki/x509.ts';
-import { certificateSerial } from './test-keys.ts';
+import { certificateSerial, newKeys, P256 } from './test-keys.ts';
 
-const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const DAY = 24 * 3600 * 1000;
 
 export interface TestWalletProvider {
@@ -28,10 +27,7 @@ export function testWalletProvider(): Promise<TestWalletProvider> {
 /** A provider of its own (a test's stranger that Dezi does not trust). */
 export async function newTestWalletProvider(): Promise<TestWalletProvider> {
   {
-    const keys = (await webcrypto.subtle.generateKey(P256, true, [
-      'sign',
-      'verify',
-    ])) as webcrypto.CryptoKeyPair;
+    const keys = await newKeys(P256);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: certificateSerial(),
       name: 'CN=TEST Dezi proeftuin wallet provider, O=TEST Dezi proeftuin, C=NL',

@@ -3,12 +3,13 @@
 // the real protocol (OpenID4VCI with DPoP, the wallet attestation of the proeftuin's test provider and
 // a key proof), keeps it per browser, and shows what it holds as a wallet would: the disclosed claims,
 // the issuer's signature checked through its x5c, and the status read from the status list.
-import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportJWK, importX509, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
 import type { Database } from '../db/database.ts';
+import { keyHash } from '../db/single-use.ts';
 import {
   alert,
   button,
@@ -33,8 +34,6 @@ import { testWalletProvider } from './test-wallet-provider.ts';
 export const TEST_WALLET_PATH = '/proeftuin/wallet';
 const COOKIE = 'dezi_test_wallet';
 const COOKIE_SECONDS = 30 * 24 * 3600;
-
-const hash = (id: string) => createHash('sha256').update(id).digest('base64url');
 
 type Status = 'valid' | 'revoked' | 'expired' | 'unknown';
 
@@ -109,7 +108,7 @@ export async function testWalletRoutes(
     const id = walletId(req, reply);
     const rows = await db.query<{ id: string; credential: string; received_at: Date }>(
       'SELECT id, credential, received_at FROM proeftuin_test_wallet WHERE wallet_hash = $1 ORDER BY received_at DESC',
-      [hash(id)],
+      [keyHash(id)],
     );
     const held = await Promise.all(rows.map(async (r) => ({ ...r, ...(await inspect(r.credential)) })));
     const errors = o.errors ?? [];
@@ -118,7 +117,7 @@ export async function testWalletRoutes(
     const csrf = html`<input
       type="hidden"
       name="csrf"
-      value="${web.csrfToken(`test-wallet:${hash(id)}`)}"
+      value="${web.csrfToken(`test-wallet:${keyHash(id)}`)}"
     />`;
     const body = html`<h1>${t(lang, 'testwallet.title')}</h1>
       ${errorSummary(lang, errors)}
@@ -198,7 +197,8 @@ export async function testWalletRoutes(
   app.post(`${TEST_WALLET_PATH}/ontvangen`, async (req, reply) => {
     const lang = web.lang(req, reply);
     const id = walletId(req, reply);
-    if (!validFormPost(web, d.issuer, req, `test-wallet:${hash(id)}`)) return refuseFormPost(web, req, reply);
+    if (!validFormPost(web, d.issuer, req, `test-wallet:${keyHash(id)}`))
+      return refuseFormPost(web, req, reply);
     const form = (req.body ?? {}) as Record<string, unknown>;
     const offer = typeof form.offer === 'string' ? form.offer.trim().slice(0, 4000) : '';
     const code = typeof form.code === 'string' ? form.code.trim().slice(0, 20) : '';
@@ -214,7 +214,7 @@ export async function testWalletRoutes(
         const credential = await receiveCredential(wallet, offer, code);
         await db.query(
           'INSERT INTO proeftuin_test_wallet (id, wallet_hash, credential, holder_private_jwk) VALUES ($1, $2, $3, $4)',
-          [randomUUID(), hash(id), credential, JSON.stringify(wallet.holder.privateJwk satisfies JWK)],
+          [randomUUID(), keyHash(id), credential, JSON.stringify(wallet.holder.privateJwk satisfies JWK)],
         );
         return reply.redirect(`${TEST_WALLET_PATH}?melding=ontvangen`, 303);
       } catch (err) {
@@ -230,12 +230,13 @@ export async function testWalletRoutes(
 
   app.post(`${TEST_WALLET_PATH}/verwijderen`, async (req, reply) => {
     const id = walletId(req, reply);
-    if (!validFormPost(web, d.issuer, req, `test-wallet:${hash(id)}`)) return refuseFormPost(web, req, reply);
+    if (!validFormPost(web, d.issuer, req, `test-wallet:${keyHash(id)}`))
+      return refuseFormPost(web, req, reply);
     const credentialId = ((req.body ?? {}) as Record<string, unknown>).id;
     if (typeof credentialId === 'string' && /^[0-9a-f-]{36}$/.test(credentialId))
       await db.query('DELETE FROM proeftuin_test_wallet WHERE id = $1 AND wallet_hash = $2', [
         credentialId,
-        hash(id),
+        keyHash(id),
       ]);
     return reply.redirect(`${TEST_WALLET_PATH}?melding=verwijderd`, 303);
   });

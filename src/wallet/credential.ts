@@ -44,17 +44,13 @@ export const CREDENTIAL_CLAIMS = [
   'rol_code_bron',
 ] as const satisfies readonly (keyof VerklaringClaims)[];
 
-/** Disclosable: what a verifier should have to ask for. Always shown: who, at which level, which verklaring. */
-export const DISCLOSABLE = [
-  'voorletters',
-  'voorvoegsel',
-  'achternaam',
-  'abonnee_nummer',
-  'abonnee_naam',
-  'rol_code',
-  'rol_naam',
-  'rol_code_bron',
-] as const satisfies readonly (keyof VerklaringClaims)[];
+/** Always shown: who, at which level, which verklaring. */
+const ALWAYS_SHOWN: readonly (keyof VerklaringClaims)[] = ['verklaring_id', 'dezi_nummer', 'loa_dezi'];
+
+/** Disclosable, the rest: what a verifier should have to ask for (name parts, abonnee, role). */
+export const DISCLOSABLE: readonly (keyof VerklaringClaims)[] = CREDENTIAL_CLAIMS.filter(
+  (name) => !ALWAYS_SHOWN.includes(name),
+);
 
 /** The issuer's signing key and the certificate chain that names it (leaf first, as x5c). */
 export interface IssuerKey {

@@ -6,7 +6,7 @@
 // Parsing and checking the protocol messages is @openid4vc's; deciding (trust, nonces, replay, the
 // register's say) and answering is here. The employment is checked again when the credential is made:
 // an offer outlives nothing the register has ended since.
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   decodeJwt,
@@ -28,8 +28,8 @@ import { OpenId4VcBaseError, setGlobalConfig } from '@openid4vc/utils';
 import { decodeJwt as decodeJose } from 'jose';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
-import { SingleUseStore } from '../db/single-use.ts';
-import type { Register } from '../register/register.ts';
+import { keyHash, SingleUseStore } from '../db/single-use.ts';
+import type { Employment, Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import type { VerklaringService } from '../verklaring/verklaring.ts';
 import { holderKey, HolderKeyError, type VerklaringClaims } from './credential.ts';
@@ -66,8 +66,6 @@ interface AccessGrant {
   deziNummer: string;
   jkt: string;
 }
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /** An OAuth error answer (RFC 6749 §5.2 shape), with the status and headers it needs. */
 class WalletProtocolError extends Error {
@@ -168,7 +166,7 @@ export class WalletIssuance {
   async createOffer(
     person: { id: string; deziNummer: string },
     employmentId: string,
-  ): Promise<{ offer: string; txCode: string; expiresInSeconds: number } | null> {
+  ): Promise<{ offer: string; txCode: string; expiresInSeconds: number; employment: Employment } | null> {
     const employment = await this.#o.register.activeEmployment(person.id, employmentId);
     if (!employment) return null;
     const code = randomBytes(32).toString('base64url');
@@ -177,7 +175,7 @@ export class WalletIssuance {
       personId: person.id,
       employmentId,
       deziNummer: person.deziNummer,
-      txCodeHash: sha256(`${code}:${txCode}`),
+      txCodeHash: keyHash(`${code}:${txCode}`),
     });
     const { credentialOffer } = await this.#issuer.createCredentialOffer({
       credentialConfigurationIds: [CREDENTIAL_CONFIGURATION_ID],
@@ -196,7 +194,7 @@ export class WalletIssuance {
       abonneeNummer: employment.abonnee.abonneeNummer,
       target: `employment:${employmentId}`,
     });
-    return { offer: credentialOffer, txCode, expiresInSeconds: OFFER_SECONDS };
+    return { offer: credentialOffer, txCode, expiresInSeconds: OFFER_SECONDS, employment };
   }
 
   /** The request as @openid4vc checks DPoP's htu against it: the public URL, not the socket's. */
@@ -278,7 +276,7 @@ export class WalletIssuance {
     const actor: Actor = { kind: 'person', deziNummer: offer.deziNummer };
     const txOk =
       typeof grant.txCode === 'string' &&
-      sha256(`${grant.preAuthorizedCode}:${grant.txCode}`) === offer.txCodeHash;
+      keyHash(`${grant.preAuthorizedCode}:${grant.txCode}`) === offer.txCodeHash;
     if (!txOk) {
       await this.#audit('wallet.token', 'failure', actor, { reason: 'tx_code' });
       throw new WalletProtocolError(

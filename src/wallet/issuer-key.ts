@@ -4,8 +4,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { ConfigError } from '../config.ts';
-import { CertificateError, checkChainOrder, parsePemChain, x5cOf } from '../pki/certificates.ts';
-import { x509 } from '../pki/x509.ts';
+import { CertificateError, checkChainOrder, namesHost, parsePemChain, x5cOf } from '../pki/certificates.ts';
 import type { IssuerKey } from './credential.ts';
 
 /** The key and chain (PEM), checked against the issuer identifier (an https URL; http on loopback). */
@@ -38,8 +37,7 @@ export function issuerKeyFrom(material: { keyPem: string; chainPem: string }, is
       `the wallet issuer certificate is not valid now (${leaf.validFrom} – ${leaf.validTo})`,
     );
   const host = new URL(issuer).hostname;
-  const san = new x509.X509Certificate(leaf.raw).getExtension(x509.SubjectAlternativeNameExtension);
-  if (!san?.names.items.some((n) => n.type === 'dns' && n.value.toLowerCase() === host.toLowerCase()))
+  if (!namesHost(leaf, host))
     throw new ConfigError(
       `the wallet issuer certificate's SAN does not name ${host}, the credential issuer's host`,
     );

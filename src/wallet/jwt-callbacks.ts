@@ -9,13 +9,18 @@ import { chainsTo, parseX5c } from '../pki/certificates.ts';
 
 const CLIENT_ATTESTATION_TYP = 'oauth-client-attestation+jwt';
 
+/** Hashing and randomness as @openid4vc asks for them: the same for the issuer and a wallet. */
+export const walletCrypto: Pick<CallbackContext, 'hash' | 'generateRandom'> = {
+  hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
+  generateRandom: (bytes) => randomBytes(bytes),
+};
+
 export function walletCallbacks(o: {
   /** The wallet providers' certificates (trust anchors) whose attestations Dezi accepts. */
   walletProviders: () => X509Certificate[];
 }): Omit<CallbackContext, 'encryptJwe' | 'decryptJwe' | 'signJwt'> & Pick<CallbackContext, 'signJwt'> {
   return {
-    hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-    generateRandom: (bytes) => randomBytes(bytes),
+    ...walletCrypto,
     // Dezi is the server here: it never authenticates itself as a client nor signs through the library.
     clientAuthentication: clientAuthenticationNone({ clientId: 'dezi' }),
     signJwt: () => {

@@ -11,8 +11,7 @@ import { createHash, type X509Certificate } from 'node:crypto';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { SDJwt } from '@sd-jwt/core';
 import { digest } from '@sd-jwt/crypto-nodejs';
-import { chainsTo, parseX5c } from '../pki/certificates.ts';
-import { x509 } from '../pki/x509.ts';
+import { chainsTo, namesHost, parseX5c } from '../pki/certificates.ts';
 import { DeziError } from '../errors.ts';
 
 export type PresentationRefusal =
@@ -125,8 +124,7 @@ export async function verifyPresentation(
   } catch {
     refuse('issuer_not_in_certificate', 'iss is not a URL');
   }
-  const san = new x509.X509Certificate(leaf.raw).getExtension(x509.SubjectAlternativeNameExtension);
-  if (!san?.names.items.some((n) => n.type === 'dns' && n.value.toLowerCase() === issHost))
+  if (!namesHost(leaf, issHost))
     refuse('issuer_not_in_certificate', "iss's host is not in the issuer certificate");
 
   if (payload.vct !== c.vct) refuse('wrong_type', `a credential of type ${c.vct} is asked for`);
