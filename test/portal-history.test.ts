@@ -8,11 +8,11 @@ import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
 import { ZIEKENHUISPAS_MEANS_ID, ZORGID_MEANS_ID } from '../src/proeftuin/oidc-means-op.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Invitations } from '../src/register/invitations.ts';
-import { Browser, findForm, type Exchange } from './helpers/browser.ts';
+import { Browser, findForm, pageText } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
 import { linkedTestMeans } from './helpers/linked-means.ts';
-import { codeIssued, digidLogin, login } from './helpers/login.ts';
+import { codeIssued, digidLogin, login, mijnDeziLogin } from './helpers/login.ts';
 import { DIGID, offeredMeans, TEST_MEANS } from './helpers/means.ts';
 import type { TestRp } from './helpers/rp.ts';
 
@@ -23,13 +23,7 @@ const VISSER = SEED_PERSONS.find((p) => p.achternaam === 'Visser')!;
 const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!;
 const NEVER = 'http://never.invalid/';
 
-const text = (body: string) =>
-  body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+const text = pageText;
 /** The rows of a page's table, each as its cells' text. */
 const rows = (body: string) =>
   [...body.matchAll(/<tr(?: class="[^"]*")?>\s*<td(?: class="[^"]*")?>([\s\S]*?)<\/tr>/g)].map((m) =>
@@ -49,17 +43,7 @@ for (const backend of BACKENDS)
       dezi.means.register(testMeans);
     });
 
-    async function mijnDezi(bsn: string): Promise<{ browser: Browser; page: Exchange }> {
-      const browser = new Browser();
-      const page = await digidLogin(
-        browser,
-        await browser.goto(`${dezi.url}/mijn-dezi/inloggen`),
-        bsn,
-        NEVER,
-      );
-      assert.match(page.url, /\/mijn-dezi$/);
-      return { browser, page };
-    }
+    const mijnDezi = (bsn: string) => mijnDeziLogin(dezi.url, bsn);
 
     test("my logins: after two real logins the person's own, newest first, with where, as what and how", async () => {
       // Amrani at Zuidwijk, then at De Linde (the choice lists them by name); Jansen and Bos too.

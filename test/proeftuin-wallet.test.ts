@@ -7,27 +7,15 @@ import { describe, test } from 'node:test';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Bsn } from '../src/means/bsn.ts';
 import type { Actor } from '../src/audit/audit.ts';
-import { Browser, type Exchange } from './helpers/browser.ts';
+import { Browser, decodeEntities, pageText, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { digidLogin } from './helpers/login.ts';
+import { mijnDeziLogin } from './helpers/login.ts';
 
 const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // one employment
-const NEVER = 'http://never.invalid/';
 const OPERATOR: Actor = { kind: 'operator', name: 'proeftuin-wallet-test' };
 
-const text = (body: string) =>
-  body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-const unescape = (s: string) =>
-  s
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
+const text = pageText;
 
 for (const backend of BACKENDS)
   describe(`the proeftuin's test wallet (${backend})`, () => {
@@ -42,15 +30,14 @@ for (const backend of BACKENDS)
       const page = await browser.submit(wallet, '/mijn-dezi/wallet/aanbod');
       assert.equal(page.status, 200);
       return {
-        link: unescape(/href="(openid-credential-offer:\/\/[^"]+)"/.exec(page.body)![1]!),
+        link: decodeEntities(/href="(openid-credential-offer:\/\/[^"]+)"/.exec(page.body)![1]!),
         code: /<strong id="tx-code">(\d{6})<\/strong>/.exec(page.body)![1]!,
         page,
       };
     }
 
     test('receive a verklaring offered in Mijn Dezi; after the employment ends it shows as revoked', async () => {
-      const browser = new Browser();
-      await digidLogin(browser, await browser.goto(`${dezi.url}/mijn-dezi/inloggen`), SMIT.bsn, NEVER);
+      const { browser } = await mijnDeziLogin(dezi.url, SMIT.bsn);
       const made = await offer(browser);
       assert.match(made.page.body, /href="\/proeftuin\/wallet"/, 'the offer page points to the test wallet');
 
@@ -92,12 +79,9 @@ for (const backend of BACKENDS)
     });
 
     test('bad input: the form comes back with its errors and what was typed; a used offer is refused; no token, no post', async () => {
-      const browser = new Browser();
-      await digidLogin(
-        browser,
-        await browser.goto(`${dezi.url}/mijn-dezi/inloggen`),
+      const { browser } = await mijnDeziLogin(
+        dezi.url,
         SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!.bsn,
-        NEVER,
       );
       const wallet = await browser.goto(`${dezi.url}/proeftuin/wallet`);
       const bad = await browser.submit(wallet, '/proeftuin/wallet/ontvangen', {

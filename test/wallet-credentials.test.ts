@@ -3,7 +3,7 @@
 // the SD-JWT VC issued from a real verklaring, read back by @sd-jwt's verifier and by hand; and the
 // register's changes revoking the credentials (status bit and row) in their own transaction.
 import assert from 'node:assert/strict';
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   compactVerify,
@@ -36,9 +36,9 @@ import {
   type VerklaringClaims,
 } from '../src/wallet/credential.ts';
 import { statusListUri, WalletCredentials, type CredentialSource } from '../src/wallet/credentials.ts';
-import { x509 } from '../src/pki/x509.ts';
 import { generatedBsns } from '../bench/register-data.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
+import { selfSignedIssuer } from './helpers/wallet.ts';
 import { testEsealKey, verklaringSettings } from './helpers/eseal.ts';
 
 const ISSUER = 'https://dezi.test';
@@ -46,28 +46,6 @@ const OPERATOR: Actor = { kind: 'operator', name: 'wallet-test' };
 const VCT = 'https://dezi.test/wallet/vct/dezi-verklaring';
 const bsnSource = generatedBsns();
 const nextBsn = () => Bsn.parse(bsnSource.next().value as string);
-
-const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const ES256_SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
-
-/** An ES256 issuer key with a self-signed certificate naming dezi.test in its SAN (the x5c chain). */
-async function testIssuerKey(): Promise<IssuerKey & { certPem: string }> {
-  const keys = (await webcrypto.subtle.generateKey(P256, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=TEST Dezi wallet issuer, O=TEST, C=NL',
-    notBefore: new Date(Date.now() - 3600_000),
-    notAfter: new Date(Date.now() + 365 * 24 * 3600_000),
-    signingAlgorithm: ES256_SIGNING,
-    keys,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'dezi.test' }])],
-  });
-  const privateJwk = (await webcrypto.subtle.exportKey('jwk', keys.privateKey)) as JWK;
-  return { privateJwk, x5c: [Buffer.from(cert.rawData).toString('base64')], certPem: cert.toString('pem') };
-}
 
 /** A status list token signed the way the route signs it: ES256, x5c, typ statuslist+jwt. */
 function signerFor(key: IssuerKey) {
@@ -96,7 +74,7 @@ for (const backend of BACKENDS)
     let db: Database;
     let register: Register;
     let verklaringen: VerklaringService;
-    let issuerKey: Awaited<ReturnType<typeof testIssuerKey>>;
+    let issuerKey: Awaited<ReturnType<typeof selfSignedIssuer>>;
     let credentials: WalletCredentials;
     let holder: { jwk: JWK; jkt: string; privateJwk: JWK };
 
@@ -110,7 +88,7 @@ for (const backend of BACKENDS)
         onInvalidated: onRegisterInvalidated,
         big: { registrationsOf: async () => [] },
       });
-      issuerKey = await testIssuerKey();
+      issuerKey = await selfSignedIssuer('dezi.test');
       credentials = new WalletCredentials(
         db,
         new StatusLists(db, { size: 64 }),
@@ -145,27 +123,11 @@ for (const backend of BACKENDS)
       e: Awaited<ReturnType<typeof employed>>,
     ): Promise<CredentialSource> {
       const v = await verklaringen.forEmployment(person, e.employment);
-      const payload = decodeJwt(v.jws) as unknown as VerklaringClaims & { exp: number };
-      const claims = Object.fromEntries(
-        (
-          [
-            'verklaring_id',
-            'dezi_nummer',
-            'loa_dezi',
-            'voorletters',
-            'voorvoegsel',
-            'achternaam',
-            'abonnee_nummer',
-            'abonnee_naam',
-            'rol_code',
-            'rol_naam',
-            'rol_code_bron',
-          ] as const
-        ).map((k) => [k, payload[k]]),
-      ) as unknown as VerklaringClaims;
+      // The whole payload, as the issuance endpoint hands it over: the issuer picks the claims.
+      const claims = decodeJwt(v.jws) as unknown as VerklaringClaims & { exp: number };
       return {
         claims,
-        exp: payload.exp,
+        exp: claims.exp,
         personId: person.id,
         employmentId: e.employment.id,
         abonneeId: e.abonnee.id,

@@ -10,30 +10,17 @@ import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { testWalletProvider } from '../src/proeftuin/test-wallet-provider.ts';
 import { LOA } from '../src/means/loa.ts';
 import { Bsn } from '../src/means/bsn.ts';
-import { CREDENTIAL_CONFIGURATION_ID } from '../src/wallet/issuance.ts';
 import { REVOKED, VALID } from '../src/wallet/status-list.ts';
-import { Browser, findForm, type Exchange } from './helpers/browser.ts';
+import { decodeEntities, findForm, pageText } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { digidLogin } from './helpers/login.ts';
-import { testWallet } from './helpers/wallet.ts';
+import { mijnDeziLogin } from './helpers/login.ts';
+import { receiveCredential, testWallet } from './helpers/wallet.ts';
 
 const AMRANI = SEED_PERSONS.find((p) => p.achternaam === 'Amrani')!; // De Linde and Zuidwijk
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
-const NEVER = 'http://never.invalid/';
 
-const text = (body: string) =>
-  body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-const unescape = (s: string) =>
-  s
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
+const text = pageText;
 
 for (const backend of BACKENDS)
   describe(`Mijn Dezi: Mijn wallet (${backend})`, () => {
@@ -42,17 +29,7 @@ for (const backend of BACKENDS)
       ({ dezi } = f);
     });
 
-    async function mijnDezi(bsn: string): Promise<{ browser: Browser; page: Exchange }> {
-      const browser = new Browser();
-      const page = await digidLogin(
-        browser,
-        await browser.goto(`${dezi.url}/mijn-dezi/inloggen`),
-        bsn,
-        NEVER,
-      );
-      assert.match(page.url, /\/mijn-dezi$/);
-      return { browser, page };
-    }
+    const mijnDezi = (bsn: string) => mijnDeziLogin(dezi.url, bsn);
 
     test('put the verklaring in a wallet, see it there, revoke it', async () => {
       const { browser, page } = await mijnDezi(AMRANI.bsn);
@@ -70,35 +47,13 @@ for (const backend of BACKENDS)
         offerPage.body,
         /<svg role="img" aria-label="QR-code om uw verklaring voor [^"]+ in uw wallet te zetten"/,
       );
-      const link = unescape(/href="(openid-credential-offer:\/\/[^"]+)"/.exec(offerPage.body)![1]!);
+      const link = decodeEntities(/href="(openid-credential-offer:\/\/[^"]+)"/.exec(offerPage.body)![1]!);
       const txCode = /<strong id="tx-code">(\d{6})<\/strong>/.exec(offerPage.body)![1]!;
       assert.match(text(offerPage.body), /Open de wallet-app/);
 
       // The wallet takes the offer from the link and the code from the screen.
       const w = await testWallet(await testWalletProvider());
-      const credentialOffer = await w.client.resolveCredentialOffer(link);
-      const issuerMetadata = await w.client.resolveIssuerMetadata(credentialOffer.credential_issuer);
-      const { accessTokenResponse, dpop } = await w.client.retrievePreAuthorizedCodeAccessTokenFromOffer({
-        credentialOffer,
-        issuerMetadata,
-        txCode,
-        dpop: { signer: w.signer(w.dpop) },
-      });
-      const { c_nonce } = await w.client.requestNonce({ issuerMetadata });
-      const { jwt } = await w.client.createCredentialRequestJwtProof({
-        credentialConfigurationId: CREDENTIAL_CONFIGURATION_ID,
-        issuerMetadata,
-        signer: w.signer(w.holder),
-        nonce: c_nonce,
-      });
-      const { credentialResponse } = await w.client.retrieveCredentials({
-        issuerMetadata,
-        accessToken: accessTokenResponse.access_token,
-        credentialConfigurationId: CREDENTIAL_CONFIGURATION_ID,
-        dpop,
-        proofs: { jwt: [jwt] },
-      });
-      const credential = (credentialResponse.credentials as { credential: string }[])[0]!.credential;
+      const credential = await receiveCredential(w, link, txCode);
       const status = (
         decodeJwt(credential.split('~')[0]!).status as { status_list: { idx: number; uri: string } }
       ).status_list;

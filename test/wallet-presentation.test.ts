@@ -4,12 +4,11 @@
 // too old, by another key or over another presentation, an expired or revoked credential, an issuer
 // no anchor vouches for, a forged issuer signature, another type.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
-import { x509 } from '../src/pki/x509.ts';
 import {
   issueVerklaringCredential,
   type IssuerKey,
@@ -20,6 +19,7 @@ import {
   verifyPresentation,
   type PresentationChecks,
 } from '../src/wallet/presentation.ts';
+import { selfSignedIssuer } from './helpers/wallet.ts';
 
 const ISS = 'https://dezi.test';
 const VCT = 'https://dezi.test/wallet/vct/dezi-verklaring';
@@ -39,27 +39,8 @@ const CLAIMS: VerklaringClaims = {
   rol_code_bron: 'http://www.dezi.nl/rol_code_bron/big',
 };
 
-async function issuerWithCertificate(host: string): Promise<IssuerKey & { cert: X509Certificate }> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex').replace(/^./, '1'),
-    name: `CN=TEST issuer ${host}`,
-    notBefore: new Date(Date.now() - 3600_000),
-    notAfter: new Date(Date.now() + 365 * 24 * 3600_000),
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    keys,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }])],
-  });
-  return {
-    privateJwk: (await webcrypto.subtle.exportKey('jwk', keys.privateKey)) as JWK,
-    x5c: [Buffer.from(cert.rawData).toString('base64')],
-    cert: new X509Certificate(Buffer.from(cert.rawData)),
-  };
-}
-
 describe('verifying a presented Dezi credential', () => {
-  let issuer: Awaited<ReturnType<typeof issuerWithCertificate>>;
+  let issuer: Awaited<ReturnType<typeof selfSignedIssuer>>;
   let holder: { privateJwk: JWK; publicJwk: JWK };
   let credential: string;
   const now = () => Math.floor(Date.now() / 1000);
@@ -125,7 +106,7 @@ describe('verifying a presented Dezi credential', () => {
   }
 
   before(async () => {
-    issuer = await issuerWithCertificate('dezi.test');
+    issuer = await selfSignedIssuer('dezi.test');
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     holder = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
     credential = await issue();
@@ -226,7 +207,7 @@ describe('verifying a presented Dezi credential', () => {
   });
 
   test('an issuer no anchor vouches for, a forged issuer signature, iss not in the certificate, another type', async () => {
-    const other = await issuerWithCertificate('dezi.test');
+    const other = await selfSignedIssuer('dezi.test');
     await refused(verifyPresentation(await present(await issue({ key: other })), checks()), 'unknown_issuer');
     // The payload changed after signing (a role the issuer did not give).
     const [jwt, ...rest] = (await present(credential)).split('~');

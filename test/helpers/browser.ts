@@ -122,13 +122,19 @@ export class Browser {
   }
 }
 
-function decodeEntities(s: string): string {
+/** An attribute's or a text's value with the escapes html`` writes undone. */
+export function decodeEntities(s: string): string {
   return s
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+}
+
+/** A page's text as a person reads it: tags gone, escapes undone, whitespace collapsed. */
+export function pageText(body: string): string {
+  return decodeEntities(body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ');
 }
 
 /** The first form whose action contains the string, with its hidden fields. */

@@ -34,6 +34,22 @@ export async function digidLogin(
   return browser.submit(digid, '/proeftuin/digid/authenticate', { bsn, action: 'login' }, stopAt);
 }
 
+/** Logs in to Mijn Dezi with DigiD as this person, in a browser of its own; ends on Mijn Dezi's page. */
+export async function mijnDeziLogin(
+  issuer: string,
+  bsn: string,
+): Promise<{ browser: Browser; page: Exchange }> {
+  const browser = new Browser();
+  const page = await digidLogin(
+    browser,
+    await browser.goto(`${issuer}/mijn-dezi/inloggen`),
+    bsn,
+    'http://never.invalid/',
+  );
+  assert.match(page.url, /\/mijn-dezi$/);
+  return { browser, page };
+}
+
 export async function login(
   rp: TestRp,
   bsn: string,
