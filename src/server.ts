@@ -23,6 +23,7 @@ import { tariffFor } from './register/tariff.ts';
 import type { VerklaringService } from './verklaring/verklaring.ts';
 import { registerFor } from './invalidation.ts';
 import { openWallet, walletModule, type Wallet } from './wallet/module.ts';
+import { walletMeansModule } from './means/wallet/module.ts';
 import { WalletIssuance } from './wallet/issuance.ts';
 import { openVerklaring, verklaringModule, type TestEseal } from './verklaring/module.ts';
 import type { EsealRing } from './verklaring/eseal.ts';
@@ -290,6 +291,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     },
     digidModule({ config: config.digid, standIn: proeftuin?.standIns.digid }),
     yiviModule({ config: config.yivi, standIn: proeftuin?.standIns.yivi }),
+    walletMeansModule({ wallet, standInWalletUrl: proeftuin?.standIns.walletUrl }),
     oidcMeansModule({ config: config.oidcMeans, standIns: proeftuin?.standIns.oidcMeans }),
     ...(proeftuin ? [proeftuin.module] : []),
     uziPasModule({ config: config.uziPas, test: proeftuin?.standIns.uziPas }),

@@ -171,7 +171,7 @@ for (const backend of BACKENDS)
         },
       });
       try {
-        assert.equal((await fetch(`${dezi.url}/static/yivi.js`)).status, 200);
+        assert.equal((await fetch(`${dezi.url}/static/poll.js`)).status, 200);
         assert.equal((await fetch(`${dezi.url}/means/yivi/${'A'.repeat(43)}/status`)).status, 404);
         assert.equal((await fetch(`${dezi.url}/proeftuin/yivi-server/publickey`)).status, 404);
         assert.equal(

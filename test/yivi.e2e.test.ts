@@ -59,12 +59,12 @@ for (const backend of BACKENDS)
       assert.equal(ptr.irmaqr, 'disclosing');
       assert.ok(ptr.u.startsWith(`${dezi.url}/proeftuin/yivi-server/irma/session/`));
       assert.doesNotMatch(qr.body, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
-      assert.match(qr.body, /<script\s+src="\/static\/yivi\.js"/);
+      assert.match(qr.body, /<script\s+src="\/static\/poll\.js\?v=[0-9a-f]{12}"/);
       const svg = await browser.request(`${qr.url}/qr.svg`);
       assert.equal(svg.status, 200);
       assert.equal(svg.headers['content-type'], 'image/svg+xml');
       assert.match(svg.body, /^<svg /);
-      const script = await browser.request(`${dezi.url}/static/yivi.js`);
+      const script = await browser.request(`${dezi.url}/static/poll.js`);
       assert.equal(script.status, 200);
       assert.match(script.headers['content-type']!, /javascript/);
       const status = await fetch(`${qr.url}/status`);

@@ -28,6 +28,7 @@ import { chosenMandateId } from './pages/mandate-choices.ts';
 import { meansPage, policyRefusedPage } from './pages/means.ts';
 import { fallbackPage, loaTooLowPage, problemPage } from './pages/outcome.ts';
 import { answeredAsItself } from './steps/answered-as-itself.ts';
+import { credentialEmployment } from './steps/credential-employment.ts';
 import { withDeadline } from './steps/deadline.ts';
 import { hasEmployment } from './steps/has-employment.ts';
 import { levelReached } from './steps/level-reached.ts';
@@ -244,6 +245,11 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
         personKnown(person);
         personActive(person);
         const employments = await d.register.activeEmployments(person.id);
+        // A wallet's Dezi credential already says where and as what: that one, or none (no choice page).
+        if (login.subject?.kind === 'dezi-nummer') {
+          const employment = credentialEmployment(person, employments, login.subject.employment);
+          return finishLogin(req, reply, i, { ...login, person, employment });
+        }
         hasEmployment(person, employments);
         // A mandate this person may act under here is a choice too: then the choice page is shown.
         const mandates = await d.register.mandates.usableBy(person.id, i.clientId);

@@ -16,6 +16,10 @@ export type RefusalReason =
   | 'means_invalid_response'
   | 'means_unavailable'
   | 'means_loa_too_low'
+  /** The wallet's credential was not accepted (detail.refusal names the check). */
+  | 'means_credential_refused'
+  /** A wallet credential's employment is no longer in the register. */
+  | 'credential_employment_ended'
   /** The adapter answered for another means: a fault of the adapter. */
   | 'means_mismatch'
   | 'unknown_person'
@@ -36,6 +40,8 @@ const PROBLEM_STATUS: Record<BrokerProblem, number> = {
   no_employment: 403,
   means_failed: 400,
   means_cancelled: 400,
+  credential_refused: 403,
+  credential_employment_ended: 403,
 };
 
 /**

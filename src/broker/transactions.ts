@@ -22,7 +22,13 @@ export interface BrokerTransaction {
 
 /** A refusal that ends this way of logging in, with a page that says why. */
 export type BrokerProblem =
-  'unknown_person' | 'person_inactive' | 'no_employment' | 'means_failed' | 'means_cancelled';
+  | 'unknown_person'
+  | 'person_inactive'
+  | 'no_employment'
+  | 'means_failed'
+  | 'means_cancelled'
+  | 'credential_refused'
+  | 'credential_employment_ended';
 
 export type BrokerOutcome =
   /** registrationOffered: the portal offered this browser to register (it keeps the offer itself). */

@@ -246,3 +246,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   pool.on('error', () => undefined);
   return new PostgresDatabase(pool);
 }
+
+/** The database answered with a unique violation (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === '23505';
+}

@@ -8,7 +8,18 @@ import { DeziError } from '../errors.ts';
 export type MeansSubject =
   | { kind: 'bsn'; bsn: Bsn }
   | { kind: 'uzi-nummer'; uziNummer: string }
-  | { kind: 'linked'; meansId: string; subject: string };
+  | { kind: 'linked'; meansId: string; subject: string }
+  /**
+   * A Dezi credential from a wallet: the Dezi-nummer it was issued to and the employment it names.
+   * The login is for that employment only, and only while the register still has it.
+   */
+  | { kind: 'dezi-nummer'; deziNummer: string; employment: CredentialEmployment };
+
+/** The employment a Dezi credential was issued for: where and in which role. */
+export interface CredentialEmployment {
+  abonneeNummer: string;
+  rolCode: string | null;
+}
 
 export interface MeansResult {
   meansId: string;
@@ -34,17 +45,30 @@ export interface MeansCallback {
   minimumLoa: LoA;
 }
 
-export type MeansFailureKind = 'cancelled' | 'invalid_response' | 'unavailable' | 'insufficient_loa';
+export type MeansFailureKind =
+  | 'cancelled'
+  | 'invalid_response'
+  | 'unavailable'
+  | 'insufficient_loa'
+  /** A well-formed answer whose credential is not accepted (revoked, expired, another issuer): `refusal` says which check. */
+  | 'credential_refused';
 
 export class MeansError extends DeziError {
   override name = 'MeansError';
   readonly kind: MeansFailureKind;
   /** With insufficient_loa: the level the means did reach, when it is one (the person is told). */
   readonly reached?: LoA;
-  constructor(kind: MeansFailureKind, message: string, options?: ErrorOptions & { reached?: LoA | null }) {
+  /** With credential_refused: the named check that refused it, for the audit trail. */
+  readonly refusal?: string;
+  constructor(
+    kind: MeansFailureKind,
+    message: string,
+    options?: ErrorOptions & { reached?: LoA | null; refusal?: string },
+  ) {
     super(message, options);
     this.kind = kind;
     if (options?.reached) this.reached = options.reached;
+    if (options?.refusal) this.refusal = options.refusal;
   }
 }
 

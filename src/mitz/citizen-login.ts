@@ -32,6 +32,7 @@ const PAGE_OF_MEANS_FAILURE: Record<MeansFailureKind, FailurePage> = {
   invalid_response: 'mislukt',
   insufficient_loa: 'niveau',
   unavailable: 'onbereikbaar',
+  credential_refused: 'mislukt',
 };
 
 /** Why a login failed, as the audit record says it (never anything about the person). */

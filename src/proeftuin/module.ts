@@ -51,6 +51,8 @@ export interface Proeftuin {
     oidcMeans: OidcMeansConfig[];
     /** Only with the UZI-pas configured. */
     uziPas?: UziPasTestPki;
+    /** Where the TEST wallet opens an OpenID4VP request (the wallet means' page links it). */
+    walletUrl: (request: string) => string;
   };
   /** Seed data, the test means, the stand-ins' and the proeftuin's pages, the banner. */
   module: DeziModule<ProeftuinContext>;
@@ -149,6 +151,7 @@ export async function openProeftuin(o: {
       },
       yivi: { config: standInYiviConfig(issuer, yivi), appUrl: (ptr) => standInAppUrl(issuer, ptr) },
       oidcMeans: oidc.means,
+      walletUrl: (request) => `${TEST_WALLET_PATH}?${new URLSearchParams({ verzoek: request })}`,
       uziPas: uziPki
         ? { caPems: uziPki.caPems, server: uziPki.server, crlSources: proeftuinCrlSources(issuer, uziPki) }
         : undefined,

@@ -61,7 +61,4 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** The database answered with a unique violation (SQLSTATE 23505). */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === '23505';
-}
+export { isUniqueViolation } from '../db/database.ts';

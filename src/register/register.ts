@@ -143,6 +143,8 @@ export class Register {
         return this.findPersonByDeziNummer(subject.uziNummer);
       case 'linked':
         return linkedMeans.personOf(this.#c, subject.meansId, subject.subject);
+      case 'dezi-nummer':
+        return this.findPersonByDeziNummer(subject.deziNummer);
     }
   }
 

@@ -45,6 +45,8 @@ export class PresentationError extends DeziError {
 export interface PresentationChecks {
   /** The certificates of issuers whose credentials are accepted (trust anchors). */
   issuers: X509Certificate[];
+  /** The one issuer identifier (`iss`) accepted, where the anchors could certify others as well. */
+  issuer?: string;
   vct: string;
   /** What the KB-JWT's `aud` must be: the verifier's client id. */
   audience: string;
@@ -126,6 +128,8 @@ export async function verifyPresentation(
   }
   if (!namesHost(leaf, issHost))
     refuse('issuer_not_in_certificate', "iss's host is not in the issuer certificate");
+  if (c.issuer !== undefined && iss !== c.issuer)
+    refuse('unknown_issuer', 'the credential is of another issuer');
 
   if (payload.vct !== c.vct) refuse('wrong_type', `a credential of type ${c.vct} is asked for`);
   if (typeof payload.exp !== 'number' || payload.exp <= now - SKEW_SECONDS)

@@ -11,7 +11,7 @@ import { mitzMessages } from './messages/mitz.ts';
 import { mandateMessages } from './messages/mandates.ts';
 import { beheerMessages } from './messages/beheer.ts';
 import { feesPortalMessages } from './messages/fees-portal.ts';
-import { testWalletMessages, walletMessages } from './messages/wallet.ts';
+import { testWalletMessages, walletLoginMessages, walletMessages } from './messages/wallet.ts';
 import { styleMessages } from './messages/style.ts';
 
 export type Lang = 'nl' | 'en';
@@ -83,6 +83,22 @@ const coreMessages = {
     nl: 'Het inlogmiddel gaf geen geldig antwoord. Probeer het opnieuw of kies een ander inlogmiddel.',
     en: 'The login means gave no valid answer. Try again or choose another login means.',
   },
+  'error.credential_refused.title': {
+    nl: 'Deze verklaring wordt niet geaccepteerd',
+    en: 'This credential is not accepted',
+  },
+  'error.credential_refused.body': {
+    nl: 'De verklaring die uw wallet liet zien is ingetrokken, verlopen of niet door Dezi uitgegeven. Zet een nieuwe verklaring in uw wallet via Mijn Dezi, of kies een ander inlogmiddel.',
+    en: 'The credential your wallet presented is revoked, expired or not issued by Dezi. Put a new one in your wallet in Mijn Dezi, or choose another login means.',
+  },
+  'error.credential_employment_ended.title': {
+    nl: 'Deze koppeling is beëindigd',
+    en: 'This employment has ended',
+  },
+  'error.credential_employment_ended.body': {
+    nl: 'De verklaring in uw wallet hoort bij een koppeling die niet meer actief is in het Dezi-register. Log in met een ander inlogmiddel om een andere koppeling te kiezen.',
+    en: 'The credential in your wallet belongs to an employment that is no longer active in the Dezi register. Log in with another login means to choose another employment.',
+  },
   'error.means_cancelled.title': { nl: 'Inloggen geannuleerd', en: 'Login cancelled' },
   'error.means_cancelled.body': {
     nl: 'U heeft het inloggen afgebroken. U kunt het opnieuw proberen.',
@@ -140,6 +156,7 @@ const messages = {
   ...beheerMessages,
   ...feesPortalMessages,
   ...walletMessages,
+  ...walletLoginMessages,
   ...testWalletMessages,
   ...styleMessages,
 };

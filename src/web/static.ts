@@ -38,6 +38,8 @@ const ASSETS: Asset[] = [
     require.resolve('@rijkshuisstijl-community/components-css/dist/index.css'),
   ),
   asset('/static/dezi.css', CSS, join(import.meta.dirname, 'static', 'dezi.css')),
+  // The QR pages' status poll (Yivi, the wallet).
+  asset('/static/poll.js', 'text/javascript; charset=utf-8', join(import.meta.dirname, 'static', 'poll.js')),
 ];
 
 const ICON_DIR = join(import.meta.dirname, 'static', 'icons');
@@ -54,6 +56,9 @@ export const STYLESHEETS: Stylesheets = {
   components: versioned(byPath('/static/nlds/components.css')),
   dezi: versioned(byPath('/static/dezi.css')),
 };
+
+/** The QR pages' status poll, versioned like the stylesheets. */
+export const POLL_SCRIPT = versioned(byPath('/static/poll.js'));
 
 /** The path of an icon drawn for Dezi (src/web/static/icons), for an <img src>. */
 export function iconPath(name: string): string | null {

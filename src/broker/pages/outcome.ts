@@ -18,6 +18,11 @@ const PROBLEM_PAGES: Record<BrokerProblem, { title: MessageKey; body: MessageKey
   no_employment: { title: 'error.no_employment.title', body: 'error.no_employment.body' },
   means_failed: { title: 'error.means_failed.title', body: 'error.means_failed.body' },
   means_cancelled: { title: 'error.means_cancelled.title', body: 'error.means_cancelled.body' },
+  credential_refused: { title: 'error.credential_refused.title', body: 'error.credential_refused.body' },
+  credential_employment_ended: {
+    title: 'error.credential_employment_ended.title',
+    body: 'error.credential_employment_ended.body',
+  },
 };
 
 const LOA_WORDS: Record<LoA, MessageKey> = {
@@ -35,7 +40,7 @@ export function problemPage(
   extra?: SafeHtml | null,
 ): FastifyReply {
   const lang = web.lang(req, reply);
-  const retry = key.startsWith('means_') ? tryAgain(i, lang) : '';
+  const retry = key.startsWith('means_') || key.startsWith('credential_') ? tryAgain(i, lang) : '';
   return web.renderProblem(req, reply, {
     status: problemStatus(key),
     titleKey: PROBLEM_PAGES[key].title,

@@ -29,6 +29,11 @@ export async function meansFinished(
           { kind: 'means_unavailable', meansId: means.id },
           { cause: err },
         );
+      case 'credential_refused':
+        throw new LoginRefused('means_credential_refused', problem('credential_refused'), {
+          detail: { refusal: err.refusal ?? null },
+          cause: err,
+        });
       case 'invalid_response':
         throw new LoginRefused('means_invalid_response', problem('means_failed'), { cause: err });
     }

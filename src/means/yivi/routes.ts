@@ -1,20 +1,18 @@
 // Dezi's own Yivi page: the QR code (an SVG rendered here, no inline script), the deep link for a
 // phone, a status endpoint for the small polling script, and "continue", which checks the status
 // at the Yivi server and hands the login back to the broker once the session has ended.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderSVG } from 'uqr';
 import { alert, buttonGroup, linkButton } from '../../web/components.ts';
 import { html } from '../../web/html.ts';
 import { t } from '../../web/i18n.ts';
+import { POLL_SCRIPT } from '../../web/static.ts';
 import { isPhone, type Web } from '../../web/web.ts';
 import { MeansError } from '../means.ts';
 import type { SessionPointer, SessionStatus } from './irma-server.ts';
 import type { YiviSession } from './sessions.ts';
 import { YIVI_PAGE_PATH, type YiviMeans } from './yivi.ts';
 
-const SCRIPT = readFileSync(join(import.meta.dirname, '..', '..', 'web', 'static', 'yivi.js'));
 const ENDED: readonly SessionStatus[] = ['DONE', 'CANCELLED', 'TIMEOUT'];
 
 export interface YiviRoutesDeps {
@@ -41,10 +39,6 @@ export function deepLink(sessionPtr: SessionPointer): string {
 
 export async function yiviRoutes(app: FastifyInstance, d: YiviRoutesDeps): Promise<void> {
   const { web, means } = d;
-
-  app.get('/static/yivi.js', async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SCRIPT),
-  );
 
   async function session(req: FastifyRequest): Promise<{ handle: string; s: YiviSession } | null> {
     const { handle } = req.params as { handle: string };
@@ -123,7 +117,7 @@ export async function yiviRoutes(app: FastifyInstance, d: YiviRoutesDeps): Promi
       ${standIn ? html`<p><a href="${standIn}">${t(lang, 'yivi.proeftuin.app')}</a></p>` : ''}
       <p><a href="${choicePath(s.callbackUrl)}">${t(lang, 'means.choose_other')}</a></p>
       <script
-        src="/static/yivi.js"
+        src="${POLL_SCRIPT}"
         data-status-url="${base}/status"
         data-continue-url="${base}/verder"
         defer

@@ -130,3 +130,45 @@ export const testWalletMessages = {
     en: 'Dezi did not give the verklaring: the code is wrong, or the offer was used or has expired. Make a new offer in Mijn Dezi.',
   },
 } satisfies Messages;
+
+/** Logging in with a wallet (the means' page). */
+export const walletLoginMessages = {
+  'walletlogin.title': { nl: 'Inloggen met uw ID-wallet', en: 'Log in with your ID wallet' },
+  'walletlogin.intro': {
+    nl: 'Scan de QR-code met de wallet-app op uw telefoon en laat uw Dezi-verklaring zien.',
+    en: 'Scan the QR code with the wallet app on your phone and show your Dezi-verklaring.',
+  },
+  'walletlogin.qr.alt': {
+    nl: 'QR-code om in te loggen met uw wallet-app',
+    en: 'QR code to log in with your wallet app',
+  },
+  'walletlogin.this_phone': {
+    nl: 'Staat de wallet-app op dit apparaat? Open hem dan direct.',
+    en: 'Is the wallet app on this device? Then open it directly.',
+  },
+  'walletlogin.other_device': {
+    nl: 'Staat de wallet-app op een ander apparaat? Scan dan deze QR-code.',
+    en: 'Is the wallet app on another device? Then scan this QR code.',
+  },
+  'walletlogin.open_app': { nl: 'Open de wallet-app', en: 'Open the wallet app' },
+  'walletlogin.waiting': {
+    nl: 'Wachten op uw wallet-app…',
+    en: 'Waiting for your wallet app…',
+  },
+  'walletlogin.continue': {
+    nl: 'Ik heb mijn verklaring laten zien, verder',
+    en: 'I have shown my verklaring, continue',
+  },
+  'walletlogin.not_done': {
+    nl: 'Uw wallet-app heeft nog niets laten zien. Scan de QR-code of open de app, en kies daarna opnieuw Verder.',
+    en: 'Your wallet app has not shown anything yet. Scan the QR code or open the app, then choose Continue again.',
+  },
+  'walletlogin.proeftuin.other_device': {
+    nl: 'Proeftuin: open dit verzoek in de TEST-wallet (als ander apparaat)',
+    en: 'Proeftuin: open this request in the TEST wallet (as another device)',
+  },
+  'walletlogin.proeftuin.this_device': {
+    nl: 'Proeftuin: open dit verzoek in de TEST-wallet (op dit apparaat)',
+    en: 'Proeftuin: open this request in the TEST wallet (on this device)',
+  },
+} satisfies Messages;

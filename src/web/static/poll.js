@@ -1,6 +1,6 @@
 /* global window, document, fetch */
-// Yivi QR page: asks Dezi for the session status and continues once the app has answered. Without
-// this script the page works too: the person chooses "continue" and Dezi checks the status then.
+// A means' QR page (Yivi, the wallet): asks Dezi for the session status and continues once the app has
+// answered. Without this script the page works too: the person chooses "continue" and Dezi checks then.
 (function () {
   'use strict';
   var script = document.currentScript;

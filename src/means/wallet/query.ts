@@ -1,0 +1,50 @@
+// What the wallet means asks a wallet for (DCQL, OpenID4VP 1.0 §6) and what it makes of the answer:
+// Dezi's own credential, for who, where and in which role; nothing more is asked than the login needs.
+// The query is built and checked by the dcql library, and so is whether an answer satisfies it.
+import { DcqlPresentationResult, DcqlQuery } from 'dcql';
+
+/** The credential query id of Dezi's credential in the query and in the wallet's vp_token. */
+export const DEZI_CREDENTIAL = 'dezi';
+
+/** The claims a login needs from a Dezi credential: the person, and the employment it names. */
+export const DEZI_LOGIN_CLAIMS = ['dezi_nummer', 'abonnee_nummer', 'rol_code', 'loa_dezi'] as const;
+
+export function deziQuery(vct: string): DcqlQuery {
+  const query = DcqlQuery.parse({
+    credentials: [
+      {
+        id: DEZI_CREDENTIAL,
+        format: 'dc+sd-jwt',
+        meta: { vct_values: [vct] },
+        claims: DEZI_LOGIN_CLAIMS.map((name) => ({ path: [name] })),
+        require_cryptographic_holder_binding: true,
+      },
+    ],
+  });
+  DcqlQuery.validate(query);
+  return query;
+}
+
+/** Whether what was presented (and verified) answers the query, by the dcql library's reading. */
+export function satisfies(
+  query: DcqlQuery,
+  presented: Record<string, { vct: string; claims: Record<string, unknown> }>,
+): boolean {
+  const result = DcqlPresentationResult.fromDcqlPresentation(
+    Object.fromEntries(
+      Object.entries(presented).map(([id, p]) => [
+        id,
+        [
+          {
+            credential_format: 'dc+sd-jwt' as const,
+            vct: p.vct,
+            claims: p.claims as never,
+            cryptographic_holder_binding: true,
+          },
+        ],
+      ]),
+    ),
+    { dcqlQuery: query },
+  );
+  return result.can_be_satisfied;
+}
