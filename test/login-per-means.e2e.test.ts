@@ -28,6 +28,8 @@ import {
   startLogin,
   uziPasBrowser,
   uziPasLogin,
+  walletCredential,
+  walletLogin,
   yiviLogin,
 } from './helpers/login.ts';
 import { DIGID, offeredMeans, TEST_MEANS, testMeansLogin } from './helpers/means.ts';
@@ -39,6 +41,9 @@ import {
   VERKLARING_ISS,
   type TestRp,
 } from './helpers/rp.ts';
+
+/** The Dezi of the suite running now: the wallet case asks it for a credential first. */
+let running: TestDezi | undefined;
 
 const person = (deziNummer: string): SeedPerson => SEED_PERSONS.find((p) => p.deziNummer === deziNummer)!;
 const fullName = (p: SeedPerson) => [p.voorletters, p.voorvoegsel, p.achternaam].filter(Boolean).join(' ');
@@ -120,6 +125,14 @@ const CASES: MeansCase[] = [
       ),
   },
   {
+    meansId: 'wallet',
+    person: person('900010008'), // D. Smit, the verklaring put in a wallet first, then presented
+    reaches: LOA.high, // the level the credential was issued at
+    abonneeNummer: '90000222',
+    login: async (browser, page, p) =>
+      walletLogin(browser, page, await walletCredential(running!, p.bsn), REDIRECT_URI),
+  },
+  {
     meansId: TEST_MEANS,
     person: person('900010007'), // L. Visser, no role code
     acrValues: LOA.substantial,
@@ -148,6 +161,7 @@ for (const backend of BACKENDS)
         config: { uziPas: uziPasListenerConfig(await freePort()) },
       });
       rp = await registerRp(dezi.url);
+      running = dezi;
     });
 
     after(async () => {

@@ -7,12 +7,14 @@ import { describe, test } from 'node:test';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { Bsn } from '../src/means/bsn.ts';
 import type { Actor } from '../src/audit/audit.ts';
-import { Browser, decodeEntities, pageText, type Exchange } from './helpers/browser.ts';
+import { Browser, decodeEntities, pageText, radioValues, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { mijnDeziLogin } from './helpers/login.ts';
+import { codeIssued, mijnDeziLogin, startLogin } from './helpers/login.ts';
+import { fetchUserinfo, redeem, type TestRp } from './helpers/rp.ts';
 
 const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // one employment
+const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // one employment
 const OPERATOR: Actor = { kind: 'operator', name: 'proeftuin-wallet-test' };
 
 const text = pageText;
@@ -20,8 +22,9 @@ const text = pageText;
 for (const backend of BACKENDS)
   describe(`the proeftuin's test wallet (${backend})`, () => {
     let dezi: TestDezi;
-    withDezi(backend, {}, (f) => {
-      ({ dezi } = f);
+    let rp: TestRp;
+    withDezi(backend, { rp: true }, (f) => {
+      ({ dezi, rp } = f);
     });
 
     /** An offer made in Mijn Dezi: the link under "Open de wallet-app" and the code on the page. */
@@ -34,6 +37,15 @@ for (const backend of BACKENDS)
         code: /<strong id="tx-code">(\d{6})<\/strong>/.exec(page.body)![1]!,
         page,
       };
+    }
+
+    /** The proeftuin's links on the wallet login page: the TEST wallet opening this login's request. */
+    function testWalletLinks(page: Exchange): { otherDevice: string; thisDevice: string } {
+      const links = [...page.body.matchAll(/href="(\/proeftuin\/wallet\?verzoek=[^"]+)"/g)].map((m) =>
+        decodeEntities(m[1]!),
+      );
+      assert.equal(links.length, 2, 'both ways into the TEST wallet are linked');
+      return { otherDevice: `${dezi.url}${links[0]}`, thisDevice: `${dezi.url}${links[1]}` };
     }
 
     test('receive a verklaring offered in Mijn Dezi; after the employment ends it shows as revoked', async () => {
@@ -133,5 +145,75 @@ for (const backend of BACKENDS)
         form: { csrf: 'forged', offer: made.link, code: made.code },
       });
       assert.equal(forged.status, 403);
+    });
+
+    test('a vendor logs in to a zorgapplicatie with the TEST wallet: another device, this device, or declining', async () => {
+      // The verklaring into the TEST wallet of the "phone" browser.
+      const { browser: phone } = await mijnDeziLogin(dezi.url, JANSEN.bsn);
+      const made = await offer(phone);
+      const empty = await phone.goto(`${dezi.url}/proeftuin/wallet`);
+      const received = await phone.submit(empty, '/proeftuin/wallet/ontvangen', {
+        offer: made.link,
+        code: made.code,
+      });
+      assert.match(received.url, /melding=ontvangen/);
+
+      // Another device: the desktop shows the QR page; the phone's wallet opens the request and shows.
+      const desktop = new Browser();
+      const login = await startLogin(desktop, rp);
+      const walletPage = await desktop.submit(login.page, '/means', { means: 'wallet' });
+      const request = await phone.goto(testWalletLinks(walletPage).otherDevice);
+      assert.equal(request.status, 200, request.body.slice(0, 300));
+      const asked = text(request.body);
+      assert.match(asked, /Verzoek om te laten zien/);
+      assert.match(asked, /Vraagt om dezi_nummer, abonnee_nummer, rol_code, loa_dezi/);
+      const [held] = radioValues(request.body, 'id');
+      assert.ok(held, 'the credential to show is offered');
+      const shown = await phone.submit(request, '/proeftuin/wallet/laten-zien', {
+        action: 'present',
+        id: held,
+      });
+      assert.match(shown.url, /melding=getoond/);
+      assert.match(text(shown.body), /Getoond\. Ga terug naar het andere apparaat/);
+      const final = await desktop.goto(`${walletPage.url}/verder`, rp.redirectUri);
+      assert.equal(final.status, 303);
+      const tokens = await redeem(rp, final.location!, login.request);
+      const userinfo = await fetchUserinfo(rp, tokens.access_token, tokens.claims()!.sub);
+      const person = (await dezi.register.findPersonByBsn(Bsn.parse(JANSEN.bsn)))!;
+      assert.equal(userinfo.verklaring.dezi_nummer, person.deziNummer);
+
+      // This device: the wallet sends the same browser back to the login, which goes on.
+      const again = await startLogin(phone, rp, { prompt: 'login' });
+      const samePage = await phone.submit(again.page, '/means', { means: 'wallet' });
+      const sameRequest = await phone.goto(testWalletLinks(samePage).thisDevice);
+      const back = await phone.submit(
+        sameRequest,
+        '/proeftuin/wallet/laten-zien',
+        { action: 'present', id: held },
+        rp.redirectUri,
+      );
+      assert.equal(back.status, 303, back.body.slice(0, 300));
+      assert.ok(back.location!.startsWith(rp.redirectUri));
+      assert.ok(codeIssued(phone, rp.redirectUri));
+
+      // Declining: nothing is shown, the login page says the login was cancelled.
+      const third = new Browser();
+      const declined = await startLogin(third, rp);
+      const declinePage = await third.submit(declined.page, '/means', { means: 'wallet' });
+      const declineRequest = await phone.goto(testWalletLinks(declinePage).otherDevice);
+      const declinedShown = await phone.submit(declineRequest, '/proeftuin/wallet/laten-zien', {
+        action: 'decline',
+      });
+      assert.match(declinedShown.url, /melding=geweigerd/);
+      const outcome = await third.goto(`${declinePage.url}/verder`, rp.redirectUri);
+      assert.match(outcome.body, /Inloggen geannuleerd/);
+      assert.ok(!codeIssued(third, rp.redirectUri));
+
+      // A request that is not this proeftuin's is not fetched.
+      const foreign = await phone.goto(
+        `${dezi.url}/proeftuin/wallet?verzoek=${encodeURIComponent('openid4vp://?client_id=x&request_uri=https://example.org/r')}`,
+      );
+      assert.equal(foreign.status, 400);
+      assert.match(text(foreign.body), /niet \(meer\) te openen/);
     });
   });

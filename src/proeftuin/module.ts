@@ -3,6 +3,7 @@
 // services and market means (handed to the means modules as their upstreams where the configuration
 // names none), the TEST eSeal, the TEST UZI PKI, the seed data, the test means, its pages, and the
 // lines of the start banner.
+import { X509Certificate } from 'node:crypto';
 import type { DeziConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { DigidStandIn } from '../means/digid/setup.ts';
@@ -98,7 +99,15 @@ export async function openProeftuin(o: {
             registrationToken: config.registrationToken,
           });
           if (uziPki) await app.register(uziProeftuinRoutes, { web, pki: uziPki });
-          await app.register(testWalletRoutes, { issuer, db: ctx.db, web });
+          await app.register(testWalletRoutes, {
+            issuer,
+            db: ctx.db,
+            web,
+            // The CA the wallet issuer's (and so the verifier's) TEST certificate is under.
+            trustedVerifiers: async () => [
+              new X509Certificate((testEseal ?? (await loadTestEseal(null))).caPem),
+            ],
+          });
           await app.register(testMeansRoutes, {
             issuer,
             secrets,
@@ -116,7 +125,7 @@ export async function openProeftuin(o: {
           `  registration: ${issuer}/register   initial access token: ${config.registrationToken}`,
           `  example app: npm run example   (then open http://localhost:3001; a public client: npm run example -- --public)`,
           ...(testEseal ? [`  TEST eSeal CA (to pin): ${issuer}${ESEAL_CA_PATH}`] : []),
-          `  test wallet: ${issuer}${TEST_WALLET_PATH}   (receive a verklaring offered in Mijn Dezi)`,
+          `  test wallet: ${issuer}${TEST_WALLET_PATH}   (receive a verklaring offered in Mijn Dezi, log in with it)`,
           ...(config.uziPas
             ? [`  UZI-pas:     ${issuer}${UZI_PROEFTUIN_PATH}   (TEST UZI cards to import)`]
             : []),

@@ -16,6 +16,7 @@ import {
   buttonGroup,
   card,
   dataList,
+  radioGroup,
   describedBy,
   errorSummary,
   formField,
@@ -29,6 +30,7 @@ import { t, type Lang } from '../web/i18n.ts';
 import { parseCookies, type Web } from '../web/web.ts';
 import { formatMoment } from '../portal/format.ts';
 import { receiveCredential, testWallet } from './test-wallet-client.ts';
+import { presentation, resolveRequest, respond, type ResolvedRequest } from './test-wallet-presenter.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
 
 export const TEST_WALLET_PATH = '/proeftuin/wallet';
@@ -51,6 +53,20 @@ export function ownOffer(link: string, issuer: string): boolean {
       credential_issuer?: unknown;
     };
     return offer.credential_issuer === issuer;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a request link is one of this Dezi's wallet logins: the wallet then fetches only from Dezi
+ * itself (as ownOffer, for the same reason).
+ */
+export function ownRequest(link: string, issuer: string): boolean {
+  try {
+    const url = new URL(link);
+    const requestUri = url.searchParams.get('request_uri') ?? '';
+    return url.protocol === 'openid4vp:' && requestUri.startsWith(`${issuer}/means/wallet/`);
   } catch {
     return false;
   }
@@ -83,7 +99,13 @@ export async function purgeTestWallet(db: Database): Promise<void> {
 
 export async function testWalletRoutes(
   app: FastifyInstance,
-  d: { issuer: string; db: Database; web: Web },
+  d: {
+    issuer: string;
+    db: Database;
+    web: Web;
+    /** The anchors a verifier's certificate must lead to (the proeftuin's TEST CA). */
+    trustedVerifiers: () => Promise<X509Certificate[]>;
+  },
 ): Promise<void> {
   const { web, db } = d;
 
@@ -103,7 +125,14 @@ export async function testWalletRoutes(
     req: FastifyRequest,
     reply: FastifyReply,
     lang: Lang,
-    o: { errors?: FieldError[]; offer?: string; code?: string; status?: number } = {},
+    o: {
+      errors?: FieldError[];
+      offer?: string;
+      code?: string;
+      status?: number;
+      /** A wallet login's request to answer: what it asks, and of which verifier. */
+      request?: { link: string; resolved: ResolvedRequest };
+    } = {},
   ) {
     const id = walletId(req, reply);
     const rows = await db.query<{ id: string; credential: string; received_at: Date }>(
@@ -119,10 +148,58 @@ export async function testWalletRoutes(
       name="csrf"
       value="${web.csrfToken(`test-wallet:${keyHash(id)}`)}"
     />`;
+    const request = o.request;
+    const requestCard = request
+      ? card(
+          html`<h2>${t(lang, 'testwallet.request.title')}</h2>
+            ${dataList([
+              [t(lang, 'testwallet.request.verifier'), request.resolved.clientId],
+              [t(lang, 'testwallet.request.claims'), request.resolved.claims.join(', ')],
+            ])}
+            ${
+              held.length === 0
+                ? html`<p>${t(lang, 'testwallet.request.none')}</p>`
+                : html`<form method="post" action="${TEST_WALLET_PATH}/laten-zien" novalidate>
+                    ${csrf}<input type="hidden" name="verzoek" value="${request.link}" />
+                    ${radioGroup({
+                      name: 'id',
+                      legend: t(lang, 'testwallet.request.which'),
+                      options: held.map((c) => ({
+                        value: c.id,
+                        label: t(lang, 'testwallet.credential', {
+                          when: formatMoment(new Date(c.received_at), lang),
+                        }),
+                        hint: `${String(c.claims.abonnee_naam ?? '')} · ${t(lang, `testwallet.status.${c.status}`)}`,
+                      })),
+                      value: held[0]!.id,
+                      error: errorOf('id'),
+                      lang,
+                    })}
+                    ${buttonGroup(
+                      button({
+                        label: t(lang, 'testwallet.request.present'),
+                        name: 'action',
+                        value: 'present',
+                      }),
+                      button({
+                        label: t(lang, 'testwallet.request.decline'),
+                        name: 'action',
+                        value: 'decline',
+                        variant: 'secondary',
+                      }),
+                    )}
+                  </form>`
+            }`,
+          { tag: 'section' },
+        )
+      : '';
     const body = html`<h1>${t(lang, 'testwallet.title')}</h1>
-      ${errorSummary(lang, errors)}
+      ${errorSummary(lang, errors)} ${requestCard}
       ${notice === 'ontvangen' ? alert({ type: 'ok', body: t(lang, 'testwallet.received') }) : ''}
       ${notice === 'verwijderd' ? alert({ type: 'ok', body: t(lang, 'testwallet.removed') }) : ''}
+      ${notice === 'getoond' ? alert({ type: 'ok', body: t(lang, 'testwallet.presented') }) : ''}
+      ${notice === 'geweigerd' ? alert({ type: 'ok', body: t(lang, 'testwallet.declined') }) : ''}
+      ${notice === 'afgewezen' ? alert({ type: 'error', body: t(lang, 'testwallet.rejected') }) : ''}
       <p>${t(lang, 'testwallet.intro')}</p>
       <form method="post" action="${TEST_WALLET_PATH}/ontvangen" novalidate>
         ${csrf}
@@ -192,7 +269,79 @@ export async function testWalletRoutes(
     });
   }
 
-  app.get(TEST_WALLET_PATH, async (req, reply) => page(req, reply, web.lang(req, reply)));
+  /** A request of this Dezi's, fetched and checked as a wallet does; null for anything else. */
+  async function ownResolved(
+    link: unknown,
+  ): Promise<{ link: string; resolved: Awaited<ReturnType<typeof resolveRequest>> } | null> {
+    if (typeof link !== 'string' || link.length > 2000 || !ownRequest(link, d.issuer)) return null;
+    try {
+      return { link, resolved: await resolveRequest(link, { trusted: await d.trustedVerifiers() }) };
+    } catch {
+      return null;
+    }
+  }
+
+  app.get(TEST_WALLET_PATH, async (req, reply) => {
+    const lang = web.lang(req, reply);
+    const link = (req.query as Record<string, unknown>).verzoek;
+    if (link === undefined) return page(req, reply, lang);
+    const request = await ownResolved(link);
+    if (!request)
+      return page(req, reply, lang, {
+        status: 400,
+        errors: [{ id: 'offer', message: t(lang, 'testwallet.error.request') }],
+      });
+    return page(req, reply, lang, { request });
+  });
+
+  // Present the chosen credential (or decline): the answer goes to Dezi's response_uri directly.
+  app.post(`${TEST_WALLET_PATH}/laten-zien`, async (req, reply) => {
+    const lang = web.lang(req, reply);
+    const id = walletId(req, reply);
+    if (!validFormPost(web, d.issuer, req, `test-wallet:${keyHash(id)}`))
+      return refuseFormPost(web, req, reply);
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const request = await ownResolved(form.verzoek);
+    if (!request)
+      return page(req, reply, lang, {
+        status: 400,
+        errors: [{ id: 'offer', message: t(lang, 'testwallet.error.request') }],
+      });
+    let answer: { status: number; body: Record<string, unknown> };
+    if (form.action === 'decline') {
+      const res = await fetch(request.resolved.responseUri, {
+        method: 'POST',
+        body: new URLSearchParams({ error: 'access_denied' }),
+      });
+      answer = { status: res.status, body: {} };
+    } else {
+      const [held] =
+        typeof form.id === 'string' && /^[0-9a-f-]{36}$/.test(form.id)
+          ? await db.query<{ credential: string; holder_private_jwk: JWK }>(
+              'SELECT credential, holder_private_jwk FROM proeftuin_test_wallet WHERE id = $1 AND wallet_hash = $2',
+              [form.id, keyHash(id)],
+            )
+          : [];
+      if (!held)
+        return page(req, reply, lang, {
+          status: 400,
+          request,
+          errors: [{ id: 'id', message: t(lang, 'testwallet.error.which') }],
+        });
+      const r = request.resolved;
+      const presented = await presentation(held.credential, held.holder_private_jwk, {
+        aud: r.clientId,
+        nonce: r.nonce,
+        disclose: r.claims,
+      });
+      answer = await respond(r, { [r.queryId]: [presented] });
+    }
+    // On this device the verifier names where the browser goes on; from another device, back to the wallet.
+    if (typeof answer.body.redirect_uri === 'string' && answer.body.redirect_uri.startsWith(`${d.issuer}/`))
+      return reply.redirect(answer.body.redirect_uri, 303);
+    const melding = form.action === 'decline' ? 'geweigerd' : answer.status === 200 ? 'getoond' : 'afgewezen';
+    return reply.redirect(`${TEST_WALLET_PATH}?melding=${melding}`, 303);
+  });
 
   app.post(`${TEST_WALLET_PATH}/ontvangen`, async (req, reply) => {
     const lang = web.lang(req, reply);

@@ -1,7 +1,14 @@
 // Drives a whole login the way a person does: the zorgapplicatie's redirect, "Hoe wilt u inloggen?",
 // the DigiD stand-in, and "Waar werk je? Wat ben je?" when there is a choice.
 import assert from 'node:assert/strict';
-import { Browser, radioValues, type Exchange } from './browser.ts';
+import { X509Certificate } from 'node:crypto';
+import type { JWK } from 'jose';
+import { Bsn } from '../../src/means/bsn.ts';
+import { receiveCredential, testWallet } from '../../src/proeftuin/test-wallet-client.ts';
+import { presentCredential } from '../../src/proeftuin/test-wallet-presenter.ts';
+import { testWalletProvider } from '../../src/proeftuin/test-wallet-provider.ts';
+import type { Dezi } from '../../src/server.ts';
+import { Browser, decodeEntities, radioValues, type Exchange } from './browser.ts';
 import { authorizationRequest, type AuthRequest, type TestRp } from './rp.ts';
 import { tlsFetch } from './tls-fetch.ts';
 import { loadTestUziPki, TEST_CARD_PASSWORD } from '../../src/proeftuin/uzi-pki.ts';
@@ -160,4 +167,49 @@ export async function chooseEmployment(
   assert.ok(choice, `no employment at URA ${abonneeNummer} on the choice page`);
   const employment = /name="employment"[^>]*value="([^"]+)"/.exec(choice)![1]!;
   return browser.submit(choicePage, '/kies', { employment }, stopAt);
+}
+
+/**
+ * Puts a verklaring for the person's first active employment into a fresh test wallet (the
+ * pre-authorized flow, @openid4vc's client): what a wallet login then presents.
+ */
+export async function walletCredential(
+  dezi: Dezi,
+  bsn: string,
+): Promise<{ credential: string; holder: JWK; trusted: X509Certificate[] }> {
+  const person = (await dezi.register.findPersonByBsn(Bsn.parse(bsn)))!;
+  const [employment] = await dezi.register.activeEmployments(person.id);
+  const offer = await dezi.issuance!.createOffer(person, employment!.id);
+  assert.ok(offer, 'an offer for an active employment');
+  const wallet = await testWallet(await testWalletProvider());
+  return {
+    credential: await receiveCredential(wallet, offer.offer, offer.txCode),
+    holder: wallet.holder.privateJwk,
+    // Dezi's own TEST CA: the anchor the test wallet checks the verifier's certificate against.
+    trusted: [new X509Certificate(Buffer.from(dezi.wallet!.key.x5c.at(-1)!, 'base64'))],
+  };
+}
+
+/**
+ * From the login page: choose the wallet, and present the credential from "this device" (the link):
+ * the wallet's redirect brings the browser back, with its response code.
+ */
+export async function walletLogin(
+  browser: Browser,
+  loginPage: Exchange,
+  held: { credential: string; holder: JWK; trusted: X509Certificate[] },
+  stopAt: string,
+): Promise<Exchange> {
+  const page = await browser.submit(loginPage, '/means', { means: 'wallet' });
+  assert.equal(page.status, 200, page.body.slice(0, 500));
+  const link = /href="(openid4vp:\/\/[^"]+)"/.exec(page.body);
+  assert.ok(link, 'the link that opens the wallet on this device');
+  const shown = await presentCredential({
+    request: decodeEntities(link[1]!),
+    credential: held.credential,
+    holderPrivateJwk: held.holder,
+    trusted: held.trusted,
+  });
+  assert.equal(shown.status, 200, JSON.stringify(shown.body));
+  return browser.goto(String(shown.body.redirect_uri), stopAt);
 }

@@ -113,6 +113,30 @@ export const testWalletMessages = {
     en: 'unknown (the status list cannot be read)',
   },
   'testwallet.remove': { nl: 'Verwijderen', en: 'Remove' },
+  'testwallet.request.title': { nl: 'Verzoek om te laten zien', en: 'Request to show' },
+  'testwallet.request.verifier': { nl: 'Van', en: 'From' },
+  'testwallet.request.claims': { nl: 'Vraagt om', en: 'Asks for' },
+  'testwallet.request.which': { nl: 'Welke verklaring laat u zien?', en: 'Which verklaring do you show?' },
+  'testwallet.request.none': {
+    nl: 'Deze wallet heeft geen verklaring om te laten zien. Ontvang er eerst een hieronder.',
+    en: 'This wallet has no verklaring to show. Receive one below first.',
+  },
+  'testwallet.request.present': { nl: 'Laat zien', en: 'Show' },
+  'testwallet.request.decline': { nl: 'Weiger', en: 'Decline' },
+  'testwallet.presented': {
+    nl: 'Getoond. Ga terug naar het andere apparaat en kies daar Verder.',
+    en: 'Shown. Go back to the other device and choose Continue there.',
+  },
+  'testwallet.declined': { nl: 'Geweigerd: er is niets getoond.', en: 'Declined: nothing was shown.' },
+  'testwallet.rejected': {
+    nl: 'Dezi heeft de verklaring niet aangenomen. Op de inlogpagina staat waarom.',
+    en: 'Dezi did not accept the verklaring. The login page says why.',
+  },
+  'testwallet.error.request': {
+    nl: 'Dit verzoek is niet (meer) te openen: het is verlopen, al beantwoord, of niet van deze proeftuin.',
+    en: 'This request cannot be opened: it has expired, was answered, or is not of this proeftuin.',
+  },
+  'testwallet.error.which': { nl: 'Kies een verklaring', en: 'Choose a verklaring' },
   'testwallet.error.offer': {
     nl: 'Plak de link van het aanbod: die begint met openid-credential-offer://',
     en: 'Paste the link of the offer: it starts with openid-credential-offer://',
