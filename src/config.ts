@@ -37,6 +37,8 @@ export interface WalletConfig {
   vct?: string;
   /** PEM certificates of the wallet providers whose wallet attestations are accepted; absent: the proeftuin's test wallet only. */
   providersFile?: string;
+  /** PEM certificates of the PID issuers whose PID (`urn:eudi:pid:nl:1`) logs in by its BSN; absent: the proeftuin's TEST PID issuer only. */
+  pidIssuersFile?: string;
 }
 
 /** What the koppelvlak names that is not Dezi's own address. */
@@ -331,9 +333,13 @@ function parseWallet(env: Env, mode: Mode): WalletConfig | null {
   const providersFile = env.DEZI_WALLET_PROVIDERS_FILE;
   if (providersFile !== undefined && !existsSync(providersFile))
     throw new ConfigError(`DEZI_WALLET_PROVIDERS_FILE ${providersFile} does not exist`);
+  const pidIssuersFile = env.DEZI_WALLET_PID_ISSUERS_FILE;
+  if (pidIssuersFile !== undefined && !existsSync(pidIssuersFile))
+    throw new ConfigError(`DEZI_WALLET_PID_ISSUERS_FILE ${pidIssuersFile} does not exist`);
   const optional = {
     ...(vctValue ? { vct: vctValue } : {}),
     ...(providersFile ? { providersFile: resolve(providersFile) } : {}),
+    ...(pidIssuersFile ? { pidIssuersFile: resolve(pidIssuersFile) } : {}),
   };
   if (keyFile && certFile) {
     for (const f of [keyFile, certFile])

@@ -160,6 +160,7 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     db,
     testIssuer: proeftuin?.testWalletIssuer,
     testProviders: proeftuin?.testWalletProviders,
+    testPidIssuers: proeftuin?.testPidIssuers,
   });
   const issuance = wallet
     ? new WalletIssuance({ issuer: config.issuer, db, secrets, register, verklaringen, wallet })

@@ -209,6 +209,28 @@ for (const backend of BACKENDS)
       assert.match(outcome.body, /Inloggen geannuleerd/);
       assert.ok(!codeIssued(third, rp.redirectUri));
 
+      // A TEST PID instead (the NL wallet's): the BSN of a test person, made when shown, kept nowhere.
+      const visser = SEED_PERSONS.find((p) => p.achternaam === 'Visser')!;
+      const pidLogin = new Browser();
+      const pidStart = await startLogin(pidLogin, rp);
+      const pidPage = await pidLogin.submit(pidStart.page, '/means', { means: 'wallet' });
+      const pidRequest = await phone.goto(testWalletLinks(pidPage).otherDevice);
+      assert.match(text(pidRequest.body), /Dezi vraagt alleen om: bsn/);
+      const pidShown = await phone.submit(pidRequest, '/proeftuin/wallet/laten-zien', {
+        action: 'present-pid',
+        person: visser.deziNummer,
+      });
+      assert.match(pidShown.url, /melding=getoond/);
+      const pidFinal = await pidLogin.goto(`${pidPage.url}/verder`, rp.redirectUri);
+      assert.equal(pidFinal.status, 303, pidFinal.body.slice(0, 300));
+      const pidTokens = await redeem(rp, pidFinal.location!, pidStart.request);
+      const pidUserinfo = await fetchUserinfo(rp, pidTokens.access_token, pidTokens.claims()!.sub);
+      assert.equal(pidUserinfo.verklaring.dezi_nummer, visser.deziNummer);
+      const kept = await dezi.db.query<{ credential: string }>(
+        'SELECT credential FROM proeftuin_test_wallet',
+      );
+      assert.equal(kept.length, 1, 'the TEST wallet keeps the verklaring, not the PID');
+
       // A request that is not this proeftuin's is not fetched.
       const foreign = await phone.goto(
         `${dezi.url}/proeftuin/wallet?verzoek=${encodeURIComponent('openid4vp://?client_id=x&request_uri=https://example.org/r')}`,

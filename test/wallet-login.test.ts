@@ -17,7 +17,9 @@ import {
   resolveRequest,
   respond,
 } from '../src/proeftuin/test-wallet-presenter.ts';
-import { testWalletProvider } from '../src/proeftuin/test-wallet-provider.ts';
+import { selfSignedP256, testWalletProvider } from '../src/proeftuin/test-wallet-provider.ts';
+import { issueTestPid, TEST_PID_ISSUER } from '../src/proeftuin/test-pid-issuer.ts';
+import { newP256 } from '../src/proeftuin/test-wallet-client.ts';
 import type { Actor } from '../src/audit/audit.ts';
 import { Browser, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
@@ -27,6 +29,7 @@ import { fetchUserinfo, redeem, type TestRp } from './helpers/rp.ts';
 
 const OPERATOR: Actor = { kind: 'operator', name: 'wallet-login-test' };
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
+const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // one employment, not ended here
 
 interface Held {
   credential: string;
@@ -351,5 +354,68 @@ for (const backend of BACKENDS)
       assert.match(page.body, /Deze verklaring wordt niet geaccepteerd/);
       assert.equal((await auditOf('login')).at(-1)!.detail.refusal, 'revoked');
       assert.ok(!codeIssued(browser, rp.redirectUri));
+    });
+
+    test("the wallet's PID logs in by its BSN alone; the BSN goes nowhere; a PID of another issuer is refused", async () => {
+      const holder = await newP256();
+      const pidOf = (by?: Awaited<ReturnType<typeof selfSignedP256>>) =>
+        issueTestPid(
+          { bsn: SMIT.bsn, givenName: 'D.', familyName: 'Smit', birthdate: '1980-01-01' },
+          holder.publicJwk,
+          by,
+        );
+      const browser = new Browser();
+      const { request, crossDevice, qr } = await walletPage(browser);
+      const resolved = await resolveRequest(crossDevice, { trusted: trusted() });
+      assert.deepEqual(
+        resolved.queries.map((q) => [q.id, q.vct, q.claims]),
+        [
+          ['dezi', [dezi.wallet!.vct], ['dezi_nummer', 'abonnee_nummer', 'rol_code', 'loa_dezi']],
+          ['pid', ['urn:eudi:pid:nl:1'], ['bsn']],
+        ],
+        'the PID is asked for its BSN only',
+      );
+      const shown = await presentCredential({
+        request: crossDevice,
+        credential: await pidOf(),
+        holderPrivateJwk: holder.privateJwk,
+        trusted: trusted(),
+        queryId: 'pid',
+      });
+      assert.equal(shown.status, 200, JSON.stringify(shown.body));
+      assert.deepEqual(shown.disclosed, ['bsn']);
+      const final = await browser.goto(`${qr.url}/verder`, rp.redirectUri);
+      const { claims, userinfo } = await redeemed(final, request);
+      assert.equal(claims.acr, LOA.high);
+      const person = (await dezi.register.findPersonByBsn(Bsn.parse(SMIT.bsn)))!;
+      assert.equal(userinfo.verklaring.dezi_nummer, person.deziNummer);
+      const presented = (await auditOf('wallet.presentation')).at(-1)!;
+      assert.equal(presented.detail.credential, 'pid');
+      assert.equal(presented.actor, 'system', 'a PID names no person: the BSN is not one to record');
+      // Not in a page, a URL, a log line, the audit trail or the one-time state.
+      for (const h of browser.history) assert.ok(!h.body.includes(SMIT.bsn) && !h.url.includes(SMIT.bsn));
+      assert.ok(!dezi.logs.text().includes(SMIT.bsn));
+      const audit = await dezi.db.query<{ row: string }>(
+        'SELECT row_to_json(a)::text AS row FROM audit_events a',
+      );
+      assert.ok(audit.every((a) => !a.row.includes(SMIT.bsn)));
+      const state = await dezi.db.query<{ value: string }>('SELECT value::text AS value FROM single_use');
+      assert.ok(state.every((r) => !r.value.includes(SMIT.bsn)));
+
+      // The same PID signed by an issuer Dezi does not trust (same iss, another certificate).
+      const stranger = await selfSignedP256('CN=Not the PID issuer', new URL(TEST_PID_ISSUER).hostname);
+      const other = new Browser();
+      const second = await walletPage(other);
+      const forged = await presentCredential({
+        request: second.crossDevice,
+        credential: await pidOf(stranger),
+        holderPrivateJwk: holder.privateJwk,
+        trusted: trusted(),
+        queryId: 'pid',
+      });
+      assert.equal(forged.status, 400);
+      const page = await other.goto(`${second.qr.url}/verder`, rp.redirectUri);
+      assert.match(page.body, /Deze verklaring wordt niet geaccepteerd/);
+      assert.equal((await auditOf('login')).at(-1)!.detail.refusal, 'unknown_issuer');
     });
   });

@@ -17,6 +17,7 @@ import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { DIGID_IDP_METADATA_PATH, digidIdpRoutes, purgeDigidIdp } from './digid-idp.ts';
 import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
+import { testPidIssuer } from './test-pid-issuer.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
 import { purgeTestWallet, TEST_WALLET_PATH, testWalletRoutes } from './test-wallet.ts';
 import { createOidcMeansStandIn, linkStandInAccounts } from './oidc-means-op.ts';
@@ -45,6 +46,8 @@ export interface Proeftuin {
   testWalletIssuer(host: string): Promise<{ keyPem: string; chainPem: string }>;
   /** The test wallet provider's certificate: trusted for wallet attestations when none are configured. */
   testWalletProviders: string[];
+  /** The TEST PID issuer's certificate: trusted for the wallet's PID when no PID issuers are configured. */
+  testPidIssuers: string[];
   /** The upstreams handed to the means modules, used where the configuration names none. */
   standIns: {
     digid: DigidStandIn;
@@ -140,6 +143,7 @@ export async function openProeftuin(o: {
       return testEseal;
     },
     testWalletProviders: [walletProvider.certPem],
+    testPidIssuers: [(await testPidIssuer()).certPem],
     // Under the CA the TEST eSeal is kept with; with eSeal files configured, under the in-memory one.
     async testWalletIssuer(host) {
       return (testEseal ?? (await loadTestEseal(null))).walletIssuer(host);

@@ -17,9 +17,11 @@ export interface ResolvedRequest {
   clientId: string;
   nonce: string;
   responseUri: string;
-  /** The credential query's id and the claim names it asks for. */
+  /** The first credential query's id and the claim names it asks for. */
   queryId: string;
   claims: string[];
+  /** Every credential query: its id, the types it accepts and the claim names it asks for. */
+  queries: { id: string; vct: string[]; claims: string[] }[];
 }
 
 function clientFor(trusted: X509Certificate[], fetchFn: typeof fetch): Openid4vpClient {
@@ -76,8 +78,20 @@ export async function resolveRequest(
   if (!resolved.jar) throw new Error('an unsigned request is not followed');
   const payload = resolved.authorizationRequestPayload as Openid4vpAuthorizationRequest;
   const query = resolved.dcql?.query as
-    { credentials: { id: string; claims?: { path: (string | number | null)[] }[] }[] } | undefined;
-  const first = query?.credentials[0];
+    | {
+        credentials: {
+          id: string;
+          meta?: { vct_values?: string[] };
+          claims?: { path: (string | number | null)[] }[];
+        }[];
+      }
+    | undefined;
+  const queries = (query?.credentials ?? []).map((c) => ({
+    id: c.id,
+    vct: c.meta?.vct_values ?? [],
+    claims: (c.claims ?? []).map((claim) => String(claim.path[0])),
+  }));
+  const first = queries[0];
   if (!first || !payload.response_uri) throw new Error('the request asks for no credential by DCQL');
   return {
     client,
@@ -86,7 +100,8 @@ export async function resolveRequest(
     nonce: payload.nonce,
     responseUri: payload.response_uri,
     queryId: first.id,
-    claims: (first.claims ?? []).map((c) => String(c.path[0])),
+    claims: first.claims,
+    queries,
   };
 }
 
@@ -144,14 +159,31 @@ export async function presentCredential(o: {
   credential: string;
   holderPrivateJwk: JWK;
   trusted: X509Certificate[];
+  /** The credential query it answers; absent: the first. */
+  queryId?: string;
   fetch?: typeof fetch;
 }): Promise<{ status: number; body: Record<string, unknown>; disclosed: string[] }> {
   const request = await resolveRequest(o.request, o);
-  const presented = await presentation(o.credential, o.holderPrivateJwk, {
+  const queryId = o.queryId ?? request.queryId;
+  return { ...(await answerWith(request, queryId, o)), disclosed: queryOf(request, queryId).claims };
+}
+
+function queryOf(request: ResolvedRequest, id: string) {
+  const q = request.queries.find((c) => c.id === id);
+  if (!q) throw new Error(`the request has no credential query ${id}`);
+  return q;
+}
+
+/** Answers one credential query of a resolved request with this credential, disclosing what it asks. */
+export async function answerWith(
+  request: ResolvedRequest & { client: Openid4vpClient },
+  queryId: string,
+  held: { credential: string; holderPrivateJwk: JWK },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const presented = await presentation(held.credential, held.holderPrivateJwk, {
     aud: request.clientId,
     nonce: request.nonce,
-    disclose: request.claims,
+    disclose: queryOf(request, queryId).claims,
   });
-  const answer = await respond(request, { [request.queryId]: [presented] });
-  return { ...answer, disclosed: request.claims };
+  return respond(request, { [queryId]: [presented] });
 }

@@ -25,17 +25,25 @@ export function testWalletProvider(): Promise<TestWalletProvider> {
 }
 
 /** A provider of its own (a test's stranger that Dezi does not trust). */
-export async function newTestWalletProvider(): Promise<TestWalletProvider> {
+export function newTestWalletProvider(): Promise<TestWalletProvider> {
+  return selfSignedP256('CN=TEST Dezi proeftuin wallet provider, O=TEST Dezi proeftuin, C=NL');
+}
+
+/** A self-signed P-256 key and certificate (a trust anchor of its own), with a DNS name when given. */
+export async function selfSignedP256(name: string, dnsName?: string): Promise<TestWalletProvider> {
   {
     const keys = await newKeys(P256);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: certificateSerial(),
-      name: 'CN=TEST Dezi proeftuin wallet provider, O=TEST Dezi proeftuin, C=NL',
+      name,
       notBefore: new Date(Date.now() - DAY),
       notAfter: new Date(Date.now() + 365 * DAY),
       signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
       keys,
-      extensions: [new x509.BasicConstraintsExtension(true, 0, true)],
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        ...(dnsName ? [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: dnsName }])] : []),
+      ],
     });
     const privateJwk = (await webcrypto.subtle.exportKey('jwk', keys.privateKey)) as JWK;
     const { d: _d, ...publicJwk } = privateJwk;

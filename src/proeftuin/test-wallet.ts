@@ -17,6 +17,7 @@ import {
   card,
   dataList,
   radioGroup,
+  selectField,
   describedBy,
   errorSummary,
   formField,
@@ -29,8 +30,10 @@ import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import { parseCookies, type Web } from '../web/web.ts';
 import { formatMoment } from '../portal/format.ts';
-import { receiveCredential, testWallet } from './test-wallet-client.ts';
-import { presentation, resolveRequest, respond, type ResolvedRequest } from './test-wallet-presenter.ts';
+import { newP256, receiveCredential, testWallet } from './test-wallet-client.ts';
+import { answerWith, resolveRequest } from './test-wallet-presenter.ts';
+import { issueTestPid } from './test-pid-issuer.ts';
+import { SEED_PERSONS } from './seed-data.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
 
 export const TEST_WALLET_PATH = '/proeftuin/wallet';
@@ -131,7 +134,7 @@ export async function testWalletRoutes(
       code?: string;
       status?: number;
       /** A wallet login's request to answer: what it asks, and of which verifier. */
-      request?: { link: string; resolved: ResolvedRequest };
+      request?: { link: string; resolved: Awaited<ReturnType<typeof resolveRequest>> };
     } = {},
   ) {
     const id = walletId(req, reply);
@@ -193,8 +196,33 @@ export async function testWalletRoutes(
           { tag: 'section' },
         )
       : '';
+    const pidQuery = request?.resolved.queries.find((q) => q.id === 'pid');
+    const pidCard =
+      request && pidQuery
+        ? card(
+            html`<h2>${t(lang, 'testwallet.pid.title')}</h2>
+              <p>${t(lang, 'testwallet.pid.intro', { claims: pidQuery.claims.join(', ') })}</p>
+              <form method="post" action="${TEST_WALLET_PATH}/laten-zien" novalidate>
+                ${csrf}<input type="hidden" name="verzoek" value="${request.link}" />
+                <input type="hidden" name="action" value="present-pid" />
+                ${selectField({
+                  id: 'person',
+                  name: 'person',
+                  label: t(lang, 'testwallet.pid.person'),
+                  lang,
+                  options: SEED_PERSONS.map((p) => ({
+                    value: p.deziNummer,
+                    label: [p.voorletters, p.voorvoegsel, p.achternaam].filter(Boolean).join(' '),
+                  })),
+                  value: SEED_PERSONS[0]!.deziNummer,
+                })}
+                ${buttonGroup(button({ label: t(lang, 'testwallet.pid.present') }))}
+              </form>`,
+            { tag: 'section' },
+          )
+        : '';
     const body = html`<h1>${t(lang, 'testwallet.title')}</h1>
-      ${errorSummary(lang, errors)} ${requestCard}
+      ${errorSummary(lang, errors)} ${requestCard} ${pidCard}
       ${notice === 'ontvangen' ? alert({ type: 'ok', body: t(lang, 'testwallet.received') }) : ''}
       ${notice === 'verwijderd' ? alert({ type: 'ok', body: t(lang, 'testwallet.removed') }) : ''}
       ${notice === 'getoond' ? alert({ type: 'ok', body: t(lang, 'testwallet.presented') }) : ''}
@@ -308,7 +336,24 @@ export async function testWalletRoutes(
         errors: [{ id: 'offer', message: t(lang, 'testwallet.error.request') }],
       });
     let answer: { status: number; body: Record<string, unknown> };
-    if (form.action === 'decline') {
+    const pidOf = SEED_PERSONS.find((p) => p.deziNummer === form.person);
+    if (form.action === 'present-pid' && pidOf) {
+      // A TEST PID made now for this test person and a new holder key: nothing with a BSN is kept.
+      const holder = await newP256();
+      const pid = await issueTestPid(
+        {
+          bsn: pidOf.bsn,
+          givenName: pidOf.voorletters,
+          familyName: pidOf.achternaam,
+          birthdate: '1980-01-01',
+        },
+        holder.publicJwk,
+      );
+      answer = await answerWith(request.resolved, 'pid', {
+        credential: pid,
+        holderPrivateJwk: holder.privateJwk,
+      });
+    } else if (form.action === 'decline') {
       const res = await fetch(request.resolved.responseUri, {
         method: 'POST',
         body: new URLSearchParams({ error: 'access_denied' }),
@@ -328,13 +373,10 @@ export async function testWalletRoutes(
           request,
           errors: [{ id: 'id', message: t(lang, 'testwallet.error.which') }],
         });
-      const r = request.resolved;
-      const presented = await presentation(held.credential, held.holder_private_jwk, {
-        aud: r.clientId,
-        nonce: r.nonce,
-        disclose: r.claims,
+      answer = await answerWith(request.resolved, request.resolved.queryId, {
+        credential: held.credential,
+        holderPrivateJwk: held.holder_private_jwk,
       });
-      answer = await respond(r, { [r.queryId]: [presented] });
     }
     // On this device the verifier names where the browser goes on; from another device, back to the wallet.
     if (typeof answer.body.redirect_uri === 'string' && answer.body.redirect_uri.startsWith(`${d.issuer}/`))

@@ -25,6 +25,8 @@ export interface Wallet {
   credentials: WalletCredentials;
   /** The wallet providers whose attestations are accepted (trust anchors). */
   providers: X509Certificate[];
+  /** The issuers of the wallet's PID whose BSN logs in (trust anchors); none: no PID login. */
+  pidIssuers: X509Certificate[];
   key: IssuerKey;
   vct: string;
   sign: StatusListSigner;
@@ -37,6 +39,8 @@ export async function openWallet(o: {
   testIssuer?: TestWalletIssuer;
   /** The test wallet providers' certificates (PEM) a test environment trusts by default. */
   testProviders?: string[];
+  /** The TEST PID issuer's certificate (PEM) a test environment trusts by default. */
+  testPidIssuers?: string[];
 }): Promise<Wallet | null> {
   const { config, db } = o;
   // Absent: the TEST certificate where a test environment provides one (as the eSeal's default).
@@ -65,16 +69,16 @@ export async function openWallet(o: {
     { iss: config.issuer, vct, statusBase: config.issuer },
     () => key,
   );
-  const providersPem = settings.providersFile
-    ? [readFileSync(settings.providersFile, 'utf8')]
-    : (o.testProviders ?? []);
-  let providers: X509Certificate[];
-  try {
-    providers = providersPem.flatMap((pem) => parsePemChain(pem, 'the wallet providers file'));
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
-  return { credentials, providers, key, vct, sign };
+  const anchors = (file: string | undefined, test: string[] | undefined, what: string) => {
+    try {
+      return (file ? [readFileSync(file, 'utf8')] : (test ?? [])).flatMap((pem) => parsePemChain(pem, what));
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  };
+  const providers = anchors(settings.providersFile, o.testProviders, 'the wallet providers file');
+  const pidIssuers = anchors(settings.pidIssuersFile, o.testPidIssuers, 'the PID issuers file');
+  return { credentials, providers, pidIssuers, key, vct, sign };
 }
 
 async function walletRoutes(app: FastifyInstance, o: { issuer: string; wallet: Wallet }): Promise<void> {

@@ -10,6 +10,7 @@ import { STATUS_LIST_PATH } from '../../wallet/credentials.ts';
 import type { Wallet } from '../../wallet/module.ts';
 import type { Web } from '../../web/web.ts';
 import type { MeansRegistry } from '../registry.ts';
+import { pidStatusReader } from './pid-status.ts';
 import { walletRoutes } from './routes.ts';
 import { WalletLoginSessions } from './sessions.ts';
 import { createWalletVerifier } from './verifier.ts';
@@ -51,6 +52,8 @@ export function walletMeansModule(o: {
           if (status === null) throw new Error('not a status list of this Dezi');
           return status;
         },
+        pidIssuers: wallet.pidIssuers,
+        pidStatusOf: pidStatusReader(() => wallet.pidIssuers),
       });
       const means = createWalletMeans({
         issuer: ctx.issuer,

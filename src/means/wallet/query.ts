@@ -1,26 +1,41 @@
-// What the wallet means asks a wallet for (DCQL, OpenID4VP 1.0 §6) and what it makes of the answer:
-// Dezi's own credential, for who, where and in which role; nothing more is asked than the login needs.
-// The query is built and checked by the dcql library, and so is whether an answer satisfies it.
+// What the wallet means asks a wallet for (DCQL, OpenID4VP 1.0 §6): Dezi's own credential (who, where,
+// in which role), or else, where PID issuers are trusted, the wallet's PID for its BSN alone. Nothing
+// more is asked than the login needs. The query is built and checked by the dcql library, and so is
+// whether an answer satisfies it.
 import { DcqlPresentationResult, DcqlQuery } from 'dcql';
 
 /** The credential query id of Dezi's credential in the query and in the wallet's vp_token. */
 export const DEZI_CREDENTIAL = 'dezi';
 
+/** The credential query id of the wallet's PID. */
+export const PID_CREDENTIAL = 'pid';
+/** The Dutch PID (it extends urn:eudi:pid:1 with the BSN). */
+export const NL_PID_VCT = 'urn:eudi:pid:nl:1';
+
 /** The claims a login needs from a Dezi credential: the person, and the employment it names. */
 export const DEZI_LOGIN_CLAIMS = ['dezi_nummer', 'abonnee_nummer', 'rol_code', 'loa_dezi'] as const;
 
-export function deziQuery(vct: string): DcqlQuery {
-  const query = DcqlQuery.parse({
-    credentials: [
-      {
-        id: DEZI_CREDENTIAL,
-        format: 'dc+sd-jwt',
-        meta: { vct_values: [vct] },
-        claims: DEZI_LOGIN_CLAIMS.map((name) => ({ path: [name] })),
-        require_cryptographic_holder_binding: true,
-      },
-    ],
-  });
+export function walletQuery(vct: string, o: { pid: boolean }): DcqlQuery {
+  const dezi = {
+    id: DEZI_CREDENTIAL,
+    format: 'dc+sd-jwt' as const,
+    meta: { vct_values: [vct] },
+    claims: DEZI_LOGIN_CLAIMS.map((name) => ({ path: [name] })),
+    require_cryptographic_holder_binding: true,
+  };
+  const pid = {
+    id: PID_CREDENTIAL,
+    format: 'dc+sd-jwt' as const,
+    meta: { vct_values: [NL_PID_VCT] },
+    claims: [{ path: ['bsn'] }],
+    require_cryptographic_holder_binding: true,
+  };
+  const query = DcqlQuery.parse(
+    o.pid
+      ? // One of the two, Dezi's credential first: it also says where the person works.
+        { credentials: [dezi, pid], credential_sets: [{ options: [[DEZI_CREDENTIAL], [PID_CREDENTIAL]] }] }
+      : { credentials: [dezi] },
+  );
   DcqlQuery.validate(query);
   return query;
 }

@@ -173,9 +173,10 @@ export async function walletRoutes(app: FastifyInstance, d: WalletRoutesDeps): P
     const responseCode = dev === 'link' ? randomBytes(32).toString('base64url') : null;
     let outcome: WalletOutcome;
     let verklaringId: string | null = null;
+    let credential: 'dezi' | 'pid' | null = null;
     try {
       const read = await means.verifier.readResponse(found.s, body, responseUri(found.handle, dev));
-      verklaringId = read.verklaringId;
+      ({ verklaringId, credential } = read);
       outcome = { ok: true, result: read.result, device: dev, responseCode };
     } catch (err) {
       if (!(err instanceof MeansError)) throw err;
@@ -204,6 +205,7 @@ export async function walletRoutes(app: FastifyInstance, d: WalletRoutesDeps): P
       detail: {
         device: dev === 'link' ? 'same' : 'cross',
         verklaring_id: verklaringId,
+        credential,
         ...(outcome.ok ? {} : { reason: outcome.kind, refusal: outcome.refusal }),
       },
     });

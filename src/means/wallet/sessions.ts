@@ -7,6 +7,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { isUniqueViolation, type Database } from '../../db/database.ts';
 import { keyHash, SingleUseStore } from '../../db/single-use.ts';
 import type { Secrets } from '../../secrets.ts';
+import { Bsn } from '../bsn.ts';
 import type { MeansResult } from '../means.ts';
 
 export const HANDLE = /^[A-Za-z0-9_-]{43}$/;
@@ -43,6 +44,21 @@ interface StoredSession {
 
 interface StoredOutcome {
   sealed: string;
+}
+
+/** A BSN hides itself from JSON (logs): sealed, it is kept as its digits and parsed again when taken. */
+function toStored(o: WalletOutcome): WalletOutcome {
+  if (!o.ok || o.result.subject.kind !== 'bsn') return o;
+  return {
+    ...o,
+    result: { ...o.result, subject: { kind: 'bsn', bsn: o.result.subject.bsn.reveal() as never } },
+  };
+}
+
+function fromStored(o: WalletOutcome): WalletOutcome {
+  if (!o.ok || o.result.subject.kind !== 'bsn') return o;
+  const digits = o.result.subject.bsn as unknown as string;
+  return { ...o, result: { ...o.result, subject: { kind: 'bsn', bsn: Bsn.parse(digits) } } };
 }
 
 export class WalletLoginSessions {
@@ -109,7 +125,11 @@ export class WalletLoginSessions {
    */
   async answer(handle: string, outcome: WalletOutcome, ttlSeconds: number): Promise<boolean> {
     try {
-      await this.#outcomes.put(handle, { sealed: this.#seal(handle, 'outcome', outcome) }, { ttlSeconds });
+      await this.#outcomes.put(
+        handle,
+        { sealed: this.#seal(handle, 'outcome', toStored(outcome)) },
+        { ttlSeconds },
+      );
       return true;
     } catch (err) {
       if (isUniqueViolation(err)) return false;
@@ -128,7 +148,7 @@ export class WalletLoginSessions {
     const o = await this.#outcomes.take(handle);
     return {
       session: this.#toSession(handle, s),
-      outcome: o ? this.#open<WalletOutcome>(handle, 'outcome', o.sealed) : null,
+      outcome: o ? fromStored(this.#open<WalletOutcome>(handle, 'outcome', o.sealed)) : null,
     };
   }
 

@@ -22,7 +22,8 @@ import {
 } from '../../wallet/presentation.ts';
 import { isLoa, LOA, type LoA } from '../loa.ts';
 import { MeansError, type MeansResult } from '../means.ts';
-import { DEZI_CREDENTIAL, deziQuery, satisfies } from './query.ts';
+import { Bsn, InvalidBsnError } from '../bsn.ts';
+import { DEZI_CREDENTIAL, NL_PID_VCT, PID_CREDENTIAL, satisfies, walletQuery } from './query.ts';
 import type { WalletLoginSession } from './sessions.ts';
 
 /** The encryption a wallet may use for its response (HAIP: A128GCM and A256GCM). */
@@ -43,6 +44,10 @@ export interface VerifierSettings {
   issuers: X509Certificate[];
   /** A credential's status at a list's index (0 valid); throws when it cannot be read. */
   statusOf: (uri: string, idx: number) => Promise<number>;
+  /** Trust anchors of the PID's issuers; empty: no PID login. */
+  pidIssuers: X509Certificate[];
+  /** A PID's status at another issuer's list (0 valid); throws when it cannot be read. */
+  pidStatusOf: (uri: string, idx: number) => Promise<number>;
 }
 
 export interface WalletVerifier {
@@ -54,7 +59,7 @@ export interface WalletVerifier {
     session: WalletLoginSession,
     body: Record<string, unknown>,
     responseUri: string,
-  ): Promise<{ result: MeansResult; verklaringId: string | null }>;
+  ): Promise<{ result: MeansResult; verklaringId: string | null; credential: 'dezi' | 'pid' }>;
 }
 
 const refused = (refusal: string, message: string) =>
@@ -66,7 +71,7 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
     hash: walletCrypto.hash,
   })}`;
   const signingKey = await importJWK(s.key.privateJwk, 'ES256');
-  const query = deziQuery(s.vct);
+  const query = walletQuery(s.vct, { pid: s.pidIssuers.length > 0 });
 
   const callbacks: Omit<CallbackContext, 'generateRandom' | 'clientAuthentication'> = {
     ...walletCrypto,
@@ -172,29 +177,50 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
         throw new MeansError('invalid_response', 'the response was not encrypted');
       if (parsed.type !== 'dcql') throw new MeansError('invalid_response', 'a DCQL answer is expected');
       const entries = Object.entries(parsed.dcql.presentations);
-      if (entries.length !== 1 || entries[0]![0] !== DEZI_CREDENTIAL || entries[0]![1].length !== 1)
-        throw new MeansError('invalid_response', 'exactly one Dezi credential is expected');
-      const presentation = entries[0]![1][0];
+      const [id, presented] = entries.length === 1 ? entries[0]! : [];
+      const isPid = id === PID_CREDENTIAL && s.pidIssuers.length > 0;
+      if ((id !== DEZI_CREDENTIAL && !isPid) || presented?.length !== 1)
+        throw new MeansError('invalid_response', 'exactly one credential of those asked for is expected');
+      const presentation = presented[0];
       if (typeof presentation !== 'string')
         throw new MeansError('invalid_response', 'an SD-JWT presentation is expected');
 
+      const vct = isPid ? NL_PID_VCT : s.vct;
       let verified: VerifiedPresentation;
       try {
         verified = await verifyPresentation(presentation, {
-          issuers: s.issuers,
-          issuer: s.issuer,
-          vct: s.vct,
+          issuers: isPid ? s.pidIssuers : s.issuers,
+          ...(isPid ? {} : { issuer: s.issuer }),
+          vct,
           audience: clientId,
           nonce: session.nonce,
-          statusOf: s.statusOf,
+          statusOf: isPid ? s.pidStatusOf : s.statusOf,
         });
       } catch (err) {
         if (err instanceof PresentationError) throw refused(err.refusal, err.message);
         throw err;
       }
-      if (!satisfies(query, { [DEZI_CREDENTIAL]: { vct: s.vct, claims: verified.claims } }))
+      if (!satisfies(query, { [id]: { vct, claims: verified.claims } }))
         throw refused('not_what_was_asked', 'the presentation does not disclose what the query asks');
       const c = verified.claims;
+      if (isPid) {
+        // The PID proves the BSN at level high (the NL wallet is notified at high); the register
+        // turns it into the person, as with DigiD. The BSN goes no further than this result.
+        try {
+          return {
+            result: {
+              meansId: s.meansId,
+              subject: { kind: 'bsn', bsn: Bsn.parse(String(c.bsn)) },
+              loaAuthn: LOA.high,
+            },
+            verklaringId: null,
+            credential: 'pid',
+          };
+        } catch (err) {
+          if (err instanceof InvalidBsnError) throw refused('malformed', 'the PID carries no valid BSN');
+          throw err;
+        }
+      }
       if (typeof c.dezi_nummer !== 'string' || typeof c.abonnee_nummer !== 'string')
         throw refused('malformed', 'Dezi-nummer and abonnee are required');
       if (c.rol_code !== null && typeof c.rol_code !== 'string')
@@ -212,6 +238,7 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
           loaAuthn,
         },
         verklaringId: typeof c.verklaring_id === 'string' ? c.verklaring_id : null,
+        credential: 'dezi',
       };
     },
   };

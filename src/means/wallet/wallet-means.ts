@@ -33,7 +33,7 @@ export function createWalletMeans(d: {
     displayName: { nl: 'ID-wallet', en: 'ID wallet' },
     category: 'eidas',
     loa: LOA.high,
-    subjectKinds: ['dezi-nummer'],
+    subjectKinds: ['dezi-nummer', 'bsn'],
     sessions: d.sessions,
     verifier: d.verifier,
 

@@ -122,6 +122,13 @@ export const testWalletMessages = {
     en: 'This wallet has no verklaring to show. Receive one below first.',
   },
   'testwallet.request.present': { nl: 'Laat zien', en: 'Show' },
+  'testwallet.pid.title': { nl: 'Of: laat een TEST-PID zien', en: 'Or: show a TEST PID' },
+  'testwallet.pid.intro': {
+    nl: 'Zoals de NL-wallet zijn persoonsgegevens (PID) laat zien. Dezi vraagt alleen om: {claims}.',
+    en: 'As the NL wallet shows its person identification data (PID). Dezi asks only for: {claims}.',
+  },
+  'testwallet.pid.person': { nl: 'TEST-PID van', en: 'TEST PID of' },
+  'testwallet.pid.present': { nl: 'Laat de TEST-PID zien', en: 'Show the TEST PID' },
   'testwallet.request.decline': { nl: 'Weiger', en: 'Decline' },
   'testwallet.presented': {
     nl: 'Getoond. Ga terug naar het andere apparaat en kies daar Verder.',
