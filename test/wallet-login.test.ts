@@ -137,6 +137,23 @@ for (const backend of BACKENDS)
       assert.ok(!dezi.logs.text().includes(JANSEN.bsn));
     });
 
+    test('a verklaring without a role code (rol_code null) logs in too', async () => {
+      const visser = SEED_PERSONS.find((p) => p.achternaam === 'Visser')!;
+      const held = await credentialFor(visser.bsn);
+      const browser = new Browser();
+      const { request, crossDevice, qr } = await walletPage(browser);
+      const shown = await presentCredential({
+        request: crossDevice,
+        credential: held.credential,
+        holderPrivateJwk: held.holder,
+        trusted: trusted(),
+      });
+      assert.equal(shown.status, 200, JSON.stringify(shown.body));
+      const { userinfo } = await redeemed(await browser.goto(`${qr.url}/verder`, rp.redirectUri), request);
+      assert.equal(userinfo.verklaring.dezi_nummer, held.deziNummer);
+      assert.equal(userinfo.verklaring.rol_code, null);
+    });
+
     test('the request object: signed by the x509_hash client, typ oauth-authz-req+jwt, encrypted answer asked', async () => {
       const browser = new Browser();
       const { crossDevice } = await walletPage(browser);

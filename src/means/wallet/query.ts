@@ -20,7 +20,9 @@ export function walletQuery(vct: string, o: { pid: boolean }): DcqlQuery {
     id: DEZI_CREDENTIAL,
     format: 'dc+sd-jwt' as const,
     meta: { vct_values: [vct] },
-    claims: DEZI_LOGIN_CLAIMS.map((name) => ({ path: [name] })),
+    claims: DEZI_LOGIN_CLAIMS.map((name) => ({ id: name, path: [name] })),
+    // A verklaring without a role has no rol_code claim at all (null claims are left out).
+    claim_sets: [[...DEZI_LOGIN_CLAIMS], DEZI_LOGIN_CLAIMS.filter((name) => name !== 'rol_code')],
     require_cryptographic_holder_binding: true,
   };
   const pid = {

@@ -223,7 +223,8 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
       }
       if (typeof c.dezi_nummer !== 'string' || typeof c.abonnee_nummer !== 'string')
         throw refused('malformed', 'Dezi-nummer and abonnee are required');
-      if (c.rol_code !== null && typeof c.rol_code !== 'string')
+      const rolCode = c.rol_code ?? null;
+      if (rolCode !== null && typeof rolCode !== 'string')
         throw refused('malformed', 'rol_code is malformed');
       // The level the credential was issued at, never more than the wallet means reaches.
       const loaAuthn: LoA = isLoa(c.loa_dezi) ? c.loa_dezi : LOA.substantial;
@@ -233,7 +234,7 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
           subject: {
             kind: 'dezi-nummer',
             deziNummer: c.dezi_nummer,
-            employment: { abonneeNummer: c.abonnee_nummer, rolCode: c.rol_code as string | null },
+            employment: { abonneeNummer: c.abonnee_nummer, rolCode },
           },
           loaAuthn,
         },
