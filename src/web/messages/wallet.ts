@@ -76,6 +76,30 @@ export const walletMessages = {
     nl: 'Alleen een verklaring voor een actieve werkgever kan in uw wallet. Kies een andere werkgever.',
     en: 'Only a verklaring for an active employer can go into your wallet. Choose another employer.',
   },
+  'wallet.authorize.title': {
+    nl: 'Uw verklaring naar uw wallet',
+    en: 'Your verklaring to your wallet',
+  },
+  'wallet.authorize.intro': {
+    nl: 'Uw wallet-app vraagt om uw Dezi-verklaring. Kies de werkgever waarvoor u de verklaring in uw wallet zet.',
+    en: 'Your wallet app asks for your Dezi-verklaring. Choose the employer for which you put the verklaring in your wallet.',
+  },
+  'wallet.authorize.elsewhere': {
+    nl: 'Niet gevraagd? Ga naar Mijn wallet',
+    en: 'Did not ask for this? Go to My wallet',
+  },
+  'wallet.authorize.unknown.title': {
+    nl: 'Dit verzoek van uw wallet werkt niet',
+    en: 'This request from your wallet does not work',
+  },
+  'wallet.authorize.unknown.body': {
+    nl: 'Het verzoek is onbekend, verlopen of al gebruikt, of het hoort bij een andere wallet-app. Begin opnieuw in uw wallet-app.',
+    en: 'The request is unknown, expired or already used, or it belongs to another wallet app. Start again in your wallet app.',
+  },
+  'wallet.authorize.no_employment.title': {
+    nl: 'U heeft geen actieve werkgever',
+    en: 'You have no active employer',
+  },
 } satisfies Messages;
 
 /** The proeftuin's web test wallet. */
