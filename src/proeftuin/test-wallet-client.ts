@@ -4,13 +4,22 @@
 // The web test wallet (test-wallet.ts) and the tests use it alike.
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import {
+  authorizationCodeGrantIdentifier,
   clientAuthenticationClientAttestationJwt,
   clientAuthenticationNone,
+  getAuthorizationServerMetadataFromList,
   type CallbackContext,
+  type ClientAuthenticationCallback,
   type Jwk,
   type JwtSigner,
+  type RequestDpopOptions,
 } from '@openid4vc/oauth2';
-import { Openid4vciClient, Openid4vciWalletProvider } from '@openid4vc/openid4vci';
+import {
+  Openid4vciClient,
+  Openid4vciWalletProvider,
+  type CredentialOfferObject,
+  type IssuerMetadataResult,
+} from '@openid4vc/openid4vci';
 import { addSecondsToDate } from '@openid4vc/utils';
 import { walletCrypto } from '../wallet/jwt-callbacks.ts';
 import type { TestWalletProvider } from './test-wallet-provider.ts';
@@ -24,6 +33,9 @@ export async function newP256(): Promise<KeyPair> {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   return { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
 }
+
+/** The client id the test wallet's attestation names (its `sub`), and so its client_id at PAR. */
+export const TEST_WALLET_CLIENT_ID = 'test-wallet';
 
 const thumb = (jwk: JWK) => `${jwk.x}.${jwk.y}`;
 
@@ -54,18 +66,21 @@ export interface TestWallet {
   dpop: KeyPair;
   holder: KeyPair;
   attestation: string;
+  /** Adds the attestation and its proof of possession to a request's headers, as the library does. */
+  authenticate: ClientAuthenticationCallback;
   signer: (k: KeyPair) => { method: 'jwk'; alg: 'ES256'; publicJwk: Jwk };
 }
 
 /**
  * A wallet attested by this provider. With attest false it sends no attestation at all (a client
- * that is not a wallet).
+ * that is not a wallet); a test may name another client id or bring the DPoP key of another wallet.
  */
 export async function testWallet(
   provider: TestWalletProvider,
-  o: { attest?: boolean } = {},
+  o: { attest?: boolean; clientId?: string; dpop?: KeyPair } = {},
 ): Promise<TestWallet> {
-  const dpop = await newP256();
+  const dpop = o.dpop ?? (await newP256());
+  const clientId = o.clientId ?? TEST_WALLET_CLIENT_ID;
   const holder = await newP256();
   const base = {
     ...walletCrypto,
@@ -74,7 +89,7 @@ export async function testWallet(
     fetch,
   };
   const attestation = await new Openid4vciWalletProvider({ callbacks: base }).createWalletAttestationJwt({
-    clientId: 'test-wallet',
+    clientId,
     issuer: 'https://wallet-provider.proeftuin.example',
     confirmation: { jwk: dpop.publicJwk as Jwk },
     expiresAt: addSecondsToDate(new Date(), 3600),
@@ -83,7 +98,7 @@ export async function testWallet(
   });
   const clientAuthentication =
     o.attest === false
-      ? clientAuthenticationNone({ clientId: 'test-wallet' })
+      ? clientAuthenticationNone({ clientId })
       : clientAuthenticationClientAttestationJwt({ clientAttestationJwt: attestation, callbacks: base });
   const client = new Openid4vciClient({ callbacks: { ...base, clientAuthentication } });
   return {
@@ -91,6 +106,7 @@ export async function testWallet(
     dpop,
     holder,
     attestation,
+    authenticate: clientAuthentication,
     signer: (k) => ({ method: 'jwk', alg: 'ES256', publicJwk: k.publicJwk as Jwk }),
   };
 }
@@ -110,6 +126,17 @@ export async function receiveCredential(wallet: TestWallet, offer: string, txCod
     txCode,
     dpop: { signer: wallet.signer(wallet.dpop) },
   });
+  return credentialWith(wallet, issuerMetadata, configurationId, accessTokenResponse.access_token, dpop);
+}
+
+/** With an access token: a c_nonce, a key proof over it with the holder key, the credential. */
+async function credentialWith(
+  wallet: TestWallet,
+  issuerMetadata: IssuerMetadataResult,
+  configurationId: string,
+  accessToken: string,
+  dpop: RequestDpopOptions | undefined,
+): Promise<string> {
   const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
   const { jwt } = await wallet.client.createCredentialRequestJwtProof({
     credentialConfigurationId: configurationId,
@@ -119,7 +146,7 @@ export async function receiveCredential(wallet: TestWallet, offer: string, txCod
   });
   const { credentialResponse } = await wallet.client.retrieveCredentials({
     issuerMetadata,
-    accessToken: accessTokenResponse.access_token,
+    accessToken,
     credentialConfigurationId: configurationId,
     dpop,
     proofs: { jwt: [jwt] },
@@ -127,4 +154,65 @@ export async function receiveCredential(wallet: TestWallet, offer: string, txCod
   const [first] = (credentialResponse.credentials ?? []) as { credential: string }[];
   if (typeof first?.credential !== 'string') throw new Error('the issuer sent no credential');
   return first.credential;
+}
+
+/**
+ * The authorization code flow as a wallet starts it on its own, without an offer (the offer it
+ * would otherwise carry names the issuer, the configuration and the grant, and nothing else): PAR
+ * with PKCE, DPoP and the attestation, by the library. Returns the URL to open in the person's
+ * browser, and what finishes the flow with the redirect the browser comes back with.
+ */
+export async function startAuthorization(
+  wallet: TestWallet,
+  issuer: string,
+  redirectUri: string,
+): Promise<{ url: string; finish: (redirect: string) => Promise<string> }> {
+  const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer);
+  const configurationId = Object.keys(
+    issuerMetadata.credentialIssuer.credential_configurations_supported,
+  )[0]!;
+  const credentialOffer: CredentialOfferObject = {
+    credential_issuer: issuer,
+    credential_configuration_ids: [configurationId],
+    grants: { [authorizationCodeGrantIdentifier]: {} },
+  };
+  const { authorizationRequestUrl, pkce, dpop } = await wallet.client.createAuthorizationRequestUrlFromOffer({
+    clientId: TEST_WALLET_CLIENT_ID,
+    credentialOffer,
+    issuerMetadata,
+    redirectUri,
+    scope: configurationId,
+    dpop: { signer: wallet.signer(wallet.dpop) },
+  });
+  const authorizationServerMetadata = getAuthorizationServerMetadataFromList(
+    issuerMetadata.authorizationServers,
+    issuerMetadata.authorizationServers[0]!.issuer,
+  );
+  return {
+    url: authorizationRequestUrl,
+    finish: async (redirect) => {
+      // RFC 9207: the library checks `iss` against the authorization server it asked. (Its OpenID4VCI
+      // client sends no state: PKCE is what ties the answer to this request.)
+      const response = wallet.client.parseAndVerifyAuthorizationResponseRedirectUrl({
+        url: redirect,
+        authorizationServerMetadata,
+      });
+      if (response.error !== undefined) throw new Error(`the authorization was refused: ${response.error}`);
+      const token = await wallet.client.retrieveAuthorizationCodeAccessTokenFromOffer({
+        issuerMetadata,
+        credentialOffer,
+        authorizationCode: response.code as string,
+        pkceCodeVerifier: pkce?.codeVerifier,
+        redirectUri,
+        dpop,
+      });
+      return credentialWith(
+        wallet,
+        issuerMetadata,
+        configurationId,
+        token.accessTokenResponse.access_token,
+        token.dpop,
+      );
+    },
+  };
 }
