@@ -167,7 +167,10 @@ export class WalletAuthorization {
   ): Promise<{ redirect: string; employment: Employment } | PendingRefusal | 'not_active'> {
     const actor: Actor = { kind: 'person', deziNummer: person.deziNummer };
     const employment = await this.#o.register.activeEmployment(person.id, employmentId);
-    if (!employment) return 'not_active';
+    if (!employment) {
+      await this.audit('failure', actor, { reason: 'not_active', wallet: clientId });
+      return 'not_active';
+    }
     const id = WalletAuthorization.#id(requestUri);
     const pushed = id ? await this.#pushed.take(id, { clientId }) : null;
     if (!pushed) {
