@@ -10,9 +10,10 @@ import type { Actor } from '../src/audit/audit.ts';
 import { Browser, decodeEntities, pageText, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { mijnDeziLogin } from './helpers/login.ts';
+import { digidLogin, mijnDeziLogin } from './helpers/login.ts';
 
 const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // one employment
+const MULDER = SEED_PERSONS.find((p) => p.achternaam === 'Mulder')!;
 const OPERATOR: Actor = { kind: 'operator', name: 'proeftuin-wallet-test' };
 
 const text = pageText;
@@ -133,5 +134,25 @@ for (const backend of BACKENDS)
         form: { csrf: 'forged', offer: made.link, code: made.code },
       });
       assert.equal(forged.status, 403);
+    });
+
+    test('"Haal op via inloggen": the test wallet starts on its own, the person logs in and chooses, the verklaring arrives', async () => {
+      const browser = new Browser();
+      const wallet = await browser.goto(`${dezi.url}/proeftuin/wallet`);
+      assert.match(text(wallet.body), /Haal op via inloggen/);
+      // Not logged in: the wallet's request goes through Dezi's login and back to the choice.
+      const login = await browser.submit(wallet, '/proeftuin/wallet/inloggen');
+      assert.equal(login.status, 200);
+      const choice = await digidLogin(browser, login, MULDER.bsn, 'http://never.invalid/');
+      assert.match(choice.url, /\/wallet\/authorize\?/);
+      const received = await browser.submit(choice, '/wallet/authorize');
+      assert.match(received.url, /\/proeftuin\/wallet\?melding=ontvangen/);
+      assert.match(text(received.body), /De verklaring staat in de TEST-wallet/);
+      assert.match(text(received.body), /achternaam Mulder/);
+
+      // Coming back without a login in flight (a reload): a page that says so.
+      const reload = await browser.goto(`${dezi.url}/proeftuin/wallet/terug?code=x&iss=y`);
+      assert.equal(reload.status, 400);
+      assert.match(text(reload.body), /Het ophalen via inloggen is niet gelukt/);
     });
   });

@@ -28,7 +28,7 @@ import {
   type KeyPair,
   type TestWallet,
 } from './helpers/wallet.ts';
-import { startAuthorization } from '../src/proeftuin/test-wallet-client.ts';
+import { finishAuthorization, startAuthorization } from '../src/proeftuin/test-wallet-client.ts';
 
 // JSON read back from the wire: its shape is what the assertions check.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -206,7 +206,11 @@ for (const backend of BACKENDS)
       assert.equal(response.searchParams.get('iss'), asIssuer(), 'RFC 9207 iss, the issuer of the metadata');
       assert.match(response.searchParams.get('code')!, /^[A-Za-z0-9_-]{43}$/);
 
-      const credential = await flow.finish(back.location!);
+      const credential = await finishAuthorization(wallet, dezi.url, {
+        redirectUri: REDIRECT,
+        codeVerifier: flow.codeVerifier,
+        redirect: back.location!,
+      });
       const claims = await assertIssuedTo(credential, wallet.holder, amrani.deziNummer);
       assert.equal(decodeJwt(credential.split('~')[0]!).vct, dezi.wallet!.vct);
       assert.equal(claims.abonnee_nummer, second!.abonnee.abonneeNummer, 'the chosen employment');
@@ -225,7 +229,12 @@ for (const backend of BACKENDS)
       assert.equal(page.status, 200);
       assert.match(page.url, /\/wallet\/authorize\?/);
       const back = await browser.submit(page, WALLET_PATHS.authorize, {}, REDIRECT);
-      assert.match(await flow.finish(back.location!), /~/);
+      const credential = await finishAuthorization(wallet, dezi.url, {
+        redirectUri: REDIRECT,
+        codeVerifier: flow.codeVerifier,
+        redirect: back.location!,
+      });
+      assert.match(credential, /~/);
     });
 
     // --- refusals at PAR ----------------------------------------------------------------------

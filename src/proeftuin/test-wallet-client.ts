@@ -7,7 +7,6 @@ import {
   authorizationCodeGrantIdentifier,
   clientAuthenticationClientAttestationJwt,
   clientAuthenticationNone,
-  getAuthorizationServerMetadataFromList,
   type CallbackContext,
   type ClientAuthenticationCallback,
   type Jwk,
@@ -73,15 +72,16 @@ export interface TestWallet {
 
 /**
  * A wallet attested by this provider. With attest false it sends no attestation at all (a client
- * that is not a wallet); a test may name another client id or bring the DPoP key of another wallet.
+ * that is not a wallet); a test may name another client id or bring the DPoP key of another wallet,
+ * and a wallet that comes back from the browser brings its own keys again.
  */
 export async function testWallet(
   provider: TestWalletProvider,
-  o: { attest?: boolean; clientId?: string; dpop?: KeyPair } = {},
+  o: { attest?: boolean; clientId?: string; dpop?: KeyPair; holder?: KeyPair } = {},
 ): Promise<TestWallet> {
   const dpop = o.dpop ?? (await newP256());
   const clientId = o.clientId ?? TEST_WALLET_CLIENT_ID;
-  const holder = await newP256();
+  const holder = o.holder ?? (await newP256());
   const base = {
     ...walletCrypto,
     signJwt: signJwtWith([dpop, holder], provider),
@@ -156,17 +156,8 @@ async function credentialWith(
   return first.credential;
 }
 
-/**
- * The authorization code flow as a wallet starts it on its own, without an offer (the offer it
- * would otherwise carry names the issuer, the configuration and the grant, and nothing else): PAR
- * with PKCE, DPoP and the attestation, by the library. Returns the URL to open in the person's
- * browser, and what finishes the flow with the redirect the browser comes back with.
- */
-export async function startAuthorization(
-  wallet: TestWallet,
-  issuer: string,
-  redirectUri: string,
-): Promise<{ url: string; finish: (redirect: string) => Promise<string> }> {
+/** The offer a wallet that starts on its own acts as if it had: the issuer, a configuration, the grant. */
+async function ownStart(wallet: TestWallet, issuer: string) {
   const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer);
   const configurationId = Object.keys(
     issuerMetadata.credentialIssuer.credential_configurations_supported,
@@ -176,7 +167,21 @@ export async function startAuthorization(
     credential_configuration_ids: [configurationId],
     grants: { [authorizationCodeGrantIdentifier]: {} },
   };
-  const { authorizationRequestUrl, pkce, dpop } = await wallet.client.createAuthorizationRequestUrlFromOffer({
+  return { issuerMetadata, configurationId, credentialOffer };
+}
+
+/**
+ * The authorization code flow as a wallet starts it on its own, without an offer: PAR with PKCE, DPoP
+ * and the attestation, by the library. Returns the URL to open in the person's browser and the PKCE
+ * verifier to keep until the browser comes back (finishAuthorization).
+ */
+export async function startAuthorization(
+  wallet: TestWallet,
+  issuer: string,
+  redirectUri: string,
+): Promise<{ url: string; codeVerifier: string }> {
+  const { issuerMetadata, configurationId, credentialOffer } = await ownStart(wallet, issuer);
+  const { authorizationRequestUrl, pkce } = await wallet.client.createAuthorizationRequestUrlFromOffer({
     clientId: TEST_WALLET_CLIENT_ID,
     credentialOffer,
     issuerMetadata,
@@ -184,35 +189,39 @@ export async function startAuthorization(
     scope: configurationId,
     dpop: { signer: wallet.signer(wallet.dpop) },
   });
-  const authorizationServerMetadata = getAuthorizationServerMetadataFromList(
-    issuerMetadata.authorizationServers,
-    issuerMetadata.authorizationServers[0]!.issuer,
+  if (!pkce) throw new Error('the authorization server offers no PKCE');
+  return { url: authorizationRequestUrl, codeVerifier: pkce.codeVerifier };
+}
+
+/**
+ * With the redirect the browser came back with: `iss` checked (RFC 9207) by the library, the code
+ * redeemed with the verifier and the same DPoP key (a stale nonce is retried by the library), then
+ * the credential. `@openid4vc`'s OpenID4VCI client sends no state: PKCE ties the answer to the request.
+ */
+export async function finishAuthorization(
+  wallet: TestWallet,
+  issuer: string,
+  o: { redirectUri: string; codeVerifier: string; redirect: string },
+): Promise<string> {
+  const { issuerMetadata, configurationId, credentialOffer } = await ownStart(wallet, issuer);
+  const response = wallet.client.parseAndVerifyAuthorizationResponseRedirectUrl({
+    url: o.redirect,
+    authorizationServerMetadata: issuerMetadata.authorizationServers[0]!,
+  });
+  if (response.error !== undefined) throw new Error(`the authorization was refused: ${response.error}`);
+  const token = await wallet.client.retrieveAuthorizationCodeAccessTokenFromOffer({
+    issuerMetadata,
+    credentialOffer,
+    authorizationCode: response.code as string,
+    pkceCodeVerifier: o.codeVerifier,
+    redirectUri: o.redirectUri,
+    dpop: { signer: wallet.signer(wallet.dpop) },
+  });
+  return credentialWith(
+    wallet,
+    issuerMetadata,
+    configurationId,
+    token.accessTokenResponse.access_token,
+    token.dpop,
   );
-  return {
-    url: authorizationRequestUrl,
-    finish: async (redirect) => {
-      // RFC 9207: the library checks `iss` against the authorization server it asked. (Its OpenID4VCI
-      // client sends no state: PKCE is what ties the answer to this request.)
-      const response = wallet.client.parseAndVerifyAuthorizationResponseRedirectUrl({
-        url: redirect,
-        authorizationServerMetadata,
-      });
-      if (response.error !== undefined) throw new Error(`the authorization was refused: ${response.error}`);
-      const token = await wallet.client.retrieveAuthorizationCodeAccessTokenFromOffer({
-        issuerMetadata,
-        credentialOffer,
-        authorizationCode: response.code as string,
-        pkceCodeVerifier: pkce?.codeVerifier,
-        redirectUri,
-        dpop,
-      });
-      return credentialWith(
-        wallet,
-        issuerMetadata,
-        configurationId,
-        token.accessTokenResponse.access_token,
-        token.dpop,
-      );
-    },
-  };
 }

@@ -149,6 +149,16 @@ export const testWalletMessages = {
     nl: 'Vul de zes cijfers van de code in',
     en: 'Enter the six digits of the code',
   },
+  'testwallet.login.title': { nl: 'Ophalen door in te loggen', en: 'Fetch by logging in' },
+  'testwallet.login.intro': {
+    nl: 'Of laat de TEST-wallet zelf beginnen: u logt in bij Mijn Dezi, kiest uw werkgever en komt hier terug met de verklaring.',
+    en: 'Or let the TEST wallet start on its own: you log in to Mijn Dezi, choose your employer and come back here with the verklaring.',
+  },
+  'testwallet.login': { nl: 'Haal op via inloggen', en: 'Fetch by logging in' },
+  'testwallet.error.login': {
+    nl: 'Het ophalen via inloggen is niet gelukt of duurde te lang. Probeer het opnieuw.',
+    en: 'Fetching by logging in did not succeed or took too long. Try again.',
+  },
   'testwallet.error.refused': {
     nl: 'Dezi gaf de verklaring niet: de code klopt niet, of het aanbod is al gebruikt of verlopen. Maak een nieuw aanbod in Mijn Dezi.',
     en: 'Dezi did not give the verklaring: the code is wrong, or the offer was used or has expired. Make a new offer in Mijn Dezi.',
