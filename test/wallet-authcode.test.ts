@@ -237,6 +237,28 @@ for (const backend of BACKENDS)
       assert.match(credential, /~/);
     });
 
+    test('the person declines: the wallet gets access_denied with state and iss; the request is used up; in English too', async () => {
+      const { browser } = await mijnDeziLogin(dezi.url, JANSEN.bsn);
+      const wallet = await testWallet(await testWalletProvider());
+      const pushed = await push(wallet);
+      const english = await browser.goto(`${authorizeUrl(pushed.body.request_uri)}&lang=en`, REDIRECT);
+      assert.equal(english.status, 200);
+      assert.match(pageText(english.body), /Your wallet app asks for your Dezi-verklaring/);
+      assert.match(pageText(english.body), /Do not put it in my wallet/);
+      const page = await browser.goto(authorizeUrl(pushed.body.request_uri), REDIRECT);
+      const declined = await browser.submit(page, `${WALLET_PATHS.authorize}/annuleren`, {}, REDIRECT);
+      assert.equal(declined.status, 303);
+      const response = new URL(declined.location!).searchParams;
+      assert.deepEqual(Object.fromEntries(response), {
+        error: 'access_denied',
+        state: 'st',
+        iss: asIssuer(),
+      });
+      const again = await browser.goto(authorizeUrl(pushed.body.request_uri), REDIRECT);
+      assert.equal(again.status, 400);
+      assert.equal(again.location, null);
+    });
+
     // --- refusals at PAR ----------------------------------------------------------------------
 
     test('PAR: no attestation → invalid_client; an untrusted provider → invalid_client', async () => {

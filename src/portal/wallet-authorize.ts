@@ -10,7 +10,7 @@ import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import { AUTHORIZE_PATHS, type PendingRefusal } from '../wallet/authorization.ts';
 import type { WalletIssuance } from '../wallet/issuance.ts';
-import { csrfField, field } from './forms.ts';
+import { button, buttonGroup, csrfField, field } from './forms.ts';
 import type { PortalLogin } from './login.ts';
 import { portalPerson, sessionBinding } from './mijn-dezi.ts';
 import { employmentChoice, MY_WALLET_PATH } from './my-wallet.ts';
@@ -69,17 +69,16 @@ export async function walletAuthorizeRoutes(app: FastifyInstance, d: WalletAutho
       await authorization.audit('failure', actor, { reason: 'no_employment', wallet: clientId });
       return problem(req, reply, 'no_employment');
     }
-    const csrf = csrfField(web, sessionBinding(me.session));
+    const request = html`${csrfField(web, sessionBinding(me.session))}
+      <input type="hidden" name="client_id" value="${clientId}" />
+      <input type="hidden" name="request_uri" value="${requestUri}" />`;
     reply.header('cache-control', 'no-store');
     const body = html`<h1>${t(lang, 'wallet.authorize.title')}</h1>
       <p>${t(lang, 'wallet.authorize.intro')}</p>
-      ${employmentChoice(
-        lang,
-        employments,
-        AUTHORIZE_PATHS.authorize,
-        html`${csrf}<input type="hidden" name="client_id" value="${clientId}" />
-          <input type="hidden" name="request_uri" value="${requestUri}" />`,
-      )}
+      ${employmentChoice(lang, employments, AUTHORIZE_PATHS.authorize, request)}
+      <form method="post" action="${AUTHORIZE_PATHS.authorize}/annuleren">
+        ${request} ${buttonGroup(button({ label: t(lang, 'wallet.authorize.cancel'), variant: 'secondary' }))}
+      </form>
       <p><a href="${MY_WALLET_PATH}">${t(lang, 'wallet.authorize.elsewhere')}</a></p>`;
     return web.render(req, reply, { lang, title: t(lang, 'wallet.authorize.title'), body });
   });
@@ -94,5 +93,15 @@ export async function walletAuthorizeRoutes(app: FastifyInstance, d: WalletAutho
     );
     if (typeof granted === 'string') return problem(req, reply, granted);
     return reply.header('cache-control', 'no-store').redirect(granted.redirect, 303);
+  });
+
+  personPost(app, d, `${AUTHORIZE_PATHS.authorize}/annuleren`, async (req, reply, { person }) => {
+    const denied = await authorization.deny(
+      field(req, 'request_uri', 200),
+      field(req, 'client_id', 200),
+      person,
+    );
+    if (typeof denied === 'string') return problem(req, reply, denied);
+    return reply.header('cache-control', 'no-store').redirect(denied.redirect, 303);
   });
 }

@@ -171,12 +171,8 @@ export class WalletAuthorization {
       await this.audit('failure', actor, { reason: 'not_active', wallet: clientId });
       return 'not_active';
     }
-    const id = WalletAuthorization.#id(requestUri);
-    const pushed = id ? await this.#pushed.take(id, { clientId }) : null;
-    if (!pushed) {
-      await this.audit('failure', actor, { reason: 'unknown_request', wallet: clientId });
-      return 'unknown_request';
-    }
+    const pushed = await this.#take(requestUri, clientId, actor);
+    if (!pushed) return 'unknown_request';
     const code = randomBytes(32).toString('base64url');
     await this.#codes.put(code, {
       ...pushed,
@@ -192,11 +188,39 @@ export class WalletAuthorization {
       target: `employment:${employmentId}`,
       detail: { wallet: clientId },
     });
+    return { redirect: this.#answer(pushed, { code }), employment };
+  }
+
+  /**
+   * The person declined: the pushed request is used up and the wallet told access_denied (RFC 6749
+   * §4.1.2.1), at the redirect_uri that was pushed with the attested client's request.
+   */
+  async deny(
+    requestUri: string,
+    clientId: string,
+    person: { deziNummer: string },
+  ): Promise<{ redirect: string } | PendingRefusal> {
+    const actor: Actor = { kind: 'person', deziNummer: person.deziNummer };
+    const pushed = await this.#take(requestUri, clientId, actor);
+    if (!pushed) return 'unknown_request';
+    await this.audit('failure', actor, { reason: 'declined_by_person', wallet: clientId });
+    return { redirect: this.#answer(pushed, { error: 'access_denied' }) };
+  }
+
+  async #take(requestUri: string, clientId: string, actor: Actor): Promise<PushedRequest | null> {
+    const id = WalletAuthorization.#id(requestUri);
+    const pushed = id ? await this.#pushed.take(id, { clientId }) : null;
+    if (!pushed) await this.audit('failure', actor, { reason: 'unknown_request', wallet: clientId });
+    return pushed;
+  }
+
+  /** The authorization response: its parameters, the state pushed, and iss (RFC 9207). */
+  #answer(pushed: PushedRequest, params: Record<string, string>): string {
     const redirect = new URL(pushed.redirectUri);
-    redirect.searchParams.set('code', code);
+    for (const [k, v] of Object.entries(params)) redirect.searchParams.set(k, v);
     if (pushed.state !== null) redirect.searchParams.set('state', pushed.state);
     redirect.searchParams.set('iss', this.#o.asMetadata.issuer);
-    return { redirect: redirect.href, employment };
+    return redirect.href;
   }
 
   async audit(outcome: 'success' | 'failure', actor: Actor | null, detail: Record<string, string>) {

@@ -84,6 +84,7 @@ export const walletMessages = {
     nl: 'Uw wallet-app vraagt om uw Dezi-verklaring. Kies de werkgever waarvoor u de verklaring in uw wallet zet.',
     en: 'Your wallet app asks for your Dezi-verklaring. Choose the employer for which you put the verklaring in your wallet.',
   },
+  'wallet.authorize.cancel': { nl: 'Niet in mijn wallet zetten', en: 'Do not put it in my wallet' },
   'wallet.authorize.elsewhere': {
     nl: 'Niet gevraagd? Ga naar Mijn wallet',
     en: 'Did not ask for this? Go to My wallet',
