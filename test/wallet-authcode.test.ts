@@ -283,6 +283,7 @@ for (const backend of BACKENDS)
         [{ params: { scope: 'openid' } }, 'invalid_scope'],
         [{ params: { response_type: 'token' } }, 'unsupported_response_type'],
         [{ params: { request_uri: 'urn:ietf:params:oauth:request_uri:x' } }, 'invalid_request'],
+        [{ params: { request: 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6IngifQ.' } }, 'invalid_request'],
         [{ dpopKey: null }, 'invalid_dpop_proof'],
       ];
       for (const [o, error] of cases) {
@@ -293,6 +294,30 @@ for (const backend of BACKENDS)
       // Accepted: a private-use scheme and http on loopback (RFC 8252 §7.1, §7.3).
       for (const redirect_uri of ['nl.example.wallet:/cb', 'http://127.0.0.1:4000/cb'])
         assert.equal((await push(wallet, { params: { redirect_uri } })).status, 201, redirect_uri);
+    });
+
+    test('PAR: malformed messages get a 4xx OAuth error, never a 500', async () => {
+      const cases: RequestInit[] = [
+        { body: '' },
+        { body: 'response_type=' },
+        { body: '{"client_id": 1}', headers: { 'content-type': 'application/json' } },
+        { body: 'x'.repeat(100_000) },
+        { body: 'response_type=code&client_id=test-wallet', headers: { dpop: 'not.a.jwt' } },
+        {
+          body: 'response_type=code&client_id=test-wallet',
+          headers: { 'oauth-client-attestation': 'a.b.c', 'oauth-client-attestation-pop': 'd.e.f' },
+        },
+        { body: 'response_type=code&client_id=test-wallet&client_id=other' },
+      ];
+      for (const init of cases) {
+        const res = await fetch(url(WALLET_PATHS.par), { method: 'POST', ...init });
+        const body = await res.text();
+        assert.ok(
+          res.status >= 400 && res.status < 500,
+          `${String(init.body).slice(0, 60)}: ${res.status} ${body}`,
+        );
+        assert.doesNotMatch(body, /at .*\.(ts|mjs):\d+/);
+      }
     });
 
     // --- refusals at the authorization endpoint ---------------------------------------------------

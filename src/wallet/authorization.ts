@@ -98,9 +98,10 @@ export class WalletAuthorization {
       new WalletProtocolError(400, error, description);
     // RFC 9126 §2.1: a pushed request cannot itself point elsewhere.
     if ('request_uri' in body) throw invalid('a pushed request carries no request_uri');
+    // Nor a request object: the wallet attestation authenticates the client, and a JAR would only be
+    // one more thing to open (and to fetch from, or decrypt) before anything is known of the sender.
+    if ('request' in body) throw invalid('send the parameters as a form, not as a request object');
     const parsed = await this.#o.as.parsePushedAuthorizationRequest({ authorizationRequest: body, request });
-    if (parsed.authorizationRequestJwt)
-      throw invalid('send the parameters as a form, not as a request object');
     const ar = parsed.authorizationRequest;
     if (ar.response_type !== 'code') throw invalid('response_type must be code', 'unsupported_response_type');
     if (
