@@ -10,11 +10,12 @@ import type { Actor } from '../src/audit/audit.ts';
 import { Browser, decodeEntities, pageText, radioValues, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { codeIssued, mijnDeziLogin, startLogin } from './helpers/login.ts';
+import { codeIssued, digidLogin, mijnDeziLogin, startLogin } from './helpers/login.ts';
 import { fetchUserinfo, redeem, type TestRp } from './helpers/rp.ts';
 
 const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // one employment
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!; // one employment
+const MULDER = SEED_PERSONS.find((p) => p.achternaam === 'Mulder')!;
 const OPERATOR: Actor = { kind: 'operator', name: 'proeftuin-wallet-test' };
 
 const text = pageText;
@@ -237,5 +238,25 @@ for (const backend of BACKENDS)
       );
       assert.equal(foreign.status, 400);
       assert.match(text(foreign.body), /niet \(meer\) te openen/);
+    });
+
+    test('"Haal op via inloggen": the test wallet starts on its own, the person logs in and chooses, the verklaring arrives', async () => {
+      const browser = new Browser();
+      const wallet = await browser.goto(`${dezi.url}/proeftuin/wallet`);
+      assert.match(text(wallet.body), /Haal op via inloggen/);
+      // Not logged in: the wallet's request goes through Dezi's login and back to the choice.
+      const login = await browser.submit(wallet, '/proeftuin/wallet/inloggen');
+      assert.equal(login.status, 200);
+      const choice = await digidLogin(browser, login, MULDER.bsn, 'http://never.invalid/');
+      assert.match(choice.url, /\/wallet\/authorize\?/);
+      const received = await browser.submit(choice, '/wallet/authorize');
+      assert.match(received.url, /\/proeftuin\/wallet\?melding=ontvangen/);
+      assert.match(text(received.body), /De verklaring staat in de TEST-wallet/);
+      assert.match(text(received.body), /achternaam Mulder/);
+
+      // Coming back without a login in flight (a reload): a page that says so.
+      const reload = await browser.goto(`${dezi.url}/proeftuin/wallet/terug?code=x&iss=y`);
+      assert.equal(reload.status, 400);
+      assert.match(text(reload.body), /Het ophalen via inloggen is niet gelukt/);
     });
   });

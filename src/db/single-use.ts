@@ -48,6 +48,14 @@ export class SingleUseStore<T> {
     return row?.live ? row.value : null;
   }
 
+  /** Drops every value holding these fields (what a revoked grant gave, before it is used). */
+  async revokeWhere(match: Partial<T>): Promise<void> {
+    await this.#db.query('DELETE FROM single_use WHERE namespace = $1 AND value @> $2::jsonb', [
+      this.#namespace,
+      JSON.stringify(match),
+    ]);
+  }
+
   /** Drops what expired, in every namespace (one purge for all). */
   static async purge(db: Database): Promise<void> {
     await db.query('DELETE FROM single_use WHERE expires_at < now()');

@@ -45,6 +45,7 @@ const LANDING: Record<PortalPurpose, string> = {
   koppelen: '/mijn-dezi',
   abonnee: '/abonnee',
   beheer: '/beheer',
+  wallet: '/mijn-dezi/wallet',
 };
 
 /**
@@ -103,8 +104,9 @@ export class PortalLogin implements LoginCompletion, RegistrationOffers {
     lang: Lang,
     personId: string | null = null,
     meansHint?: string,
+    returnTo?: string,
   ): Promise<FastifyReply> {
-    const state = await this.#d.state.startLogin(reply, purpose, personId);
+    const state = await this.#d.state.startLogin(reply, purpose, personId, returnTo);
     // PKCE is required of every client; the verifier is not kept because no code is redeemed.
     const challenge = createHash('sha256').update(randomBytes(32)).digest('base64url');
     const url = new URL(`${this.#d.issuer}/authorize`);
@@ -170,7 +172,8 @@ export class PortalLogin implements LoginCompletion, RegistrationOffers {
         clientId: PORTAL_CLIENT_ID,
         detail: { means: login.meansId, purpose: flight.purpose },
       });
-      return reply.redirect(LANDING[flight.purpose], 303);
+      // returnTo was kept server-side by whoever started the login: never a URL from the request.
+      return reply.redirect(flight.returnTo ?? LANDING[flight.purpose], 303);
     }
     // Not in the register (no BSN or Dezi-nummer in the record: the person has none yet).
     await recordAudit(this.#d.db, {

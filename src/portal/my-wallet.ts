@@ -10,6 +10,7 @@ import { alert, dataTable, visuallyHidden } from '../web/components.ts';
 import { escapeHtml, html, SafeHtml } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import { isPhone } from '../web/web.ts';
+import type { Employment } from '../register/register.ts';
 import type { WalletIssuance } from '../wallet/issuance.ts';
 import type { WalletCredentials } from '../wallet/credentials.ts';
 import { OFFER_SECONDS } from '../wallet/issuance.ts';
@@ -22,6 +23,38 @@ export const MY_WALLET_PATH = '/mijn-dezi/wallet';
 
 export interface MyWalletDeps extends PersonDeps {
   wallet: { issuance: WalletIssuance; credentials: WalletCredentials } | null;
+}
+
+/**
+ * One form per employment with "Zet in mijn wallet": for an offer here, and for a wallet's
+ * authorization request (wallet-authorize.ts), whose form carries its request in `hidden`.
+ */
+export function employmentChoice(
+  lang: Lang,
+  employments: Employment[],
+  action: string,
+  hidden: SafeHtml,
+): SafeHtml {
+  return html`<ul class="dezi-plain-list">
+    ${employments.map(
+      (e) =>
+        html`<li>
+          <form method="post" action="${action}">
+            ${hidden}<input type="hidden" name="employment" value="${e.id}" />
+            <p>
+              ${e.abonnee.naam} (URA ${e.abonnee.abonneeNummer}):
+              ${e.rolCode ? roleLabel(e.rolCode) : t(lang, 'choose.norole')}
+            </p>
+            ${buttonGroup(
+              button({
+                label: html`${t(lang, 'wallet.put')}
+                ${visuallyHidden(t(lang, 'wallet.put_for', { abonnee: e.abonnee.naam }))}`,
+              }),
+            )}
+          </form>
+        </li>`,
+    )}
+  </ul>`;
 }
 
 export async function myWalletRoutes(app: FastifyInstance, d: MyWalletDeps): Promise<void> {
@@ -49,26 +82,7 @@ export async function myWalletRoutes(app: FastifyInstance, d: MyWalletDeps): Pro
       ${
         active.length === 0
           ? html`<p>${t(lang, 'wallet.no_employments')}</p>`
-          : html`<ul class="dezi-plain-list">
-              ${active.map(
-                (e) =>
-                  html`<li>
-                    <form method="post" action="${MY_WALLET_PATH}/aanbod">
-                      ${csrf}<input type="hidden" name="employment" value="${e.id}" />
-                      <p>
-                        ${e.abonnee.naam} (URA ${e.abonnee.abonneeNummer}):
-                        ${e.rolCode ? roleLabel(e.rolCode) : t(lang, 'choose.norole')}
-                      </p>
-                      ${buttonGroup(
-                        button({
-                          label: html`${t(lang, 'wallet.put')}
-                          ${visuallyHidden(t(lang, 'wallet.put_for', { abonnee: e.abonnee.naam }))}`,
-                        }),
-                      )}
-                    </form>
-                  </li>`,
-              )}
-            </ul>`
+          : employmentChoice(lang, active, `${MY_WALLET_PATH}/aanbod`, csrf)
       }
       <h2>${t(lang, 'wallet.credentials')}</h2>
       ${

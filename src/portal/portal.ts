@@ -25,6 +25,7 @@ import { mijnDeziRoutes } from './mijn-dezi.ts';
 import { myLoginsRoutes } from './my-logins.ts';
 import { myVerklaringenRoutes } from './my-verklaringen.ts';
 import { myWalletRoutes } from './my-wallet.ts';
+import { walletAuthorizeRoutes } from './wallet-authorize.ts';
 import type { WalletCredentials } from '../wallet/credentials.ts';
 import type { WalletIssuance } from '../wallet/issuance.ts';
 import { registrationRoutes } from './registration.ts';
@@ -80,6 +81,7 @@ export function createPortal(d: PortalDeps): Portal {
       await app.register(myLoginsRoutes, deps);
       await app.register(myVerklaringenRoutes, deps);
       await app.register(myWalletRoutes, deps);
+      await app.register(walletAuthorizeRoutes, deps);
       await app.register(linkMeansRoutes, deps);
       await app.register(declineRoutes, deps);
     },

@@ -17,7 +17,7 @@ export const SESSION_SECONDS = 30 * 60;
 export const LOGIN_SECONDS = 10 * 60;
 export const REGISTRATION_SECONDS = 15 * 60;
 
-export type PortalPurpose = 'mijn-dezi' | 'registreren' | 'koppelen' | 'abonnee' | 'beheer';
+export type PortalPurpose = 'mijn-dezi' | 'registreren' | 'koppelen' | 'abonnee' | 'beheer' | 'wallet';
 
 export interface PortalSession {
   tokenHash: string;
@@ -45,6 +45,8 @@ function cookieToken(req: FastifyRequest, name: string): string | null {
 interface LoginInFlight {
   purpose: PortalPurpose;
   personId: string | null;
+  /** Where to go back to after the login, a path of Dezi's own (a wallet's authorization request). */
+  returnTo?: string;
 }
 
 interface WaitingRegistration {
@@ -115,9 +117,14 @@ export class PortalState {
   // --- a portal login in flight ----------------------------------------------------------------
 
   /** Returns the state value to send through the broker; the browser keeps the same in a cookie. */
-  async startLogin(reply: FastifyReply, purpose: PortalPurpose, personId: string | null): Promise<string> {
+  async startLogin(
+    reply: FastifyReply,
+    purpose: PortalPurpose,
+    personId: string | null,
+    returnTo?: string,
+  ): Promise<string> {
     const state = newToken();
-    await this.#logins.put(state, { purpose, personId });
+    await this.#logins.put(state, { purpose, personId, ...(returnTo ? { returnTo } : {}) });
     this.#setCookie(reply, LOGIN_COOKIE, state, LOGIN_SECONDS);
     return state;
   }
@@ -126,11 +133,7 @@ export class PortalState {
    * Takes the login in flight, once: only when the cookie's value is the state the broker carried.
    * A second use, another browser's state or an expired login finds nothing.
    */
-  async takeLogin(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    state: unknown,
-  ): Promise<{ purpose: PortalPurpose; personId: string | null } | null> {
+  async takeLogin(req: FastifyRequest, reply: FastifyReply, state: unknown): Promise<LoginInFlight | null> {
     const token = cookieToken(req, LOGIN_COOKIE);
     if (!token || typeof state !== 'string' || token !== state) return null;
     this.#setCookie(reply, LOGIN_COOKIE, '', 0);

@@ -4,13 +4,21 @@
 // The web test wallet (test-wallet.ts) and the tests use it alike.
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import {
+  authorizationCodeGrantIdentifier,
   clientAuthenticationClientAttestationJwt,
   clientAuthenticationNone,
   type CallbackContext,
+  type ClientAuthenticationCallback,
   type Jwk,
   type JwtSigner,
+  type RequestDpopOptions,
 } from '@openid4vc/oauth2';
-import { Openid4vciClient, Openid4vciWalletProvider } from '@openid4vc/openid4vci';
+import {
+  Openid4vciClient,
+  Openid4vciWalletProvider,
+  type CredentialOfferObject,
+  type IssuerMetadataResult,
+} from '@openid4vc/openid4vci';
 import { addSecondsToDate } from '@openid4vc/utils';
 import { walletCrypto } from '../wallet/jwt-callbacks.ts';
 import type { TestWalletProvider } from './test-wallet-provider.ts';
@@ -24,6 +32,9 @@ export async function newP256(): Promise<KeyPair> {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   return { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
 }
+
+/** The client id the test wallet's attestation names (its `sub`), and so its client_id at PAR. */
+export const TEST_WALLET_CLIENT_ID = 'test-wallet';
 
 const thumb = (jwk: JWK) => `${jwk.x}.${jwk.y}`;
 
@@ -54,19 +65,23 @@ export interface TestWallet {
   dpop: KeyPair;
   holder: KeyPair;
   attestation: string;
+  /** Adds the attestation and its proof of possession to a request's headers, as the library does. */
+  authenticate: ClientAuthenticationCallback;
   signer: (k: KeyPair) => { method: 'jwk'; alg: 'ES256'; publicJwk: Jwk };
 }
 
 /**
  * A wallet attested by this provider. With attest false it sends no attestation at all (a client
- * that is not a wallet).
+ * that is not a wallet); a test may name another client id or bring the DPoP key of another wallet,
+ * and a wallet that comes back from the browser brings its own keys again.
  */
 export async function testWallet(
   provider: TestWalletProvider,
-  o: { attest?: boolean } = {},
+  o: { attest?: boolean; clientId?: string; dpop?: KeyPair; holder?: KeyPair } = {},
 ): Promise<TestWallet> {
-  const dpop = await newP256();
-  const holder = await newP256();
+  const dpop = o.dpop ?? (await newP256());
+  const clientId = o.clientId ?? TEST_WALLET_CLIENT_ID;
+  const holder = o.holder ?? (await newP256());
   const base = {
     ...walletCrypto,
     signJwt: signJwtWith([dpop, holder], provider),
@@ -74,7 +89,7 @@ export async function testWallet(
     fetch,
   };
   const attestation = await new Openid4vciWalletProvider({ callbacks: base }).createWalletAttestationJwt({
-    clientId: 'test-wallet',
+    clientId,
     issuer: 'https://wallet-provider.proeftuin.example',
     confirmation: { jwk: dpop.publicJwk as Jwk },
     expiresAt: addSecondsToDate(new Date(), 3600),
@@ -83,7 +98,7 @@ export async function testWallet(
   });
   const clientAuthentication =
     o.attest === false
-      ? clientAuthenticationNone({ clientId: 'test-wallet' })
+      ? clientAuthenticationNone({ clientId })
       : clientAuthenticationClientAttestationJwt({ clientAttestationJwt: attestation, callbacks: base });
   const client = new Openid4vciClient({ callbacks: { ...base, clientAuthentication } });
   return {
@@ -91,6 +106,7 @@ export async function testWallet(
     dpop,
     holder,
     attestation,
+    authenticate: clientAuthentication,
     signer: (k) => ({ method: 'jwk', alg: 'ES256', publicJwk: k.publicJwk as Jwk }),
   };
 }
@@ -110,6 +126,17 @@ export async function receiveCredential(wallet: TestWallet, offer: string, txCod
     txCode,
     dpop: { signer: wallet.signer(wallet.dpop) },
   });
+  return credentialWith(wallet, issuerMetadata, configurationId, accessTokenResponse.access_token, dpop);
+}
+
+/** With an access token: a c_nonce, a key proof over it with the holder key, the credential. */
+async function credentialWith(
+  wallet: TestWallet,
+  issuerMetadata: IssuerMetadataResult,
+  configurationId: string,
+  accessToken: string,
+  dpop: RequestDpopOptions | undefined,
+): Promise<string> {
   const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
   const { jwt } = await wallet.client.createCredentialRequestJwtProof({
     credentialConfigurationId: configurationId,
@@ -119,7 +146,7 @@ export async function receiveCredential(wallet: TestWallet, offer: string, txCod
   });
   const { credentialResponse } = await wallet.client.retrieveCredentials({
     issuerMetadata,
-    accessToken: accessTokenResponse.access_token,
+    accessToken,
     credentialConfigurationId: configurationId,
     dpop,
     proofs: { jwt: [jwt] },
@@ -127,4 +154,74 @@ export async function receiveCredential(wallet: TestWallet, offer: string, txCod
   const [first] = (credentialResponse.credentials ?? []) as { credential: string }[];
   if (typeof first?.credential !== 'string') throw new Error('the issuer sent no credential');
   return first.credential;
+}
+
+/** The offer a wallet that starts on its own acts as if it had: the issuer, a configuration, the grant. */
+async function ownStart(wallet: TestWallet, issuer: string) {
+  const issuerMetadata = await wallet.client.resolveIssuerMetadata(issuer);
+  const configurationId = Object.keys(
+    issuerMetadata.credentialIssuer.credential_configurations_supported,
+  )[0]!;
+  const credentialOffer: CredentialOfferObject = {
+    credential_issuer: issuer,
+    credential_configuration_ids: [configurationId],
+    grants: { [authorizationCodeGrantIdentifier]: {} },
+  };
+  return { issuerMetadata, configurationId, credentialOffer };
+}
+
+/**
+ * The authorization code flow as a wallet starts it on its own, without an offer: PAR with PKCE, DPoP
+ * and the attestation, by the library. Returns the URL to open in the person's browser and the PKCE
+ * verifier to keep until the browser comes back (finishAuthorization).
+ */
+export async function startAuthorization(
+  wallet: TestWallet,
+  issuer: string,
+  redirectUri: string,
+): Promise<{ url: string; codeVerifier: string }> {
+  const { issuerMetadata, configurationId, credentialOffer } = await ownStart(wallet, issuer);
+  const { authorizationRequestUrl, pkce } = await wallet.client.createAuthorizationRequestUrlFromOffer({
+    clientId: TEST_WALLET_CLIENT_ID,
+    credentialOffer,
+    issuerMetadata,
+    redirectUri,
+    scope: configurationId,
+    dpop: { signer: wallet.signer(wallet.dpop) },
+  });
+  if (!pkce) throw new Error('the authorization server offers no PKCE');
+  return { url: authorizationRequestUrl, codeVerifier: pkce.codeVerifier };
+}
+
+/**
+ * With the redirect the browser came back with: `iss` checked (RFC 9207) by the library, the code
+ * redeemed with the verifier and the same DPoP key (a stale nonce is retried by the library), then
+ * the credential. `@openid4vc`'s OpenID4VCI client sends no state: PKCE ties the answer to the request.
+ */
+export async function finishAuthorization(
+  wallet: TestWallet,
+  issuer: string,
+  o: { redirectUri: string; codeVerifier: string; redirect: string },
+): Promise<string> {
+  const { issuerMetadata, configurationId, credentialOffer } = await ownStart(wallet, issuer);
+  const response = wallet.client.parseAndVerifyAuthorizationResponseRedirectUrl({
+    url: o.redirect,
+    authorizationServerMetadata: issuerMetadata.authorizationServers[0]!,
+  });
+  if (response.error !== undefined) throw new Error(`the authorization was refused: ${response.error}`);
+  const token = await wallet.client.retrieveAuthorizationCodeAccessTokenFromOffer({
+    issuerMetadata,
+    credentialOffer,
+    authorizationCode: response.code as string,
+    pkceCodeVerifier: o.codeVerifier,
+    redirectUri: o.redirectUri,
+    dpop: { signer: wallet.signer(wallet.dpop) },
+  });
+  return credentialWith(
+    wallet,
+    issuerMetadata,
+    configurationId,
+    token.accessTokenResponse.access_token,
+    token.dpop,
+  );
 }

@@ -2,14 +2,16 @@
 // It receives the verklaring from an offer made in Mijn Dezi (the link and the code pasted in), over
 // the real protocol (OpenID4VCI with DPoP, the wallet attestation of the proeftuin's test provider and
 // a key proof), keeps it per browser, and shows what it holds as a wallet would: the disclosed claims,
-// the issuer's signature checked through its x5c, and the status read from the status list.
+// the issuer's signature checked through its x5c, and the status read from the status list. It can
+// also start on its own ("Ophalen door in te loggen"): the authorization code flow through Dezi's
+// login, its keys and PKCE verifier kept for this browser until the login comes back.
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportJWK, importX509, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
 import type { Database } from '../db/database.ts';
-import { keyHash } from '../db/single-use.ts';
+import { keyHash, SingleUseStore } from '../db/single-use.ts';
 import {
   alert,
   button,
@@ -30,13 +32,31 @@ import { html } from '../web/html.ts';
 import { t, type Lang } from '../web/i18n.ts';
 import { parseCookies, type Web } from '../web/web.ts';
 import { formatMoment } from '../portal/format.ts';
-import { newP256, receiveCredential, testWallet } from './test-wallet-client.ts';
+import {
+  finishAuthorization,
+  newP256,
+  receiveCredential,
+  startAuthorization,
+  testWallet,
+  type KeyPair,
+  type TestWallet,
+} from './test-wallet-client.ts';
 import { answerWith, resolveRequest } from './test-wallet-presenter.ts';
 import { issueTestPid } from './test-pid-issuer.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
 
 export const TEST_WALLET_PATH = '/proeftuin/wallet';
+const RETURN_PATH = `${TEST_WALLET_PATH}/terug`;
+/** As long as Dezi keeps the pushed request: the person logs in meanwhile. */
+const LOGIN_SECONDS = 600;
+
+/** A login in flight: the wallet's keys (TEST keys, proeftuin only) and the PKCE verifier. */
+interface InFlight {
+  dpop: KeyPair;
+  holder: KeyPair;
+  codeVerifier: string;
+}
 const COOKIE = 'dezi_test_wallet';
 const COOKIE_SECONDS = 30 * 24 * 3600;
 
@@ -111,6 +131,8 @@ export async function testWalletRoutes(
   },
 ): Promise<void> {
   const { web, db } = d;
+  const logins = new SingleUseStore<InFlight>(db, 'proeftuin.test-wallet-login', LOGIN_SECONDS);
+  const redirectUri = `${d.issuer}${RETURN_PATH}`;
 
   /** This browser's wallet id, made on the first visit. */
   function walletId(req: FastifyRequest, reply: FastifyReply): string {
@@ -261,6 +283,11 @@ export async function testWalletRoutes(
         })}
         ${buttonGroup(button({ label: t(lang, 'testwallet.receive') }))}
       </form>
+      <h2>${t(lang, 'testwallet.login.title')}</h2>
+      <p>${t(lang, 'testwallet.login.intro')}</p>
+      <form method="post" action="${TEST_WALLET_PATH}/inloggen">
+        ${csrf} ${buttonGroup(button({ label: t(lang, 'testwallet.login'), variant: 'secondary' }))}
+      </form>
       <h2>${t(lang, 'testwallet.held')}</h2>
       ${
         held.length === 0
@@ -402,12 +429,7 @@ export async function testWalletRoutes(
     if (errors.length === 0) {
       try {
         const wallet = await testWallet(await testWalletProvider());
-        const credential = await receiveCredential(wallet, offer, code);
-        await db.query(
-          'INSERT INTO proeftuin_test_wallet (id, wallet_hash, credential, holder_private_jwk) VALUES ($1, $2, $3, $4)',
-          [randomUUID(), keyHash(id), credential, JSON.stringify(wallet.holder.privateJwk satisfies JWK)],
-        );
-        return reply.redirect(`${TEST_WALLET_PATH}?melding=ontvangen`, 303);
+        return await keep(reply, id, wallet, await receiveCredential(wallet, offer, code));
       } catch (err) {
         req.log.info(
           { err: { message: (err as Error).message.slice(0, 300) } },
@@ -418,6 +440,55 @@ export async function testWalletRoutes(
     }
     return page(req, reply, lang, { errors, offer, code, status: 400 });
   });
+
+  app.post(`${TEST_WALLET_PATH}/inloggen`, async (req, reply) => {
+    const id = walletId(req, reply);
+    if (!validFormPost(web, d.issuer, req, `test-wallet:${keyHash(id)}`))
+      return refuseFormPost(web, req, reply);
+    try {
+      const wallet = await testWallet(await testWalletProvider());
+      const { url, codeVerifier } = await startAuthorization(wallet, d.issuer, redirectUri);
+      await logins.take(id); // a login started before and not finished gives way to this one
+      await logins.put(id, { dpop: wallet.dpop, holder: wallet.holder, codeVerifier });
+      return reply.redirect(url, 303);
+    } catch (err) {
+      return loginFailed(req, reply, err);
+    }
+  });
+
+  app.get(RETURN_PATH, async (req, reply) => {
+    const id = walletId(req, reply);
+    const inFlight = await logins.take(id);
+    if (!inFlight) return loginFailed(req, reply, null);
+    try {
+      const wallet = await testWallet(await testWalletProvider(), inFlight);
+      const redirect = `${d.issuer}${req.url}`;
+      const credential = await finishAuthorization(wallet, d.issuer, { redirectUri, redirect, ...inFlight });
+      return await keep(reply, id, wallet, credential);
+    } catch (err) {
+      return loginFailed(req, reply, err);
+    }
+  });
+
+  /** The login gave no credential: the page says so, the reason goes to the log. */
+  function loginFailed(req: FastifyRequest, reply: FastifyReply, err: unknown) {
+    if (err)
+      req.log.info({ err: { message: (err as Error).message.slice(0, 300) } }, 'test wallet: no credential');
+    const lang = web.lang(req, reply);
+    return page(req, reply, lang, {
+      errors: [{ id: 'offer', message: t(lang, 'testwallet.error.login') }],
+      status: 400,
+    });
+  }
+
+  /** The credential received, kept in this browser's wallet with its holder key. */
+  async function keep(reply: FastifyReply, id: string, wallet: TestWallet, credential: string) {
+    await db.query(
+      'INSERT INTO proeftuin_test_wallet (id, wallet_hash, credential, holder_private_jwk) VALUES ($1, $2, $3, $4)',
+      [randomUUID(), keyHash(id), credential, JSON.stringify(wallet.holder.privateJwk satisfies JWK)],
+    );
+    return reply.redirect(`${TEST_WALLET_PATH}?melding=ontvangen`, 303);
+  }
 
   app.post(`${TEST_WALLET_PATH}/verwijderen`, async (req, reply) => {
     const id = walletId(req, reply);

@@ -7,24 +7,22 @@
 // register's say) and answering is here. The employment is checked again when the credential is made:
 // an offer outlives nothing the register has ended since.
 import { randomBytes, randomInt } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  authorizationCodeGrantIdentifier,
   decodeJwt,
   Oauth2AuthorizationServer,
-  Oauth2Error,
-  Oauth2ServerErrorResponseError,
+  PkceCodeChallengeMethod,
   preAuthorizedCodeGrantIdentifier,
   type AuthorizationServerMetadata,
-  type RequestLike,
 } from '@openid4vc/oauth2';
 import {
-  Openid4vciError,
   Openid4vciIssuer,
   Openid4vciVersion,
   type CredentialConfigurationSupportedWithFormats,
   type IssuerMetadataResult,
 } from '@openid4vc/openid4vci';
-import { OpenId4VcBaseError, setGlobalConfig } from '@openid4vc/utils';
+import { setGlobalConfig } from '@openid4vc/utils';
 import { decodeJwt as decodeJose } from 'jose';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
@@ -32,10 +30,12 @@ import { keyHash, SingleUseStore } from '../db/single-use.ts';
 import type { Employment, Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import type { VerklaringService } from '../verklaring/verklaring.ts';
+import { AUTHORIZE_PATHS, WalletAuthorization, type RedeemedCode } from './authorization.ts';
 import { holderKey, HolderKeyError, type VerklaringClaims } from './credential.ts';
 import { walletCallbacks } from './jwt-callbacks.ts';
 import type { Wallet } from './module.ts';
-import { NONCE_SECONDS, Nonces } from './nonces.ts';
+import { NONCE_SECONDS } from './nonces.ts';
+import { answerError, DpopGuard, formBody, requestLike, send, WalletProtocolError } from './protocol.ts';
 import { typeMetadata } from './type-metadata.ts';
 
 export const CREDENTIAL_CONFIGURATION_ID = 'dezi-verklaring';
@@ -44,6 +44,7 @@ export const WALLET_PATHS = {
   token: '/wallet/token',
   credential: '/wallet/credential',
   nonce: '/wallet/nonce',
+  ...AUTHORIZE_PATHS,
   issuerMetadata: '/.well-known/openid-credential-issuer',
   authorizationServerMetadata: '/.well-known/oauth-authorization-server/wallet',
 } as const;
@@ -60,28 +61,8 @@ interface Offer {
   deziNummer: string;
   txCodeHash: string;
 }
-interface AccessGrant {
-  personId: string;
-  employmentId: string;
-  deziNummer: string;
-  jkt: string;
-}
-
-/** An OAuth error answer (RFC 6749 §5.2 shape), with the status and headers it needs. */
-class WalletProtocolError extends Error {
-  readonly status: number;
-  readonly error: string;
-  readonly description: string;
-  readonly headers: Record<string, string>;
-
-  constructor(status: number, error: string, description: string, headers: Record<string, string> = {}) {
-    super(description);
-    this.status = status;
-    this.error = error;
-    this.description = description;
-    this.headers = headers;
-  }
-}
+/** What an access token grants; from an authorization code, which code (to revoke it on a replay). */
+type AccessGrant = Omit<RedeemedCode, 'wallet' | 'codeHash'> & { codeHash?: string };
 
 export interface IssuanceOptions {
   issuer: string;
@@ -96,12 +77,13 @@ export class WalletIssuance {
   readonly #o: IssuanceOptions;
   readonly #offers: SingleUseStore<Offer>;
   readonly #access: SingleUseStore<AccessGrant>;
-  readonly #dpopJtis: SingleUseStore<true>;
-  readonly #nonces: Nonces;
+  readonly #dpop: DpopGuard;
   readonly #as: Oauth2AuthorizationServer;
   readonly #issuer: Openid4vciIssuer;
   readonly #asMetadata: AuthorizationServerMetadata;
   readonly #metadata: IssuerMetadataResult;
+  /** The authorization code flow (PAR, the person's choice, the code); its pages are the portal's. */
+  readonly authorization: WalletAuthorization;
 
   constructor(o: IssuanceOptions) {
     this.#o = o;
@@ -109,8 +91,7 @@ export class WalletIssuance {
     if (o.issuer.startsWith('http:')) setGlobalConfig({ allowInsecureUrls: true });
     this.#offers = new SingleUseStore(o.db, 'wallet-offer', OFFER_SECONDS);
     this.#access = new SingleUseStore(o.db, 'wallet-access', ACCESS_TOKEN_SECONDS);
-    this.#dpopJtis = new SingleUseStore(o.db, 'wallet-dpop-jti', NONCE_SECONDS + 60);
-    this.#nonces = new Nonces(o.secrets);
+    this.#dpop = new DpopGuard(o.db, o.secrets);
     const callbacks = walletCallbacks({ walletProviders: () => o.wallet.providers });
     this.#as = new Oauth2AuthorizationServer({ callbacks });
     this.#issuer = new Openid4vciIssuer({ callbacks });
@@ -118,10 +99,28 @@ export class WalletIssuance {
     this.#asMetadata = this.#as.createAuthorizationServerMetadata({
       issuer: asIssuer,
       token_endpoint: `${o.issuer}${WALLET_PATHS.token}`,
-      grant_types_supported: [preAuthorizedCodeGrantIdentifier],
+      authorization_endpoint: `${o.issuer}${WALLET_PATHS.authorize}`,
+      pushed_authorization_request_endpoint: `${o.issuer}${WALLET_PATHS.par}`,
+      require_pushed_authorization_requests: true,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: [PkceCodeChallengeMethod.S256],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: [CREDENTIAL_CONFIGURATION_ID],
+      grant_types_supported: [preAuthorizedCodeGrantIdentifier, authorizationCodeGrantIdentifier],
       token_endpoint_auth_methods_supported: ['attest_jwt_client_auth'],
       dpop_signing_alg_values_supported: ['ES256'],
       'pre-authorized_grant_anonymous_access_supported': false,
+    });
+    this.authorization = new WalletAuthorization({
+      issuer: o.issuer,
+      db: o.db,
+      register: o.register,
+      as: this.#as,
+      asMetadata: this.#asMetadata,
+      dpop: this.#dpop,
+      scope: CREDENTIAL_CONFIGURATION_ID,
+      revokeTokensOf: (codeHash) => this.#access.revokeWhere({ codeHash }),
+      accessTokenSeconds: ACCESS_TOKEN_SECONDS,
     });
     const meta = typeMetadata(o.wallet.vct) as {
       display: { locale: string; name: string; description: string }[];
@@ -197,67 +196,58 @@ export class WalletIssuance {
     return { offer: credentialOffer, txCode, expiresInSeconds: OFFER_SECONDS, employment };
   }
 
-  /** The request as @openid4vc checks DPoP's htu against it: the public URL, not the socket's. */
-  #requestLike(req: FastifyRequest, path: string): RequestLike {
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    return { method: req.method as RequestLike['method'], url: `${this.#o.issuer}${path}`, headers };
-  }
-
-  /**
-   * The DPoP proof's server nonce and single use (RFC 9449 §8, §11.1): a missing or stale nonce gets
-   * use_dpop_nonce with a fresh one; a proof seen before is refused. Returns the nonce it carried.
-   */
-  async #dpopNonceAndReplay(dpopJwt: string | undefined, status: 400 | 401): Promise<string> {
-    const fresh = { 'DPoP-Nonce': this.#nonces.issue('dpop') };
-    const challenge = (error: string, description: string): WalletProtocolError =>
-      new WalletProtocolError(status, error, description, {
-        ...fresh,
-        ...(status === 401 ? { 'WWW-Authenticate': `DPoP error="${error}", algs="ES256"` } : {}),
-      });
-    if (!dpopJwt) throw challenge('invalid_dpop_proof', 'a DPoP proof is required');
-    let payload: { nonce?: unknown; jti?: unknown };
-    try {
-      payload = decodeJose(dpopJwt);
-    } catch {
-      throw challenge('invalid_dpop_proof', 'the DPoP proof is not a JWT');
-    }
-    if (!this.#nonces.valid('dpop', payload.nonce))
-      throw challenge('use_dpop_nonce', 'use the nonce in the DPoP-Nonce header');
-    if (typeof payload.jti !== 'string' || payload.jti.length > 200)
-      throw challenge('invalid_dpop_proof', 'the DPoP proof has no jti');
-    try {
-      await this.#dpopJtis.put(payload.jti, true);
-    } catch {
-      throw challenge('invalid_dpop_proof', 'this DPoP proof was used before');
-    }
-    return payload.nonce as string;
-  }
-
   async #audit(action: string, outcome: 'success' | 'failure', actor: Actor, detail: Record<string, string>) {
     await recordAudit(this.#o.db, { actor, action, outcome, detail });
   }
 
-  /** POST /wallet/token: the pre-authorized code, its transaction code, DPoP, the wallet attestation. */
+  /**
+   * POST /wallet/token: a pre-authorized code with its transaction code, or an authorization code
+   * with its PKCE verifier; DPoP (a server nonce, once) and the wallet attestation either way.
+   */
   async token(
     req: FastifyRequest,
   ): Promise<{ body: Record<string, unknown>; headers: Record<string, string> }> {
-    const request = this.#requestLike(req, WALLET_PATHS.token);
-    const body = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new WalletProtocolError(400, 'invalid_request', 'send the token request as a form');
+    const request = requestLike(this.#o.issuer, req, WALLET_PATHS.token);
     const parsed = this.#as.parseAccessTokenRequest({
-      accessTokenRequest: body as Record<string, unknown>,
+      accessTokenRequest: formBody(req, 'token request'),
       request,
     });
-    if (parsed.grant.grantType !== preAuthorizedCodeGrantIdentifier)
+    const grantType = parsed.grant.grantType;
+    if (grantType !== preAuthorizedCodeGrantIdentifier && grantType !== authorizationCodeGrantIdentifier)
       throw new WalletProtocolError(
         400,
         'unsupported_grant_type',
-        'only the pre-authorized code is accepted here',
+        'send a pre-authorized or authorization code',
       );
+    await this.#dpop.check(parsed.dpop?.jwt, 400);
+    const granted =
+      grantType === preAuthorizedCodeGrantIdentifier
+        ? await this.#preAuthorized(parsed, request)
+        : await this.authorization.redeem(parsed, req, WALLET_PATHS.token);
+    const { wallet, ...grant } = granted;
+    const accessToken = randomBytes(32).toString('base64url');
+    await this.#access.put(accessToken, grant);
+    await this.#audit(
+      'wallet.token',
+      'success',
+      { kind: 'person', deziNummer: grant.deziNummer },
+      {
+        wallet,
+        grant: grantType,
+      },
+    );
+    return {
+      body: { access_token: accessToken, token_type: 'DPoP', expires_in: ACCESS_TOKEN_SECONDS },
+      headers: this.#dpop.nonceHeader(),
+    };
+  }
+
+  async #preAuthorized(
+    parsed: ReturnType<Oauth2AuthorizationServer['parseAccessTokenRequest']>,
+    request: ReturnType<typeof requestLike>,
+  ): Promise<AccessGrant & { wallet: string }> {
+    if (parsed.grant.grantType !== preAuthorizedCodeGrantIdentifier) throw new Error('not pre-authorized');
     const grant = parsed.grant;
-    await this.#dpopNonceAndReplay(parsed.dpop?.jwt, 400);
     // DPoP and the wallet attestation first, so that a wallet that fails them leaves the offer whole.
     const verified = await this.#as.verifyPreAuthorizedCodeAccessTokenRequest({
       authorizationServerMetadata: this.#asMetadata,
@@ -285,26 +275,19 @@ export class WalletIssuance {
         'the transaction code is wrong; make a new offer in Mijn Dezi',
       );
     }
-    const accessToken = randomBytes(32).toString('base64url');
-    await this.#access.put(accessToken, {
+    return {
       personId: offer.personId,
       employmentId: offer.employmentId,
       deziNummer: offer.deziNummer,
       jkt: verified.dpop!.jwkThumbprint,
-    });
-    await this.#audit('wallet.token', 'success', actor, {
       wallet: verified.clientAttestation?.clientAttestation.payload.sub ?? '',
-    });
-    return {
-      body: { access_token: accessToken, token_type: 'DPoP', expires_in: ACCESS_TOKEN_SECONDS },
-      headers: { 'DPoP-Nonce': this.#nonces.issue('dpop') },
     };
   }
 
   /** POST /wallet/nonce: a c_nonce for the key proofs. */
   nonce(): Record<string, unknown> {
     return this.#issuer.createNonceResponse({
-      cNonce: this.#nonces.issue('c_nonce'),
+      cNonce: this.#dpop.nonces.issue('c_nonce'),
       cNonceExpiresIn: NONCE_SECONDS,
     });
   }
@@ -320,11 +303,11 @@ export class WalletIssuance {
         'WWW-Authenticate': 'DPoP error="invalid_token", algs="ES256"',
       });
     const dpopJwt = typeof req.headers.dpop === 'string' ? req.headers.dpop : undefined;
-    const dpopNonce = await this.#dpopNonceAndReplay(dpopJwt, 401);
+    const dpopNonce = await this.#dpop.check(dpopJwt, 401);
     try {
       await this.#as.verifyDpopJwt({
         dpopJwt: dpopJwt!,
-        request: this.#requestLike(req, WALLET_PATHS.credential),
+        request: requestLike(this.#o.issuer, req, WALLET_PATHS.credential),
         accessToken: token,
         expectedJwkThumbprint: grant.jkt,
         expectedNonce: dpopNonce,
@@ -373,7 +356,7 @@ export class WalletIssuance {
       } catch {
         throw new WalletProtocolError(400, 'invalid_proof', 'a proof is not a JWT');
       }
-      if (!this.#nonces.valid('c_nonce', nonce))
+      if (!this.#dpop.nonces.valid('c_nonce', nonce))
         throw new WalletProtocolError(
           400,
           'invalid_nonce',
@@ -430,33 +413,6 @@ export class WalletIssuance {
   }
 }
 
-function send(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}) {
-  return reply
-    .code(status)
-    .headers({ 'cache-control': 'no-store', ...headers })
-    .send(body);
-}
-
-/**
- * Ours and the library's client errors as the OAuth error answer; the library's other errors (a
- * message it could not even parse) as invalid_request; anything else is the server's fault (500, no
- * detail, logged).
- */
-function answerError(reply: FastifyReply, err: unknown) {
-  if (err instanceof WalletProtocolError)
-    return send(reply, err.status, { error: err.error, error_description: err.description }, err.headers);
-  if (err instanceof Oauth2ServerErrorResponseError && err.status < 500)
-    return send(reply, err.status, err.errorResponse);
-  const library =
-    err instanceof Oauth2Error || err instanceof OpenId4VcBaseError || err instanceof Openid4vciError;
-  if (library && !(err instanceof Oauth2ServerErrorResponseError))
-    return send(reply, 400, {
-      error: 'invalid_request',
-      error_description: (err as Error).message.slice(0, 300),
-    });
-  throw err;
-}
-
 export async function issuanceRoutes(app: FastifyInstance, o: { issuance: WalletIssuance }): Promise<void> {
   const { issuance } = o;
   const metadata = issuance.metadata();
@@ -468,6 +424,14 @@ export async function issuanceRoutes(app: FastifyInstance, o: { issuance: Wallet
     try {
       const { body, headers } = await issuance.token(req);
       return send(reply, 200, body, headers);
+    } catch (err) {
+      return answerError(reply, err);
+    }
+  });
+  app.post(WALLET_PATHS.par, async (req, reply) => {
+    try {
+      const { body, headers } = await issuance.authorization.par(req);
+      return send(reply, 201, body, headers);
     } catch (err) {
       return answerError(reply, err);
     }

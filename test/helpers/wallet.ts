@@ -1,7 +1,11 @@
 // A wallet issuer of a test's own, and wallet messages made by hand, for what a wallet written to the spec would not send: DPoP proofs and
 // key proofs with the wrong nonce, audience, type or key. The wallet itself is the proeftuin's client.
+import assert from 'node:assert/strict';
 import { createHash, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { digest } from '@sd-jwt/crypto-nodejs';
+import type { Database } from '../../src/db/database.ts';
 import { x509 } from '../../src/pki/x509.ts';
 import { certificateSerial, newKeys, P256 } from '../../src/proeftuin/test-keys.ts';
 import type { IssuerKey } from '../../src/wallet/credential.ts';
@@ -66,4 +70,32 @@ export async function selfSignedIssuer(
     certPem: cert.toString('pem'),
     cert: new X509Certificate(Buffer.from(cert.rawData)),
   };
+}
+
+/**
+ * A credential as issued to this holder for this person: its key in cnf, the Dezi-nummer, decodable
+ * as an SD-JWT VC. Returns the claims a verifier sees with every disclosure.
+ */
+export async function assertIssuedTo(
+  credential: string,
+  holder: KeyPair,
+  deziNummer: string,
+): Promise<Record<string, unknown>> {
+  const payload = decodeJwt(credential.split('~')[0]!);
+  assert.deepEqual(payload.cnf, {
+    jwk: { kty: 'EC', crv: 'P-256', x: holder.publicJwk.x, y: holder.publicJwk.y },
+  });
+  assert.equal(payload.dezi_nummer, deziNummer);
+  const sdjwt = new SDJwtVcInstance({ hasher: digest });
+  assert.ok((await sdjwt.decode(credential)).jwt?.payload);
+  return (await sdjwt.getClaims(credential)) as Record<string, unknown>;
+}
+
+/** The person's wallet.* audit entries, in order, as "action:outcome". */
+export async function walletAudit(db: Database, deziNummer: string): Promise<string[]> {
+  const rows = await db.query<{ action: string; outcome: string }>(
+    `SELECT action, outcome FROM audit_events WHERE actor = $1 AND action LIKE 'wallet.%' ORDER BY id`,
+    [deziNummer],
+  );
+  return rows.map((a) => `${a.action}:${a.outcome}`);
 }

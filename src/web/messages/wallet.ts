@@ -76,6 +76,31 @@ export const walletMessages = {
     nl: 'Alleen een verklaring voor een actieve werkgever kan in uw wallet. Kies een andere werkgever.',
     en: 'Only a verklaring for an active employer can go into your wallet. Choose another employer.',
   },
+  'wallet.authorize.title': {
+    nl: 'Uw verklaring naar uw wallet',
+    en: 'Your verklaring to your wallet',
+  },
+  'wallet.authorize.intro': {
+    nl: 'Uw wallet-app vraagt om uw Dezi-verklaring. Kies de werkgever waarvoor u de verklaring in uw wallet zet.',
+    en: 'Your wallet app asks for your Dezi-verklaring. Choose the employer for which you put the verklaring in your wallet.',
+  },
+  'wallet.authorize.cancel': { nl: 'Niet in mijn wallet zetten', en: 'Do not put it in my wallet' },
+  'wallet.authorize.elsewhere': {
+    nl: 'Niet gevraagd? Ga naar Mijn wallet',
+    en: 'Did not ask for this? Go to My wallet',
+  },
+  'wallet.authorize.unknown.title': {
+    nl: 'Dit verzoek van uw wallet werkt niet',
+    en: 'This request from your wallet does not work',
+  },
+  'wallet.authorize.unknown.body': {
+    nl: 'Het verzoek is onbekend, verlopen of al gebruikt, of het hoort bij een andere wallet-app. Begin opnieuw in uw wallet-app.',
+    en: 'The request is unknown, expired or already used, or it belongs to another wallet app. Start again in your wallet app.',
+  },
+  'wallet.authorize.no_employment.title': {
+    nl: 'U heeft geen actieve werkgever',
+    en: 'You have no active employer',
+  },
 } satisfies Messages;
 
 /** The proeftuin's web test wallet. */
@@ -155,6 +180,16 @@ export const testWalletMessages = {
   'testwallet.error.code': {
     nl: 'Vul de zes cijfers van de code in',
     en: 'Enter the six digits of the code',
+  },
+  'testwallet.login.title': { nl: 'Ophalen door in te loggen', en: 'Fetch by logging in' },
+  'testwallet.login.intro': {
+    nl: 'Of laat de TEST-wallet zelf beginnen: u logt in bij Mijn Dezi, kiest uw werkgever en komt hier terug met de verklaring.',
+    en: 'Or let the TEST wallet start on its own: you log in to Mijn Dezi, choose your employer and come back here with the verklaring.',
+  },
+  'testwallet.login': { nl: 'Haal op via inloggen', en: 'Fetch by logging in' },
+  'testwallet.error.login': {
+    nl: 'Het ophalen via inloggen is niet gelukt of duurde te lang. Probeer het opnieuw.',
+    en: 'Fetching by logging in did not succeed or took too long. Try again.',
   },
   'testwallet.error.refused': {
     nl: 'Dezi gaf de verklaring niet: de code klopt niet, of het aanbod is al gebruikt of verlopen. Maak een nieuw aanbod in Mijn Dezi.',
