@@ -8,6 +8,7 @@
 import {
   constants,
   createPrivateKey,
+  diffieHellman,
   generateKeyPairSync,
   privateDecrypt,
   publicEncrypt,
@@ -27,6 +28,8 @@ export interface FloorKeys {
   oidcMeansClient: KeyObject;
   /** Dezi's id_token key (src/oidc/keys.ts: RSA 3072): signs the id_token and the userinfo envelope. */
   deziSigning: KeyObject;
+  /** Dezi's wallet key (P-256, the TEST issuer certificate's): signs the OpenID4VP request object. */
+  wallet: KeyObject;
 }
 
 type KeyName = keyof FloorKeys;
@@ -40,6 +43,11 @@ export type FloorStep = {
   | { kind: 'hmac' }
   /** Parsing the closed question (the reference message's size) with the parser Mitz reads it with. */
   | { kind: 'xml-parse' }
+  /** ES256 (P-256 ECDSA, SHA-256) with this key. */
+  | { kind: 'ec-sign'; key: KeyName }
+  /** A P-256 key pair made (the wallet login's response key) and the ECDH it decrypts with. */
+  | { kind: 'ec-keygen' }
+  | { kind: 'ecdh' }
 );
 
 /**
@@ -68,6 +76,19 @@ export const FLOORS = {
       kind: 'sign',
       key: 'oidcMeansClient',
     },
+    { what: 'id_token signature (RS256)', kind: 'sign', key: 'deziSigning' },
+    { what: 'userinfo envelope signature (RS256)', kind: 'sign', key: 'deziSigning' },
+  ],
+  /**
+   * A wallet login (src/means/wallet/): a P-256 key for the response made per login (sessions.ts),
+   * the request object signed (ES256, the wallet key), the response's key agreed (ECDH-ES); then the
+   * same id_token and envelope. Verifying the credential's and key binding's signatures is public-key
+   * work, left out as elsewhere.
+   */
+  wallet: [
+    { what: 'response key pair (P-256)', kind: 'ec-keygen' },
+    { what: 'request object signature (ES256)', kind: 'ec-sign', key: 'wallet' },
+    { what: 'response decryption (ECDH-ES, P-256)', kind: 'ecdh' },
     { what: 'id_token signature (RS256)', kind: 'sign', key: 'deziSigning' },
     { what: 'userinfo envelope signature (RS256)', kind: 'sign', key: 'deziSigning' },
   ],
@@ -108,6 +129,12 @@ function opName(step: FloorStep, keys: FloorKeys): string {
       return 'HMAC-SHA-256 (blind index)';
     case 'xml-parse':
       return 'XML parse of the closed question (xmldom)';
+    case 'ec-sign':
+      return 'P-256 sign (ECDSA, SHA-256)';
+    case 'ec-keygen':
+      return 'P-256 key pair generation';
+    case 'ecdh':
+      return 'P-256 ECDH';
   }
 }
 
@@ -134,6 +161,15 @@ function operation(step: FloorStep, keys: FloorKeys): () => void {
     case 'xml-parse': {
       const xml = questionXml('900186021');
       return () => void parseXml(xml);
+    }
+    case 'ec-sign':
+      return () => void sign('sha256', data, { key: keys[step.key], dsaEncoding: 'ieee-p1363' });
+    case 'ec-keygen':
+      return () => void generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    case 'ecdh': {
+      const mine = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const theirs = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      return () => void diffieHellman({ privateKey: mine.privateKey, publicKey: theirs.publicKey });
     }
   }
 }

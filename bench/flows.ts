@@ -15,7 +15,12 @@ import {
   type JSONWebKeySet,
   type JWK,
 } from 'jose';
-import { findForm, radioValues } from '../test/helpers/browser.ts';
+import { X509Certificate } from 'node:crypto';
+import { setGlobalConfig } from '@openid4vc/utils';
+import { receiveCredential, testWallet } from '../src/proeftuin/test-wallet-client.ts';
+import { presentCredential } from '../src/proeftuin/test-wallet-presenter.ts';
+import type { TestWalletProvider } from '../src/proeftuin/test-wallet-provider.ts';
+import { decodeEntities, findForm, radioValues } from '../test/helpers/browser.ts';
 import { Client, type Recorder, type Response, type Upstreams } from './lib.ts';
 
 export const REDIRECT_URI = 'https://zorgapp.bench/callback';
@@ -27,6 +32,15 @@ export interface Person {
   bsn: string;
   uziNummer: string;
   means: string;
+  /** With the wallet: the credential the person's wallet holds. */
+  wallet?: HeldCredential;
+}
+
+/** A verklaring in a wallet: the SD-JWT VC, the holder's key, the anchor the wallet trusts Dezi by. */
+export interface HeldCredential {
+  credential: string;
+  holder: JWK;
+  trusted: X509Certificate[];
 }
 
 export interface Rp {
@@ -129,6 +143,7 @@ export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, who
   for (let n = 0; n < 6 && page.res.status === 200 && !page.url.includes('/uitkomst'); n++) {
     const body = page.res.body;
     if (body.includes('/means"')) page = await submit(c, page, '/means', { means: who!.means });
+    else if (body.includes('openid4vp://')) page = await walletAnswers(c, page, rec, who!);
     else if (body.includes('/authenticate"'))
       page = await submit(c, page, '/authenticate', { bsn: who!.bsn, action: 'login' });
     else if (body.includes(OP_INTERACTION_PATH))
@@ -154,6 +169,72 @@ export async function authorize(up: Upstreams, rp: Rp, rec: Recorder | null, who
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback.search}`);
   return { code, verifier };
+}
+
+/**
+ * The wallet on "this device": it fetches Dezi's signed request, posts its encrypted answer (the
+ * wallet's own HTTP, timed as one step), and the browser follows the redirect it is given.
+ */
+async function walletAnswers(
+  c: Client,
+  page: { res: Response; url: string },
+  rec: Recorder | null,
+  who: Person,
+) {
+  const link = /href="(openid4vp:\/\/[^"]+)"/.exec(page.res.body);
+  if (!link || !who.wallet) throw new Error('a wallet page, but no wallet');
+  const t0 = performance.now();
+  const shown = await presentCredential({
+    request: decodeEntities(link[1]!),
+    credential: who.wallet.credential,
+    holderPrivateJwk: who.wallet.holder,
+    trusted: who.wallet.trusted,
+  });
+  rec?.record('wallet: GET request, POST response', performance.now() - t0);
+  if (shown.status !== 200 || typeof shown.body.redirect_uri !== 'string')
+    throw new Error(`the wallet's answer got ${shown.status}: ${JSON.stringify(shown.body).slice(0, 200)}`);
+  const back = shown.body.redirect_uri;
+  return follow(c, await c.send(stepName('GET', back), 'GET', back), back);
+}
+
+/**
+ * Puts a verklaring into a wallet for this person, as they would: Mijn Dezi with DigiD, "Zet in mijn
+ * wallet" for their first employment, and the wallet receives it (OpenID4VCI, pre-authorized code).
+ */
+export async function walletCredentialFor(
+  up: Upstreams,
+  issuer: string,
+  who: { bsn: string },
+  provider: TestWalletProvider,
+  trusted: X509Certificate[],
+): Promise<HeldCredential> {
+  // The benchmark's Dezi runs on loopback over http, as the proeftuin does; @openid4vc insists on
+  // https unless told otherwise (src/wallet/issuance.ts tells it the same for the same reason).
+  if (issuer.startsWith('http:')) setGlobalConfig({ allowInsecureUrls: true });
+  const c = new Client(up, null);
+  const start = `${issuer}/mijn-dezi/inloggen`;
+  let page = await follow(c, await c.send('GET /mijn-dezi/inloggen', 'GET', start), start);
+  for (let n = 0; n < 6 && !new URL(page.url).pathname.endsWith('/mijn-dezi'); n++) {
+    if (page.res.body.includes('/means"')) page = await submit(c, page, '/means', { means: 'digid' });
+    else if (page.res.body.includes('/authenticate"'))
+      page = await submit(c, page, '/authenticate', { bsn: who.bsn, action: 'login' });
+    else throw new Error(`unexpected page at ${page.url} (${page.res.status})`);
+  }
+  const walletPage = await follow(
+    c,
+    await c.send('GET /mijn-dezi/wallet', 'GET', `${issuer}/mijn-dezi/wallet`),
+    `${issuer}/mijn-dezi/wallet`,
+  );
+  const offerPage = await submit(c, walletPage, '/mijn-dezi/wallet/aanbod', {});
+  const offer = /href="(openid-credential-offer:\/\/[^"]+)"/.exec(offerPage.res.body);
+  const code = /<strong id="tx-code">(\d{6})<\/strong>/.exec(offerPage.res.body);
+  if (!offer || !code) throw new Error(`no offer at ${offerPage.url} (${offerPage.res.status})`);
+  const wallet = await testWallet(provider);
+  return {
+    credential: await receiveCredential(wallet, decodeEntities(offer[1]!), code[1]!),
+    holder: wallet.holder.privateJwk,
+    trusted,
+  };
 }
 
 export async function clientAssertion(rp: Rp): Promise<string> {

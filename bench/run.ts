@@ -6,7 +6,7 @@
 // that only Dezi's CPU is counted. This process is the load driver. Prints a table and writes the
 // same figures to bench/results/latest.json. Options: see USAGE.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -37,6 +37,8 @@ import { createProvider } from '../src/oidc/provider.ts';
 import { Register } from '../src/register/register.ts';
 import { revokeVerklaringen } from '../src/verklaring/verklaring.ts';
 import { freePort } from '../test/helpers/dezi.ts';
+import { newTestWalletProvider, type TestWalletProvider } from '../src/proeftuin/test-wallet-provider.ts';
+import { ESEAL_CA_PATH } from '../src/proeftuin/pages.ts';
 import {
   deziSigningKeyForFloor,
   floorOf,
@@ -53,6 +55,7 @@ import {
   revocationList,
   rpKeys,
   token,
+  walletCredentialFor,
   userinfo,
   type Person,
   type Rp,
@@ -199,6 +202,9 @@ interface BenchKeys {
   spCertFile: string;
   oidcClientKeyFile: string;
   oidcClientPublicJwk: JWK;
+  /** The wallet provider whose attestations Dezi trusts (DEZI_WALLET_PROVIDERS_FILE), and its file. */
+  walletProvider: TestWalletProvider;
+  walletProvidersFile: string;
   /** The same keys (and one of the size of Dezi's id_token key) for the crypto floor. */
   floor: FloorKeys;
 }
@@ -216,7 +222,13 @@ async function benchKeys(standInDatabaseUrl: string): Promise<BenchKeys> {
   const privateJwk = { ...(await exportJWK(client.privateKey)), kid, alg: 'RS256' };
   const oidcClientKeyFile = join(dir, 'oidc-means-key.json');
   writeFileSync(oidcClientKeyFile, JSON.stringify(privateJwk), { mode: 0o600 });
+  // The load driver's wallets are attested by a provider of its own, which Dezi is told to trust.
+  const walletProvider = await newTestWalletProvider();
+  const walletProvidersFile = join(dir, 'wallet-providers.pem');
+  writeFileSync(walletProvidersFile, walletProvider.certPem);
   return {
+    walletProvider,
+    walletProvidersFile,
     dir,
     standInDatabaseUrl,
     spKeyFile,
@@ -227,6 +239,7 @@ async function benchKeys(standInDatabaseUrl: string): Promise<BenchKeys> {
       digidSp: createPrivateKey(sp.privateKey),
       oidcMeansClient: createPrivateKey({ key: privateJwk as never, format: 'jwk' }),
       deziSigning: deziSigningKeyForFloor(),
+      wallet: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
     },
   };
 }
@@ -332,6 +345,7 @@ function deziEnv(
     DEZI_MEANS_FILE: meansFile,
     DEZI_MEANS_DISABLED: [YIVI_MEANS_ID, TEST_MEANS_ID, ZORGID_MEANS_ID, ZIEKENHUISPAS_MEANS_ID].join(','),
     DEZI_UZI_PAS: 'off',
+    DEZI_WALLET_PROVIDERS_FILE: keys.walletProvidersFile,
   };
 }
 
@@ -638,6 +652,30 @@ async function dezi(instances: number, databaseUrl: string, keys: BenchKeys, wit
       ),
     );
 
+    // A wallet login: the verklaring put in each person's wallet once, then presented at every login
+    // from "this device" (OpenID4VP, direct_post.jwt), the browser following the wallet's redirect.
+    const caPem = await (await fetch(`${up.origin.origin}${ESEAL_CA_PATH}`)).text();
+    const trusted = [new X509Certificate(caPem)];
+    const held = await Promise.all(
+      PEOPLE.map((p) => walletCredentialFor(up, up.origin.origin, p, keys.walletProvider, trusted)),
+    );
+    const walletPerson = (n: number): Person => ({
+      ...PEOPLE[n % PEOPLE.length]!,
+      means: 'wallet',
+      wallet: held[n % PEOPLE.length]!,
+    });
+    await closedLoop(WARMUP, CONCURRENCY, (n) => fullFlow(up, rp, null, walletPerson(n), true));
+    const walletRec = new Recorder();
+    rows.push(
+      await measure(
+        `Dezi full login with a wallet (OpenID4VP), ${instances} instance${instances > 1 ? 's' : ''}`,
+        servers,
+        'flows',
+        () => closedLoop(DURATION, CONCURRENCY, (n) => fullFlow(up, rp, walletRec, walletPerson(n), true)),
+        { ...common, rec: walletRec, floor: floors.wallet },
+      ),
+    );
+
     // Token endpoint alone.
     const count = Math.min(40_000, Math.ceil(ENDPOINT_SECONDS * 2500));
     const minted = await mintCodes(databaseUrl, rp, count);
@@ -846,7 +884,16 @@ async function main() {
     const timings = timeOperations(keys.floor, FLOOR_MS);
     floors = Object.fromEntries(
       (
-        ['reference', 'digid', 'oidcMeans', 'token', 'userinfo', 'revocationList', 'mitzQuestion'] as const
+        [
+          'reference',
+          'digid',
+          'oidcMeans',
+          'wallet',
+          'token',
+          'userinfo',
+          'revocationList',
+          'mitzQuestion',
+        ] as const
       ).map((f) => [f, floorOf(f, keys.floor, timings)]),
     ) as Record<FloorName, Floor>;
     const rows: Row[] = [];

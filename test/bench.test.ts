@@ -37,6 +37,7 @@ for (const backend of BACKENDS.filter((b) => b === 'postgres'))
         'reference: bare oidc-provider, full code flow',
         'Dezi full login, 1 instance',
         'Dezi full login via an OIDC means, 1 instance',
+        'Dezi full login with a wallet (OpenID4VP), 1 instance',
         'Dezi token endpoint alone',
         'Dezi userinfo alone',
         'Dezi revocation list (from cache)',
@@ -81,8 +82,22 @@ for (const backend of BACKENDS.filter((b) => b === 'postgres'))
         ],
       );
       assert.equal(oidcMeans.floor_ops.length, 3);
+      // A wallet login: the response key made, the request signed, the response's key agreed; then
+      // the id_token and the envelope.
+      assert.deepEqual(
+        row('Dezi full login with a wallet (OpenID4VP), 1 instance').floor_ops.map(
+          (o: { op: string }) => o.op,
+        ),
+        [
+          'P-256 key pair generation',
+          'P-256 sign (ECDSA, SHA-256)',
+          'P-256 ECDH',
+          'RSA-3072 sign (PKCS#1 v1.5, SHA-256)',
+          'RSA-3072 sign (PKCS#1 v1.5, SHA-256)',
+        ],
+      );
       assert.equal(row('Dezi token endpoint alone').floor_ops.length, 1);
-      assert.deepEqual(Object.keys(results.crypto_floor.operations).length, 5);
+      assert.deepEqual(Object.keys(results.crypto_floor.operations).length, 8);
       // The closed question: no private-key operation; its floor is the blind index and the XML parse.
       const question = row('Mitz closed question (XACML), 2000 citizens');
       assert.equal(question.unit, 'decisions');
