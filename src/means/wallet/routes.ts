@@ -7,13 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderSVG } from 'uqr';
 import { recordAudit, SYSTEM } from '../../audit/audit.ts';
 import type { Database } from '../../db/database.ts';
-import { alert, buttonGroup, linkButton } from '../../web/components.ts';
 import { html } from '../../web/html.ts';
 import { t } from '../../web/i18n.ts';
-import { POLL_SCRIPT } from '../../web/static.ts';
-import { isPhone, type Web } from '../../web/web.ts';
+import type { Web } from '../../web/web.ts';
 import { MeansError } from '../means.ts';
-import { choicePath } from '../yivi/routes.ts';
+import { qrPage } from '../qr-page.ts';
 import type { Device, WalletLoginSession, WalletOutcome } from './sessions.ts';
 import { WALLET_PAGE_PATH, type WalletMeans } from './wallet-means.ts';
 
@@ -69,64 +67,23 @@ export async function walletRoutes(app: FastifyInstance, d: WalletRoutesDeps): P
     notDone: boolean,
   ) {
     const lang = web.lang(req, reply);
-    const page = `${WALLET_PAGE_PATH}/${handle}`;
-    const phone = isPhone(req);
-    const qr = html`<p>
-      <img
-        class="dezi-yivi-qr"
-        src="${page}/qr.svg"
-        width="240"
-        height="240"
-        alt="${t(lang, 'walletlogin.qr.alt')}"
-      />
-    </p>`;
-    const openWallet = linkButton({
-      href: walletLink(handle, 'link'),
-      label: t(lang, 'walletlogin.open_app'),
-      variant: phone ? 'primary' : 'secondary',
-    });
     const standIn = d.standInWalletUrl;
-    const body = html`<h1>${t(lang, 'walletlogin.title')}</h1>
-      ${notDone ? alert({ type: 'error', body: t(lang, 'walletlogin.not_done') }) : ''}
-      ${
-        phone
-          ? html`<p>${t(lang, 'walletlogin.this_phone')}</p>
-              ${buttonGroup(openWallet)}
-              <p>${t(lang, 'walletlogin.other_device')}</p>
-              ${qr}`
-          : html`<p>${t(lang, 'walletlogin.intro')}</p>
-              ${qr}
-              <p>${t(lang, 'walletlogin.this_phone')}</p>
-              ${buttonGroup(openWallet)}`
-      }
-      <p id="wallet-status" role="status">${t(lang, 'walletlogin.waiting')}</p>
-      ${buttonGroup(
-        linkButton({
-          href: `${page}/verder`,
-          label: t(lang, 'walletlogin.continue'),
-          variant: phone ? 'secondary' : 'primary',
-        }),
-      )}
-      ${
-        standIn
-          ? html`<p>
-              <a href="${standIn(walletLink(handle, 'qr'))}"
-                >${t(lang, 'walletlogin.proeftuin.other_device')}</a
-              ><br />
-              <a href="${standIn(walletLink(handle, 'link'))}"
-                >${t(lang, 'walletlogin.proeftuin.this_device')}</a
-              >
-            </p>`
-          : ''
-      }
-      <p><a href="${choicePath(s.callbackUrl)}">${t(lang, 'means.choose_other')}</a></p>
-      <script
-        src="${POLL_SCRIPT}"
-        data-status-url="${page}/status"
-        data-continue-url="${page}/verder"
-        defer
-      ></script>`;
-    return web.render(req, reply, { lang, title: t(lang, 'walletlogin.title'), body });
+    return qrPage(web, req, reply, {
+      prefix: 'walletlogin',
+      path: `${WALLET_PAGE_PATH}/${handle}`,
+      appLink: walletLink(handle, 'link'),
+      callbackUrl: s.callbackUrl,
+      notDone,
+      extra: standIn
+        ? html`<p>
+            <a href="${standIn(walletLink(handle, 'qr'))}">${t(lang, 'walletlogin.proeftuin.other_device')}</a
+            ><br />
+            <a href="${standIn(walletLink(handle, 'link'))}"
+              >${t(lang, 'walletlogin.proeftuin.this_device')}</a
+            >
+          </p>`
+        : '',
+    });
   }
 
   app.get(`${WALLET_PAGE_PATH}/:handle`, async (req, reply) => {

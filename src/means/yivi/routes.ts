@@ -3,11 +3,11 @@
 // at the Yivi server and hands the login back to the broker once the session has ended.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderSVG } from 'uqr';
-import { alert, buttonGroup, linkButton } from '../../web/components.ts';
+import { buttonGroup, linkButton } from '../../web/components.ts';
 import { html } from '../../web/html.ts';
 import { t } from '../../web/i18n.ts';
-import { POLL_SCRIPT } from '../../web/static.ts';
-import { isPhone, type Web } from '../../web/web.ts';
+import type { Web } from '../../web/web.ts';
+import { qrPage } from '../qr-page.ts';
 import { MeansError } from '../means.ts';
 import type { SessionPointer, SessionStatus } from './irma-server.ts';
 import type { YiviSession } from './sessions.ts';
@@ -20,16 +20,6 @@ export interface YiviRoutesDeps {
   means: YiviMeans;
   /** Proeftuin only: where the stand-in "phone" opens this session. */
   standInAppUrl?: (sessionPtr: SessionPointer) => string | null;
-}
-
-/**
- * "Annuleren / ander inlogmiddel": back to "Hoe wilt u inloggen?" of this login, the broker's page the
- * callback URL belongs to (…/interaction/<uid>/callback/<means>).
- */
-export function choicePath(callbackUrl: string): string {
-  const path = new URL(callbackUrl).pathname;
-  const at = path.indexOf('/callback/');
-  return at > 0 ? path.slice(0, at) : '/';
 }
 
 /** The universal link the Yivi app registers for; the fragment never reaches a server. */
@@ -73,56 +63,16 @@ export async function yiviRoutes(app: FastifyInstance, d: YiviRoutesDeps): Promi
     s: YiviSession,
     notDone: boolean,
   ) {
-    const lang = web.lang(req, reply);
-    const base = `${YIVI_PAGE_PATH}/${handle}`;
     const standIn = d.standInAppUrl?.(s.sessionPtr);
-    const qr = html`<p>
-      <img
-        class="dezi-yivi-qr"
-        src="${base}/qr.svg"
-        width="240"
-        height="240"
-        alt="${t(lang, 'yivi.qr.alt')}"
-      />
-    </p>`;
-    // On a phone the app is on this device: opening it is the main action, the QR code the
-    // alternative (the app on another phone). Elsewhere the other way round.
-    const phone = isPhone(req);
-    const openApp = linkButton({
-      href: deepLink(s.sessionPtr),
-      label: t(lang, 'yivi.open_app'),
-      variant: phone ? 'primary' : 'secondary',
+    const lang = web.lang(req, reply);
+    return qrPage(web, req, reply, {
+      prefix: 'yivi',
+      path: `${YIVI_PAGE_PATH}/${handle}`,
+      appLink: deepLink(s.sessionPtr),
+      callbackUrl: s.callbackUrl,
+      notDone,
+      extra: standIn ? html`<p><a href="${standIn}">${t(lang, 'yivi.proeftuin.app')}</a></p>` : '',
     });
-    const body = html`<h1>${t(lang, 'yivi.title')}</h1>
-      ${notDone ? alert({ type: 'error', body: t(lang, 'yivi.not_done') }) : ''}
-      ${
-        phone
-          ? html`<p>${t(lang, 'yivi.this_phone')}</p>
-              ${buttonGroup(openApp)}
-              <p>${t(lang, 'yivi.other_device')}</p>
-              ${qr}`
-          : html`<p>${t(lang, 'yivi.intro')}</p>
-              ${qr}
-              <p>${t(lang, 'yivi.this_phone')}</p>
-              ${buttonGroup(openApp)}`
-      }
-      <p id="yivi-status" role="status">${t(lang, 'yivi.waiting')}</p>
-      ${buttonGroup(
-        linkButton({
-          href: `${base}/verder`,
-          label: t(lang, 'yivi.continue'),
-          variant: phone ? 'secondary' : 'primary',
-        }),
-      )}
-      ${standIn ? html`<p><a href="${standIn}">${t(lang, 'yivi.proeftuin.app')}</a></p>` : ''}
-      <p><a href="${choicePath(s.callbackUrl)}">${t(lang, 'means.choose_other')}</a></p>
-      <script
-        src="${POLL_SCRIPT}"
-        data-status-url="${base}/status"
-        data-continue-url="${base}/verder"
-        defer
-      ></script>`;
-    return web.render(req, reply, { lang, title: t(lang, 'yivi.title'), body });
   }
 
   app.get(`${YIVI_PAGE_PATH}/:handle`, async (req, reply) => {
