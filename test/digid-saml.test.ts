@@ -25,12 +25,12 @@ import {
   soapBodyMessage,
   soapEnvelope,
   verifiedElement,
-} from '../src/means/digid/artifact.ts';
-import { generateKeyPair, type SamlKeyPair } from '../src/means/digid/keys.ts';
+} from '../src/means/saml/artifact.ts';
+import { generateKeyPair, type SamlKeyPair } from '../src/means/saml/keys.ts';
 import { DIGID_LEVEL } from '../src/means/digid/levels.ts';
-import { MetadataError, parseIdpMetadata, type IdpMetadata } from '../src/means/digid/metadata.ts';
-import { SamlRequestStore } from '../src/means/digid/requests.ts';
-import { STATUS } from '../src/means/digid/xml.ts';
+import { MetadataError, parseIdpMetadata, type IdpMetadata } from '../src/means/saml/metadata.ts';
+import { SamlRequestStore } from '../src/means/saml/requests.ts';
+import { STATUS } from '../src/means/saml/xml.ts';
 import {
   artifactResponseXml,
   assertionXml,

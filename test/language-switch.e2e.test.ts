@@ -5,7 +5,7 @@
 // one-time artifact, code or result was not requested again.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeArtifact } from '../src/means/digid/artifact.ts';
+import { encodeArtifact } from '../src/means/saml/artifact.ts';
 import { LOA } from '../src/means/loa.ts';
 import {
   OIDC_MEANS_STAND_IN_PATH,

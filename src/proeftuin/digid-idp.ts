@@ -14,8 +14,8 @@ import {
   soapBodyMessage,
   soapEnvelope,
   verifiedElement,
-} from '../means/digid/artifact.ts';
-import { storedKeyPair } from '../means/digid/keys.ts';
+} from '../means/saml/artifact.ts';
+import { storedKeyPair } from '../means/saml/keys.ts';
 import { DIGID_LEVEL, DIGID_LEVELS, digidLevelOf, type DigidLevel } from '../means/digid/levels.ts';
 import {
   BINDING,
@@ -27,7 +27,7 @@ import {
   parseXml,
   textOf,
   type XmlElement,
-} from '../means/digid/xml.ts';
+} from '../means/saml/xml.ts';
 import { Bsn, InvalidBsnError } from '../means/bsn.ts';
 import type { Secrets } from '../secrets.ts';
 import {

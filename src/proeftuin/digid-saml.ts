@@ -4,9 +4,9 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { encrypt } from 'xml-encryption';
-import { signSamlElement } from '../means/digid/artifact.ts';
-import { certificateBody, type SamlKeyPair } from '../means/digid/keys.ts';
-import { BINDING, NS, STATUS, samlId, xmlEscape } from '../means/digid/xml.ts';
+import { signSamlElement } from '../means/saml/artifact.ts';
+import { certificateBody, type SamlKeyPair } from '../means/saml/keys.ts';
+import { BINDING, NS, STATUS, samlId, xmlEscape } from '../means/saml/xml.ts';
 
 export const BSN_NAME_ID_PREFIX = 's00000000:';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';

@@ -8,9 +8,9 @@ import type { Web } from '../../web/web.ts';
 import type { MeansRegistry } from '../registry.ts';
 import type { DigidConfig } from './config.ts';
 import { DIGID_ACS_PATH, DIGID_SP_METADATA_PATH, createDigidMeans, type DigidSp } from './digid.ts';
-import { SamlKeyError, readKeyPairFiles, storedKeyPair } from './keys.ts';
-import { metadataLoader } from './metadata.ts';
-import { purgeSamlState } from './requests.ts';
+import { SamlKeyError, readKeyPairFiles, storedKeyPair } from '../saml/keys.ts';
+import { metadataLoader } from '../saml/metadata.ts';
+import { purgeSamlState } from '../saml/requests.ts';
 
 /** A DigiD IdP a test environment (the proeftuin) runs, used where the configuration names none. */
 export interface DigidStandIn {
