@@ -22,7 +22,13 @@ export interface BrokerTransaction {
 
 /** A refusal that ends this way of logging in, with a page that says why. */
 export type BrokerProblem =
-  'unknown_person' | 'person_inactive' | 'no_employment' | 'means_failed' | 'means_cancelled';
+  | 'unknown_person'
+  /** A means whose subject names a person only through a link, not linked to anyone yet. */
+  | 'means_not_linked'
+  | 'person_inactive'
+  | 'no_employment'
+  | 'means_failed'
+  | 'means_cancelled';
 
 export type BrokerOutcome =
   /** registrationOffered: the portal offered this browser to register (it keeps the offer itself). */
