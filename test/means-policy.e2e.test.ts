@@ -6,6 +6,7 @@
 // exact. One test checks what a person is offered with every proeftuin means on.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { EIDAS_MEANS_ID } from '../src/means/eidas/eidas.ts';
 import { LOA } from '../src/means/loa.ts';
 import { formatPolicyDate } from '../src/means/policy.ts';
 import { UZI_PAS_MEANS_ID } from '../src/means/uzi-pas/uzi-pas.ts';
@@ -37,7 +38,13 @@ import { fetchUserinfo, redeem, registerRp, type TestRp } from './helpers/rp.ts'
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const DE_VRIES = SEED_PERSONS.find((p) => p.achternaam === 'Vries')!;
 /** The proeftuin's means besides DigiD and the test means: off while the policy mechanics are tested. */
-const OTHER_MEANS = [YIVI_MEANS_ID, ZORGID_MEANS_ID, ZIEKENHUISPAS_MEANS_ID, UZI_PAS_MEANS_ID];
+const OTHER_MEANS = [
+  YIVI_MEANS_ID,
+  ZORGID_MEANS_ID,
+  ZIEKENHUISPAS_MEANS_ID,
+  UZI_PAS_MEANS_ID,
+  EIDAS_MEANS_ID,
+];
 
 /** A date relative to today (UTC), far enough from midnight in any zone for the tests. */
 function daysFromNow(days: number): string {
@@ -141,7 +148,14 @@ for (const backend of BACKENDS)
       try {
         const client = await registerRp(full.url);
         const browser = new Browser();
-        const high = [DIGID, YIVI_MEANS_ID, ZORGID_MEANS_ID, ZIEKENHUISPAS_MEANS_ID, UZI_PAS_MEANS_ID];
+        const high = [
+          DIGID,
+          YIVI_MEANS_ID,
+          ZORGID_MEANS_ID,
+          ZIEKENHUISPAS_MEANS_ID,
+          EIDAS_MEANS_ID,
+          UZI_PAS_MEANS_ID,
+        ];
         const none = await startLogin(browser, client);
         assert.deepEqual(offeredMeans(none.page.body), high, 'without acr_values the minimum is high');
         assert.deepEqual(unusableMeans(none.page.body), []);
@@ -153,6 +167,7 @@ for (const backend of BACKENDS)
           YIVI_MEANS_ID,
           ZORGID_MEANS_ID,
           ZIEKENHUISPAS_MEANS_ID,
+          EIDAS_MEANS_ID,
           TEST_MEANS,
           UZI_PAS_MEANS_ID,
         ]);

@@ -2,8 +2,7 @@
 // AuthnRequest over HTTP-Redirect, lets a vendor pick a test person or type a BSN, and answers the way
 // DigiD does: by artifact (resolved once, over SOAP, with a signed ArtifactResolve) or, when the
 // request asks for it, by HTTP-POST. Dezi's DigiD adapter logs in through it unchanged.
-import { createHash, createVerify } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import {
@@ -24,7 +23,6 @@ import {
   XmlError,
   isElement,
   onlyChild,
-  parseXml,
   textOf,
   type XmlElement,
 } from '../means/saml/xml.ts';
@@ -50,13 +48,20 @@ import {
   responseXml,
   signedEncryptedResponseXml,
 } from './digid-saml.ts';
+import {
+  AuthnRequestRefused,
+  autopostRoute,
+  postBindingPage,
+  readRedirectAuthnRequest,
+  requestedClassRef,
+  sealedLogins,
+  type ServedSp,
+} from './saml-idp.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 
 export const DIGID_IDP_PATH = '/proeftuin/digid';
 export const DIGID_IDP_METADATA_PATH = `${DIGID_IDP_PATH}/metadata`;
 const ARTIFACT_TTL_SECONDS = 120;
-const REQUEST_MAX_AGE_MS = 10 * 60_000;
-const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
 /** The stand-in's own table: artifacts are deleted an hour after they expired. */
 export async function purgeDigidIdp(db: Database): Promise<void> {
@@ -69,7 +74,7 @@ export interface DigidIdpDeps {
   secrets: Secrets;
   web: Web;
   /** The one service provider this stand-in serves: this Dezi. */
-  sp: { entityId: string; acsUrl: string; certificate: string };
+  sp: ServedSp;
 }
 
 /** What the login page carries from the AuthnRequest to the answer (sealed, in a hidden field). */
@@ -80,21 +85,8 @@ interface PendingLogin {
   relayState: string | null;
 }
 
-class AuthnRequestRefused extends Error {}
-
 function hashArtifact(artifact: string): string {
   return createHash('sha256').update(artifact).digest('base64url');
-}
-
-/** The raw, still URL-encoded query parameters: the redirect binding signs exactly these octets. */
-function rawQuery(url: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && !out.has(pair.slice(0, eq))) out.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-  return out;
 }
 
 export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Promise<void> {
@@ -116,77 +108,23 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     (_req, body, done) => done(null, body),
   );
 
-  /** Checks the HTTP-Redirect binding signature and the AuthnRequest; what to answer, and how. */
+  /** The AuthnRequest, checked (saml-idp.ts); what to answer, and how. */
   function readAuthnRequest(req: FastifyRequest): PendingLogin {
-    const raw = rawQuery(req.url);
-    const [samlRequest, relayState, sigAlg, signature] = [
-      'SAMLRequest',
-      'RelayState',
-      'SigAlg',
-      'Signature',
-    ].map((k) => raw.get(k));
-    if (!samlRequest || !sigAlg || !signature)
-      throw new AuthnRequestRefused('unsigned or incomplete request');
-    if (decodeURIComponent(sigAlg) !== RSA_SHA256) throw new AuthnRequestRefused('unsupported SigAlg');
-    const signedOctets = `SAMLRequest=${samlRequest}${relayState ? `&RelayState=${relayState}` : ''}&SigAlg=${sigAlg}`;
-    const verifier = createVerify('RSA-SHA256').update(signedOctets);
-    if (!verifier.verify(d.sp.certificate, Buffer.from(decodeURIComponent(signature), 'base64'))) {
-      throw new AuthnRequestRefused('the AuthnRequest signature does not verify');
-    }
-    let request: XmlElement;
-    try {
-      const xml = inflateRawSync(Buffer.from(decodeURIComponent(samlRequest), 'base64'), {
-        maxOutputLength: 64 * 1024,
-      }).toString('utf8');
-      request = parseXml(xml).documentElement;
-    } catch {
-      throw new AuthnRequestRefused('the AuthnRequest cannot be read');
-    }
-    if (!isElement(request, NS.samlp, 'AuthnRequest')) throw new AuthnRequestRefused('not an AuthnRequest');
-    const id = request.getAttribute('ID') ?? '';
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]{15,80}$/.test(id)) throw new AuthnRequestRefused('bad ID');
-    if (textOf(onlyChild(request, NS.saml, 'Issuer')) !== d.sp.entityId)
-      throw new AuthnRequestRefused('unknown SP');
-    const destination = request.getAttribute('Destination');
-    if (destination && destination !== ssoUrl) throw new AuthnRequestRefused('wrong Destination');
-    const acs = request.getAttribute('AssertionConsumerServiceURL');
-    if (acs && acs !== d.sp.acsUrl) throw new AuthnRequestRefused('ACS URL not in the SP metadata');
-    const issued = Date.parse(request.getAttribute('IssueInstant') ?? '');
-    if (!(Math.abs(Date.now() - issued) < REQUEST_MAX_AGE_MS)) throw new AuthnRequestRefused('stale request');
+    const { request, id, relayState } = readRedirectAuthnRequest(req, d.sp, ssoUrl);
     const protocolBinding = request.getAttribute('ProtocolBinding') || BINDING.artifact;
     if (protocolBinding !== BINDING.artifact && protocolBinding !== BINDING.post) {
       throw new AuthnRequestRefused('unsupported ProtocolBinding');
     }
     // DigiD authenticates at least at the requested level; the stand-in delivers exactly that one.
-    const requested = onlyChild(request, NS.samlp, 'RequestedAuthnContext');
-    const classRef = requested ? textOf(onlyChild(requested, NS.saml, 'AuthnContextClassRef')) : null;
+    const classRef = requestedClassRef(request);
     const level = classRef ? digidLevelOf(classRef) : 'hoog';
     if (!level) throw new AuthnRequestRefused('unknown AuthnContextClassRef');
-    return {
-      id,
-      binding: protocolBinding === BINDING.post ? 'post' : 'artifact',
-      level,
-      relayState: relayState ? decodeURIComponent(relayState) : null,
-    };
+    return { id, binding: protocolBinding === BINDING.post ? 'post' : 'artifact', level, relayState };
   }
 
-  const seal = (p: PendingLogin) =>
-    d.secrets
-      .encrypt('means-state', Buffer.from(JSON.stringify(p)), 'proeftuin-digid-login')
-      .toString('base64url');
-  function unseal(value: unknown): PendingLogin | null {
-    if (typeof value !== 'string' || value.length > 2048) return null;
-    try {
-      const p = JSON.parse(
-        d.secrets
-          .decrypt('means-state', Buffer.from(value, 'base64url'), 'proeftuin-digid-login')
-          .toString('utf8'),
-      ) as PendingLogin;
-      return DIGID_LEVELS.includes(p.level) ? p : null;
-    } catch {
-      return null;
-    }
-  }
+  const { seal, unseal } = sealedLogins<PendingLogin>(d.secrets, 'proeftuin-digid-login', (p) =>
+    DIGID_LEVELS.includes(p.level),
+  );
 
   function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: MessageKey | null) {
     const lang = web.lang(req, reply);
@@ -272,18 +210,12 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       if (p.relayState) back.searchParams.set('RelayState', p.relayState);
       return reply.redirect(back.href, 303);
     }
-    const lang = web.lang(req, reply);
-    return web.render(req, reply, {
-      lang,
+    return postBindingPage(web, req, reply, {
       title: 'DigiD (proeftuin)',
-      body: html`<h1>${t(lang, 'digid.idp.post_title')}</h1>
-        <form method="post" action="${d.sp.acsUrl}" id="saml-post">
-          <input type="hidden" name="SAMLResponse" value="${Buffer.from(response).toString('base64')}" />
-          ${p.relayState ? html`<input type="hidden" name="RelayState" value="${p.relayState}" />` : ''}
-          <p>${t(lang, 'digid.idp.post_body')}</p>
-          ${button({ label: t(lang, 'digid.idp.post_submit') })}
-        </form>
-        <script src="${DIGID_IDP_PATH}/autopost.js"></script>`,
+      base: DIGID_IDP_PATH,
+      acsUrl: d.sp.acsUrl,
+      response,
+      relayState: p.relayState,
     });
   }
 
@@ -291,10 +223,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     reply.type('application/samlmetadata+xml').header('cache-control', 'no-cache').send(metadata),
   );
 
-  // The only script: submits the HTTP-POST binding form (a file, so that the CSP needs no inline script).
-  app.get(`${DIGID_IDP_PATH}/autopost.js`, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').send("document.getElementById('saml-post')?.submit();\n"),
-  );
+  autopostRoute(app, DIGID_IDP_PATH);
 
   app.get(`${DIGID_IDP_PATH}/sso`, async (req, reply) => {
     let p: PendingLogin;

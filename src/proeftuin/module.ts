@@ -6,6 +6,7 @@
 import type { DeziConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { DigidStandIn } from '../means/digid/setup.ts';
+import type { SamlStandIn } from '../means/saml/setup.ts';
 import type { OidcMeansConfig } from '../means/oidc/config.ts';
 import type { MeansRegistry } from '../means/registry.ts';
 import type { UziPasTestPki } from '../means/uzi-pas/setup.ts';
@@ -15,6 +16,8 @@ import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { DIGID_IDP_METADATA_PATH, digidIdpRoutes, purgeDigidIdp } from './digid-idp.ts';
+import { EIDAS_NODE_METADATA_PATH, eidasNodeRoutes } from './eidas-node.ts';
+import { linkEidasTestIdentities } from './eidas-identities.ts';
 import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
 import { purgeTestWallet, TEST_WALLET_PATH, testWalletRoutes } from './test-wallet.ts';
@@ -47,6 +50,7 @@ export interface Proeftuin {
   /** The upstreams handed to the means modules, used where the configuration names none. */
   standIns: {
     digid: DigidStandIn;
+    eidas: SamlStandIn;
     yivi: YiviStandIn;
     oidcMeans: OidcMeansConfig[];
     /** Only with the UZI-pas configured. */
@@ -82,6 +86,7 @@ export async function openProeftuin(o: {
     async setup(ctx) {
       await seedProeftuin(ctx.register);
       await linkStandInAccounts(ctx.register);
+      await linkEidasTestIdentities(ctx.register);
       ctx.means.register(
         createTestMeans({ baseUrl: `${issuer}${TEST_MEANS_PATH}`, token: testMeansToken(secrets) }),
       );
@@ -139,6 +144,19 @@ export async function openProeftuin(o: {
         displayName: { nl: 'DigiD (proeftuin)', en: 'DigiD (proeftuin)' },
         routes: (sp) => async (app) => {
           await app.register(digidIdpRoutes, {
+            issuer,
+            db,
+            secrets,
+            web,
+            sp: { entityId: sp.entityId, acsUrl: sp.acsUrl, certificate: sp.key.certificate },
+          });
+        },
+      },
+      eidas: {
+        idpMetadataUrl: `${issuer}${EIDAS_NODE_METADATA_PATH}`,
+        displayName: { nl: 'Europese eID (proeftuin)', en: 'European eID (proeftuin)' },
+        routes: (sp) => async (app) => {
+          await app.register(eidasNodeRoutes, {
             issuer,
             db,
             secrets,

@@ -161,3 +161,21 @@ export async function chooseEmployment(
   const employment = /name="employment"[^>]*value="([^"]+)"/.exec(choice)![1]!;
   return browser.submit(choicePage, '/kies', { employment }, stopAt);
 }
+
+/**
+ * From the login page: choose the European eID, pick this test identity at the eIDAS node stand-in,
+ * and post its Response to the ACS (what the stand-in's autopost.js does); the page or redirect after.
+ */
+export async function eidasLogin(
+  browser: Browser,
+  loginPage: Exchange,
+  identity: string,
+  stopAt: string,
+): Promise<Exchange> {
+  assert.equal(loginPage.status, 200, loginPage.body.slice(0, 500));
+  const node = await browser.submit(loginPage, '/means', { means: 'eidas' }, stopAt);
+  assert.equal(node.status, 200, node.body.slice(0, 500));
+  const posting = await browser.submit(node, '/proeftuin/eidas/authenticate', { identity, action: 'login' });
+  assert.equal(posting.status, 200, posting.body.slice(0, 500));
+  return browser.submit(posting, '/means/eidas/acs', {}, stopAt);
+}

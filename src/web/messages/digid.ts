@@ -30,10 +30,11 @@ export const digidMessages = {
     nl: 'Kies een testpersoon of typ een BSN.',
     en: 'Choose a test person or type a BSN.',
   },
-  'digid.idp.post_title': { nl: 'Terug naar Dezi', en: 'Back to Dezi' },
-  'digid.idp.post_body': {
+  // The HTTP-POST binding's page of every SAML stand-in (DigiD, the eIDAS node).
+  'saml.post.title': { nl: 'Terug naar Dezi', en: 'Back to Dezi' },
+  'saml.post.body': {
     nl: 'U bent ingelogd. Ga verder naar Dezi.',
     en: 'You are logged in. Continue to Dezi.',
   },
-  'digid.idp.post_submit': { nl: 'Ga verder', en: 'Continue' },
+  'saml.post.submit': { nl: 'Ga verder', en: 'Continue' },
 } as const satisfies Messages;

@@ -1,0 +1,136 @@
+// What the proeftuin's SAML IdP stand-ins (DigiD, the eIDAS node) share: reading a signed
+// AuthnRequest from the HTTP-Redirect binding, carrying it sealed through the stand-in's own page,
+// and answering by the HTTP-POST binding with a form that posts itself (by a script file, so that
+// the CSP needs no inline script) and that a person without JavaScript submits with its button.
+import { createVerify } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NS, isElement, onlyChild, parseXml, textOf, type XmlElement } from '../means/saml/xml.ts';
+import type { Secrets } from '../secrets.ts';
+import { button } from '../web/components.ts';
+import { html } from '../web/html.ts';
+import { t } from '../web/i18n.ts';
+import type { Web } from '../web/web.ts';
+
+const REQUEST_MAX_AGE_MS = 10 * 60_000;
+const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+export class AuthnRequestRefused extends Error {}
+
+/** The one SP a stand-in serves (this Dezi), and where the stand-in takes AuthnRequests. */
+export interface ServedSp {
+  entityId: string;
+  acsUrl: string;
+  certificate: string;
+}
+
+/** The raw, still URL-encoded query parameters: the redirect binding signs exactly these octets. */
+function rawQuery(url: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && !out.has(pair.slice(0, eq))) out.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return out;
+}
+
+/**
+ * Checks the HTTP-Redirect binding signature by the SP's key and the AuthnRequest's ID, Issuer,
+ * Destination, ACS URL and age; the request and its RelayState, or AuthnRequestRefused.
+ */
+export function readRedirectAuthnRequest(
+  req: FastifyRequest,
+  sp: ServedSp,
+  ssoUrl: string,
+): { request: XmlElement; id: string; relayState: string | null } {
+  const raw = rawQuery(req.url);
+  const [samlRequest, relayState, sigAlg, signature] = [
+    'SAMLRequest',
+    'RelayState',
+    'SigAlg',
+    'Signature',
+  ].map((k) => raw.get(k));
+  if (!samlRequest || !sigAlg || !signature) throw new AuthnRequestRefused('unsigned or incomplete request');
+  if (decodeURIComponent(sigAlg) !== RSA_SHA256) throw new AuthnRequestRefused('unsupported SigAlg');
+  const signedOctets = `SAMLRequest=${samlRequest}${relayState ? `&RelayState=${relayState}` : ''}&SigAlg=${sigAlg}`;
+  const verifier = createVerify('RSA-SHA256').update(signedOctets);
+  if (!verifier.verify(sp.certificate, Buffer.from(decodeURIComponent(signature), 'base64'))) {
+    throw new AuthnRequestRefused('the AuthnRequest signature does not verify');
+  }
+  let request: XmlElement;
+  try {
+    const xml = inflateRawSync(Buffer.from(decodeURIComponent(samlRequest), 'base64'), {
+      maxOutputLength: 64 * 1024,
+    }).toString('utf8');
+    request = parseXml(xml).documentElement;
+  } catch {
+    throw new AuthnRequestRefused('the AuthnRequest cannot be read');
+  }
+  if (!isElement(request, NS.samlp, 'AuthnRequest')) throw new AuthnRequestRefused('not an AuthnRequest');
+  const id = request.getAttribute('ID') ?? '';
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{15,80}$/.test(id)) throw new AuthnRequestRefused('bad ID');
+  if (textOf(onlyChild(request, NS.saml, 'Issuer')) !== sp.entityId)
+    throw new AuthnRequestRefused('unknown SP');
+  const destination = request.getAttribute('Destination');
+  if (destination && destination !== ssoUrl) throw new AuthnRequestRefused('wrong Destination');
+  const acs = request.getAttribute('AssertionConsumerServiceURL');
+  if (acs && acs !== sp.acsUrl) throw new AuthnRequestRefused('ACS URL not in the SP metadata');
+  const issued = Date.parse(request.getAttribute('IssueInstant') ?? '');
+  if (!(Math.abs(Date.now() - issued) < REQUEST_MAX_AGE_MS)) throw new AuthnRequestRefused('stale request');
+  return { request, id, relayState: relayState ? decodeURIComponent(relayState) : null };
+}
+
+/** The AuthnRequest's RequestedAuthnContext class, if it names one. */
+export function requestedClassRef(request: XmlElement): string | null {
+  const requested = onlyChild(request, NS.samlp, 'RequestedAuthnContext');
+  return requested ? textOf(onlyChild(requested, NS.saml, 'AuthnContextClassRef')) : null;
+}
+
+/** What a stand-in's login page carries to its answer, sealed in a hidden field. */
+export function sealedLogins<T>(secrets: Secrets, context: string, valid: (p: T) => boolean) {
+  return {
+    seal: (p: T) =>
+      secrets.encrypt('means-state', Buffer.from(JSON.stringify(p)), context).toString('base64url'),
+    unseal(value: unknown): T | null {
+      if (typeof value !== 'string' || value.length > 2048) return null;
+      try {
+        const p = JSON.parse(
+          secrets.decrypt('means-state', Buffer.from(value, 'base64url'), context).toString('utf8'),
+        ) as T;
+        return valid(p) ? p : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** The stand-in's only script, at `${base}/autopost.js`: it submits the HTTP-POST binding form. */
+export function autopostRoute(app: FastifyInstance, base: string): void {
+  app.get(`${base}/autopost.js`, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').send("document.getElementById('saml-post')?.submit();\n"),
+  );
+}
+
+/** The HTTP-POST binding: a form with the signed Response to the SP's ACS, posted by autopost.js. */
+export function postBindingPage(
+  web: Web,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  o: { title: string; base: string; acsUrl: string; response: string; relayState: string | null },
+) {
+  const lang = web.lang(req, reply);
+  return web.render(req, reply, {
+    lang,
+    title: o.title,
+    body: html`<h1>${t(lang, 'saml.post.title')}</h1>
+      <form method="post" action="${o.acsUrl}" id="saml-post">
+        <input type="hidden" name="SAMLResponse" value="${Buffer.from(o.response).toString('base64')}" />
+        ${o.relayState ? html`<input type="hidden" name="RelayState" value="${o.relayState}" />` : ''}
+        <p>${t(lang, 'saml.post.body')}</p>
+        ${button({ label: t(lang, 'saml.post.submit') })}
+      </form>
+      <script src="${o.base}/autopost.js"></script>`,
+  });
+}
