@@ -3,8 +3,6 @@
 // thing logs in, as a linked PersonIdentifier. The messages are built with the proeftuin stand-in's
 // own builders and then changed in one place each. The SAML code is DigiD's (src/means/saml/).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -28,6 +26,7 @@ import {
   type AssertionFields,
 } from '../src/proeftuin/digid-saml.ts';
 import { BACKENDS, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
+import { beginSamlLogin, finishByPost } from './helpers/saml.ts';
 
 const NODE = 'https://eidas-connector.example/metadata';
 const SP = 'https://dezi.example/means/eidas/metadata';
@@ -92,14 +91,7 @@ for (const backend of BACKENDS)
     });
 
     /** Starts a login; returns its state and the AuthnRequest it sent. */
-    async function begin(minimumLoa: LoA = LOA.substantial) {
-      const state = randomBytes(32).toString('base64url');
-      const { redirectTo } = await means.start({ state, callbackUrl: CALLBACK, minimumLoa });
-      const url = new URL(redirectTo);
-      const xml = inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest')!, 'base64')).toString();
-      const requestId = /\sID="([^"]+)"/.exec(xml)![1]!;
-      return { state, requestId, url, xml };
-    }
+    const begin = (minimumLoa: LoA = LOA.substantial) => beginSamlLogin(means, minimumLoa, CALLBACK);
 
     function fields(requestId: string, o: Partial<AssertionFields> = {}): AssertionFields {
       return {
@@ -115,15 +107,8 @@ for (const backend of BACKENDS)
     }
 
     /** The Response POSTed to the ACS (parked there), then the callback: what the broker calls. */
-    async function viaPost(state: string, response: string, minimumLoa: LoA = LOA.substantial) {
-      assert.equal(await store.park(state, response), CALLBACK);
-      return means.finish({
-        query: { RelayState: state, SAMLResponse: 'parked' },
-        body: {},
-        expectedState: state,
-        minimumLoa,
-      });
-    }
+    const viaPost = (state: string, response: string, minimumLoa: LoA = LOA.substantial) =>
+      finishByPost(means, store, { state, response, minimumLoa, callbackUrl: CALLBACK });
 
     /** A new login answered with the Response that `build` makes for its AuthnRequest. */
     async function answered(build: (requestId: string) => string | Promise<string>, minimumLoa?: LoA) {
@@ -149,6 +134,10 @@ for (const backend of BACKENDS)
       assert.equal(url.searchParams.get('SigAlg'), 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
       assert.match(xml, /ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"/);
       assert.match(xml, /ForceAuthn="true"/);
+      assert.match(
+        xml,
+        /<samlp:NameIDPolicy [^>]*Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"/,
+      );
       assert.match(xml, new RegExp(`AssertionConsumerServiceURL="${ACS}"`));
       assert.match(
         xml,

@@ -45,16 +45,17 @@ import {
   artifactResponseXml,
   BSN_NAME_ID_PREFIX,
   idpMetadataXml,
-  responseXml,
   signedEncryptedResponseXml,
 } from './digid-saml.ts';
 import {
   AuthnRequestRefused,
-  autopostRoute,
+  badRequest,
+  cancelledResponseXml,
   postBindingPage,
   readRedirectAuthnRequest,
   requestedClassRef,
   sealedLogins,
+  standInIdpRoutes,
   type ServedSp,
 } from './saml-idp.ts';
 import { SEED_PERSONS } from './seed-data.ts';
@@ -187,14 +188,6 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     });
   }
 
-  function badRequest(req: FastifyRequest, reply: FastifyReply) {
-    return web.renderProblem(req, reply, {
-      status: 400,
-      titleKey: 'error.bad_request.title',
-      bodyKey: 'error.bad_request.body',
-    });
-  }
-
   /** Sends the signed Response back the way the AuthnRequest asked: by artifact, or by HTTP-POST. */
   async function answer(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, response: string) {
     if (p.binding === 'artifact') {
@@ -219,40 +212,24 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     });
   }
 
-  app.get(DIGID_IDP_METADATA_PATH, async (_req, reply) =>
-    reply.type('application/samlmetadata+xml').header('cache-control', 'no-cache').send(metadata),
-  );
-
-  autopostRoute(app, DIGID_IDP_PATH);
-
-  app.get(`${DIGID_IDP_PATH}/sso`, async (req, reply) => {
-    let p: PendingLogin;
-    try {
-      p = readAuthnRequest(req);
-    } catch (err) {
-      if (!(err instanceof AuthnRequestRefused)) throw err;
-      req.log.info({ reason: err.message }, 'proeftuin DigiD refused an AuthnRequest');
-      return badRequest(req, reply);
-    }
-    return renderLogin(req, reply, p, null);
+  standInIdpRoutes(app, {
+    web,
+    base: DIGID_IDP_PATH,
+    metadataXml: metadata,
+    label: 'DigiD',
+    read: readAuthnRequest,
+    show: (req, reply, p) => renderLogin(req, reply, p, null),
   });
 
   app.post(`${DIGID_IDP_PATH}/authenticate`, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const p = unseal(body.login);
     if (!p || !validFormPost(web, d.issuer, req, `digid-idp:${p.id}`)) {
-      return badRequest(req, reply);
+      return badRequest(web, req, reply);
     }
     if (body.action === 'cancel') {
-      // DigiD reports a cancelled login as Responder / AuthnFailed.
-      const cancelled = signSamlElement(
-        responseXml({
-          idpEntityId: entityId,
-          acsUrl: d.sp.acsUrl,
-          inResponseTo: p.id,
-          status: { code: STATUS.responder, subCode: STATUS.authnFailed },
-        }),
-        'Response',
+      const cancelled = cancelledResponseXml(
+        { idpEntityId: entityId, acsUrl: d.sp.acsUrl, inResponseTo: p.id },
         key,
       );
       return answer(req, reply, p, cancelled);

@@ -8,24 +8,25 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { EIDAS_ATTRIBUTE, EIDAS_NS } from '../means/eidas/attributes.ts';
 import { isLoa, type LoA, loaLabel } from '../means/loa.ts';
-import { signSamlElement } from '../means/saml/artifact.ts';
 import { storedKeyPair } from '../means/saml/keys.ts';
-import { BINDING, NS, STATUS, childElements, onlyChild, type XmlElement } from '../means/saml/xml.ts';
+import { BINDING, NS, childElements, onlyChild, type XmlElement } from '../means/saml/xml.ts';
 import type { Secrets } from '../secrets.ts';
 import { button, buttonGroup, errorSummary, radioGroup } from '../web/components.ts';
 import { validFormPost } from '../web/csrf.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { idpMetadataXml, responseXml, signedEncryptedResponseXml } from './digid-saml.ts';
+import { idpMetadataXml, signedEncryptedResponseXml } from './digid-saml.ts';
 import { EIDAS_COUNTRIES, EIDAS_TEST_IDENTITIES } from './eidas-identities.ts';
 import {
   AuthnRequestRefused,
-  autopostRoute,
+  badRequest,
+  cancelledResponseXml,
   postBindingPage,
   readRedirectAuthnRequest,
   requestedClassRef,
   sealedLogins,
+  standInIdpRoutes,
   type ServedSp,
 } from './saml-idp.ts';
 
@@ -141,47 +142,24 @@ export async function eidasNodeRoutes(app: FastifyInstance, d: EidasNodeDeps): P
       relayState: p.relayState,
     });
 
-  app.get(EIDAS_NODE_METADATA_PATH, async (_req, reply) =>
-    reply.type('application/samlmetadata+xml').header('cache-control', 'no-cache').send(metadata),
-  );
-
-  autopostRoute(app, EIDAS_NODE_PATH);
-
-  app.get(`${EIDAS_NODE_PATH}/sso`, async (req, reply) => {
-    let p: PendingLogin;
-    try {
-      p = readAuthnRequest(req);
-    } catch (err) {
-      if (!(err instanceof AuthnRequestRefused)) throw err;
-      req.log.info({ reason: err.message }, 'proeftuin eIDAS node refused an AuthnRequest');
-      return web.renderProblem(req, reply, {
-        status: 400,
-        titleKey: 'error.bad_request.title',
-        bodyKey: 'error.bad_request.body',
-      });
-    }
-    return renderChoice(req, reply, p, null);
+  standInIdpRoutes(app, {
+    web,
+    base: EIDAS_NODE_PATH,
+    metadataXml: metadata,
+    label: 'eIDAS node',
+    read: readAuthnRequest,
+    show: (req, reply, p) => renderChoice(req, reply, p, null),
   });
 
   app.post(`${EIDAS_NODE_PATH}/authenticate`, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const p = unseal(body.login);
     if (!p || !validFormPost(web, d.issuer, req, `eidas-node:${p.id}`)) {
-      return web.renderProblem(req, reply, {
-        status: 400,
-        titleKey: 'error.bad_request.title',
-        bodyKey: 'error.bad_request.body',
-      });
+      return badRequest(web, req, reply);
     }
     if (body.action === 'cancel') {
-      const cancelled = signSamlElement(
-        responseXml({
-          idpEntityId: entityId,
-          acsUrl: d.sp.acsUrl,
-          inResponseTo: p.id,
-          status: { code: STATUS.responder, subCode: STATUS.authnFailed },
-        }),
-        'Response',
+      const cancelled = cancelledResponseXml(
+        { idpEntityId: entityId, acsUrl: d.sp.acsUrl, inResponseTo: p.id },
         key,
       );
       return answer(req, reply, p, cancelled);

@@ -5,12 +5,15 @@
 import { createVerify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NS, isElement, onlyChild, parseXml, textOf, type XmlElement } from '../means/saml/xml.ts';
+import { signSamlElement } from '../means/saml/artifact.ts';
+import type { SamlKeyPair } from '../means/saml/keys.ts';
+import { NS, STATUS, isElement, onlyChild, parseXml, textOf, type XmlElement } from '../means/saml/xml.ts';
 import type { Secrets } from '../secrets.ts';
 import { button } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
+import { responseXml } from './digid-saml.ts';
 
 const REQUEST_MAX_AGE_MS = 10 * 60_000;
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
@@ -107,7 +110,7 @@ export function sealedLogins<T>(secrets: Secrets, context: string, valid: (p: T)
 }
 
 /** The stand-in's only script, at `${base}/autopost.js`: it submits the HTTP-POST binding form. */
-export function autopostRoute(app: FastifyInstance, base: string): void {
+function autopostRoute(app: FastifyInstance, base: string): void {
   app.get(`${base}/autopost.js`, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send("document.getElementById('saml-post')?.submit();\n"),
   );
@@ -132,5 +135,59 @@ export function postBindingPage(
         ${button({ label: t(lang, 'saml.post.submit') })}
       </form>
       <script src="${o.base}/autopost.js"></script>`,
+  });
+}
+
+/** A request the stand-in cannot serve: the generic page (a stand-in tells Dezi's SP nothing more). */
+export function badRequest(web: Web, req: FastifyRequest, reply: FastifyReply) {
+  return web.renderProblem(req, reply, {
+    status: 400,
+    titleKey: 'error.bad_request.title',
+    bodyKey: 'error.bad_request.body',
+  });
+}
+
+/** "Annuleren": a signed Response with Responder / AuthnFailed, as DigiD and eIDAS nodes report it. */
+export function cancelledResponseXml(
+  o: { idpEntityId: string; acsUrl: string; inResponseTo: string },
+  key: SamlKeyPair,
+): string {
+  return signSamlElement(
+    responseXml({ ...o, status: { code: STATUS.responder, subCode: STATUS.authnFailed } }),
+    'Response',
+    key,
+  );
+}
+
+/**
+ * A stand-in's routes but its answer: its metadata, autopost.js, and the SSO endpoint that reads the
+ * AuthnRequest and shows the stand-in's page, or refuses it (logged, with the reason).
+ */
+export function standInIdpRoutes<T>(
+  app: FastifyInstance,
+  o: {
+    web: Web;
+    base: string;
+    metadataXml: string;
+    /** Who refused, in the log line. */
+    label: string;
+    read: (req: FastifyRequest) => T;
+    show: (req: FastifyRequest, reply: FastifyReply, pending: T) => unknown;
+  },
+): void {
+  app.get(`${o.base}/metadata`, async (_req, reply) =>
+    reply.type('application/samlmetadata+xml').header('cache-control', 'no-cache').send(o.metadataXml),
+  );
+  autopostRoute(app, o.base);
+  app.get(`${o.base}/sso`, async (req, reply) => {
+    let pending: T;
+    try {
+      pending = o.read(req);
+    } catch (err) {
+      if (!(err instanceof AuthnRequestRefused)) throw err;
+      req.log.info({ reason: err.message }, `proeftuin ${o.label} refused an AuthnRequest`);
+      return badRequest(o.web, req, reply);
+    }
+    return o.show(req, reply, pending);
   });
 }

@@ -107,6 +107,7 @@ export function createEidasMeans(o: EidasOptions) {
       extensions: eidasExtensions(o.spType),
       // The eIDAS message format asks for a fresh authentication with every request.
       forceAuthn: true,
+      nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
     }),
     result: eidasResult,
   });

@@ -51,6 +51,8 @@ export interface SamlAuthnRequest {
   /** The children of samlp:Extensions, as node-saml's xmlbuilder objects. */
   extensions?: Record<string, unknown>;
   forceAuthn?: boolean;
+  /** The NameIDPolicy's Format; absent: none named. */
+  nameIdFormat?: string;
 }
 
 export interface SamlMeansOptions {
@@ -182,7 +184,7 @@ export function createSamlMeans(o: SamlMeansOptions): {
           racComparison: 'minimum',
           forceAuthn: asked.forceAuthn ?? false,
           ...(asked.extensions ? { samlAuthnRequestExtensions: asked.extensions } : {}),
-          identifierFormat: null,
+          identifierFormat: asked.nameIdFormat ?? null,
           generateUniqueId: () => requestId,
         },
         o.responseBinding === 'artifact' ? BINDING.artifact : BINDING.post,
