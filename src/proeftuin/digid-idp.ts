@@ -40,7 +40,6 @@ import {
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
-import { validFormPost } from '../web/csrf.ts';
 import {
   artifactResponseXml,
   BSN_NAME_ID_PREFIX,
@@ -49,12 +48,10 @@ import {
 } from './digid-saml.ts';
 import {
   AuthnRequestRefused,
-  badRequest,
-  cancelledResponseXml,
   postBindingPage,
   readRedirectAuthnRequest,
   requestedClassRef,
-  sealedLogins,
+  standInLogins,
   standInIdpRoutes,
   type ServedSp,
 } from './saml-idp.ts';
@@ -123,9 +120,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     return { id, binding: protocolBinding === BINDING.post ? 'post' : 'artifact', level, relayState };
   }
 
-  const { seal, unseal } = sealedLogins<PendingLogin>(d.secrets, 'proeftuin-digid-login', (p) =>
-    DIGID_LEVELS.includes(p.level),
-  );
+  const logins = standInLogins<PendingLogin>(d, 'digid-idp', (p) => DIGID_LEVELS.includes(p.level));
 
   function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: MessageKey | null) {
     const lang = web.lang(req, reply);
@@ -136,8 +131,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       </p>
       ${errorSummary(lang, error ? [{ id: 'bsn', message: t(lang, error) }] : [])}
       <form method="post" action="${DIGID_IDP_PATH}/authenticate" novalidate>
-        <input type="hidden" name="csrf" value="${web.csrfToken(`digid-idp:${p.id}`)}" />
-        <input type="hidden" name="login" value="${seal(p)}" />
+        ${logins.fields(p)}
         ${selectField({
           id: 'person',
           name: 'person',
@@ -217,46 +211,42 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     base: DIGID_IDP_PATH,
     metadataXml: metadata,
     label: 'DigiD',
+    logins,
+    idp: { entityId, key },
+    acsUrl: d.sp.acsUrl,
     read: readAuthnRequest,
     show: (req, reply, p) => renderLogin(req, reply, p, null),
-  });
-
-  app.post(`${DIGID_IDP_PATH}/authenticate`, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const p = unseal(body.login);
-    if (!p || !validFormPost(web, d.issuer, req, `digid-idp:${p.id}`)) {
-      return badRequest(web, req, reply);
-    }
-    if (body.action === 'cancel') {
-      const cancelled = cancelledResponseXml(
-        { idpEntityId: entityId, acsUrl: d.sp.acsUrl, inResponseTo: p.id },
+    answer,
+    authenticate: async (req, reply, p, body) => {
+      const typed = typeof body.bsn === 'string' ? body.bsn.trim() : '';
+      const picked = typeof body.person === 'string' ? body.person : '';
+      let bsn: Bsn;
+      try {
+        bsn = Bsn.parse(typed || picked);
+      } catch (err) {
+        if (!(err instanceof InvalidBsnError)) throw err;
+        return renderLogin(
+          req,
+          reply,
+          p,
+          typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing',
+        );
+      }
+      // Like current DigiD: the signed Assertion is encrypted for the SP.
+      const response = await signedEncryptedResponseXml(
+        {
+          idpEntityId: entityId,
+          spEntityId: d.sp.entityId,
+          acsUrl: d.sp.acsUrl,
+          inResponseTo: p.id,
+          nameId: `${BSN_NAME_ID_PREFIX}${bsn.reveal()}`,
+          classRef: DIGID_LEVEL[p.level],
+        },
         key,
+        d.sp.certificate,
       );
-      return answer(req, reply, p, cancelled);
-    }
-    const typed = typeof body.bsn === 'string' ? body.bsn.trim() : '';
-    const picked = typeof body.person === 'string' ? body.person : '';
-    let bsn: Bsn;
-    try {
-      bsn = Bsn.parse(typed || picked);
-    } catch (err) {
-      if (!(err instanceof InvalidBsnError)) throw err;
-      return renderLogin(req, reply, p, typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing');
-    }
-    // Like current DigiD: the signed Assertion is encrypted for the SP.
-    const response = await signedEncryptedResponseXml(
-      {
-        idpEntityId: entityId,
-        spEntityId: d.sp.entityId,
-        acsUrl: d.sp.acsUrl,
-        inResponseTo: p.id,
-        nameId: `${BSN_NAME_ID_PREFIX}${bsn.reveal()}`,
-        classRef: DIGID_LEVEL[p.level],
-      },
-      key,
-      d.sp.certificate,
-    );
-    return answer(req, reply, p, response);
+      return answer(req, reply, p, response);
+    },
   });
 
   // Back channel: the SP resolves an artifact once, with an ArtifactResolve signed by its key.

@@ -12,7 +12,6 @@ import { storedKeyPair } from '../means/saml/keys.ts';
 import { BINDING, NS, childElements, onlyChild, type XmlElement } from '../means/saml/xml.ts';
 import type { Secrets } from '../secrets.ts';
 import { button, buttonGroup, errorSummary, radioGroup } from '../web/components.ts';
-import { validFormPost } from '../web/csrf.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import type { Web } from '../web/web.ts';
@@ -20,12 +19,10 @@ import { idpMetadataXml, signedEncryptedResponseXml } from './digid-saml.ts';
 import { EIDAS_COUNTRIES, EIDAS_TEST_IDENTITIES } from './eidas-identities.ts';
 import {
   AuthnRequestRefused,
-  badRequest,
-  cancelledResponseXml,
   postBindingPage,
   readRedirectAuthnRequest,
   requestedClassRef,
-  sealedLogins,
+  standInLogins,
   standInIdpRoutes,
   type ServedSp,
 } from './saml-idp.ts';
@@ -72,9 +69,7 @@ export async function eidasNodeRoutes(app: FastifyInstance, d: EidasNodeDeps): P
   const entityId = `${d.issuer}${EIDAS_NODE_METADATA_PATH}`;
   const ssoUrl = `${d.issuer}${EIDAS_NODE_PATH}/sso`;
   const metadata = idpMetadataXml({ entityId, certificate: key.certificate, ssoUrl });
-  const { seal, unseal } = sealedLogins<PendingLogin>(d.secrets, 'proeftuin-eidas-login', (p) =>
-    isLoa(p.loa),
-  );
+  const logins = standInLogins<PendingLogin>(d, 'eidas-node', (p) => isLoa(p.loa));
 
   function readAuthnRequest(req: FastifyRequest): PendingLogin {
     const { request, id, relayState } = readRedirectAuthnRequest(req, d.sp, ssoUrl);
@@ -95,8 +90,7 @@ export async function eidasNodeRoutes(app: FastifyInstance, d: EidasNodeDeps): P
       <p>${t(lang, 'eidas.node.intro')} ${t(lang, 'eidas.node.level', { level })}</p>
       ${errorSummary(lang, error ? [{ id: 'identity', message: t(lang, error) }] : [])}
       <form method="post" action="${EIDAS_NODE_PATH}/authenticate" novalidate>
-        <input type="hidden" name="csrf" value="${web.csrfToken(`eidas-node:${p.id}`)}" />
-        <input type="hidden" name="login" value="${seal(p)}" />
+        ${logins.fields(p)}
         ${EIDAS_COUNTRIES.map((country, n) =>
           radioGroup({
             name: 'identity',
@@ -147,44 +141,35 @@ export async function eidasNodeRoutes(app: FastifyInstance, d: EidasNodeDeps): P
     base: EIDAS_NODE_PATH,
     metadataXml: metadata,
     label: 'eIDAS node',
+    logins,
+    idp: { entityId, key },
+    acsUrl: d.sp.acsUrl,
     read: readAuthnRequest,
     show: (req, reply, p) => renderChoice(req, reply, p, null),
-  });
-
-  app.post(`${EIDAS_NODE_PATH}/authenticate`, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const p = unseal(body.login);
-    if (!p || !validFormPost(web, d.issuer, req, `eidas-node:${p.id}`)) {
-      return badRequest(web, req, reply);
-    }
-    if (body.action === 'cancel') {
-      const cancelled = cancelledResponseXml(
-        { idpEntityId: entityId, acsUrl: d.sp.acsUrl, inResponseTo: p.id },
+    answer,
+    authenticate: async (req, reply, p, body) => {
+      const identity = EIDAS_TEST_IDENTITIES.find((i) => i.key === body.identity);
+      if (!identity) return renderChoice(req, reply, p, 'eidas.node.identity_missing');
+      const response = await signedEncryptedResponseXml(
+        {
+          idpEntityId: entityId,
+          spEntityId: d.sp.entityId,
+          acsUrl: d.sp.acsUrl,
+          inResponseTo: p.id,
+          // eIDAS nodes name the person by a transient NameID; the PersonIdentifier is the attribute.
+          nameId: `_${identity.key}`,
+          classRef: identity.loa,
+          attributes: [
+            { name: EIDAS_ATTRIBUTE.PersonIdentifier, value: identity.personIdentifier },
+            { name: EIDAS_ATTRIBUTE.FamilyName, value: identity.familyName },
+            { name: EIDAS_ATTRIBUTE.FirstName, value: identity.firstName },
+            { name: EIDAS_ATTRIBUTE.DateOfBirth, value: identity.dateOfBirth },
+          ],
+        },
         key,
+        d.sp.certificate,
       );
-      return answer(req, reply, p, cancelled);
-    }
-    const identity = EIDAS_TEST_IDENTITIES.find((i) => i.key === body.identity);
-    if (!identity) return renderChoice(req, reply, p, 'eidas.node.identity_missing');
-    const response = await signedEncryptedResponseXml(
-      {
-        idpEntityId: entityId,
-        spEntityId: d.sp.entityId,
-        acsUrl: d.sp.acsUrl,
-        inResponseTo: p.id,
-        // eIDAS nodes name the person by a transient NameID; the PersonIdentifier is the attribute.
-        nameId: `_${identity.key}`,
-        classRef: identity.loa,
-        attributes: [
-          { name: EIDAS_ATTRIBUTE.PersonIdentifier, value: identity.personIdentifier },
-          { name: EIDAS_ATTRIBUTE.FamilyName, value: identity.familyName },
-          { name: EIDAS_ATTRIBUTE.FirstName, value: identity.firstName },
-          { name: EIDAS_ATTRIBUTE.DateOfBirth, value: identity.dateOfBirth },
-        ],
-      },
-      key,
-      d.sp.certificate,
-    );
-    return answer(req, reply, p, response);
+      return answer(req, reply, p, response);
+    },
   });
 }

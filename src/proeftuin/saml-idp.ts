@@ -12,6 +12,7 @@ import type { Secrets } from '../secrets.ts';
 import { button } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t } from '../web/i18n.ts';
+import { validFormPost } from '../web/csrf.ts';
 import type { Web } from '../web/web.ts';
 import { responseXml } from './digid-saml.ts';
 
@@ -90,21 +91,37 @@ export function requestedClassRef(request: XmlElement): string | null {
   return requested ? textOf(onlyChild(requested, NS.saml, 'AuthnContextClassRef')) : null;
 }
 
-/** What a stand-in's login page carries to its answer, sealed in a hidden field. */
-export function sealedLogins<T>(secrets: Secrets, context: string, valid: (p: T) => boolean) {
+/**
+ * The login a stand-in's page carries from the AuthnRequest to its answer: sealed in a hidden field,
+ * the form bound to it by a CSRF token, both under one context.
+ */
+export function standInLogins<T extends { id: string }>(
+  d: { web: Web; secrets: Secrets; issuer: string },
+  context: string,
+  valid: (p: T) => boolean,
+) {
+  const seal = (p: T) =>
+    d.secrets.encrypt('means-state', Buffer.from(JSON.stringify(p)), context).toString('base64url');
+  function unseal(value: unknown): T | null {
+    if (typeof value !== 'string' || value.length > 2048) return null;
+    try {
+      const p = JSON.parse(
+        d.secrets.decrypt('means-state', Buffer.from(value, 'base64url'), context).toString('utf8'),
+      ) as T;
+      return valid(p) ? p : null;
+    } catch {
+      return null;
+    }
+  }
   return {
-    seal: (p: T) =>
-      secrets.encrypt('means-state', Buffer.from(JSON.stringify(p)), context).toString('base64url'),
-    unseal(value: unknown): T | null {
-      if (typeof value !== 'string' || value.length > 2048) return null;
-      try {
-        const p = JSON.parse(
-          secrets.decrypt('means-state', Buffer.from(value, 'base64url'), context).toString('utf8'),
-        ) as T;
-        return valid(p) ? p : null;
-      } catch {
-        return null;
-      }
+    /** The form's hidden fields: its CSRF token and the sealed login. */
+    fields: (p: T) =>
+      html`<input type="hidden" name="csrf" value="${d.web.csrfToken(`${context}:${p.id}`)}" />
+        <input type="hidden" name="login" value="${seal(p)}" />`,
+    /** The login a POST of that form carries, when the POST is one (same origin, its CSRF token). */
+    posted(req: FastifyRequest): T | null {
+      const p = unseal(((req.body ?? {}) as Record<string, unknown>).login);
+      return p && validFormPost(d.web, d.issuer, req, `${context}:${p.id}`) ? p : null;
     },
   };
 }
@@ -139,7 +156,7 @@ export function postBindingPage(
 }
 
 /** A request the stand-in cannot serve: the generic page (a stand-in tells Dezi's SP nothing more). */
-export function badRequest(web: Web, req: FastifyRequest, reply: FastifyReply) {
+function badRequest(web: Web, req: FastifyRequest, reply: FastifyReply) {
   return web.renderProblem(req, reply, {
     status: 400,
     titleKey: 'error.bad_request.title',
@@ -148,7 +165,7 @@ export function badRequest(web: Web, req: FastifyRequest, reply: FastifyReply) {
 }
 
 /** "Annuleren": a signed Response with Responder / AuthnFailed, as DigiD and eIDAS nodes report it. */
-export function cancelledResponseXml(
+function cancelledResponseXml(
   o: { idpEntityId: string; acsUrl: string; inResponseTo: string },
   key: SamlKeyPair,
 ): string {
@@ -160,10 +177,11 @@ export function cancelledResponseXml(
 }
 
 /**
- * A stand-in's routes but its answer: its metadata, autopost.js, and the SSO endpoint that reads the
- * AuthnRequest and shows the stand-in's page, or refuses it (logged, with the reason).
+ * A stand-in's routes: its metadata, autopost.js, the SSO endpoint that reads the AuthnRequest and
+ * shows the stand-in's page (or refuses it, logged with the reason), and the page's POST, which
+ * answers "Annuleren" itself and hands anything else to the stand-in.
  */
-export function standInIdpRoutes<T>(
+export function standInIdpRoutes<T extends { id: string }>(
   app: FastifyInstance,
   o: {
     web: Web;
@@ -171,8 +189,19 @@ export function standInIdpRoutes<T>(
     metadataXml: string;
     /** Who refused, in the log line. */
     label: string;
+    logins: ReturnType<typeof standInLogins<T>>;
+    /** What the cancelled Response is signed with and names. */
+    idp: { entityId: string; key: SamlKeyPair };
+    acsUrl: string;
     read: (req: FastifyRequest) => T;
     show: (req: FastifyRequest, reply: FastifyReply, pending: T) => unknown;
+    answer: (req: FastifyRequest, reply: FastifyReply, pending: T, response: string) => unknown;
+    authenticate: (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      pending: T,
+      body: Record<string, unknown>,
+    ) => unknown;
   },
 ): void {
   app.get(`${o.base}/metadata`, async (_req, reply) =>
@@ -189,5 +218,18 @@ export function standInIdpRoutes<T>(
       return badRequest(o.web, req, reply);
     }
     return o.show(req, reply, pending);
+  });
+  app.post(`${o.base}/authenticate`, async (req, reply) => {
+    const pending = o.logins.posted(req);
+    if (!pending) return badRequest(o.web, req, reply);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.action === 'cancel') {
+      const cancelled = cancelledResponseXml(
+        { idpEntityId: o.idp.entityId, acsUrl: o.acsUrl, inResponseTo: pending.id },
+        o.idp.key,
+      );
+      return o.answer(req, reply, pending, cancelled);
+    }
+    return o.authenticate(req, reply, pending, body);
   });
 }
