@@ -27,7 +27,6 @@ import {
   type XmlElement,
 } from '../means/saml/xml.ts';
 import { Bsn, InvalidBsnError } from '../means/bsn.ts';
-import type { Secrets } from '../secrets.ts';
 import {
   button,
   buttonGroup,
@@ -39,7 +38,6 @@ import {
 } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
-import type { Web } from '../web/web.ts';
 import {
   artifactResponseXml,
   BSN_NAME_ID_PREFIX,
@@ -53,7 +51,7 @@ import {
   requestedClassRef,
   standInLogins,
   standInIdpRoutes,
-  type ServedSp,
+  type StandInDeps,
 } from './saml-idp.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 
@@ -64,15 +62,6 @@ const ARTIFACT_TTL_SECONDS = 120;
 /** The stand-in's own table: artifacts are deleted an hour after they expired. */
 export async function purgeDigidIdp(db: Database): Promise<void> {
   await db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'");
-}
-
-export interface DigidIdpDeps {
-  issuer: string;
-  db: Database;
-  secrets: Secrets;
-  web: Web;
-  /** The one service provider this stand-in serves: this Dezi. */
-  sp: ServedSp;
 }
 
 /** What the login page carries from the AuthnRequest to the answer (sealed, in a hidden field). */
@@ -87,7 +76,7 @@ function hashArtifact(artifact: string): string {
   return createHash('sha256').update(artifact).digest('base64url');
 }
 
-export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Promise<void> {
+export async function digidIdpRoutes(app: FastifyInstance, d: StandInDeps): Promise<void> {
   const { web } = d;
   const key = await storedKeyPair(d.db, d.secrets, 'proeftuin-digid-idp', 'DigiD proeftuin IdP');
   const entityId = `${d.issuer}${DIGID_IDP_METADATA_PATH}`;

@@ -5,16 +5,13 @@
 // natural person's attributes and the identity's level (also when below the minimum, so that Dezi's
 // own check shows). Dezi's eIDAS means logs in through it unchanged.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../db/database.ts';
 import { EIDAS_ATTRIBUTE, EIDAS_NS } from '../means/eidas/attributes.ts';
 import { isLoa, type LoA, loaLabel } from '../means/loa.ts';
 import { storedKeyPair } from '../means/saml/keys.ts';
 import { BINDING, NS, childElements, onlyChild, type XmlElement } from '../means/saml/xml.ts';
-import type { Secrets } from '../secrets.ts';
 import { button, buttonGroup, errorSummary, radioGroup } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
-import type { Web } from '../web/web.ts';
 import { idpMetadataXml, signedEncryptedResponseXml } from './digid-saml.ts';
 import { EIDAS_COUNTRIES, EIDAS_TEST_IDENTITIES } from './eidas-identities.ts';
 import {
@@ -24,21 +21,12 @@ import {
   requestedClassRef,
   standInLogins,
   standInIdpRoutes,
-  type ServedSp,
+  type StandInDeps,
 } from './saml-idp.ts';
 
 export const EIDAS_NODE_PATH = '/proeftuin/eidas';
 export const EIDAS_NODE_METADATA_PATH = `${EIDAS_NODE_PATH}/metadata`;
 const TITLE = 'eIDAS (proeftuin)';
-
-export interface EidasNodeDeps {
-  issuer: string;
-  db: Database;
-  secrets: Secrets;
-  web: Web;
-  /** The one service provider this stand-in serves: this Dezi. */
-  sp: ServedSp;
-}
 
 /** What the choice page carries from the AuthnRequest to the answer (sealed, in a hidden field). */
 interface PendingLogin {
@@ -63,7 +51,7 @@ function checkEidasExtensions(request: XmlElement): void {
   }
 }
 
-export async function eidasNodeRoutes(app: FastifyInstance, d: EidasNodeDeps): Promise<void> {
+export async function eidasNodeRoutes(app: FastifyInstance, d: StandInDeps): Promise<void> {
   const { web } = d;
   const key = await storedKeyPair(d.db, d.secrets, 'proeftuin-eidas-node', 'eIDAS proeftuin node');
   const entityId = `${d.issuer}${EIDAS_NODE_METADATA_PATH}`;

@@ -3,9 +3,9 @@
 // services and market means (handed to the means modules as their upstreams where the configuration
 // names none), the TEST eSeal, the TEST UZI PKI, the seed data, the test means, its pages, and the
 // lines of the start banner.
+import type { FastifyInstance } from 'fastify';
 import type { DeziConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import type { DigidStandIn } from '../means/digid/setup.ts';
 import type { SamlStandIn } from '../means/saml/setup.ts';
 import type { OidcMeansConfig } from '../means/oidc/config.ts';
 import type { MeansRegistry } from '../means/registry.ts';
@@ -17,6 +17,7 @@ import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { DIGID_IDP_METADATA_PATH, digidIdpRoutes, purgeDigidIdp } from './digid-idp.ts';
 import { EIDAS_NODE_METADATA_PATH, eidasNodeRoutes } from './eidas-node.ts';
+import type { StandInDeps } from './saml-idp.ts';
 import { linkEidasTestIdentities } from './eidas-identities.ts';
 import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
@@ -49,7 +50,7 @@ export interface Proeftuin {
   testWalletProviders: string[];
   /** The upstreams handed to the means modules, used where the configuration names none. */
   standIns: {
-    digid: DigidStandIn;
+    digid: SamlStandIn;
     eidas: SamlStandIn;
     yivi: YiviStandIn;
     oidcMeans: OidcMeansConfig[];
@@ -128,6 +129,26 @@ export async function openProeftuin(o: {
     },
   };
 
+  /** A SAML stand-in handed to its means module: its metadata, its name, its routes for the SP. */
+  const samlStandIn = (
+    metadataPath: string,
+    nl: string,
+    en: string,
+    routes: (app: FastifyInstance, d: StandInDeps) => Promise<void>,
+  ): SamlStandIn => ({
+    idpMetadataUrl: `${issuer}${metadataPath}`,
+    displayName: { nl, en },
+    routes: (sp) => async (app) => {
+      await app.register(routes, {
+        issuer,
+        db,
+        secrets,
+        web,
+        sp: { entityId: sp.entityId, acsUrl: sp.acsUrl, certificate: sp.key.certificate },
+      });
+    },
+  });
+
   return {
     async testEseal(dir) {
       testEseal = await loadTestEseal(dir);
@@ -139,32 +160,13 @@ export async function openProeftuin(o: {
       return (testEseal ?? (await loadTestEseal(null))).walletIssuer(host);
     },
     standIns: {
-      digid: {
-        idpMetadataUrl: `${issuer}${DIGID_IDP_METADATA_PATH}`,
-        displayName: { nl: 'DigiD (proeftuin)', en: 'DigiD (proeftuin)' },
-        routes: (sp) => async (app) => {
-          await app.register(digidIdpRoutes, {
-            issuer,
-            db,
-            secrets,
-            web,
-            sp: { entityId: sp.entityId, acsUrl: sp.acsUrl, certificate: sp.key.certificate },
-          });
-        },
-      },
-      eidas: {
-        idpMetadataUrl: `${issuer}${EIDAS_NODE_METADATA_PATH}`,
-        displayName: { nl: 'Europese eID (proeftuin)', en: 'European eID (proeftuin)' },
-        routes: (sp) => async (app) => {
-          await app.register(eidasNodeRoutes, {
-            issuer,
-            db,
-            secrets,
-            web,
-            sp: { entityId: sp.entityId, acsUrl: sp.acsUrl, certificate: sp.key.certificate },
-          });
-        },
-      },
+      digid: samlStandIn(DIGID_IDP_METADATA_PATH, 'DigiD (proeftuin)', 'DigiD (proeftuin)', digidIdpRoutes),
+      eidas: samlStandIn(
+        EIDAS_NODE_METADATA_PATH,
+        'Europese eID (proeftuin)',
+        'European eID (proeftuin)',
+        eidasNodeRoutes,
+      ),
       yivi: { config: standInYiviConfig(issuer, yivi), appUrl: (ptr) => standInAppUrl(issuer, ptr) },
       oidcMeans: oidc.means,
       uziPas: uziPki

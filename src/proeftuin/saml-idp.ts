@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signSamlElement } from '../means/saml/artifact.ts';
 import type { SamlKeyPair } from '../means/saml/keys.ts';
 import { NS, STATUS, isElement, onlyChild, parseXml, textOf, type XmlElement } from '../means/saml/xml.ts';
+import type { Database } from '../db/database.ts';
 import type { Secrets } from '../secrets.ts';
 import { button } from '../web/components.ts';
 import { html } from '../web/html.ts';
@@ -26,6 +27,16 @@ export interface ServedSp {
   entityId: string;
   acsUrl: string;
   certificate: string;
+}
+
+/** What a SAML stand-in's routes need. */
+export interface StandInDeps {
+  issuer: string;
+  db: Database;
+  secrets: Secrets;
+  web: Web;
+  /** The one service provider this stand-in serves: this Dezi. */
+  sp: ServedSp;
 }
 
 /** The raw, still URL-encoded query parameters: the redirect binding signs exactly these octets. */
