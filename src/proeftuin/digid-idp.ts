@@ -27,15 +27,7 @@ import {
   type XmlElement,
 } from '../means/saml/xml.ts';
 import { Bsn, InvalidBsnError } from '../means/bsn.ts';
-import {
-  button,
-  buttonGroup,
-  describedBy,
-  errorSummary,
-  formField,
-  selectField,
-  textbox,
-} from '../web/components.ts';
+import { describedBy, errorSummary, formField, selectField, textbox } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import {
@@ -49,6 +41,7 @@ import {
   postBindingPage,
   readRedirectAuthnRequest,
   requestedClassRef,
+  loginOrCancel,
   standInLogins,
   standInIdpRoutes,
   type StandInDeps,
@@ -153,15 +146,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: StandInDeps): Prom
             describedBy: describedBy('bsn', { hint: true, error }),
           }),
         })}
-        ${buttonGroup(
-          button({ label: t(lang, 'digid.idp.login'), name: 'action', value: 'login' }),
-          button({
-            label: t(lang, 'digid.idp.cancel'),
-            name: 'action',
-            value: 'cancel',
-            variant: 'secondary',
-          }),
-        )}
+        ${loginOrCancel(lang)}
       </form>`;
     return web.render(req, reply.code(error ? 400 : 200), {
       lang,

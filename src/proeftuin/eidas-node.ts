@@ -9,7 +9,7 @@ import { EIDAS_ATTRIBUTE, EIDAS_NS } from '../means/eidas/attributes.ts';
 import { isLoa, type LoA, loaLabel } from '../means/loa.ts';
 import { storedKeyPair } from '../means/saml/keys.ts';
 import { BINDING, NS, childElements, onlyChild, type XmlElement } from '../means/saml/xml.ts';
-import { button, buttonGroup, errorSummary, radioGroup } from '../web/components.ts';
+import { errorSummary, radioGroup } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
 import { idpMetadataXml, signedEncryptedResponseXml } from './digid-saml.ts';
@@ -19,6 +19,7 @@ import {
   postBindingPage,
   readRedirectAuthnRequest,
   requestedClassRef,
+  loginOrCancel,
   standInLogins,
   standInIdpRoutes,
   type StandInDeps,
@@ -97,15 +98,7 @@ export async function eidasNodeRoutes(app: FastifyInstance, d: StandInDeps): Pro
             })),
           }),
         )}
-        ${buttonGroup(
-          button({ label: t(lang, 'eidas.node.login'), name: 'action', value: 'login' }),
-          button({
-            label: t(lang, 'eidas.node.cancel'),
-            name: 'action',
-            value: 'cancel',
-            variant: 'secondary',
-          }),
-        )}
+        ${loginOrCancel(lang)}
       </form>`;
     return web.render(req, reply.code(error ? 400 : 200), {
       lang,

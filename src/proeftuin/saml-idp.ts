@@ -10,9 +10,9 @@ import type { SamlKeyPair } from '../means/saml/keys.ts';
 import { NS, STATUS, isElement, onlyChild, parseXml, textOf, type XmlElement } from '../means/saml/xml.ts';
 import type { Database } from '../db/database.ts';
 import type { Secrets } from '../secrets.ts';
-import { button } from '../web/components.ts';
+import { button, buttonGroup } from '../web/components.ts';
 import { html } from '../web/html.ts';
-import { t } from '../web/i18n.ts';
+import { t, type Lang } from '../web/i18n.ts';
 import { validFormPost } from '../web/csrf.ts';
 import type { Web } from '../web/web.ts';
 import { responseXml } from './digid-saml.ts';
@@ -141,6 +141,14 @@ export function standInLogins<T extends { id: string }>(
 function autopostRoute(app: FastifyInstance, base: string): void {
   app.get(`${base}/autopost.js`, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send("document.getElementById('saml-post')?.submit();\n"),
+  );
+}
+
+/** The stand-in page's two buttons; "Annuleren" is answered by standInIdpRoutes. */
+export function loginOrCancel(lang: Lang) {
+  return buttonGroup(
+    button({ label: t(lang, 'saml.idp.login'), name: 'action', value: 'login' }),
+    button({ label: t(lang, 'saml.idp.cancel'), name: 'action', value: 'cancel', variant: 'secondary' }),
   );
 }
 

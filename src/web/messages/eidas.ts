@@ -22,6 +22,4 @@ export const eidasMessages = {
     en: 'Born {born}, level of assurance {level}',
   },
   'eidas.node.identity_missing': { nl: 'Kies een testpersoon.', en: 'Choose a test person.' },
-  'eidas.node.login': { nl: 'Inloggen', en: 'Log in' },
-  'eidas.node.cancel': { nl: 'Annuleren', en: 'Cancel' },
 } as const satisfies Messages;
