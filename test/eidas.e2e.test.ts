@@ -52,7 +52,11 @@ for (const backend of BACKENDS)
     test('metadata: the SP publishes its certificate and ACS; the stand-in is standard IdP metadata', async () => {
       const sp = await (await fetch(`${dezi.url}/means/eidas/metadata`)).text();
       assert.match(sp, new RegExp(`entityID="${dezi.url}/means/eidas/metadata"`));
-      assert.match(sp, new RegExp(`HTTP-POST" Location="${dezi.url}/means/eidas/acs"`));
+      assert.match(
+        sp,
+        new RegExp(`HTTP-POST" Location="${dezi.url}/means/eidas/acs" index="0" isDefault="true"`),
+      );
+      assert.doesNotMatch(sp, /HTTP-Artifact/, 'the eIDAS network has no artifact binding');
       const node = parseIdpMetadata(await (await fetch(`${dezi.url}/proeftuin/eidas/metadata`)).text());
       assert.equal(node.ssoRedirectUrl, `${dezi.url}/proeftuin/eidas/sso`);
       assert.equal(node.artifactResolution.size, 0);
@@ -67,6 +71,12 @@ for (const backend of BACKENDS)
       assert.equal(sso.pathname, '/proeftuin/eidas/sso');
       const request = inflateRawSync(Buffer.from(sso.searchParams.get('SAMLRequest')!, 'base64')).toString();
       assert.match(request, /<eidas:SPType[^>]*>public</);
+      // The ACS takes no artifact, also not for a login that is pending.
+      const artifact = await fetch(
+        `${dezi.url}/means/eidas/acs?SAMLart=AAQAAA&RelayState=${sso.searchParams.get('RelayState')}`,
+        { redirect: 'manual' },
+      );
+      assert.equal(artifact.status, 400);
       const text = pageText(node.body);
       for (const country of ['Duitsland', 'België']) assert.ok(text.includes(country), country);
       for (const i of EIDAS_TEST_IDENTITIES) assert.ok(text.includes(i.personIdentifier), i.personIdentifier);

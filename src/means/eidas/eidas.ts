@@ -102,6 +102,7 @@ export function createEidasMeans(o: EidasOptions) {
     metadataPath: EIDAS_SP_METADATA_PATH,
     // The eIDAS profile answers by HTTP-POST only (no artifact binding in the network).
     responseBinding: 'post',
+    postOnly: true,
     authnRequest: (minimumLoa) => ({
       authnContext: [minimumLoa],
       extensions: eidasExtensions(o.spType),

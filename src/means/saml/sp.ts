@@ -69,6 +69,8 @@ export interface SamlMeansOptions {
   metadataPath: string;
   /** How the IdP is asked to deliver the Response (ProtocolBinding). */
   responseBinding: ResponseBinding;
+  /** The ACS takes a POSTed Response only, no artifact (a network without the artifact binding). */
+  postOnly?: boolean;
   authnRequest(minimumLoa: LoA): SamlAuthnRequest;
   /** The person and level the checked assertion proves; MeansError when it proves too little. */
   result(assertion: CheckedAssertion, minimumLoa: LoA): MeansResult;
@@ -256,7 +258,7 @@ export function createSamlMeans(o: SamlMeansOptions): {
       const { RelayState, SAMLart, SAMLResponse } = fields;
       if (typeof RelayState !== 'string' || !RELAY_STATE.test(RelayState)) return refuse(req, reply);
       reply.header('cache-control', 'no-store');
-      if (typeof SAMLart === 'string' && SAMLResponse === undefined && SAMLart.length <= 100) {
+      if (!o.postOnly && typeof SAMLart === 'string' && SAMLResponse === undefined && SAMLart.length <= 100) {
         const callbackUrl = await store.callbackFor(RelayState);
         if (!callbackUrl) return refuse(req, reply);
         return reply.redirect(onward(callbackUrl, { RelayState, SAMLart }), 303);
@@ -276,11 +278,14 @@ export function createSamlMeans(o: SamlMeansOptions): {
       acs(req, reply, (req.body ?? {}) as Record<string, unknown>),
     );
     app.get(o.metadataPath, async (_req, reply) =>
-      reply
-        .type('application/samlmetadata+xml')
-        .send(
-          spMetadataXml({ entityId: o.sp.entityId, acsUrl: o.sp.acsUrl, certificate: o.sp.key.certificate }),
-        ),
+      reply.type('application/samlmetadata+xml').send(
+        spMetadataXml({
+          entityId: o.sp.entityId,
+          acsUrl: o.sp.acsUrl,
+          certificate: o.sp.key.certificate,
+          acsBindings: o.postOnly ? ['post'] : undefined,
+        }),
+      ),
     );
   }
 
