@@ -265,9 +265,11 @@ function samlKeyFiles(prefix: string, env: Env): { key: string; cert: string } |
   const key = env[`${prefix}_SP_KEY_FILE`];
   const cert = env[`${prefix}_SP_CERT_FILE`];
   if (!key !== !cert) throw new ConfigError(`${prefix}_SP_KEY_FILE and ${prefix}_SP_CERT_FILE go together`);
-  for (const file of [key, cert]) {
-    if (file && !existsSync(file))
-      throw new ConfigError(`${prefix}_SP_*_FILE: the file ${file} does not exist`);
+  for (const [name, file] of [
+    [`${prefix}_SP_KEY_FILE`, key],
+    [`${prefix}_SP_CERT_FILE`, cert],
+  ]) {
+    if (file && !existsSync(file)) throw new ConfigError(`${name}: the file ${file} does not exist`);
   }
   return key && cert ? { key: resolve(key), cert: resolve(cert) } : null;
 }

@@ -383,6 +383,15 @@ for (const backend of BACKENDS)
         () => loadConfig({ ...base, DEZI_EIDAS_SP_KEY_FILE: import.meta.filename }),
         /go together/,
       );
+      assert.throws(
+        () =>
+          loadConfig({
+            ...base,
+            DEZI_EIDAS_SP_KEY_FILE: '/nonexistent/sp-key.pem',
+            DEZI_EIDAS_SP_CERT_FILE: import.meta.filename,
+          }),
+        /DEZI_EIDAS_SP_KEY_FILE: the file \/nonexistent\/sp-key.pem does not exist/,
+      );
       // Without a stand-in (production) a configuration without metadata and keys sets nothing up.
       await assert.rejects(
         eidasFromConfig(
