@@ -16,7 +16,7 @@ import {
   sign,
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { parseXml } from '../src/means/digid/xml.ts';
+import { parseXml } from '../src/means/saml/xml.ts';
 import { Secrets } from '../src/secrets.ts';
 import { questionXml } from './mitz.ts';
 
@@ -52,7 +52,7 @@ export type FloorStep = {
 
 /**
  * Per row, read from the code (what a login does, start to userinfo):
- *  - DigiD: src/means/digid/requests.ts signs the AuthnRequest's redirect query (RSA-SHA256, SP key);
+ *  - DigiD: src/means/saml/sp.ts has node-saml sign the AuthnRequest's redirect query (RSA-SHA256, SP key);
  *    artifact.ts signs the ArtifactResolve (xml-crypto, RSA-SHA256, SP key); response.ts has node-saml
  *    decrypt the EncryptedAssertion's AES key (RSA-OAEP, SP key); oidc-provider signs the id_token
  *    (RS256, Dezi's key); src/oidc/userinfo.ts signs the envelope (RS256, Dezi's key).

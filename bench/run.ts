@@ -26,7 +26,7 @@ import { DIGID_IDP_METADATA_PATH } from '../src/proeftuin/digid-idp.ts';
 import { ZIEKENHUISPAS_MEANS_ID, ZORGID_MEANS_ID } from '../src/proeftuin/oidc-means-op.ts';
 import { TEST_MEANS_ID } from '../src/proeftuin/test-means.ts';
 import { DIGID_ACS_PATH, DIGID_MEANS_ID, DIGID_SP_METADATA_PATH } from '../src/means/digid/digid.ts';
-import { generateKeyPair as samlKeyPair } from '../src/means/digid/keys.ts';
+import { generateKeyPair as samlKeyPair } from '../src/means/saml/keys.ts';
 import { LOA } from '../src/means/loa.ts';
 import { redirectUriFor } from '../src/means/oidc/oidc-means.ts';
 import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';

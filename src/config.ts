@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { DatabaseConfig } from './db/database.ts';
 import { ensureDirectory } from './db/directory.ts';
 import type { DigidConfig } from './means/digid/config.ts';
+import type { EidasConfig } from './means/eidas/config.ts';
 import type { MitzConfig } from './mitz/config.ts';
 import { loadMeansFile } from './means/means-file.ts';
 import type { OidcMeansConfig } from './means/oidc/config.ts';
@@ -20,7 +21,7 @@ export type Mode = 'proeftuin' | 'production';
 
 // Each part's configuration type lives with the part (so that it needs nothing from here); the
 // environment is still read here.
-export type { DatabaseConfig, DigidConfig, UziPasConfig };
+export type { DatabaseConfig, DigidConfig, EidasConfig, UziPasConfig };
 
 /** The eSeal that signs verklaringen and the revocation list (spec §3.4). */
 export type EsealConfig =
@@ -78,6 +79,8 @@ export interface DeziConfig {
   bigRegisterFile?: string;
   /** DigiD; null: not offered. Absent: the proeftuin default (the stand-in), none in production. */
   digid?: DigidConfig | null;
+  /** eIDAS; null: not offered. Absent or without metadata: the proeftuin's node stand-in; none in production. */
+  eidas?: EidasConfig | null;
   /** Absent: no UZI-pas means. */
   uziPas?: UziPasConfig;
   /** The Yivi means (DEZI_MEANS_FILE); in the proeftuin the stand-in when not set. */
@@ -245,16 +248,60 @@ function persistedValue(dataDir: string, name: string, create: () => string): st
   return value;
 }
 
+/** Where a SAML means' IdP metadata is: an https URL (http on loopback), or a file that exists. */
+function samlMetadataSource(name: string, value: string | undefined): DigidConfig['idpMetadata'] {
+  if (!value) return null;
+  if (/^https?:/.test(value)) {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && !isLoopback(url.hostname)) {
+      throw new ConfigError(`${name} must be an https URL or a file`);
+    }
+    return { kind: 'url', url: url.href };
+  }
+  if (!existsSync(value)) throw new ConfigError(`${name}: the file ${value} does not exist`);
+  return { kind: 'file', path: resolve(value) };
+}
+
+/** A SAML SP's key and certificate files: both or neither, each existing. */
+function samlKeyFiles(prefix: string, env: Env): { key: string; cert: string } | null {
+  const key = env[`${prefix}_SP_KEY_FILE`];
+  const cert = env[`${prefix}_SP_CERT_FILE`];
+  if (!key !== !cert) throw new ConfigError(`${prefix}_SP_KEY_FILE and ${prefix}_SP_CERT_FILE go together`);
+  for (const [name, file] of [
+    [`${prefix}_SP_KEY_FILE`, key],
+    [`${prefix}_SP_CERT_FILE`, cert],
+  ]) {
+    if (file && !existsSync(file)) throw new ConfigError(`${name}: the file ${file} does not exist`);
+  }
+  return key && cert ? { key: resolve(key), cert: resolve(cert) } : null;
+}
+
+/** The eIDAS means: Dezi as an SP behind the Dutch eIDAS connector; none in production without its metadata. */
+function parseEidas(env: Env, mode: Mode): EidasConfig | null {
+  const connectorMetadata = samlMetadataSource(
+    'DEZI_EIDAS_CONNECTOR_METADATA',
+    env.DEZI_EIDAS_CONNECTOR_METADATA,
+  );
+  const spKeyFiles = samlKeyFiles('DEZI_EIDAS', env);
+  const spType = env.DEZI_EIDAS_SP_TYPE ?? 'public';
+  if (spType !== 'public' && spType !== 'private') {
+    throw new ConfigError('DEZI_EIDAS_SP_TYPE must be "public" or "private"');
+  }
+  if (mode === 'production') {
+    if (!connectorMetadata) return null;
+    if (!spKeyFiles)
+      throw new ConfigError('eIDAS in production needs DEZI_EIDAS_SP_KEY_FILE and DEZI_EIDAS_SP_CERT_FILE');
+    if (!env.DEZI_EIDAS_SP_ENTITY_ID)
+      throw new ConfigError('eIDAS in production needs DEZI_EIDAS_SP_ENTITY_ID');
+  }
+  return { spEntityId: env.DEZI_EIDAS_SP_ENTITY_ID || null, spKeyFiles, connectorMetadata, spType };
+}
+
 function parseDigid(env: Env, mode: Mode): DigidConfig | null {
-  const metadata = env.DEZI_DIGID_IDP_METADATA;
-  const keyFile = env.DEZI_DIGID_SP_KEY_FILE;
-  const certFile = env.DEZI_DIGID_SP_CERT_FILE;
+  const spKeyFiles = samlKeyFiles('DEZI_DIGID', env);
   const binding = env.DEZI_DIGID_RESPONSE_BINDING ?? 'artifact';
   if (binding !== 'artifact' && binding !== 'post') {
     throw new ConfigError('DEZI_DIGID_RESPONSE_BINDING must be "artifact" or "post"');
-  }
-  if (!keyFile !== !certFile) {
-    throw new ConfigError('DEZI_DIGID_SP_KEY_FILE and DEZI_DIGID_SP_CERT_FILE go together');
   }
   const tlsKey = env.DEZI_DIGID_TLS_KEY_FILE;
   const tlsCert = env.DEZI_DIGID_TLS_CERT_FILE;
@@ -263,37 +310,23 @@ function parseDigid(env: Env, mode: Mode): DigidConfig | null {
     throw new ConfigError('DEZI_DIGID_TLS_KEY_FILE and DEZI_DIGID_TLS_CERT_FILE go together');
   }
   for (const [name, file] of Object.entries({
-    DEZI_DIGID_SP_KEY_FILE: keyFile,
-    DEZI_DIGID_SP_CERT_FILE: certFile,
     DEZI_DIGID_TLS_KEY_FILE: tlsKey,
     DEZI_DIGID_TLS_CERT_FILE: tlsCert,
     DEZI_DIGID_TLS_CA_FILE: tlsCa,
   })) {
     if (file && !existsSync(file)) throw new ConfigError(`${name}: the file ${file} does not exist`);
   }
-  let idpMetadata: DigidConfig['idpMetadata'] = null;
-  if (metadata) {
-    if (/^https?:/.test(metadata)) {
-      const url = new URL(metadata);
-      if (url.protocol !== 'https:' && !isLoopback(url.hostname)) {
-        throw new ConfigError('DEZI_DIGID_IDP_METADATA must be an https URL or a file');
-      }
-      idpMetadata = { kind: 'url', url: url.href };
-    } else {
-      if (!existsSync(metadata)) throw new ConfigError(`DigiD IdP metadata file ${metadata} does not exist`);
-      idpMetadata = { kind: 'file', path: resolve(metadata) };
-    }
-  }
+  const idpMetadata = samlMetadataSource('DEZI_DIGID_IDP_METADATA', env.DEZI_DIGID_IDP_METADATA);
   if (mode === 'production') {
     if (!idpMetadata) return null;
-    if (!keyFile)
+    if (!spKeyFiles)
       throw new ConfigError('DigiD in production needs DEZI_DIGID_SP_KEY_FILE and DEZI_DIGID_SP_CERT_FILE');
     if (!env.DEZI_DIGID_SP_ENTITY_ID)
       throw new ConfigError('DigiD in production needs DEZI_DIGID_SP_ENTITY_ID');
   }
   return {
     spEntityId: env.DEZI_DIGID_SP_ENTITY_ID || null,
-    spKeyFiles: keyFile && certFile ? { key: resolve(keyFile), cert: resolve(certFile) } : null,
+    spKeyFiles,
     idpMetadata,
     responseBinding: binding,
     backChannelTls:
@@ -496,6 +529,7 @@ export function loadConfig(env: Env = process.env): DeziConfig {
     dataDir,
     ...(env.DEZI_BIG_REGISTER_FILE ? { bigRegisterFile: resolve(env.DEZI_BIG_REGISTER_FILE) } : {}),
     digid: parseDigid(env, mode),
+    eidas: parseEidas(env, mode),
     uziPas: parseUziPas(env, mode, issuer, host, dataDir),
     yivi: means.yivi,
     oidcMeans: means.oidcMeans,

@@ -32,6 +32,7 @@ import { MeansRegistry } from './means/registry.ts';
 import { MeansSwitches } from './means/switches.ts';
 import { LOA } from './means/loa.ts';
 import { digidModule } from './means/digid/setup.ts';
+import { eidasModule } from './means/eidas/setup.ts';
 import { yiviModule } from './means/yivi/module.ts';
 import { oidcMeansModule } from './means/oidc/module.ts';
 import { uziPasModule } from './means/uzi-pas/setup.ts';
@@ -294,6 +295,8 @@ export async function createDezi(config: DeziConfig, options: CreateOptions = {}
     yiviModule({ config: config.yivi, standIn: proeftuin?.standIns.yivi }),
     walletMeansModule({ wallet, standInWalletUrl: proeftuin?.standIns.walletUrl }),
     oidcMeansModule({ config: config.oidcMeans, standIns: proeftuin?.standIns.oidcMeans }),
+    // Foreign eIDs after the Dutch means: most care workers have one of those.
+    eidasModule({ config: config.eidas, standIn: proeftuin?.standIns.eidas }),
     ...(proeftuin ? [proeftuin.module] : []),
     uziPasModule({ config: config.uziPas, test: proeftuin?.standIns.uziPas }),
     providerModule({ live, https }),

@@ -197,6 +197,25 @@ describe('in a real browser', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await context.close();
   });
 
+  test('eIDAS: the node stand-in, with an error, and the page on linking an unlinked eID are accessible', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(exampleUrl);
+    await page.getByRole('button', { name: /Inloggen met Dezi/ }).click();
+    await page.getByRole('button', { name: /Europese eID \(proeftuin\)/ }).click();
+    await expectAccessible(page, 'the eIDAS node stand-in');
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    assert.match((await page.getByRole('alert').textContent())!, /Kies een testpersoon/);
+    await expectAccessible(page, 'the eIDAS node stand-in with an error');
+    await page.getByLabel(/Lotte Peeters/).check();
+    // The HTTP-POST form posts itself (autopost.js) and the login ends on the page on linking.
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    await page.waitForURL(/\/uitkomst$/);
+    assert.equal(await page.locator('h1').textContent(), 'Dit inlogmiddel is nog niet gekoppeld');
+    await expectAccessible(page, 'the page on linking a means');
+    await context.close();
+  });
+
   test('self-registration, Mijn Dezi and the abonnee portal are accessible, in Dutch and English', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

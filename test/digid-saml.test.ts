@@ -25,12 +25,12 @@ import {
   soapBodyMessage,
   soapEnvelope,
   verifiedElement,
-} from '../src/means/digid/artifact.ts';
-import { generateKeyPair, type SamlKeyPair } from '../src/means/digid/keys.ts';
+} from '../src/means/saml/artifact.ts';
+import { generateKeyPair, type SamlKeyPair } from '../src/means/saml/keys.ts';
 import { DIGID_LEVEL } from '../src/means/digid/levels.ts';
-import { MetadataError, parseIdpMetadata, type IdpMetadata } from '../src/means/digid/metadata.ts';
-import { SamlRequestStore } from '../src/means/digid/requests.ts';
-import { STATUS } from '../src/means/digid/xml.ts';
+import { MetadataError, parseIdpMetadata, type IdpMetadata } from '../src/means/saml/metadata.ts';
+import { SamlRequestStore } from '../src/means/saml/requests.ts';
+import { STATUS } from '../src/means/saml/xml.ts';
 import {
   artifactResponseXml,
   assertionXml,
@@ -42,6 +42,7 @@ import {
   type AssertionFields,
 } from '../src/proeftuin/digid-saml.ts';
 import { BACKENDS, freePort, openTestDatabase, TEST_SECRET } from './helpers/dezi.ts';
+import { beginSamlLogin, finishByPost } from './helpers/saml.ts';
 
 const RSA = {
   name: 'RSASSA-PKCS1-v1_5',
@@ -170,14 +171,7 @@ for (const backend of BACKENDS)
     });
 
     /** Starts a login; returns its state and the ID of the AuthnRequest it sent. */
-    async function begin(minimumLoa: LoA = LOA.substantial) {
-      const state = randomBytes(32).toString('base64url');
-      const { redirectTo } = await means.start({ state, callbackUrl: CALLBACK, minimumLoa });
-      const url = new URL(redirectTo);
-      const xml = inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest')!, 'base64')).toString();
-      const requestId = /\sID="([^"]+)"/.exec(xml)![1]!;
-      return { state, requestId, url, xml };
-    }
+    const begin = (minimumLoa: LoA = LOA.substantial) => beginSamlLogin(means, minimumLoa, CALLBACK);
 
     function fields(requestId: string, o: Partial<AssertionFields> = {}): AssertionFields {
       return {
@@ -218,15 +212,8 @@ for (const backend of BACKENDS)
       });
     }
 
-    async function viaPost(state: string, response: string, minimumLoa: LoA = LOA.substantial) {
-      assert.equal(await store.park(state, response), CALLBACK);
-      return means.finish({
-        query: { RelayState: state, SAMLResponse: 'parked' },
-        body: {},
-        expectedState: state,
-        minimumLoa,
-      });
-    }
+    const viaPost = (state: string, response: string, minimumLoa: LoA = LOA.substantial) =>
+      finishByPost(means, store, { state, response, minimumLoa, callbackUrl: CALLBACK });
 
     /**
      * A login whose Response the IdP hands over on the back channel (artifact): it logs in at

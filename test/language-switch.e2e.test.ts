@@ -5,7 +5,7 @@
 // one-time artifact, code or result was not requested again.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeArtifact } from '../src/means/digid/artifact.ts';
+import { encodeArtifact } from '../src/means/saml/artifact.ts';
 import { LOA } from '../src/means/loa.ts';
 import {
   OIDC_MEANS_STAND_IN_PATH,
@@ -278,14 +278,14 @@ for (const backend of BACKENDS)
       assert.equal(v.dezi_nummer, JANSEN.deziNummer);
     });
 
-    test('an OpenID Connect means finds nobody: the same page in English', async () => {
+    test('an OpenID Connect means finds nobody: the page on linking it, the same in English', async () => {
       const browser = new Browser();
       const { page } = await startLogin(browser, rp);
       const unknown = await oidcMeansLogin(browser, page, ZORGID_MEANS_ID, UZI.sub, rp.redirectUri);
       await sameOutcomeBothWays(browser, unknown, {
         status: 403,
-        nl: /U staat niet in het Dezi-register/,
-        en: /You are not in the Dezi register/,
+        nl: /Dit inlogmiddel is nog niet gekoppeld/,
+        en: /This login means is not linked yet/,
       });
     });
 

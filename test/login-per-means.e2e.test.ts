@@ -11,6 +11,7 @@ import {
   ZORGID_MEANS_ID,
 } from '../src/proeftuin/oidc-means-op.ts';
 import { SEED_ABONNEES, SEED_PERSONS, type SeedPerson } from '../src/proeftuin/seed-data.ts';
+import { EIDAS_TEST_IDENTITIES } from '../src/proeftuin/eidas-identities.ts';
 import { roleByCode, ROLE_SOURCE_URI } from '../src/register/roles.ts';
 import { Browser, radioValues, type Exchange } from './helpers/browser.ts';
 import {
@@ -24,6 +25,7 @@ import {
 import {
   chooseEmployment,
   digidLogin,
+  eidasLogin,
   oidcMeansLogin,
   startLogin,
   uziPasBrowser,
@@ -131,6 +133,20 @@ const CASES: MeansCase[] = [
     abonneeNummer: '90000222',
     login: async (browser, page, p) =>
       walletLogin(browser, page, await walletCredential(running!, p.bsn), REDIRECT_URI),
+  },
+  {
+    meansId: 'eidas',
+    person: person('900010008'), // D. Smit, whose German eID is linked in the proeftuin
+    acrValues: LOA.substantial,
+    reaches: LOA.high,
+    abonneeNummer: '90000222',
+    login: (browser, page, p) =>
+      eidasLogin(
+        browser,
+        page,
+        EIDAS_TEST_IDENTITIES.find((i) => i.linkedTo === p.deziNummer)!.key,
+        REDIRECT_URI,
+      ),
   },
   {
     meansId: TEST_MEANS,

@@ -6,6 +6,7 @@
 // exact. One test checks what a person is offered with every proeftuin means on.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { EIDAS_MEANS_ID } from '../src/means/eidas/eidas.ts';
 import { LOA } from '../src/means/loa.ts';
 import { formatPolicyDate } from '../src/means/policy.ts';
 import { UZI_PAS_MEANS_ID } from '../src/means/uzi-pas/uzi-pas.ts';
@@ -44,6 +45,7 @@ const OTHER_MEANS = [
   ZIEKENHUISPAS_MEANS_ID,
   UZI_PAS_MEANS_ID,
   WALLET_MEANS_ID,
+  EIDAS_MEANS_ID,
 ];
 
 /** A date relative to today (UTC), far enough from midnight in any zone for the tests. */
@@ -154,6 +156,7 @@ for (const backend of BACKENDS)
           WALLET_MEANS_ID,
           ZORGID_MEANS_ID,
           ZIEKENHUISPAS_MEANS_ID,
+          EIDAS_MEANS_ID,
           UZI_PAS_MEANS_ID,
         ];
         const none = await startLogin(browser, client);
@@ -168,6 +171,7 @@ for (const backend of BACKENDS)
           WALLET_MEANS_ID,
           ZORGID_MEANS_ID,
           ZIEKENHUISPAS_MEANS_ID,
+          EIDAS_MEANS_ID,
           TEST_MEANS,
           UZI_PAS_MEANS_ID,
         ]);

@@ -90,12 +90,12 @@ for (const backend of BACKENDS)
       assert.equal(userinfo.verklaring.dezi_nummer, DE_VRIES.deziNummer);
     });
 
-    test('an unlinked pseudonym finds no person: a clear page, nothing issued', async () => {
+    test('an unlinked pseudonym finds no person: the page on linking it, nothing issued', async () => {
       const browser = new Browser();
       const { page } = await startLogin(browser, rp);
       const final = await oidcMeansLogin(browser, page, ZORGID_MEANS_ID, UZI.sub, rp.redirectUri);
       assert.equal(final.status, 403);
-      assert.match(final.body, /U staat niet in het Dezi-register/);
+      assert.match(final.body, /Dit inlogmiddel is nog niet gekoppeld/);
       assert.ok(!codeIssued(browser, rp.redirectUri));
     });
 

@@ -3,6 +3,7 @@
 // confirmation before unlinking.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { EIDAS_MEANS_ID } from '../src/means/eidas/eidas.ts';
 import { recordAudit } from '../src/audit/audit.ts';
 import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
 import { ZIEKENHUISPAS_MEANS_ID, ZORGID_MEANS_ID } from '../src/proeftuin/oidc-means-op.ts';
@@ -222,7 +223,7 @@ for (const backend of BACKENDS)
       const which = await browser.goto(`${dezi.url}/mijn-dezi/koppelen`);
       assert.match(which.body, /<h1(?: class="[^"]*")?>Welk inlogmiddel wilt u koppelen\?<\/h1>/);
       const offered = offeredMeans(which.body);
-      assert.deepEqual(offered.sort(), [testMeans.id, ZORGID_MEANS_ID].sort());
+      assert.deepEqual(offered.sort(), [testMeans.id, ZORGID_MEANS_ID, EIDAS_MEANS_ID].sort());
       for (const never of [DIGID, 'uzi-pas', YIVI_MEANS_ID, ZIEKENHUISPAS_MEANS_ID, TEST_MEANS])
         assert.ok(!offered.includes(never), `${never} finds the person anyway, or is below level high`);
 
@@ -243,7 +244,7 @@ for (const backend of BACKENDS)
       assert.match(linked.url, /melding=gekoppeld/);
 
       const again = await browser.goto(`${dezi.url}/mijn-dezi/koppelen`);
-      assert.deepEqual(offeredMeans(again.body), [ZORGID_MEANS_ID]);
+      assert.deepEqual(offeredMeans(again.body), [ZORGID_MEANS_ID, EIDAS_MEANS_ID]);
       assert.match(text(again.body), /Al gekoppeld Testmiddel/);
       const twice = await browser.submit(again, '/mijn-dezi/koppelen', { means: testMeans.id }, NEVER);
       assert.equal(twice.status, 400);

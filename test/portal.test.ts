@@ -3,6 +3,7 @@
 // refuses everything outside the administrator's own abonnee.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { EIDAS_MEANS_ID } from '../src/means/eidas/eidas.ts';
 import { LOA } from '../src/means/loa.ts';
 import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
 import {
@@ -232,6 +233,7 @@ for (const backend of BACKENDS)
         YIVI_MEANS_ID,
         ZORGID_MEANS_ID,
         ZIEKENHUISPAS_MEANS_ID,
+        EIDAS_MEANS_ID,
         testMeans.id,
       ]);
       assert.ok(

@@ -105,6 +105,19 @@ describe('dezi register commands', () => {
         2,
         /needs --voorletters and --achternaam/,
       );
+      // The operator links a foreign eID for someone without another means to link it with.
+      assert.match(
+        (await dezi('person', 'link-means', uziNummer, '--means', 'eidas', '--subject', 'BE/NL/87120433598'))
+          .stdout,
+        new RegExp(`person ${uziNummer}: means eidas linked`),
+      );
+      assert.deepEqual(
+        JSON.parse((await dezi('person', 'show', uziNummer)).stdout).linkedMeans.map(
+          (m: { meansId: string }) => m.meansId,
+        ),
+        ['eidas'],
+      );
+      await fails(['person', 'link-means', uziNummer, '--means', 'eidas'], 2, /needs --means and --subject/);
       await fails(['person', 'show', '000000001'], 1, /person 000000001 not found/);
       await fails(['person', 'show'], 2, /expected one Dezi-nummer/);
       assert.match((await dezi('abonnee', 'suspend', '55555555')).stdout, /suspended/);

@@ -15,6 +15,7 @@ import { ID_TOKEN_ALGS } from '../src/oidc/keys.ts';
 import { verifyAuditChain } from '../src/audit/audit.ts';
 import { SEED_ABONNEES, SEED_ADMINS, SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
 import { STAND_IN_ACCOUNTS } from '../src/proeftuin/oidc-means-op.ts';
+import { EIDAS_TEST_IDENTITIES } from '../src/proeftuin/eidas-identities.ts';
 import {
   freePort,
   startDezi,
@@ -111,7 +112,9 @@ test(
   { skip: SKIP, timeout: 300_000 },
   async () => {
     const employments = SEED_PERSONS.reduce((n, p) => n + p.employments.length, 0);
-    const linked = STAND_IN_ACCOUNTS.filter((a) => a.linkedBsn).length;
+    const linked =
+      STAND_IN_ACCOUNTS.filter((a) => a.linkedBsn).length +
+      EIDAS_TEST_IDENTITIES.filter((i) => i.linkedTo).length;
     for (let round = 1; round <= 5; round++) {
       // One data directory for both, as for two processes on one host: the TEST UZI PKI is made there.
       const dataDir = mkdtempSync(join(tmpdir(), 'dezi-startup-'));
@@ -131,7 +134,11 @@ test(
           `${label}: administrators once`,
         );
         assert.equal(await count(db, 'linked_means'), linked, `${label}: stand-in accounts linked once`);
-        assert.equal(await count(db, 'saml_keys'), 2, `${label}: one DigiD SP key and one stand-in IdP key`);
+        assert.equal(
+          await count(db, 'saml_keys'),
+          4,
+          `${label}: one SP key and one stand-in IdP key for DigiD and for eIDAS`,
+        );
         // The seed was written once, not written twice with one copy refused.
         for (const [action, n] of [
           ['register.abonnee.create', SEED_ABONNEES.length],

@@ -123,12 +123,8 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
     await outcomes.record({ kind: 'refused', clientId: i.clientId, meansId, refusal });
     let shown = refusal.shown;
     if (shown.kind === 'means_unavailable') d.means.reportUnavailable(shown.meansId);
-    if (refusal.reason === 'unknown_person' && login && d.registration) {
-      shown = {
-        kind: 'problem',
-        problem: 'unknown_person',
-        registrationOffered: await d.registration.offer(req, reply, login),
-      };
+    if (shown.kind === 'problem' && shown.problem === 'unknown_person' && login && d.registration) {
+      shown = { ...shown, registrationOffered: await d.registration.offer(req, reply, login) };
     }
     await transactions.setOutcome(i.uid, i.minimumLoa, shown);
     return reply.redirect(`/interaction/${i.uid}/uitkomst`, 303);
@@ -242,7 +238,7 @@ export async function brokerRoutes(app: FastifyInstance, d: BrokerDeps): Promise
       login.meansId,
       async () => {
         const { person } = login;
-        personKnown(person);
+        personKnown(person, login.subject);
         personActive(person);
         const employments = await d.register.activeEmployments(person.id);
         // A wallet's Dezi credential already says where and as what: that one, or none (no choice page).

@@ -36,6 +36,7 @@ export type PolicyReason =
 
 const PROBLEM_STATUS: Record<BrokerProblem, number> = {
   unknown_person: 403,
+  means_not_linked: 403,
   person_inactive: 403,
   no_employment: 403,
   means_failed: 400,

@@ -23,6 +23,8 @@ export interface BrokerTransaction {
 /** A refusal that ends this way of logging in, with a page that says why. */
 export type BrokerProblem =
   | 'unknown_person'
+  /** A means whose subject names a person only through a link, not linked to anyone yet. */
+  | 'means_not_linked'
   | 'person_inactive'
   | 'no_employment'
   | 'means_failed'

@@ -15,7 +15,7 @@ import {
   XmlError,
   xmlEscape,
   type XmlElement,
-} from '../means/digid/xml.ts';
+} from '../means/saml/xml.ts';
 import {
   QuestionError,
   questionFrom,

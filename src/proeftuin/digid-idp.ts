@@ -2,8 +2,7 @@
 // AuthnRequest over HTTP-Redirect, lets a vendor pick a test person or type a BSN, and answers the way
 // DigiD does: by artifact (resolved once, over SOAP, with a signed ArtifactResolve) or, when the
 // request asks for it, by HTTP-POST. Dezi's DigiD adapter logs in through it unchanged.
-import { createHash, createVerify } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import {
@@ -14,8 +13,8 @@ import {
   soapBodyMessage,
   soapEnvelope,
   verifiedElement,
-} from '../means/digid/artifact.ts';
-import { storedKeyPair } from '../means/digid/keys.ts';
+} from '../means/saml/artifact.ts';
+import { storedKeyPair } from '../means/saml/keys.ts';
 import { DIGID_LEVEL, DIGID_LEVELS, digidLevelOf, type DigidLevel } from '../means/digid/levels.ts';
 import {
   BINDING,
@@ -24,52 +23,38 @@ import {
   XmlError,
   isElement,
   onlyChild,
-  parseXml,
   textOf,
   type XmlElement,
-} from '../means/digid/xml.ts';
+} from '../means/saml/xml.ts';
 import { Bsn, InvalidBsnError } from '../means/bsn.ts';
-import type { Secrets } from '../secrets.ts';
-import {
-  button,
-  buttonGroup,
-  describedBy,
-  errorSummary,
-  formField,
-  selectField,
-  textbox,
-} from '../web/components.ts';
+import { describedBy, errorSummary, formField, selectField, textbox } from '../web/components.ts';
 import { html } from '../web/html.ts';
 import { t, type MessageKey } from '../web/i18n.ts';
-import type { Web } from '../web/web.ts';
-import { validFormPost } from '../web/csrf.ts';
 import {
   artifactResponseXml,
   BSN_NAME_ID_PREFIX,
   idpMetadataXml,
-  responseXml,
   signedEncryptedResponseXml,
 } from './digid-saml.ts';
+import {
+  AuthnRequestRefused,
+  postBindingPage,
+  readRedirectAuthnRequest,
+  requestedClassRef,
+  loginOrCancel,
+  standInLogins,
+  standInIdpRoutes,
+  type StandInDeps,
+} from './saml-idp.ts';
 import { SEED_PERSONS } from './seed-data.ts';
 
 export const DIGID_IDP_PATH = '/proeftuin/digid';
 export const DIGID_IDP_METADATA_PATH = `${DIGID_IDP_PATH}/metadata`;
 const ARTIFACT_TTL_SECONDS = 120;
-const REQUEST_MAX_AGE_MS = 10 * 60_000;
-const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
 /** The stand-in's own table: artifacts are deleted an hour after they expired. */
 export async function purgeDigidIdp(db: Database): Promise<void> {
   await db.query("DELETE FROM proeftuin_digid_artifacts WHERE expires_at < now() - interval '1 hour'");
-}
-
-export interface DigidIdpDeps {
-  issuer: string;
-  db: Database;
-  secrets: Secrets;
-  web: Web;
-  /** The one service provider this stand-in serves: this Dezi. */
-  sp: { entityId: string; acsUrl: string; certificate: string };
 }
 
 /** What the login page carries from the AuthnRequest to the answer (sealed, in a hidden field). */
@@ -80,24 +65,11 @@ interface PendingLogin {
   relayState: string | null;
 }
 
-class AuthnRequestRefused extends Error {}
-
 function hashArtifact(artifact: string): string {
   return createHash('sha256').update(artifact).digest('base64url');
 }
 
-/** The raw, still URL-encoded query parameters: the redirect binding signs exactly these octets. */
-function rawQuery(url: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && !out.has(pair.slice(0, eq))) out.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-  return out;
-}
-
-export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Promise<void> {
+export async function digidIdpRoutes(app: FastifyInstance, d: StandInDeps): Promise<void> {
   const { web } = d;
   const key = await storedKeyPair(d.db, d.secrets, 'proeftuin-digid-idp', 'DigiD proeftuin IdP');
   const entityId = `${d.issuer}${DIGID_IDP_METADATA_PATH}`;
@@ -116,77 +88,21 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
     (_req, body, done) => done(null, body),
   );
 
-  /** Checks the HTTP-Redirect binding signature and the AuthnRequest; what to answer, and how. */
+  /** The AuthnRequest, checked (saml-idp.ts); what to answer, and how. */
   function readAuthnRequest(req: FastifyRequest): PendingLogin {
-    const raw = rawQuery(req.url);
-    const [samlRequest, relayState, sigAlg, signature] = [
-      'SAMLRequest',
-      'RelayState',
-      'SigAlg',
-      'Signature',
-    ].map((k) => raw.get(k));
-    if (!samlRequest || !sigAlg || !signature)
-      throw new AuthnRequestRefused('unsigned or incomplete request');
-    if (decodeURIComponent(sigAlg) !== RSA_SHA256) throw new AuthnRequestRefused('unsupported SigAlg');
-    const signedOctets = `SAMLRequest=${samlRequest}${relayState ? `&RelayState=${relayState}` : ''}&SigAlg=${sigAlg}`;
-    const verifier = createVerify('RSA-SHA256').update(signedOctets);
-    if (!verifier.verify(d.sp.certificate, Buffer.from(decodeURIComponent(signature), 'base64'))) {
-      throw new AuthnRequestRefused('the AuthnRequest signature does not verify');
-    }
-    let request: XmlElement;
-    try {
-      const xml = inflateRawSync(Buffer.from(decodeURIComponent(samlRequest), 'base64'), {
-        maxOutputLength: 64 * 1024,
-      }).toString('utf8');
-      request = parseXml(xml).documentElement;
-    } catch {
-      throw new AuthnRequestRefused('the AuthnRequest cannot be read');
-    }
-    if (!isElement(request, NS.samlp, 'AuthnRequest')) throw new AuthnRequestRefused('not an AuthnRequest');
-    const id = request.getAttribute('ID') ?? '';
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]{15,80}$/.test(id)) throw new AuthnRequestRefused('bad ID');
-    if (textOf(onlyChild(request, NS.saml, 'Issuer')) !== d.sp.entityId)
-      throw new AuthnRequestRefused('unknown SP');
-    const destination = request.getAttribute('Destination');
-    if (destination && destination !== ssoUrl) throw new AuthnRequestRefused('wrong Destination');
-    const acs = request.getAttribute('AssertionConsumerServiceURL');
-    if (acs && acs !== d.sp.acsUrl) throw new AuthnRequestRefused('ACS URL not in the SP metadata');
-    const issued = Date.parse(request.getAttribute('IssueInstant') ?? '');
-    if (!(Math.abs(Date.now() - issued) < REQUEST_MAX_AGE_MS)) throw new AuthnRequestRefused('stale request');
+    const { request, id, relayState } = readRedirectAuthnRequest(req, d.sp, ssoUrl);
     const protocolBinding = request.getAttribute('ProtocolBinding') || BINDING.artifact;
     if (protocolBinding !== BINDING.artifact && protocolBinding !== BINDING.post) {
       throw new AuthnRequestRefused('unsupported ProtocolBinding');
     }
     // DigiD authenticates at least at the requested level; the stand-in delivers exactly that one.
-    const requested = onlyChild(request, NS.samlp, 'RequestedAuthnContext');
-    const classRef = requested ? textOf(onlyChild(requested, NS.saml, 'AuthnContextClassRef')) : null;
+    const classRef = requestedClassRef(request);
     const level = classRef ? digidLevelOf(classRef) : 'hoog';
     if (!level) throw new AuthnRequestRefused('unknown AuthnContextClassRef');
-    return {
-      id,
-      binding: protocolBinding === BINDING.post ? 'post' : 'artifact',
-      level,
-      relayState: relayState ? decodeURIComponent(relayState) : null,
-    };
+    return { id, binding: protocolBinding === BINDING.post ? 'post' : 'artifact', level, relayState };
   }
 
-  const seal = (p: PendingLogin) =>
-    d.secrets
-      .encrypt('means-state', Buffer.from(JSON.stringify(p)), 'proeftuin-digid-login')
-      .toString('base64url');
-  function unseal(value: unknown): PendingLogin | null {
-    if (typeof value !== 'string' || value.length > 2048) return null;
-    try {
-      const p = JSON.parse(
-        d.secrets
-          .decrypt('means-state', Buffer.from(value, 'base64url'), 'proeftuin-digid-login')
-          .toString('utf8'),
-      ) as PendingLogin;
-      return DIGID_LEVELS.includes(p.level) ? p : null;
-    } catch {
-      return null;
-    }
-  }
+  const logins = standInLogins<PendingLogin>(d, 'digid-idp', (p) => DIGID_LEVELS.includes(p.level));
 
   function renderLogin(req: FastifyRequest, reply: FastifyReply, p: PendingLogin, error: MessageKey | null) {
     const lang = web.lang(req, reply);
@@ -197,8 +113,7 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       </p>
       ${errorSummary(lang, error ? [{ id: 'bsn', message: t(lang, error) }] : [])}
       <form method="post" action="${DIGID_IDP_PATH}/authenticate" novalidate>
-        <input type="hidden" name="csrf" value="${web.csrfToken(`digid-idp:${p.id}`)}" />
-        <input type="hidden" name="login" value="${seal(p)}" />
+        ${logins.fields(p)}
         ${selectField({
           id: 'person',
           name: 'person',
@@ -231,29 +146,13 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
             describedBy: describedBy('bsn', { hint: true, error }),
           }),
         })}
-        ${buttonGroup(
-          button({ label: t(lang, 'digid.idp.login'), name: 'action', value: 'login' }),
-          button({
-            label: t(lang, 'digid.idp.cancel'),
-            name: 'action',
-            value: 'cancel',
-            variant: 'secondary',
-          }),
-        )}
+        ${loginOrCancel(lang)}
       </form>`;
     return web.render(req, reply.code(error ? 400 : 200), {
       lang,
       title: 'DigiD (proeftuin)',
       error: Boolean(error),
       body,
-    });
-  }
-
-  function badRequest(req: FastifyRequest, reply: FastifyReply) {
-    return web.renderProblem(req, reply, {
-      status: 400,
-      titleKey: 'error.bad_request.title',
-      bodyKey: 'error.bad_request.body',
     });
   }
 
@@ -272,85 +171,56 @@ export async function digidIdpRoutes(app: FastifyInstance, d: DigidIdpDeps): Pro
       if (p.relayState) back.searchParams.set('RelayState', p.relayState);
       return reply.redirect(back.href, 303);
     }
-    const lang = web.lang(req, reply);
-    return web.render(req, reply, {
-      lang,
+    return postBindingPage(web, req, reply, {
       title: 'DigiD (proeftuin)',
-      body: html`<h1>${t(lang, 'digid.idp.post_title')}</h1>
-        <form method="post" action="${d.sp.acsUrl}" id="saml-post">
-          <input type="hidden" name="SAMLResponse" value="${Buffer.from(response).toString('base64')}" />
-          ${p.relayState ? html`<input type="hidden" name="RelayState" value="${p.relayState}" />` : ''}
-          <p>${t(lang, 'digid.idp.post_body')}</p>
-          ${button({ label: t(lang, 'digid.idp.post_submit') })}
-        </form>
-        <script src="${DIGID_IDP_PATH}/autopost.js"></script>`,
+      base: DIGID_IDP_PATH,
+      acsUrl: d.sp.acsUrl,
+      response,
+      relayState: p.relayState,
     });
   }
 
-  app.get(DIGID_IDP_METADATA_PATH, async (_req, reply) =>
-    reply.type('application/samlmetadata+xml').header('cache-control', 'no-cache').send(metadata),
-  );
-
-  // The only script: submits the HTTP-POST binding form (a file, so that the CSP needs no inline script).
-  app.get(`${DIGID_IDP_PATH}/autopost.js`, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').send("document.getElementById('saml-post')?.submit();\n"),
-  );
-
-  app.get(`${DIGID_IDP_PATH}/sso`, async (req, reply) => {
-    let p: PendingLogin;
-    try {
-      p = readAuthnRequest(req);
-    } catch (err) {
-      if (!(err instanceof AuthnRequestRefused)) throw err;
-      req.log.info({ reason: err.message }, 'proeftuin DigiD refused an AuthnRequest');
-      return badRequest(req, reply);
-    }
-    return renderLogin(req, reply, p, null);
-  });
-
-  app.post(`${DIGID_IDP_PATH}/authenticate`, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const p = unseal(body.login);
-    if (!p || !validFormPost(web, d.issuer, req, `digid-idp:${p.id}`)) {
-      return badRequest(req, reply);
-    }
-    if (body.action === 'cancel') {
-      // DigiD reports a cancelled login as Responder / AuthnFailed.
-      const cancelled = signSamlElement(
-        responseXml({
+  standInIdpRoutes(app, {
+    web,
+    base: DIGID_IDP_PATH,
+    metadataXml: metadata,
+    label: 'DigiD',
+    logins,
+    idp: { entityId, key },
+    acsUrl: d.sp.acsUrl,
+    read: readAuthnRequest,
+    show: (req, reply, p) => renderLogin(req, reply, p, null),
+    answer,
+    authenticate: async (req, reply, p, body) => {
+      const typed = typeof body.bsn === 'string' ? body.bsn.trim() : '';
+      const picked = typeof body.person === 'string' ? body.person : '';
+      let bsn: Bsn;
+      try {
+        bsn = Bsn.parse(typed || picked);
+      } catch (err) {
+        if (!(err instanceof InvalidBsnError)) throw err;
+        return renderLogin(
+          req,
+          reply,
+          p,
+          typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing',
+        );
+      }
+      // Like current DigiD: the signed Assertion is encrypted for the SP.
+      const response = await signedEncryptedResponseXml(
+        {
           idpEntityId: entityId,
+          spEntityId: d.sp.entityId,
           acsUrl: d.sp.acsUrl,
           inResponseTo: p.id,
-          status: { code: STATUS.responder, subCode: STATUS.authnFailed },
-        }),
-        'Response',
+          nameId: `${BSN_NAME_ID_PREFIX}${bsn.reveal()}`,
+          classRef: DIGID_LEVEL[p.level],
+        },
         key,
+        d.sp.certificate,
       );
-      return answer(req, reply, p, cancelled);
-    }
-    const typed = typeof body.bsn === 'string' ? body.bsn.trim() : '';
-    const picked = typeof body.person === 'string' ? body.person : '';
-    let bsn: Bsn;
-    try {
-      bsn = Bsn.parse(typed || picked);
-    } catch (err) {
-      if (!(err instanceof InvalidBsnError)) throw err;
-      return renderLogin(req, reply, p, typed || picked ? 'digid.idp.bsn_invalid' : 'digid.idp.bsn_missing');
-    }
-    // Like current DigiD: the signed Assertion is encrypted for the SP.
-    const response = await signedEncryptedResponseXml(
-      {
-        idpEntityId: entityId,
-        spEntityId: d.sp.entityId,
-        acsUrl: d.sp.acsUrl,
-        inResponseTo: p.id,
-        nameId: `${BSN_NAME_ID_PREFIX}${bsn.reveal()}`,
-        classRef: DIGID_LEVEL[p.level],
-      },
-      key,
-      d.sp.certificate,
-    );
-    return answer(req, reply, p, response);
+      return answer(req, reply, p, response);
+    },
   });
 
   // Back channel: the SP resolves an artifact once, with an ArtifactResolve signed by its key.

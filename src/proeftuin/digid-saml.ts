@@ -1,12 +1,14 @@
-// The SAML messages an IdP sends, as the proeftuin's DigiD stand-in writes them: metadata, the
-// Response with its Assertion, and the SOAP ArtifactResponse. Tests build their forged and broken
+// The SAML messages an IdP sends, as the proeftuin's DigiD and eIDAS node stand-ins write them:
+// metadata, the Response with its Assertion (and, for eIDAS, its attributes), and the SOAP
+// ArtifactResponse. Tests build their forged and broken
 // messages with the same functions, so that each attack differs from the real thing in one place.
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { encrypt } from 'xml-encryption';
-import { signSamlElement } from '../means/digid/artifact.ts';
-import { certificateBody, type SamlKeyPair } from '../means/digid/keys.ts';
-import { BINDING, NS, STATUS, samlId, xmlEscape } from '../means/digid/xml.ts';
+import { signSamlElement } from '../means/saml/artifact.ts';
+import { certificateBody, type SamlKeyPair } from '../means/saml/keys.ts';
+import { ATTR_NAME_FORMAT_URI } from '../means/eidas/attributes.ts';
+import { BINDING, NS, STATUS, samlId, xmlEscape } from '../means/saml/xml.ts';
 
 export const BSN_NAME_ID_PREFIX = 's00000000:';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
@@ -17,13 +19,14 @@ export function idpMetadataXml(o: {
   entityId: string;
   certificate: string;
   ssoUrl: string;
-  artifactResolutionUrl: string;
+  /** Absent: an IdP that answers by HTTP-POST only (the eIDAS node). */
+  artifactResolutionUrl?: string;
 }): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="${NS.md}" xmlns:ds="${NS.ds}" entityID="${xmlEscape(o.entityId)}">
   <md:IDPSSODescriptor protocolSupportEnumeration="${NS.samlp}" WantAuthnRequestsSigned="true">
     <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificateBody(o.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
-    <md:ArtifactResolutionService Binding="${BINDING.soap}" Location="${xmlEscape(o.artifactResolutionUrl)}" index="0" isDefault="true"/>
+    ${o.artifactResolutionUrl ? `<md:ArtifactResolutionService Binding="${BINDING.soap}" Location="${xmlEscape(o.artifactResolutionUrl)}" index="0" isDefault="true"/>` : ''}
     <md:SingleSignOnService Binding="${BINDING.redirect}" Location="${xmlEscape(o.ssoUrl)}"/>
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>
@@ -37,16 +40,25 @@ export interface AssertionFields {
   inResponseTo: string;
   nameId: string;
   classRef: string;
+  /** An AttributeStatement's attributes (URI name format), one value each; absent: none (DigiD). */
+  attributes?: { name: string; value: string }[];
   id?: string;
   issuedAt?: Date;
   notOnOrAfter?: Date;
+}
+
+function attributeStatement(attributes: AssertionFields['attributes']): string {
+  if (!attributes?.length) return '';
+  const one = (a: { name: string; value: string }) =>
+    `<saml:Attribute Name="${xmlEscape(a.name)}" NameFormat="${ATTR_NAME_FORMAT_URI}"><saml:AttributeValue>${xmlEscape(a.value)}</saml:AttributeValue></saml:Attribute>`;
+  return `<saml:AttributeStatement>${attributes.map(one).join('')}</saml:AttributeStatement>`;
 }
 
 export function assertionXml(f: AssertionFields): string {
   const issued = f.issuedAt ?? new Date();
   const until = (f.notOnOrAfter ?? new Date(issued.getTime() + ASSERTION_LIFETIME_MS)).toISOString();
   const id = f.id ?? samlId(randomBytes(20));
-  return `<saml:Assertion xmlns:saml="${NS.saml}" ID="${id}" Version="2.0" IssueInstant="${issued.toISOString()}"><saml:Issuer>${xmlEscape(f.idpEntityId)}</saml:Issuer><saml:Subject><saml:NameID>${xmlEscape(f.nameId)}</saml:NameID><saml:SubjectConfirmation Method="${BEARER}"><saml:SubjectConfirmationData InResponseTo="${xmlEscape(f.inResponseTo)}" NotOnOrAfter="${until}" Recipient="${xmlEscape(f.acsUrl)}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${new Date(issued.getTime() - 1000).toISOString()}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${xmlEscape(f.spEntityId)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${issued.toISOString()}" SessionIndex="${samlId(randomBytes(8))}"><saml:AuthnContext><saml:AuthnContextClassRef>${xmlEscape(f.classRef)}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement></saml:Assertion>`;
+  return `<saml:Assertion xmlns:saml="${NS.saml}" ID="${id}" Version="2.0" IssueInstant="${issued.toISOString()}"><saml:Issuer>${xmlEscape(f.idpEntityId)}</saml:Issuer><saml:Subject><saml:NameID>${xmlEscape(f.nameId)}</saml:NameID><saml:SubjectConfirmation Method="${BEARER}"><saml:SubjectConfirmationData InResponseTo="${xmlEscape(f.inResponseTo)}" NotOnOrAfter="${until}" Recipient="${xmlEscape(f.acsUrl)}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${new Date(issued.getTime() - 1000).toISOString()}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${xmlEscape(f.spEntityId)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${issued.toISOString()}" SessionIndex="${samlId(randomBytes(8))}"><saml:AuthnContext><saml:AuthnContextClassRef>${xmlEscape(f.classRef)}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>${attributeStatement(f.attributes)}</saml:Assertion>`;
 }
 
 export interface ResponseFields {

@@ -4,9 +4,10 @@
 // names none), the TEST eSeal, the TEST UZI PKI, the seed data, the test means, its pages, and the
 // lines of the start banner.
 import { X509Certificate } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { DeziConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import type { DigidStandIn } from '../means/digid/setup.ts';
+import type { SamlStandIn } from '../means/saml/setup.ts';
 import type { OidcMeansConfig } from '../means/oidc/config.ts';
 import type { MeansRegistry } from '../means/registry.ts';
 import type { UziPasTestPki } from '../means/uzi-pas/setup.ts';
@@ -16,6 +17,9 @@ import type { Register } from '../register/register.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Web } from '../web/web.ts';
 import { DIGID_IDP_METADATA_PATH, digidIdpRoutes, purgeDigidIdp } from './digid-idp.ts';
+import { EIDAS_NODE_METADATA_PATH, eidasNodeRoutes } from './eidas-node.ts';
+import type { StandInDeps } from './saml-idp.ts';
+import { linkEidasTestIdentities } from './eidas-identities.ts';
 import { loadTestEseal, type TestEseal } from './eseal-pki.ts';
 import { testPidIssuer } from './test-pid-issuer.ts';
 import { testWalletProvider } from './test-wallet-provider.ts';
@@ -50,7 +54,8 @@ export interface Proeftuin {
   testPidIssuers: string[];
   /** The upstreams handed to the means modules, used where the configuration names none. */
   standIns: {
-    digid: DigidStandIn;
+    digid: SamlStandIn;
+    eidas: SamlStandIn;
     yivi: YiviStandIn;
     oidcMeans: OidcMeansConfig[];
     /** Only with the UZI-pas configured. */
@@ -88,6 +93,7 @@ export async function openProeftuin(o: {
     async setup(ctx) {
       await seedProeftuin(ctx.register);
       await linkStandInAccounts(ctx.register);
+      await linkEidasTestIdentities(ctx.register);
       ctx.means.register(
         createTestMeans({ baseUrl: `${issuer}${TEST_MEANS_PATH}`, token: testMeansToken(secrets) }),
       );
@@ -137,6 +143,26 @@ export async function openProeftuin(o: {
     },
   };
 
+  /** A SAML stand-in handed to its means module: its metadata, its name, its routes for the SP. */
+  const samlStandIn = (
+    metadataPath: string,
+    nl: string,
+    en: string,
+    routes: (app: FastifyInstance, d: StandInDeps) => Promise<void>,
+  ): SamlStandIn => ({
+    idpMetadataUrl: `${issuer}${metadataPath}`,
+    displayName: { nl, en },
+    routes: (sp) => async (app) => {
+      await app.register(routes, {
+        issuer,
+        db,
+        secrets,
+        web,
+        sp: { entityId: sp.entityId, acsUrl: sp.acsUrl, certificate: sp.key.certificate },
+      });
+    },
+  });
+
   return {
     async testEseal(dir) {
       testEseal = await loadTestEseal(dir);
@@ -149,19 +175,13 @@ export async function openProeftuin(o: {
       return (testEseal ?? (await loadTestEseal(null))).walletIssuer(host);
     },
     standIns: {
-      digid: {
-        idpMetadataUrl: `${issuer}${DIGID_IDP_METADATA_PATH}`,
-        displayName: { nl: 'DigiD (proeftuin)', en: 'DigiD (proeftuin)' },
-        routes: (sp) => async (app) => {
-          await app.register(digidIdpRoutes, {
-            issuer,
-            db,
-            secrets,
-            web,
-            sp: { entityId: sp.entityId, acsUrl: sp.acsUrl, certificate: sp.key.certificate },
-          });
-        },
-      },
+      digid: samlStandIn(DIGID_IDP_METADATA_PATH, 'DigiD (proeftuin)', 'DigiD (proeftuin)', digidIdpRoutes),
+      eidas: samlStandIn(
+        EIDAS_NODE_METADATA_PATH,
+        'Europese eID (proeftuin)',
+        'European eID (proeftuin)',
+        eidasNodeRoutes,
+      ),
       yivi: { config: standInYiviConfig(issuer, yivi), appUrl: (ptr) => standInAppUrl(issuer, ptr) },
       oidcMeans: oidc.means,
       walletUrl: (request) => `${TEST_WALLET_PATH}?${new URLSearchParams({ verzoek: request })}`,

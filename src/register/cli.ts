@@ -21,6 +21,9 @@ export const REGISTER_USAGE = `  abonnee add --nummer URA --naam NAME --kvk KVK 
   person rename DEZI-NUMMER --voorletters V [--voorvoegsel VV] --achternaam A
                                  record a name change (from the BRP); revokes the verklaringen that
                                  carry the old name, keeps means and employments
+  person link-means DEZI-NUMMER --means ID --subject VALUE
+                                 link a login means' subject to a person (e.g. --means eidas
+                                 --subject DE/NL/…, for someone who has no other means to link it with)
   import uzi-register FILE.csv   import an UZI-register export; idempotent, resumable after a crash
   audit verify                   check the audit trail's hash chain; exit 1 when it was altered
   (register commands accept --operator NAME; default: the login name)
@@ -34,6 +37,7 @@ export const REGISTER_COMMANDS: ReadonlySet<string> = new Set([
   'person suspend',
   'person activate',
   'person rename',
+  'person link-means',
   'import uzi-register',
   'audit verify',
 ]);
@@ -145,6 +149,23 @@ export async function runRegisterCommand(ctx: CliContext, command: string, args:
       ctx.out(
         `person ${renamed.deziNummer}: ${[renamed.voorletters, renamed.voorvoegsel, renamed.achternaam].filter(Boolean).join(' ')}`,
       );
+      return 0;
+    }
+    case 'person link-means': {
+      const { values, positionals } = parseArgs({
+        args,
+        options: { means: { type: 'string' }, subject: { type: 'string' }, operator: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.length !== 1) throw new CliUsageError('expected one Dezi-nummer');
+      if (!values.means || !values.subject)
+        throw new CliUsageError('person link-means needs --means and --subject');
+      const actor = operator(values.operator);
+      const person = await personByNummer(ctx, positionals[0]!, actor);
+      const linked = await ctx.register.linkMeans(person.id, values.means, values.subject, actor);
+      // The subject is not echoed: for some means it identifies the person outside Dezi.
+      ctx.out(`person ${person.deziNummer}: means ${linked.meansId} linked`);
       return 0;
     }
     case 'person show': {

@@ -2,6 +2,7 @@
 import { registerMessages } from './messages/register.ts';
 import { portalMessages } from './messages/portal.ts';
 import { digidMessages } from './messages/digid.ts';
+import { eidasMessages } from './messages/eidas.ts';
 import { uziMessages } from './messages/uzi.ts';
 import { yiviOidcMessages } from './messages/yivi-oidc.ts';
 import { policyMessages } from './messages/policy.ts';
@@ -146,6 +147,7 @@ const messages = {
   ...registerMessages,
   ...portalMessages,
   ...digidMessages,
+  ...eidasMessages,
   ...uziMessages,
   ...yiviOidcMessages,
   ...policyMessages,

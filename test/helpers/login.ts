@@ -213,3 +213,21 @@ export async function walletLogin(
   assert.equal(shown.status, 200, JSON.stringify(shown.body));
   return browser.goto(String(shown.body.redirect_uri), stopAt);
 }
+
+/**
+ * From the login page: choose the European eID, pick this test identity at the eIDAS node stand-in,
+ * and post its Response to the ACS (what the stand-in's autopost.js does); the page or redirect after.
+ */
+export async function eidasLogin(
+  browser: Browser,
+  loginPage: Exchange,
+  identity: string,
+  stopAt: string,
+): Promise<Exchange> {
+  assert.equal(loginPage.status, 200, loginPage.body.slice(0, 500));
+  const node = await browser.submit(loginPage, '/means', { means: 'eidas' }, stopAt);
+  assert.equal(node.status, 200, node.body.slice(0, 500));
+  const posting = await browser.submit(node, '/proeftuin/eidas/authenticate', { identity, action: 'login' });
+  assert.equal(posting.status, 200, posting.body.slice(0, 500));
+  return browser.submit(posting, '/means/eidas/acs', {}, stopAt);
+}

@@ -14,6 +14,7 @@ import { meansForm, type MeansOption } from './means.ts';
 
 const PROBLEM_PAGES: Record<BrokerProblem, { title: MessageKey; body: MessageKey }> = {
   unknown_person: { title: 'error.unknown_person.title', body: 'error.unknown_person.body' },
+  means_not_linked: { title: 'error.means_not_linked.title', body: 'error.means_not_linked.body' },
   person_inactive: { title: 'error.person_inactive.title', body: 'error.person_inactive.body' },
   no_employment: { title: 'error.no_employment.title', body: 'error.no_employment.body' },
   means_failed: { title: 'error.means_failed.title', body: 'error.means_failed.body' },
@@ -40,12 +41,18 @@ export function problemPage(
   extra?: SafeHtml | null,
 ): FastifyReply {
   const lang = web.lang(req, reply);
-  const retry = key.startsWith('means_') || key.startsWith('credential_') ? tryAgain(i, lang) : '';
+  const retry =
+    key === 'means_failed' || key === 'means_cancelled' || key.startsWith('credential_') ? tryAgain(i, lang) : '';
+  // Linking is done in Mijn Dezi, after logging in there with a means already linked.
+  const toPortal =
+    key === 'means_not_linked'
+      ? html`<p><a href="/mijn-dezi">${t(lang, 'error.means_not_linked.to_portal')}</a></p>`
+      : '';
   return web.renderProblem(req, reply, {
     status: problemStatus(key),
     titleKey: PROBLEM_PAGES[key].title,
     bodyKey: PROBLEM_PAGES[key].body,
-    actions: html`${extra ?? ''}${retry}${cancelForm(web, i, lang)}`,
+    actions: html`${extra ?? ''}${toPortal}${retry}${cancelForm(web, i, lang)}`,
   });
 }
 

@@ -1,52 +1,26 @@
-// DigiD as a SAML 2.0 service provider (means.md). start: a signed AuthnRequest over HTTP-Redirect
-// asking for the DigiD level that reaches the login's eIDAS minimum. The answer comes to the fixed
-// assertion consumer service (as DigiD requires one registered in metadata), which only hands it on to
-// the login's callback: an artifact in the URL, or a POSTed Response parked server-side. finish: the
-// artifact is resolved with a signed SOAP ArtifactResolve over the back channel, and the Response is
-// checked against the IdP's metadata and the AuthnRequest stored for this login, once.
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SAML, type SamlConfig } from '@node-saml/node-saml';
-import { Agent } from 'undici';
+// DigiD as a SAML means (means.md): the AuthnRequest asks for the DigiD level that reaches the login's
+// eIDAS minimum, delivered by artifact (or HTTP-POST); the checked assertion's NameID is the BSN in
+// sector s00000000 and its context class the DigiD level. The SAML itself is ../saml/sp.ts.
 import type { Database } from '../../db/database.ts';
-import { constantTimeEqual, type Secrets } from '../../secrets.ts';
-import type { Web } from '../../web/web.ts';
-import { upstreamFetch } from '../http.ts';
-import { LOA, meetsLoa } from '../loa.ts';
-import {
-  MeansError,
-  type LoginMeans,
-  type MeansCallback,
-  type MeansResult,
-  type MeansStart,
-} from '../means.ts';
-import {
-  ArtifactError,
-  artifactResolveXml,
-  decodeArtifact,
-  readArtifactResponse,
-  soapEnvelope,
-  sourceIdOf,
-} from './artifact.ts';
-import type { SamlKeyPair } from './keys.ts';
-import { DIGID_LEVEL, digidLevelFor, loaOfDigidLevel } from './levels.ts';
-import { spMetadataXml, type IdpMetadata } from './metadata.ts';
-import { SamlRequestStore } from './requests.ts';
-import { validateResponse } from './response.ts';
-import { BINDING, XmlError, parseXml, serializeXml } from './xml.ts';
+import type { Secrets } from '../../secrets.ts';
+import { Bsn, InvalidBsnError } from '../bsn.ts';
+import { LOA, meetsLoa, type LoA } from '../loa.ts';
+import { MeansError, type MeansResult } from '../means.ts';
+import type { IdpMetadata } from '../saml/metadata.ts';
+import type { CheckedAssertion } from '../saml/response.ts';
+import { createSamlMeans, type ResponseBinding, type SamlSp } from '../saml/sp.ts';
+import { NS, onlyChild, textOf } from '../saml/xml.ts';
+import { DIGID_LEVEL, digidLevelFor, digidLevelOf, loaOfDigidLevel } from './levels.ts';
 
 export const DIGID_MEANS_ID = 'digid';
 export const DIGID_ACS_PATH = '/means/digid/acs';
 export const DIGID_SP_METADATA_PATH = '/means/digid/metadata';
 
-export type ResponseBinding = 'artifact' | 'post';
+/** DigiD puts the BSN behind a sector code: s00000000 is the BSN sector. */
+const BSN_SECTOR_PREFIX = 's00000000:';
 
-export interface DigidSp {
-  entityId: string;
-  /** The assertion consumer service URL: the issuer + DIGID_ACS_PATH. */
-  acsUrl: string;
-  key: SamlKeyPair;
-}
+export type { ResponseBinding };
+export type DigidSp = SamlSp;
 
 export interface DigidOptions {
   db: Database;
@@ -59,216 +33,50 @@ export interface DigidOptions {
   timeoutMs?: number;
   /** How long a person may take at DigiD. */
   requestTtlSeconds?: number;
-  /** TLS on the artifact back channel: the PEM client key and certificate for mutual TLS (DigiD
-   * requires it; both or neither), and the CA certificates that the IdP's server certificate must
-   * chain to (default: the system's). Either may be given without the other. */
+  /** TLS on the artifact back channel (see SamlMeansOptions). */
   backChannelTls?: { key?: string; cert?: string; ca?: string } | null;
 }
 
-const RELAY_STATE = /^[A-Za-z0-9_-]{16,80}$/;
-const ACS_BODY_LIMIT = 128 * 1024;
-/** What the ACS puts in the callback URL instead of a POSTed Response (which stays server-side). */
-const PARKED = 'parked';
-
-/** node-saml always asks for HTTP-POST; DigiD answers by artifact, so the binding is set here. */
-class AuthnRequestSaml extends SAML {
-  readonly #protocolBinding: string;
-  constructor(config: SamlConfig, protocolBinding: string) {
-    super(config);
-    this.#protocolBinding = protocolBinding;
-  }
-  protected override async generateAuthorizeRequestAsync(isPassive: boolean, isHttpPostBinding: boolean) {
-    const xml = await super.generateAuthorizeRequestAsync(isPassive, isHttpPostBinding);
-    const doc = parseXml(xml);
-    doc.documentElement.setAttribute('ProtocolBinding', this.#protocolBinding);
-    return serializeXml(doc);
-  }
+function refuse(message: string): never {
+  throw new MeansError('invalid_response', message);
 }
 
-function invalid(message: string, cause?: unknown): never {
-  throw new MeansError('invalid_response', message, cause ? { cause } : undefined);
+/** The BSN and level a checked DigiD assertion proves, if its level reaches the minimum. */
+export function digidResult(checked: CheckedAssertion, minimumLoa: LoA): MeansResult {
+  const level = digidLevelOf(checked.classRef);
+  if (!level) refuse('unknown AuthnContextClassRef');
+  const nameId = textOf(onlyChild(checked.subject, NS.saml, 'NameID'));
+  if (!nameId?.startsWith(BSN_SECTOR_PREFIX)) refuse('the NameID is not a BSN in sector s00000000');
+  let bsn: Bsn;
+  try {
+    bsn = Bsn.parse(nameId.slice(BSN_SECTOR_PREFIX.length));
+  } catch (err) {
+    if (err instanceof InvalidBsnError) refuse('the NameID is not a valid BSN');
+    throw err;
+  }
+  const loa = loaOfDigidLevel(level);
+  if (!loa || !meetsLoa(loa, minimumLoa)) {
+    throw new MeansError('insufficient_loa', `DigiD ${level} is below the requested level`, {
+      reached: loa, // null for basis, which is below every eIDAS level
+    });
+  }
+  return { meansId: DIGID_MEANS_ID, subject: { kind: 'bsn', bsn }, loaAuthn: loa };
 }
 
-export function createDigidMeans(o: DigidOptions): {
-  means: LoginMeans;
-  routes: (app: FastifyInstance, d: { web: Web }) => Promise<void>;
-} {
-  const timeoutMs = o.timeoutMs ?? 5000;
-  const store = new SamlRequestStore(o.db, o.secrets, o.requestTtlSeconds ?? 900);
-  if (o.backChannelTls && !o.backChannelTls.key !== !o.backChannelTls.cert)
-    throw new Error('the back channel client key and certificate go together');
-  const backChannel = o.backChannelTls
-    ? {
-        dispatcher: new Agent({
-          connect: { key: o.backChannelTls.key, cert: o.backChannelTls.cert, ca: o.backChannelTls.ca },
-        }),
-      }
-    : {};
-
-  async function resolveArtifact(idp: IdpMetadata, samlArt: string): Promise<string> {
-    let artifact;
-    try {
-      artifact = decodeArtifact(samlArt);
-    } catch (err) {
-      invalid((err as Error).message, err);
-    }
-    if (!artifact.sourceId.equals(sourceIdOf(idp.entityId)))
-      invalid('the artifact was issued by another IdP');
-    const endpoint = idp.artifactResolution.get(artifact.endpointIndex);
-    if (!endpoint) invalid(`the IdP has no ArtifactResolutionService with index ${artifact.endpointIndex}`);
-    const resolve = artifactResolveXml({
-      issuer: o.sp.entityId,
-      destination: endpoint,
-      artifact: samlArt,
-      key: o.sp.key,
-    });
-    const res = await upstreamFetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'text/xml; charset=utf-8',
-        soapaction: '"http://www.oasis-open.org/committees/security"',
-      },
-      body: soapEnvelope(resolve.xml),
-      timeoutMs,
-      ...backChannel,
-    });
-    if (res.status >= 500) throw new MeansError('unavailable', `artifact resolution answered ${res.status}`);
-    if (res.status !== 200) invalid(`artifact resolution answered ${res.status}`);
-    let outcome;
-    try {
-      outcome = readArtifactResponse(res.body, {
-        resolveId: resolve.id,
-        idpEntityId: idp.entityId,
-        idpCertificates: idp.signingCertificates,
-      });
-    } catch (err) {
-      if (err instanceof XmlError || err instanceof ArtifactError) invalid(err.message, err);
-      throw err;
-    }
-    if (outcome.kind === 'empty') invalid('the artifact is unknown, expired or already resolved');
-    return outcome.responseXml;
-  }
-
-  const means: LoginMeans = {
-    id: DIGID_MEANS_ID,
-    displayName: o.displayName ?? { nl: 'DigiD', en: 'DigiD' },
-    category: 'wdo',
-    loa: LOA.high,
-    subjectKinds: ['bsn'],
-
-    async start(request: MeansStart) {
-      const idp = await o.metadata();
-      const requestId = `_${randomBytes(20).toString('hex')}`;
-      const saml = new AuthnRequestSaml(
-        {
-          entryPoint: idp.ssoRedirectUrl,
-          issuer: o.sp.entityId,
-          callbackUrl: o.sp.acsUrl,
-          idpCert: idp.signingCertificates,
-          privateKey: o.sp.key.privateKey,
-          signatureAlgorithm: 'sha256',
-          authnContext: [DIGID_LEVEL[digidLevelFor(request.minimumLoa)]],
-          racComparison: 'minimum',
-          identifierFormat: null,
-          generateUniqueId: () => requestId,
-        },
-        o.responseBinding === 'artifact' ? BINDING.artifact : BINDING.post,
-      );
-      const redirectTo = await saml.getAuthorizeUrlAsync(request.state, undefined, {});
-      await store.put(request.state, requestId, request.callbackUrl);
-      return { redirectTo };
+export function createDigidMeans(o: DigidOptions) {
+  return createSamlMeans({
+    ...o,
+    means: {
+      id: DIGID_MEANS_ID,
+      displayName: o.displayName ?? { nl: 'DigiD', en: 'DigiD' },
+      category: 'wdo',
+      loa: LOA.high,
+      subjectKinds: ['bsn'],
     },
-
-    async finish(callback: MeansCallback): Promise<MeansResult> {
-      const { RelayState, SAMLart, SAMLResponse } = callback.query;
-      if (typeof RelayState !== 'string' || !constantTimeEqual(RelayState, callback.expectedState)) {
-        invalid('RelayState does not match this login');
-      }
-      const pending = await store.take(callback.expectedState);
-      if (!pending) invalid('no AuthnRequest is pending for this login: answered before, or expired');
-      const idp = await o.metadata();
-      let responseXml: string;
-      if (typeof SAMLart === 'string' && SAMLResponse === undefined) {
-        responseXml = await resolveArtifact(idp, SAMLart);
-      } else if (SAMLResponse === PARKED && SAMLart === undefined && pending.responseXml) {
-        responseXml = pending.responseXml;
-      } else invalid('the callback carries neither an artifact nor a Response');
-
-      const assertion = await validateResponse(responseXml, { idp, sp: o.sp, requestId: pending.requestId });
-      if (!(await store.firstUse(idp.entityId, assertion.assertionId, assertion.notOnOrAfter))) {
-        invalid('this assertion was used before (replay)');
-      }
-      const loa = loaOfDigidLevel(assertion.level);
-      if (!loa || !meetsLoa(loa, callback.minimumLoa)) {
-        throw new MeansError('insufficient_loa', `DigiD ${assertion.level} is below the requested level`, {
-          reached: loa, // null for basis, which is below every eIDAS level
-        });
-      }
-      return { meansId: DIGID_MEANS_ID, subject: { kind: 'bsn', bsn: assertion.bsn }, loaAuthn: loa };
-    },
-
-    async health() {
-      try {
-        const idp = await o.metadata();
-        const res = await upstreamFetch(idp.ssoRedirectUrl, { method: 'GET', timeoutMs: 2000 });
-        return res.status < 500;
-      } catch {
-        return false;
-      }
-    },
-  };
-
-  /**
-   * The assertion consumer service. It is reached cross-site (from the IdP), where the browser may
-   * leave the SameSite=Lax interaction cookie out of a POST; so it checks nothing itself and never
-   * finishes a login. It hands the answer on, with a 303 (a top-level GET, which carries the Lax
-   * cookie), to the login's own callback, where the broker checks the interaction and finish() the
-   * SAML. A POSTed Response stays server-side: it may hold the BSN, so it never goes into a URL.
-   */
-  async function routes(app: FastifyInstance, d: { web: Web }): Promise<void> {
-    const refuse = (req: FastifyRequest, reply: FastifyReply) =>
-      d.web.renderProblem(req, reply, {
-        status: 400,
-        titleKey: 'error.session_expired.title',
-        bodyKey: 'error.session_expired.body',
-      });
-    const onward = (callbackUrl: string, params: Record<string, string>) => {
-      const url = new URL(callbackUrl);
-      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-      return url.href;
-    };
-
-    async function acs(req: FastifyRequest, reply: FastifyReply, fields: Record<string, unknown>) {
-      const { RelayState, SAMLart, SAMLResponse } = fields;
-      if (typeof RelayState !== 'string' || !RELAY_STATE.test(RelayState)) return refuse(req, reply);
-      reply.header('cache-control', 'no-store');
-      if (typeof SAMLart === 'string' && SAMLResponse === undefined && SAMLart.length <= 100) {
-        const callbackUrl = await store.callbackFor(RelayState);
-        if (!callbackUrl) return refuse(req, reply);
-        return reply.redirect(onward(callbackUrl, { RelayState, SAMLart }), 303);
-      }
-      if (req.method === 'POST' && typeof SAMLResponse === 'string' && SAMLart === undefined) {
-        const xml = Buffer.from(SAMLResponse, 'base64').toString('utf8');
-        const callbackUrl = await store.park(RelayState, xml);
-        if (!callbackUrl) return refuse(req, reply);
-        return reply.redirect(onward(callbackUrl, { RelayState, SAMLResponse: PARKED }), 303);
-      }
-      return refuse(req, reply);
-    }
-
-    app.get(DIGID_ACS_PATH, async (req, reply) => acs(req, reply, req.query as Record<string, unknown>));
-    // A signed, encrypted Response with certificates outgrows the 16 KiB allowed for Dezi's own forms.
-    app.post(DIGID_ACS_PATH, { bodyLimit: ACS_BODY_LIMIT }, async (req, reply) =>
-      acs(req, reply, (req.body ?? {}) as Record<string, unknown>),
-    );
-    app.get(DIGID_SP_METADATA_PATH, async (_req, reply) =>
-      reply
-        .type('application/samlmetadata+xml')
-        .send(
-          spMetadataXml({ entityId: o.sp.entityId, acsUrl: o.sp.acsUrl, certificate: o.sp.key.certificate }),
-        ),
-    );
-  }
-
-  return { means, routes };
+    label: 'DigiD',
+    acsPath: DIGID_ACS_PATH,
+    metadataPath: DIGID_SP_METADATA_PATH,
+    authnRequest: (minimumLoa) => ({ authnContext: [DIGID_LEVEL[digidLevelFor(minimumLoa)]] }),
+    result: digidResult,
+  });
 }

@@ -2,25 +2,16 @@
 // (a file or URL, or a stand-in IdP that a test environment hands in); and DigiD as a Dezi module.
 import { readFileSync } from 'node:fs';
 import type { Database } from '../../db/database.ts';
-import type { DeziModule, Routes } from '../../module.ts';
+import type { DeziModule } from '../../module.ts';
 import type { Secrets } from '../../secrets.ts';
-import type { Web } from '../../web/web.ts';
-import type { MeansRegistry } from '../registry.ts';
+import { SamlKeyError } from '../saml/keys.ts';
+import { metadataLoader } from '../saml/metadata.ts';
+import { samlModule, samlSp, type SamlContext, type SamlSetup, type SamlStandIn } from '../saml/setup.ts';
 import type { DigidConfig } from './config.ts';
-import { DIGID_ACS_PATH, DIGID_SP_METADATA_PATH, createDigidMeans, type DigidSp } from './digid.ts';
-import { SamlKeyError, readKeyPairFiles, storedKeyPair } from './keys.ts';
-import { metadataLoader } from './metadata.ts';
-import { purgeSamlState } from './requests.ts';
+import { DIGID_ACS_PATH, DIGID_SP_METADATA_PATH, createDigidMeans } from './digid.ts';
 
 /** A DigiD IdP a test environment (the proeftuin) runs, used where the configuration names none. */
-export interface DigidStandIn {
-  /** Where the stand-in publishes its SAML metadata. */
-  idpMetadataUrl: string;
-  /** DigiD's name on the choice page while the test environment runs. */
-  displayName: { nl: string; en: string };
-  /** The stand-in's routes, serving this SP; registered only when DigiD uses the stand-in. */
-  routes(sp: DigidSp): Routes;
-}
+export type DigidStandIn = SamlStandIn;
 
 /** The back channel's client certificate (when configured) and CAs (when configured), read. */
 function readTlsFiles(files: NonNullable<DigidConfig['backChannelTls']>) {
@@ -35,11 +26,7 @@ function readTlsFiles(files: NonNullable<DigidConfig['backChannelTls']>) {
   }
 }
 
-export type DigidSetup = ReturnType<typeof createDigidMeans> & {
-  sp: DigidSp;
-  /** True when the IdP is the stand-in handed in. */
-  standIn: boolean;
-};
+export type DigidSetup = SamlSetup;
 
 /** Nothing configured and a stand-in handed in: the stand-in, a generated SP key, the artifact binding. */
 const STAND_IN_DEFAULT: DigidConfig = {
@@ -61,13 +48,16 @@ export async function digidFromConfig(
   if (!standIn && (!digid.idpMetadata || !digid.spKeyFiles)) {
     throw new Error('DigiD in production needs IdP metadata and the SP key files');
   }
-  const sp: DigidSp = {
-    entityId: digid.spEntityId ?? `${config.issuer}${DIGID_SP_METADATA_PATH}`,
-    acsUrl: `${config.issuer}${DIGID_ACS_PATH}`,
-    key: digid.spKeyFiles
-      ? readKeyPairFiles(digid.spKeyFiles.key, digid.spKeyFiles.cert)
-      : await storedKeyPair(db, secrets, 'digid-sp', 'Dezi DigiD SP (proeftuin)'),
-  };
+  const sp = await samlSp({
+    issuer: config.issuer,
+    entityId: digid.spEntityId,
+    paths: { acs: DIGID_ACS_PATH, metadata: DIGID_SP_METADATA_PATH },
+    keyFiles: digid.spKeyFiles,
+    db,
+    secrets,
+    keyName: 'digid-sp',
+    commonName: 'Dezi DigiD SP (proeftuin)',
+  });
   const metadata = metadataLoader(digid.idpMetadata ?? { kind: 'url', url: standIn!.idpMetadataUrl });
   const created = createDigidMeans({
     db,
@@ -81,13 +71,7 @@ export async function digidFromConfig(
   return { ...created, sp, standIn: digid.idpMetadata === null };
 }
 
-export interface DigidContext {
-  issuer: string;
-  db: Database;
-  secrets: Secrets;
-  web: Web;
-  means: MeansRegistry;
-}
+export type DigidContext = SamlContext;
 
 /** DigiD as a module: the means, its SP routes, the stand-in IdP's when it uses one, its purge. */
 export function digidModule(o: {
@@ -95,25 +79,9 @@ export function digidModule(o: {
   config: DigidConfig | null | undefined;
   standIn?: DigidStandIn;
 }): DeziModule<DigidContext> {
-  return {
-    name: 'digid',
-    async setup(ctx) {
-      const digid = await digidFromConfig(
-        { issuer: ctx.issuer, digid: o.config },
-        ctx.db,
-        ctx.secrets,
-        o.standIn,
-      );
-      if (digid) ctx.means.register(digid.means);
-      const standInRoutes = digid?.standIn ? o.standIn!.routes(digid.sp) : null;
-      return {
-        routes: async (app) => {
-          if (digid) await app.register(digid.routes, { web: ctx.web });
-          if (standInRoutes) await app.register(standInRoutes);
-        },
-        // Also without DigiD now: rows of an earlier configuration still expire.
-        purge: () => purgeSamlState(ctx.db),
-      };
-    },
-  };
+  return samlModule(
+    'digid',
+    (ctx) => digidFromConfig({ issuer: ctx.issuer, digid: o.config }, ctx.db, ctx.secrets, o.standIn),
+    o.standIn,
+  );
 }

@@ -20,8 +20,6 @@ export const digidMessages = {
     nl: '9 cijfers; moet de elfproef doorstaan.',
     en: '9 digits; must pass the elfproef.',
   },
-  'digid.idp.login': { nl: 'Inloggen', en: 'Log in' },
-  'digid.idp.cancel': { nl: 'Annuleren', en: 'Cancel' },
   'digid.idp.bsn_invalid': {
     nl: 'Dit is geen geldig BSN: het moet 9 cijfers hebben en de elfproef doorstaan.',
     en: 'This is not a valid BSN: it must have 9 digits and pass the elfproef.',
@@ -30,10 +28,13 @@ export const digidMessages = {
     nl: 'Kies een testpersoon of typ een BSN.',
     en: 'Choose a test person or type a BSN.',
   },
-  'digid.idp.post_title': { nl: 'Terug naar Dezi', en: 'Back to Dezi' },
-  'digid.idp.post_body': {
+  // The HTTP-POST binding's page and the buttons of every SAML stand-in (DigiD, the eIDAS node).
+  'saml.post.title': { nl: 'Terug naar Dezi', en: 'Back to Dezi' },
+  'saml.post.body': {
     nl: 'U bent ingelogd. Ga verder naar Dezi.',
     en: 'You are logged in. Continue to Dezi.',
   },
-  'digid.idp.post_submit': { nl: 'Ga verder', en: 'Continue' },
+  'saml.post.submit': { nl: 'Ga verder', en: 'Continue' },
+  'saml.idp.login': { nl: 'Inloggen', en: 'Log in' },
+  'saml.idp.cancel': { nl: 'Annuleren', en: 'Cancel' },
 } as const satisfies Messages;

@@ -137,17 +137,25 @@ export function metadataLoader(
   };
 }
 
-/** The SP's metadata: signing certificate, both assertion consumer service bindings. */
-export function spMetadataXml(o: { entityId: string; acsUrl: string; certificate: string }): string {
+/** The SP's metadata: signing certificate, the assertion consumer service's bindings (default both). */
+export function spMetadataXml(o: {
+  entityId: string;
+  acsUrl: string;
+  certificate: string;
+  acsBindings?: readonly ('artifact' | 'post')[];
+}): string {
   const cert = certificateBody(o.certificate);
   const acs = xmlEscape(o.acsUrl);
+  const services = (o.acsBindings ?? ['artifact', 'post']).map(
+    (b, i) =>
+      `<md:AssertionConsumerService Binding="${BINDING[b]}" Location="${acs}" index="${i}"${i === 0 ? ' isDefault="true"' : ''}/>`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="${NS.md}" xmlns:ds="${NS.ds}" entityID="${xmlEscape(o.entityId)}">
   <md:SPSSODescriptor protocolSupportEnumeration="${NS.samlp}" AuthnRequestsSigned="true" WantAssertionsSigned="true">
     <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
     <md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
-    <md:AssertionConsumerService Binding="${BINDING.artifact}" Location="${acs}" index="0" isDefault="true"/>
-    <md:AssertionConsumerService Binding="${BINDING.post}" Location="${acs}" index="1"/>
+    ${services.join('\n    ')}
   </md:SPSSODescriptor>
 </md:EntityDescriptor>
 `;

@@ -1,14 +1,13 @@
-// Checks a SAML Response from the IdP and reads the person's BSN and DigiD level from it. node-saml
-// validates the signatures (the Assertion must be signed; an encrypted assertion is decrypted with
-// the SP key), the time window and the audience; every value this module then reads comes from the
-// assertion node-saml returns, which is the one its signature covers. The checks node-saml does not
-// make (issuer, recipient, InResponseTo, bearer confirmation, level, subject) are written out here.
+// Checks a SAML Response from the IdP, for every SAML means (DigiD, eIDAS). node-saml validates the
+// signatures (the Assertion must be signed; an encrypted assertion is decrypted with the SP key), the
+// time window and the audience; every value read afterwards comes from the assertion node-saml
+// returns, which is the one its signature covers. The checks node-saml does not make (issuer,
+// recipient, InResponseTo, bearer confirmation, one AuthnStatement) are written out here; what the
+// assertion says (subject, level) each means reads itself from the checked assertion.
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { Bsn, InvalidBsnError } from '../bsn.ts';
 import { MeansError } from '../means.ts';
 import { verifiedElement } from './artifact.ts';
 import type { SamlKeyPair } from './keys.ts';
-import { digidLevelOf, type DigidLevel } from './levels.ts';
 import type { IdpMetadata } from './metadata.ts';
 import {
   NS,
@@ -23,17 +22,18 @@ import {
   type XmlElement,
 } from './xml.ts';
 
-/** DigiD puts the BSN behind a sector code: s00000000 is the BSN sector. */
-const BSN_SECTOR_PREFIX = 's00000000:';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 
 export const CLOCK_SKEW_MS = 60_000;
 /** An assertion older than this is refused even if the IdP gave it a longer life. */
 const MAX_ASSERTION_AGE_MS = 5 * 60_000;
 
-export interface ValidatedAssertion {
-  bsn: Bsn;
-  level: DigidLevel;
+export interface CheckedAssertion {
+  /** The Assertion as its signature covers it. */
+  assertion: XmlElement;
+  subject: XmlElement;
+  /** The AuthnContextClassRef of its one AuthnStatement ('' when absent). */
+  classRef: string;
   assertionId: string;
   /** Until when the assertion could be replayed: how long its ID must be remembered. */
   notOnOrAfter: Date;
@@ -44,6 +44,8 @@ export interface ResponseExpectations {
   sp: { entityId: string; acsUrl: string; key: SamlKeyPair };
   /** The ID of the AuthnRequest this login sent. */
   requestId: string;
+  /** The means' name, for the reason of a refusal. */
+  label: string;
 }
 
 function refuse(message: string, cause?: unknown): never {
@@ -51,21 +53,18 @@ function refuse(message: string, cause?: unknown): never {
 }
 
 /** A non-success status is an answer too: the person cancelled, or the level could not be met. */
-function checkStatus(response: XmlElement): void {
+function checkStatus(response: XmlElement, label: string): void {
   const { code, subCode } = statusOf(response);
   if (code === STATUS.success) return;
   if (subCode === STATUS.authnFailed)
-    throw new MeansError('cancelled', 'DigiD: authentication cancelled or failed');
+    throw new MeansError('cancelled', `${label}: authentication cancelled or failed`);
   if (subCode === STATUS.noAuthnContext) {
-    throw new MeansError('insufficient_loa', 'DigiD could not authenticate at the requested level');
+    throw new MeansError('insufficient_loa', `${label} could not authenticate at the requested level`);
   }
-  refuse(`DigiD answered status ${code ?? 'none'} ${subCode ?? ''}`.trim());
+  refuse(`${label} answered status ${code ?? 'none'} ${subCode ?? ''}`.trim());
 }
 
-export async function validateResponse(
-  responseXml: string,
-  e: ResponseExpectations,
-): Promise<ValidatedAssertion> {
+export async function checkResponse(responseXml: string, e: ResponseExpectations): Promise<CheckedAssertion> {
   let response: XmlElement;
   try {
     response = parseXml(responseXml).documentElement;
@@ -87,7 +86,7 @@ export async function validateResponse(
   ) {
     refuse('the Response signature does not verify');
   }
-  checkStatus(response);
+  checkStatus(response, e.label);
 
   const saml = new SAML({
     idpCert: e.idp.signingCertificates,
@@ -155,23 +154,10 @@ export async function validateResponse(
   const authn = childElements(assertion, NS.saml, 'AuthnStatement');
   if (authn.length !== 1) refuse('the Assertion must hold one AuthnStatement');
   const context = onlyChild(authn[0]!, NS.saml, 'AuthnContext');
-  const level = digidLevelOf(
-    textOf(context ? onlyChild(context, NS.saml, 'AuthnContextClassRef') : null) ?? '',
-  );
-  if (!level) refuse('unknown AuthnContextClassRef');
-
-  const nameId = textOf(onlyChild(subject, NS.saml, 'NameID'));
-  if (!nameId?.startsWith(BSN_SECTOR_PREFIX)) refuse('the NameID is not a BSN in sector s00000000');
-  let bsn: Bsn;
-  try {
-    bsn = Bsn.parse(nameId.slice(BSN_SECTOR_PREFIX.length));
-  } catch (err) {
-    if (err instanceof InvalidBsnError) refuse('the NameID is not a valid BSN');
-    throw err;
-  }
   return {
-    bsn,
-    level,
+    assertion,
+    subject,
+    classRef: textOf(context ? onlyChild(context, NS.saml, 'AuthnContextClassRef') : null) ?? '',
     assertionId,
     notOnOrAfter: new Date(Math.max(conditionsEnd, Date.parse(confirmation.getAttribute('NotOnOrAfter')!))),
   };

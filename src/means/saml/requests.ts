@@ -1,5 +1,7 @@
 // Server-side SAML state: the AuthnRequest each login sent (found by its RelayState, taken once),
-// a POSTed Response parked until the callback, and the IDs of assertions already accepted.
+// a POSTed Response parked until the callback, and the IDs of assertions already accepted (by issuer
+// and ID). Every SAML means shares the tables, named digid_* from when DigiD was the only one: a
+// RelayState is the login's own random state, so the means cannot meet in them.
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { Secrets } from '../../secrets.ts';
