@@ -42,7 +42,9 @@ export function problemPage(
 ): FastifyReply {
   const lang = web.lang(req, reply);
   const retry =
-    key === 'means_failed' || key === 'means_cancelled' || key.startsWith('credential_') ? tryAgain(i, lang) : '';
+    key === 'means_failed' || key === 'means_cancelled' || key.startsWith('credential_')
+      ? tryAgain(i, lang)
+      : '';
   // Linking is done in Mijn Dezi, after logging in there with a means already linked.
   const toPortal =
     key === 'means_not_linked'
