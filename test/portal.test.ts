@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EIDAS_MEANS_ID } from '../src/means/eidas/eidas.ts';
 import { LOA } from '../src/means/loa.ts';
+import { WALLET_MEANS_ID } from '../src/means/wallet/wallet-means.ts';
 import { YIVI_MEANS_ID } from '../src/means/yivi/yivi.ts';
 import {
   STAND_IN_ACCOUNTS,
@@ -231,6 +232,7 @@ for (const backend of BACKENDS)
       assert.deepEqual(offeredMeans(meansPage.body), [
         DIGID,
         YIVI_MEANS_ID,
+        WALLET_MEANS_ID,
         ZORGID_MEANS_ID,
         ZIEKENHUISPAS_MEANS_ID,
         EIDAS_MEANS_ID,

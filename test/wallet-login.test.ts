@@ -418,6 +418,14 @@ for (const backend of BACKENDS)
       assert.ok(audit.every((a) => !a.row.includes(SMIT.bsn)));
       const state = await dezi.db.query<{ value: string }>('SELECT value::text AS value FROM single_use');
       assert.ok(state.every((r) => !r.value.includes(SMIT.bsn)));
+      // Every row of every table (the wallet's and the test wallet's among them), as the login sweep does.
+      const tables = await dezi.db.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+      );
+      for (const { table_name } of tables) {
+        const rows = await dezi.db.query<{ row: string }>(`SELECT t::text AS row FROM ${table_name} t`);
+        for (const { row } of rows) assert.ok(!row.includes(SMIT.bsn), `BSN in clear in table ${table_name}`);
+      }
 
       // The same PID signed by an issuer Dezi does not trust (same iss, another certificate).
       const stranger = await selfSignedP256('CN=Not the PID issuer', new URL(TEST_PID_ISSUER).hostname);
