@@ -4,40 +4,36 @@
 // Openid4vciClient received from Dezi. Cross-device (QR, the page goes on) and same-device (the
 // wallet's redirect with a response code); then the messages a wallet must not send, built by hand.
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { Bsn } from '../src/means/bsn.ts';
 import { LOA } from '../src/means/loa.ts';
 import { SEED_PERSONS } from '../src/proeftuin/seed-data.ts';
-import { receiveCredential, testWallet } from '../src/proeftuin/test-wallet-client.ts';
 import {
   presentation,
   presentCredential,
   resolveRequest,
   respond,
 } from '../src/proeftuin/test-wallet-presenter.ts';
-import { selfSignedP256, testWalletProvider } from '../src/proeftuin/test-wallet-provider.ts';
+import { selfSignedP256 } from '../src/proeftuin/test-wallet-provider.ts';
 import { issueTestPid, TEST_PID_ISSUER } from '../src/proeftuin/test-pid-issuer.ts';
 import { newP256 } from '../src/proeftuin/test-wallet-client.ts';
 import type { Actor } from '../src/audit/audit.ts';
 import { Browser, type Exchange } from './helpers/browser.ts';
 import { BACKENDS, type TestDezi } from './helpers/dezi.ts';
 import { withDezi } from './helpers/fixture.ts';
-import { codeIssued, startLogin } from './helpers/login.ts';
+import {
+  codeIssued,
+  startLogin,
+  walletCredential,
+  walletTrust,
+  type HeldCredential,
+} from './helpers/login.ts';
 import { fetchUserinfo, redeem, type TestRp } from './helpers/rp.ts';
 
 const OPERATOR: Actor = { kind: 'operator', name: 'wallet-login-test' };
 const JANSEN = SEED_PERSONS.find((p) => p.achternaam === 'Jansen')!;
 const SMIT = SEED_PERSONS.find((p) => p.achternaam === 'Smit')!; // one employment, not ended here
-
-interface Held {
-  credential: string;
-  holder: JWK;
-  deziNummer: string;
-  employmentId: string;
-  abonneeNummer: string;
-}
 
 for (const backend of BACKENDS)
   describe(`wallet login (${backend})`, () => {
@@ -45,24 +41,17 @@ for (const backend of BACKENDS)
     let rp: TestRp;
     withDezi(backend, { rp: true }, (started) => ({ dezi, rp } = started));
 
-    /** Dezi's own TEST CA: the anchor the test wallet checks the verifier's certificate against. */
-    const trusted = () => [new X509Certificate(Buffer.from(dezi.wallet!.key.x5c.at(-1)!, 'base64'))];
+    const trusted = () => walletTrust(dezi);
+    const credentialFor = (bsn: string) => walletCredential(dezi, bsn);
 
-    /** A credential in a fresh test wallet, for the seed person's first active employment. */
-    async function credentialFor(bsn: string): Promise<Held> {
-      const person = (await dezi.register.findPersonByBsn(Bsn.parse(bsn)))!;
-      const [employment] = await dezi.register.activeEmployments(person.id);
-      const offer = await dezi.issuance!.createOffer(person, employment!.id);
-      assert.ok(offer);
-      const wallet = await testWallet(await testWalletProvider());
-      return {
-        credential: await receiveCredential(wallet, offer.offer, offer.txCode),
-        holder: wallet.holder.privateJwk,
-        deziNummer: person.deziNummer,
-        employmentId: employment!.id,
-        abonneeNummer: employment!.abonnee.abonneeNummer,
-      };
-    }
+    /** The wallet answers this request (a link or QR content) with the held credential. */
+    const present = (request: string, held: HeldCredential) =>
+      presentCredential({
+        request,
+        credential: held.credential,
+        holderPrivateJwk: held.holder,
+        trusted: held.trusted,
+      });
 
     /** "Hoe wilt u inloggen?" → the wallet; the page with its two requests (QR and link). */
     async function walletPage(browser: Browser) {
@@ -107,12 +96,7 @@ for (const backend of BACKENDS)
       assert.equal(early.status, 200);
       assert.match(early.body, /heeft nog niets laten zien/);
 
-      const shown = await presentCredential({
-        request: crossDevice,
-        credential: held.credential,
-        holderPrivateJwk: held.holder,
-        trusted: trusted(),
-      });
+      const shown = await present(crossDevice, held);
       assert.equal(shown.status, 200, JSON.stringify(shown.body));
       assert.deepEqual(shown.body, {}, 'no redirect for a wallet on another device');
       // Only what a login needs is asked for: not the name, not the verklaring's other claims.
@@ -142,12 +126,7 @@ for (const backend of BACKENDS)
       const held = await credentialFor(visser.bsn);
       const browser = new Browser();
       const { request, crossDevice, qr } = await walletPage(browser);
-      const shown = await presentCredential({
-        request: crossDevice,
-        credential: held.credential,
-        holderPrivateJwk: held.holder,
-        trusted: trusted(),
-      });
+      const shown = await present(crossDevice, held);
       assert.equal(shown.status, 200, JSON.stringify(shown.body));
       const { userinfo } = await redeemed(await browser.goto(`${qr.url}/verder`, rp.redirectUri), request);
       assert.equal(userinfo.verklaring.dezi_nummer, held.deziNummer);
@@ -206,12 +185,7 @@ for (const backend of BACKENDS)
       const held = await credentialFor(JANSEN.bsn);
       const browser = new Browser();
       const { request, sameDevice } = await walletPage(browser);
-      const shown = await presentCredential({
-        request: sameDevice,
-        credential: held.credential,
-        holderPrivateJwk: held.holder,
-        trusted: trusted(),
-      });
+      const shown = await present(sameDevice, held);
       assert.equal(shown.status, 200);
       const back = String(shown.body.redirect_uri);
       assert.match(back, /\/verder\?response_code=[A-Za-z0-9_-]{43}$/);
@@ -223,12 +197,7 @@ for (const backend of BACKENDS)
       // Without the response code (a browser that did not come from the wallet): refused.
       const other = new Browser();
       const second = await walletPage(other);
-      const again = await presentCredential({
-        request: second.sameDevice,
-        credential: held.credential,
-        holderPrivateJwk: held.holder,
-        trusted: trusted(),
-      });
+      const again = await present(second.sameDevice, held);
       assert.equal(again.status, 200);
       const without = await other.goto(`${second.qr.url}/verder`, rp.redirectUri);
       assert.match(without.url, /\/uitkomst$/);
@@ -334,12 +303,7 @@ for (const backend of BACKENDS)
       try {
         const browser = new Browser();
         const { crossDevice, qr } = await walletPage(browser);
-        const shown = await presentCredential({
-          request: crossDevice,
-          credential: held.credential,
-          holderPrivateJwk: held.holder,
-          trusted: trusted(),
-        });
+        const shown = await present(crossDevice, held);
         assert.equal(shown.status, 200, 'the credential itself is still valid');
         const page = await browser.goto(`${qr.url}/verder`, rp.redirectUri);
         assert.equal(page.status, 403);
@@ -359,12 +323,7 @@ for (const backend of BACKENDS)
       await dezi.register.endEmployment(held.employmentId, OPERATOR);
       const browser = new Browser();
       const { crossDevice, qr } = await walletPage(browser);
-      const shown = await presentCredential({
-        request: crossDevice,
-        credential: held.credential,
-        holderPrivateJwk: held.holder,
-        trusted: trusted(),
-      });
+      const shown = await present(crossDevice, held);
       assert.equal(shown.status, 400);
       const page = await browser.goto(`${qr.url}/verder`, rp.redirectUri);
       assert.equal(page.status, 403);

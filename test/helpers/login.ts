@@ -169,14 +169,26 @@ export async function chooseEmployment(
   return browser.submit(choicePage, '/kies', { employment }, stopAt);
 }
 
+/** Dezi's own TEST CA: the anchor the test wallet checks the verifier's certificate against. */
+export function walletTrust(dezi: Dezi): X509Certificate[] {
+  return [new X509Certificate(Buffer.from(dezi.wallet!.key.x5c.at(-1)!, 'base64'))];
+}
+
+/** A verklaring in a test wallet, and who and which employment it was issued for. */
+export interface HeldCredential {
+  credential: string;
+  holder: JWK;
+  trusted: X509Certificate[];
+  deziNummer: string;
+  employmentId: string;
+  abonneeNummer: string;
+}
+
 /**
  * Puts a verklaring for the person's first active employment into a fresh test wallet (the
  * pre-authorized flow, @openid4vc's client): what a wallet login then presents.
  */
-export async function walletCredential(
-  dezi: Dezi,
-  bsn: string,
-): Promise<{ credential: string; holder: JWK; trusted: X509Certificate[] }> {
+export async function walletCredential(dezi: Dezi, bsn: string): Promise<HeldCredential> {
   const person = (await dezi.register.findPersonByBsn(Bsn.parse(bsn)))!;
   const [employment] = await dezi.register.activeEmployments(person.id);
   const offer = await dezi.issuance!.createOffer(person, employment!.id);
@@ -185,8 +197,10 @@ export async function walletCredential(
   return {
     credential: await receiveCredential(wallet, offer.offer, offer.txCode),
     holder: wallet.holder.privateJwk,
-    // Dezi's own TEST CA: the anchor the test wallet checks the verifier's certificate against.
-    trusted: [new X509Certificate(Buffer.from(dezi.wallet!.key.x5c.at(-1)!, 'base64'))],
+    trusted: walletTrust(dezi),
+    deziNummer: person.deziNummer,
+    employmentId: employment!.id,
+    abonneeNummer: employment!.abonnee.abonneeNummer,
   };
 }
 

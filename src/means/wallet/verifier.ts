@@ -71,6 +71,10 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
     hash: walletCrypto.hash,
   })}`;
   const signingKey = await importJWK(s.key.privateJwk, 'ES256');
+  // The certificate's key, which the library wants back from a signature: read once, not per login.
+  const signerJwk = new X509Certificate(Buffer.from(s.key.x5c[0]!, 'base64')).publicKey.export({
+    format: 'jwk',
+  }) as Jwk;
   const query = walletQuery(s.vct, { pid: s.pidIssuers.length > 0 });
 
   const callbacks: Omit<CallbackContext, 'generateRandom' | 'clientAuthentication'> = {
@@ -78,10 +82,7 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
     signJwt: async (signer, { header, payload }) => {
       if (signer.method !== 'x5c') throw new Error('the verifier signs with its certificate only');
       const jwt = await new SignJWT(payload).setProtectedHeader({ ...header, alg: 'ES256' }).sign(signingKey);
-      const publicJwk = new X509Certificate(Buffer.from(s.key.x5c[0]!, 'base64')).publicKey.export({
-        format: 'jwk',
-      });
-      return { jwt, signerJwk: publicJwk as Jwk };
+      return { jwt, signerJwk };
     },
     // The response is encrypted, not signed: nothing for the library to verify with a key of ours.
     verifyJwt: async () => ({ verified: false }),
@@ -92,6 +93,8 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
       throw new Error('set per login');
     },
   };
+
+  const verifier = new Openid4vpVerifier({ callbacks });
 
   function payloadOf(session: WalletLoginSession, responseUri: string): Openid4vpAuthorizationRequest {
     return {
@@ -136,7 +139,7 @@ export async function createWalletVerifier(s: VerifierSettings): Promise<WalletV
     clientId,
 
     async requestObject(session, requestUri, responseUri) {
-      const created = await new Openid4vpVerifier({ callbacks }).createOpenId4vpAuthorizationRequest({
+      const created = await verifier.createOpenId4vpAuthorizationRequest({
         authorizationRequestPayload: payloadOf(session, responseUri),
         jar: {
           requestUri,
